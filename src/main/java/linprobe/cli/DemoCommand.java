@@ -1,0 +1,65 @@
+package linprobe.cli;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+import linprobe.CurveOptions;
+import linprobe.LinprobeException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run curve on the bundled data-samples (scikit-learn's digits by default) "
+        + "with the default protocol, and print the learning-curve table."})
+public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output directory (default: a new directory under the system temp dir).")
+  String out;
+
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "digits (1,198 train rows, 64 dims) or fashion (2,000 train rows of "
+          + "Fashion-MNIST pixels, 784 dims) (default: digits).")
+  String dataset = "digits";
+
+  @Option(names = "--data-samples", paramLabel = "DIR",
+      description = "Where data-samples is (default: the linprobe checkout's data-samples).")
+  String dataSamples;
+
+  @Option(names = "--seeds", paramLabel = "N", description = "Seeds 0..N-1 (default: 5).")
+  int seeds = CurveOptions.DEFAULT_SEEDS;
+
+  @Option(names = "--overwrite", description = "Replace --out if it exists.")
+  boolean overwrite;
+
+  @Option(names = "--quiet", description = "No progress lines on stderr.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Stack traces on errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!dataset.equals("digits") && !dataset.equals("fashion")) {
+      throw new LinprobeException("unknown --dataset '" + dataset + "': use digits or fashion");
+    }
+    if (seeds < 1) throw new LinprobeException("--seeds must be at least 1");
+    File base = new File(dataSamples != null ? dataSamples
+        : System.getProperty("linprobe.home", ".") + "/data-samples");
+    File train = new File(base, dataset + "/train.parquet");
+    File test = new File(base, dataset + "/test.parquet");
+    if (!train.exists() || !test.exists()) {
+      throw new LinprobeException("bundled data not found at " + base + "/" + dataset
+          + ": run from the linprobe checkout or pass --data-samples DIR");
+    }
+    CurveOptions o = new CurveOptions();
+    o.train = train.getPath();
+    o.test = test.getPath();
+    o.out = out != null ? out
+        : Files.createTempDirectory("linprobe-demo-" + dataset + "-").toString();
+    o.seeds = CurveOptions.range(seeds);
+    o.overwrite = overwrite;
+    o.quiet = quiet;
+    o.models = CurveOptions.Model.parseList("nb,nb-perclass,lr");
+    return CurveCommand.run(o);
+  }
+}

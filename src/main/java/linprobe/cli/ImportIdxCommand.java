@@ -1,0 +1,109 @@
+package linprobe.cli;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+import linprobe.LinprobeException;
+import linprobe.spark.OutputDir;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "import-idx", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Convert IDX image and label files (MNIST format, optionally gzipped, e.g. "
+        + "Debian's dataset-fashion-mnist) to Parquet embeddings that curve reads: columns id "
+        + "(row index), label (int) and embedding (array<float>, pixels flattened row-major)."})
+public final class ImportIdxCommand implements Callable<Integer> {
+  @Option(names = "--images", required = true, paramLabel = "FILE", description = "IDX images.")
+  String images;
+
+  @Option(names = "--labels", required = true, paramLabel = "FILE", description = "IDX labels.")
+  String labels;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Parquet output.")
+  String out;
+
+  @Option(names = "--overwrite", description = "Replace --out if it exists.")
+  boolean overwrite;
+
+  @Option(names = "--verbose", description = "Stack traces on errors.")
+  boolean verbose;
+
+  static final StructType SCHEMA = new StructType().add("id", DataTypes.LongType, false)
+      .add("label", DataTypes.IntegerType, false)
+      .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+  @Override
+  public Integer call() throws Exception {
+    int[] lab = readLabels(labels);
+    List<Row> rows = new ArrayList<>(lab.length);
+    try (DataInputStream in = open(images)) {
+      int magic = in.readInt();
+      if (magic != 0x00000803) {
+        throw new LinprobeException(images + " is not an IDX ubyte image file (magic 0x"
+            + Integer.toHexString(magic) + ", expected 0x803): check --images");
+      }
+      int n = in.readInt(), h = in.readInt(), w = in.readInt();
+      if (n != lab.length) {
+        throw new LinprobeException(images + " has " + n + " images but " + labels + " has "
+            + lab.length + " labels: pass matching files");
+      }
+      byte[] px = new byte[h * w];
+      for (int i = 0; i < n; i++) {
+        in.readFully(px);
+        Float[] x = new Float[px.length];
+        for (int j = 0; j < px.length; j++) x[j] = (float) (px[j] & 0xff);
+        rows.add(RowFactory.create((long) i, lab[i], x));
+      }
+    }
+    SparkSession spark = SparkSession.builder().appName("linprobe import-idx").getOrCreate();
+    OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration());
+    try {
+      spark.createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(dir.stagingPath("data"));
+      dir.commitFrom("data");
+    } catch (Exception | Error e) {
+      dir.abort();
+      throw e;
+    }
+    System.err.println("linprobe: wrote " + rows.size() + " rows to " + dir.target());
+    return Main.EXIT_OK;
+  }
+
+  static int[] readLabels(String path) throws IOException {
+    try (DataInputStream in = open(path)) {
+      int magic = in.readInt();
+      if (magic != 0x00000801) {
+        throw new LinprobeException(path + " is not an IDX ubyte label file (magic 0x"
+            + Integer.toHexString(magic) + ", expected 0x801): check --labels");
+      }
+      int n = in.readInt();
+      int[] out = new int[n];
+      for (int i = 0; i < n; i++) out[i] = in.readUnsignedByte();
+      return out;
+    }
+  }
+
+  static DataInputStream open(String path) throws IOException {
+    InputStream in;
+    try {
+      in = new BufferedInputStream(new FileInputStream(path), 1 << 16);
+    } catch (IOException e) {
+      throw new LinprobeException("cannot open " + path + ": " + e.getMessage());
+    }
+    in.mark(2);
+    int b1 = in.read(), b2 = in.read();
+    in.reset();
+    if (b1 == 0x1f && b2 == 0x8b) in = new GZIPInputStream(in, 1 << 16);
+    return new DataInputStream(in);
+  }
+}

@@ -1,0 +1,86 @@
+package linprobe.cli;
+
+import java.io.PrintStream;
+import linprobe.LinprobeException;
+import linprobe.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/**
+ * linprobe's command line. Exit codes: 0 success, 2 usage or invalid input, 1 anything else; on
+ * failure the last line says what to do.
+ */
+@Command(name = "linprobe", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
+    description = {"Gaussian naive Bayes vs logistic regression learning curves on Parquet "
+        + "embeddings, on Spark: which linear probe is better, and from how many labels on."},
+    subcommands = {CurveCommand.class, DemoCommand.class, ImportIdxCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_INVALID = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "a subcommand is required: curve, demo or import-idx");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, System.out, System.err));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this instead of main). */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      boolean verbose = isVerbose(parsed);
+      if (verbose) ex.printStackTrace(err);
+      if (ex instanceof LinprobeException) {
+        err.println("linprobe: error: " + ex.getMessage());
+        return EXIT_INVALID;
+      }
+      err.println("linprobe: failed: " + describe(ex));
+      err.println("linprobe: the run did not finish and wrote no output; "
+          + (verbose ? "see the stack trace above" : "rerun with --verbose for the stack trace"));
+      return EXIT_FAILED;
+    });
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("linprobe: error: " + ex.getMessage());
+      err.println("linprobe: see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help'");
+      return EXIT_INVALID;
+    });
+    return cl.execute(args);
+  }
+
+  private static boolean isVerbose(CommandLine.ParseResult parsed) {
+    CommandLine.ParseResult p = parsed;
+    while (p != null) {
+      if (p.hasMatchedOption("--verbose")) return true;
+      p = p.subcommand();
+    }
+    return false;
+  }
+
+  private static String describe(Throwable ex) {
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String m = root.getMessage() == null ? "" : root.getMessage();
+    int nl = m.indexOf('\n');
+    if (nl >= 0) m = m.substring(0, nl);
+    return root.getClass().getSimpleName() + (m.isEmpty() ? "" : ": " + m);
+  }
+
+  static final class VersionInfo implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"linprobe " + Version.get()};
+    }
+  }
+}

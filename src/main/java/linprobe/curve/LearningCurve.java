@@ -1,0 +1,138 @@
+package linprobe.curve;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.math3.distribution.TDistribution;
+
+/**
+ * The learning curve of every model: mean, spread and 95% confidence interval of test error and
+ * log-loss across seeds at each training size, the asymptotic error, samples to within epsilon of
+ * it, and the crossover with logistic regression.
+ */
+public final class LearningCurve {
+
+  /** One (model, shots) point; std is the sample (ddof 1) standard deviation across seeds. */
+  public record Point(String model, int shots, double nTrain, int seeds, double errorMean,
+      double errorStd, double errorCi95, double loglossMean, double loglossStd) {}
+
+  private final List<Point> points;
+  private final List<String> models;
+
+  private LearningCurve(List<Point> points, List<String> models) {
+    this.points = points;
+    this.models = models;
+  }
+
+  public static LearningCurve of(List<Fit> fits, List<String> models) {
+    Map<String, TreeMap<Integer, List<Fit>>> byModel = new LinkedHashMap<>();
+    for (String m : models) byModel.put(m, new TreeMap<>());
+    for (Fit f : fits) {
+      byModel.computeIfAbsent(f.model(), k -> new TreeMap<>())
+          .computeIfAbsent(f.shots(), k -> new ArrayList<>()).add(f);
+    }
+    List<Point> points = new ArrayList<>();
+    for (var e : byModel.entrySet()) {
+      for (var s : e.getValue().entrySet()) {
+        List<Fit> fs = s.getValue();
+        fs.sort(Comparator.comparingLong(Fit::seed));
+        double[] err = fs.stream().mapToDouble(Fit::error).toArray();
+        double[] ll = fs.stream().mapToDouble(Fit::logloss).toArray();
+        double n = fs.stream().mapToDouble(Fit::nTrain).average().orElse(0);
+        // "all" is not sampled: one fit, no spread across seeds by construction.
+        boolean deterministic = s.getKey() == Fit.ALL;
+        double sd = deterministic ? 0 : std(err);
+        double ci = deterministic ? 0 : ci95(sd, err.length);
+        points.add(new Point(e.getKey(), s.getKey(), n, fs.size(), mean(err), sd, ci, mean(ll),
+            deterministic ? 0 : std(ll)));
+      }
+    }
+    return new LearningCurve(points, new ArrayList<>(byModel.keySet()));
+  }
+
+  public List<Point> points() {
+    return points;
+  }
+
+  public List<String> models() {
+    return models;
+  }
+
+  /** The shots values present, ascending ("all" last). */
+  public List<Integer> shots() {
+    return points.stream().map(Point::shots).distinct().sorted().toList();
+  }
+
+  public List<Point> of(String model) {
+    return points.stream().filter(p -> p.model().equals(model)).toList();
+  }
+
+  public Point at(String model, int shots) {
+    for (Point p : points) if (p.model().equals(model) && p.shots() == shots) return p;
+    return null;
+  }
+
+  /** Mean error at the largest training size: the model's asymptote on this data. */
+  public double asymptoticError(String model) {
+    List<Point> ps = of(model);
+    return ps.isEmpty() ? Double.NaN : ps.get(ps.size() - 1).errorMean();
+  }
+
+  /**
+   * The smallest shots from which the mean error stays within epsilon of the asymptote, or null
+   * when the model never gets there.
+   */
+  public Integer shotsToEpsilon(String model, double epsilon) {
+    double target = asymptoticError(model) + epsilon;
+    Integer from = null;
+    for (Point p : of(model)) {
+      if (p.errorMean() <= target + 1e-12) {
+        if (from == null) from = p.shots();
+      } else {
+        from = null;
+      }
+    }
+    return from;
+  }
+
+  /**
+   * The smallest shots from which logistic regression's mean error stays strictly below the
+   * naive Bayes model's, or null when it is not below at the largest size.
+   */
+  public Integer crossover(String nbModel, String lrModel) {
+    Integer from = null;
+    for (int s : shots()) {
+      Point nb = at(nbModel, s), lr = at(lrModel, s);
+      if (nb == null || lr == null) continue;
+      if (lr.errorMean() < nb.errorMean()) {
+        if (from == null) from = s;
+      } else {
+        from = null;
+      }
+    }
+    return from;
+  }
+
+  static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return v.length == 0 ? Double.NaN : s / v.length;
+  }
+
+  static double std(double[] v) {
+    if (v.length < 2) return Double.NaN;
+    double m = mean(v), s = 0;
+    for (double x : v) s += (x - m) * (x - m);
+    return Math.sqrt(s / (v.length - 1));
+  }
+
+  /** Half-width of the Student-t 95% interval of the mean. */
+  static double ci95(double sd, int n) {
+    if (n < 2) return Double.NaN;
+    double t = new TDistribution(n - 1).inverseCumulativeProbability(0.975);
+    return t * sd / Math.sqrt(n);
+  }
+}

@@ -1,0 +1,110 @@
+package linprobe.curve;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The run's tables as text: fits.csv, curve.csv and curve.md. */
+public final class Tables {
+  public static final String FITS_HEADER =
+      "model,shots,seed,n_train,error,logloss,iterations,converged,fit_ms";
+  public static final String CURVE_HEADER = "model,shots,n_train,seeds,error_mean,error_std,"
+      + "error_ci95,logloss_mean,logloss_std";
+
+  private Tables() {}
+
+  public static String fitsCsv(List<Fit> fits) {
+    StringBuilder sb = new StringBuilder(FITS_HEADER).append('\n');
+    for (Fit f : fits) {
+      sb.append(f.model()).append(',').append(Fit.shotsLabel(f.shots())).append(',')
+          .append(f.seed() < 0 ? "" : Long.toString(f.seed())).append(',').append(f.nTrain())
+          .append(',').append(num(f.error())).append(',').append(num(f.logloss())).append(',')
+          .append(f.iterations()).append(',').append(f.converged()).append(',')
+          .append(f.fitMs()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  public static String curveCsv(LearningCurve c) {
+    StringBuilder sb = new StringBuilder(CURVE_HEADER).append('\n');
+    for (LearningCurve.Point p : c.points()) {
+      sb.append(p.model()).append(',').append(Fit.shotsLabel(p.shots())).append(',')
+          .append(num(p.nTrain())).append(',').append(p.seeds()).append(',')
+          .append(num(p.errorMean())).append(',').append(num(p.errorStd())).append(',')
+          .append(num(p.errorCi95())).append(',').append(num(p.loglossMean())).append(',')
+          .append(num(p.loglossStd())).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Shots down the side, the models side by side, then asymptotes and the crossover. */
+  public static String markdown(LearningCurve c, double epsilon) {
+    List<String> models = c.models();
+    StringBuilder sb = new StringBuilder();
+    sb.append("| shots | n_train |");
+    for (String m : models) sb.append(' ').append(m).append(" error |");
+    for (String m : models) sb.append(' ').append(m).append(" log-loss |");
+    sb.append("\n|---:|---:|");
+    sb.append("---:|".repeat(2 * models.size())).append('\n');
+    for (int s : c.shots()) {
+      LearningCurve.Point any = null;
+      for (String m : models) if (any == null) any = c.at(m, s);
+      sb.append("| ").append(Fit.shotsLabel(s)).append(" | ")
+          .append(any == null ? "" : String.format(Locale.ROOT, "%.0f", any.nTrain())).append(" |");
+      for (String m : models) sb.append(' ').append(cell(c.at(m, s), true)).append(" |");
+      for (String m : models) sb.append(' ').append(cell(c.at(m, s), false)).append(" |");
+      sb.append('\n');
+    }
+    sb.append('\n');
+    sb.append("Mean over seeds ± sample std. Asymptotic error (largest size) and shots to within ")
+        .append(num(epsilon)).append(" of it:\n");
+    for (String m : models) {
+      Integer e = c.shotsToEpsilon(m, epsilon);
+      sb.append(String.format(Locale.ROOT, "- %s: %.4f, reached from %s shots\n", m,
+          c.asymptoticError(m), e == null ? "no" : Fit.shotsLabel(e)));
+    }
+    String verdict = verdict(c);
+    if (verdict != null) sb.append('\n').append(verdict).append('\n');
+    return sb.toString();
+  }
+
+  /** The answer in one sentence, e.g. "nb is better up to 10 shots per class; lr from 20 on." */
+  public static String verdict(LearningCurve c) {
+    if (!c.models().contains("lr")) return null;
+    List<String> parts = new ArrayList<>();
+    List<Integer> shots = c.shots();
+    for (String nb : c.models()) {
+      if (nb.equals("lr")) continue;
+      Integer x = c.crossover(nb, "lr");
+      if (x == null) {
+        parts.add("lr never stays below " + nb + " (crossover: none)");
+      } else {
+        int i = shots.indexOf(x);
+        if (i == 0) {
+          parts.add("lr is better than " + nb + " at every size");
+        } else {
+          parts.add(nb + " is as good or better up to " + Fit.shotsLabel(shots.get(i - 1))
+              + " shots per class; lr from " + Fit.shotsLabel(x) + " on");
+        }
+      }
+    }
+    return parts.isEmpty() ? null : "Verdict: " + String.join("; ", parts) + ".";
+  }
+
+  private static String cell(LearningCurve.Point p, boolean error) {
+    if (p == null) return "";
+    double m = error ? p.errorMean() : p.loglossMean();
+    double s = error ? p.errorStd() : p.loglossStd();
+    return Double.isNaN(s) ? String.format(Locale.ROOT, "%.4f", m)
+        : String.format(Locale.ROOT, "%.4f ± %.4f", m, s);
+  }
+
+  /** Eight significant digits, plain notation: stable text for identical numbers. */
+  public static String num(double v) {
+    if (Double.isNaN(v)) return "NaN";
+    if (Double.isInfinite(v)) return v > 0 ? "Infinity" : "-Infinity";
+    return new BigDecimal(v).round(new MathContext(8)).stripTrailingZeros().toPlainString();
+  }
+}

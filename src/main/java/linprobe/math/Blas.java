@@ -1,0 +1,30 @@
+package linprobe.math;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * BLAS through the netlib layer Spark itself uses (dev.ludovic.netlib): native OpenBLAS when the
+ * system has it, a vectorised or plain Java implementation otherwise. Matrices here are row-major;
+ * the calls below are written for Fortran's column-major convention, so a row-major n x d matrix
+ * is passed as a column-major d x n one.
+ */
+public final class Blas {
+  private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+  private Blas() {}
+
+  /** The implementation in use, e.g. "JNIBLAS" (native) or "VectorBLAS"/"F2jBLAS" (Java). */
+  public static String implementation() {
+    return BLAS_INSTANCE.getClass().getSimpleName();
+  }
+
+  /** scores (n x k) = x (n x p) * w^T, with w (k x p), all row-major. */
+  public static void scores(double[] x, int n, int p, double[] w, int k, double[] scores) {
+    BLAS_INSTANCE.dgemm("T", "N", k, n, p, 1.0, w, p, x, p, 0.0, scores, k);
+  }
+
+  /** grad (k x p) += diff^T (k x n) * x (n x p), with diff (n x k), all row-major. */
+  public static void addGradient(double[] diff, int n, int k, double[] x, int p, double[] grad) {
+    BLAS_INSTANCE.dgemm("N", "T", p, k, n, 1.0, x, p, diff, k, 1.0, grad, p);
+  }
+}

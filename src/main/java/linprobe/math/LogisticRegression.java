@@ -1,0 +1,37 @@
+package linprobe.math;
+
+import java.util.Arrays;
+
+/**
+ * Multinomial logistic regression fitted by Breeze's L-BFGS on scikit-learn's objective (see
+ * {@link LogisticObjective}). With two classes scikit-learn fits the binary model, whose penalty
+ * on the single coefficient vector w = W_1 - W_0 is twice the multinomial one at its optimum
+ * (W_1 = -W_0 = w/2); fitting the multinomial model with C/2 gives exactly the binary solution.
+ */
+public final class LogisticRegression {
+  private LogisticRegression() {}
+
+  /** The fitted model and how the optimizer got there. */
+  public record Result(LinearModel model, LbfgsResult lbfgs) {}
+
+  public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
+      double c, int maxIter, double tol, Scaler scaler) {
+    double cEff = classes == 2 ? c / 2 : c;
+    LossFunction f = LogisticObjective.of(data, classes, dim, cEff, rows);
+    double[] x0 = new double[classes * dim + classes];
+    LbfgsResult r = BreezeLbfgs.minimize(f, x0, maxIter, linprobe.CurveOptions.LBFGS_MEMORY, tol);
+    double[] w = Arrays.copyOf(r.x(), classes * dim);
+    double[] b = Arrays.copyOfRange(r.x(), classes * dim, classes * dim + classes);
+    return new Result(new LinearModel(classes, dim, false, w, b, scaler), r);
+  }
+
+  /** The data term over rows held in memory (tests, small subsets). */
+  public static LogisticObjective.DataTerm inMemory(float[] x, int[] labels, int n, int classes,
+      Scaler scaler) {
+    int d = scaler.dim();
+    double[] scaled = new double[n * d];
+    scaler.apply(x, 0, n, scaled);
+    double[] scores = new double[n * classes];
+    return coef -> new SoftmaxAggregator(classes, d).add(scaled, labels, n, coef, scores);
+  }
+}

@@ -1,0 +1,145 @@
+package linprobe.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import linprobe.CurveOptions;
+import linprobe.Version;
+import linprobe.curve.Fit;
+import linprobe.curve.LearningCurve;
+import linprobe.curve.Tables;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Writes a run's results into its output directory (through staging; _SUCCESS last). */
+public final class CurveOutput {
+  private CurveOutput() {}
+
+  public static void write(SparkSession spark, OutputDir dir, CurveJob.Result r, CurveOptions o)
+      throws IOException {
+    dir.writeText("fits.csv", Tables.fitsCsv(r.fits()));
+    dir.writeText("curve.csv", Tables.curveCsv(r.curve()));
+    dir.writeText("curve.md", Tables.markdown(r.curve(), o.epsilon));
+    dir.writeText("summary.json", summaryJson(spark, r, o));
+    spark.createDataFrame(fitRows(r.fits()), FITS_SCHEMA).coalesce(1).write()
+        .parquet(dir.stagingPath("fits"));
+    spark.createDataFrame(curveRows(r.curve()), CURVE_SCHEMA).coalesce(1).write()
+        .parquet(dir.stagingPath("curve"));
+    dir.commit();
+  }
+
+  static final StructType FITS_SCHEMA = new StructType()
+      .add("model", DataTypes.StringType, false).add("shots", DataTypes.StringType, false)
+      .add("seed", DataTypes.LongType, true).add("n_train", DataTypes.LongType, false)
+      .add("error", DataTypes.DoubleType, false).add("logloss", DataTypes.DoubleType, false)
+      .add("iterations", DataTypes.IntegerType, false)
+      .add("converged", DataTypes.BooleanType, false).add("fit_ms", DataTypes.LongType, false);
+
+  static final StructType CURVE_SCHEMA = new StructType()
+      .add("model", DataTypes.StringType, false).add("shots", DataTypes.StringType, false)
+      .add("n_train", DataTypes.DoubleType, false).add("seeds", DataTypes.IntegerType, false)
+      .add("error_mean", DataTypes.DoubleType, false).add("error_std", DataTypes.DoubleType, false)
+      .add("error_ci95", DataTypes.DoubleType, false)
+      .add("logloss_mean", DataTypes.DoubleType, false)
+      .add("logloss_std", DataTypes.DoubleType, false);
+
+  static List<Row> fitRows(List<Fit> fits) {
+    List<Row> rows = new ArrayList<>();
+    for (Fit f : fits) {
+      rows.add(RowFactory.create(f.model(), Fit.shotsLabel(f.shots()),
+          f.seed() < 0 ? null : f.seed(), f.nTrain(), f.error(), f.logloss(), f.iterations(),
+          f.converged(), f.fitMs()));
+    }
+    return rows;
+  }
+
+  static List<Row> curveRows(LearningCurve c) {
+    List<Row> rows = new ArrayList<>();
+    for (LearningCurve.Point p : c.points()) {
+      rows.add(RowFactory.create(p.model(), Fit.shotsLabel(p.shots()), p.nTrain(), p.seeds(),
+          p.errorMean(), p.errorStd(), p.errorCi95(), p.loglossMean(), p.loglossStd()));
+    }
+    return rows;
+  }
+
+  static String summaryJson(SparkSession spark, CurveJob.Result r, CurveOptions o)
+      throws IOException {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("linprobe_version", Version.get());
+    s.put("spark_version", spark.version());
+    s.put("blas", r.blas());
+    s.put("runtime_ms", r.runtimeMs());
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    inputs.put("train", o.train);
+    inputs.put("test", o.test);
+    inputs.put("features_col", o.featuresCol);
+    inputs.put("label_col", o.labelCol);
+    inputs.put("id_col", o.idCol);
+    s.put("inputs", inputs);
+    Map<String, Object> rows = new LinkedHashMap<>();
+    rows.put("train", r.train().rows());
+    rows.put("test", r.test().rows());
+    rows.put("train_invalid", r.train().droppedInvalid());
+    rows.put("test_invalid", r.test().droppedInvalid());
+    s.put("rows", rows);
+    s.put("dimension", r.train().dim());
+    List<Map<String, Object>> classes = new ArrayList<>();
+    for (int c = 0; c < r.classes().size(); c++) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("index", c);
+      m.put("label", r.classes().get(c));
+      m.put("train", r.train().classCounts()[c]);
+      m.put("test", r.test().classCounts()[c]);
+      classes.add(m);
+    }
+    s.put("classes", classes);
+    s.put("partitions", Map.of("train", r.train().partitions(), "test", r.test().partitions()));
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put("models", o.models.stream().map(m -> m.id).toList());
+    List<String> shots = new ArrayList<>();
+    for (int v : r.shots()) shots.add(Integer.toString(v));
+    if (r.includeAll()) shots.add("all");
+    cfg.put("shots", shots);
+    cfg.put("seeds", Arrays.stream(o.seeds).boxed().toList());
+    cfg.put("scaling", o.scaling.cliName());
+    cfg.put("lr_c", o.lrC);
+    cfg.put("lr_max_iter", o.lrMaxIter);
+    cfg.put("lr_tol", o.lrTol);
+    cfg.put("nb_epsilon", o.nbEpsilon);
+    cfg.put("epsilon", o.epsilon);
+    cfg.put("drop_invalid", o.dropInvalid);
+    s.put("config", cfg);
+    LearningCurve curve = r.curve();
+    Map<String, Object> models = new LinkedHashMap<>();
+    for (String m : curve.models()) {
+      Map<String, Object> mm = new LinkedHashMap<>();
+      List<LearningCurve.Point> ps = curve.of(m);
+      mm.put("asymptotic_error", curve.asymptoticError(m));
+      mm.put("asymptote_at_shots", ps.isEmpty() ? null : Fit.shotsLabel(ps.get(ps.size() - 1).shots()));
+      Integer e = curve.shotsToEpsilon(m, o.epsilon);
+      mm.put("shots_to_epsilon", e == null ? null : Fit.shotsLabel(e));
+      models.put(m, mm);
+    }
+    s.put("models", models);
+    Map<String, Object> cross = new LinkedHashMap<>();
+    if (curve.models().contains("lr")) {
+      for (String m : curve.models()) {
+        if (m.equals("lr")) continue;
+        Integer x = curve.crossover(m, "lr");
+        cross.put(m, x == null ? null : Fit.shotsLabel(x));
+      }
+    }
+    s.put("crossover", cross);
+    s.put("verdict", Tables.verdict(curve));
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s)
+        + "\n";
+  }
+}

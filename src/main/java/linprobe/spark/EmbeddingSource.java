@@ -1,0 +1,340 @@
+package linprobe.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import linprobe.LinprobeException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Reads Parquet embeddings from any Hadoop path, validates them and lays them out in canonical
+ * blocks: each row is hashed by its identity to one of a fixed number of partitions and sorted
+ * there, so the data's order (and hence every floating-point sum over it) is the same whatever
+ * the input files, their partitioning or the cluster's parallelism.
+ */
+public final class EmbeddingSource {
+  /** Rows per block: one GEMM per block in every pass. */
+  public static final int BLOCK_ROWS = 1024;
+  /** Default canonical partition size when --partitions is not given. */
+  public static final long ROWS_PER_PARTITION = 20_000;
+
+  private final SparkSession spark;
+  private final String featuresCol;
+  private final String labelCol;
+  private final String idCol;
+  private final boolean dropInvalid;
+
+  public EmbeddingSource(SparkSession spark, String featuresCol, String labelCol, String idCol,
+      boolean dropInvalid) {
+    this.spark = spark;
+    this.featuresCol = featuresCol;
+    this.labelCol = labelCol;
+    this.idCol = idCol;
+    this.dropInvalid = dropInvalid;
+  }
+
+  /** Per-class counts and dimension of a table, from one aggregation. */
+  public record Profile(String path, Dataset<Row> frame, List<Object> labels, long[] counts,
+      int dim, long invalid) {}
+
+  /** Reads, type-checks and profiles a table: one Spark job. */
+  public Profile profile(String path, String role) {
+    Dataset<Row> raw = read(path, role);
+    StructField f = field(raw, featuresCol, role, path, "--features-col");
+    StructField l = field(raw, labelCol, role, path, "--label-col");
+    if (idCol != null) field(raw, idCol, role, path, "--id-col");
+    Column features = floatArray(f, role);
+    DataType lt = l.dataType();
+    if (!(lt instanceof NumericType) && lt != DataTypes.StringType) {
+      throw new LinprobeException(role + " label column '" + labelCol + "' has type "
+          + lt.simpleString() + ": use an int, long or string column (--label-col)");
+    }
+    Dataset<Row> frame = raw.select(features.as("f"), col(labelCol).as("y"),
+        idCol == null ? lit(null).as("id") : col(idCol).as("id"));
+    Column invalid = expr("f IS NULL OR exists(f, v -> v IS NULL OR isnan(v) OR "
+        + "abs(v) = CAST('Infinity' AS FLOAT))");
+    frame = frame.withColumn("invalid", invalid);
+    List<Row> groups = frame.groupBy(col("y")).agg(count(lit(1)).as("n"),
+        min(when(col("invalid"), null).otherwise(expr("size(f)"))).as("dmin"),
+        max(when(col("invalid"), null).otherwise(expr("size(f)"))).as("dmax"),
+        sum(when(col("invalid"), 1L).otherwise(0L)).as("bad")).collectAsList();
+    if (groups.isEmpty()) {
+      throw new LinprobeException(role + " data at " + path + " has no rows: point --" + role
+          + " at a non-empty table");
+    }
+    long invalidRows = 0, nullLabels = 0;
+    int dmin = Integer.MAX_VALUE, dmax = Integer.MIN_VALUE;
+    List<Object[]> classes = new ArrayList<>();
+    for (Row g : groups) {
+      invalidRows += g.getLong(4);
+      if (g.isNullAt(0)) {
+        nullLabels += g.getLong(1);
+        continue;
+      }
+      if (!g.isNullAt(2)) {
+        dmin = Math.min(dmin, g.getInt(2));
+        dmax = Math.max(dmax, g.getInt(3));
+      }
+      long valid = g.getLong(1) - (dropInvalid ? g.getLong(4) : 0);
+      if (valid > 0) classes.add(new Object[] {normalizeLabel(g.get(0)), valid});
+    }
+    if (nullLabels > 0) {
+      throw new LinprobeException(role + " data has " + nullLabels + " rows with a null label in '"
+          + labelCol + "': filter them out or fill them in");
+    }
+    if (invalidRows > 0 && !dropInvalid) {
+      throw new LinprobeException(role + " data has " + invalidRows + " rows with null, NaN or "
+          + "infinite features in '" + featuresCol + "': clean them, or pass --drop-invalid to "
+          + "skip them");
+    }
+    if (classes.isEmpty() || dmin == Integer.MAX_VALUE) {
+      throw new LinprobeException(role + " data at " + path + " has no valid rows: point --"
+          + role + " at a non-empty table");
+    }
+    if (dmin != dmax) {
+      throw new LinprobeException(role + " data has rows of different lengths in '" + featuresCol
+          + "': " + lengthCounts(frame) + "; every embedding must have the same dimension");
+    }
+    if (dmin == 0) {
+      throw new LinprobeException(role + " data has empty embeddings in '" + featuresCol + "'");
+    }
+    classes.sort((a, b) -> compareLabels(a[0], b[0]));
+    List<Object> labels = new ArrayList<>();
+    long[] counts = new long[classes.size()];
+    for (int i = 0; i < counts.length; i++) {
+      labels.add(classes.get(i)[0]);
+      counts[i] = (Long) classes.get(i)[1];
+    }
+    if (dropInvalid) frame = frame.filter(col("invalid").equalTo(false));
+    return new Profile(path, frame, labels, counts, dmin, invalidRows);
+  }
+
+  /**
+   * Lays a profiled table out in canonical blocks, its labels indexed by the training classes.
+   *
+   * @param partitions canonical partition count, 0 for the default (from the row count)
+   */
+  public Embeddings load(Profile p, List<Object> trainLabels, int partitions) {
+    Map<Object, Integer> index = new HashMap<>();
+    for (int i = 0; i < trainLabels.size(); i++) index.put(trainLabels.get(i), i);
+    long[] counts = new long[trainLabels.size()];
+    for (int i = 0; i < p.labels().size(); i++) {
+      Integer c = index.get(p.labels().get(i));
+      if (c == null) {
+        throw new LinprobeException("test class '" + p.labels().get(i) + "' (" + p.counts()[i]
+            + " rows) does not occur in the training data: remove it from the test set");
+      }
+      counts[c] = p.counts()[i];
+    }
+    long rows = Arrays.stream(counts).sum();
+    int parts = partitions > 0 ? partitions
+        : (int) Math.max(1, Math.min(100_000, (rows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<HashMap<Object, Integer>> bIndex = jsc.broadcast(new HashMap<>(index));
+    boolean hasId = idCol != null;
+    int dim = p.dim();
+    int nParts = parts;
+    JavaPairRDD<Integer, LabeledRow> keyed = p.frame().select("f", "y", "id").javaRDD()
+        .mapToPair(row -> {
+          float[] x = toFloats(row.getList(0));
+          int y = bIndex.value().get(normalizeLabel(row.get(1)));
+          long id = hasId ? RowKeys.idOf(row.get(2)) : RowKeys.contentId(y, x);
+          int part = (int) Long.remainderUnsigned(RowKeys.mix(id), nParts);
+          return new Tuple2<>(part, new LabeledRow(id, y, x));
+        });
+    JavaRDD<RowBlock> blocks = keyed.partitionBy(new IdentityPartitioner(parts))
+        .mapPartitionsWithIndex((idx, it) -> toBlocks(idx, it, dim), true);
+    blocks.persist(StorageLevel.MEMORY_AND_DISK());
+    return new Embeddings(p.path(), blocks, dim, rows, counts, parts, p.invalid());
+  }
+
+  private Dataset<Row> read(String path, String role) {
+    try {
+      Path hp = new Path(path);
+      FileSystem fs = hp.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(hp)) {
+        throw new LinprobeException(role + " path " + path + " does not exist: check --" + role);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new LinprobeException("cannot access " + role + " path " + path + ": "
+          + firstLine(e) + " (check --" + role + ")", e);
+    }
+    try {
+      Dataset<Row> df = spark.read().parquet(path);
+      df.schema(); // forces the footer read so bad files fail here
+      return df;
+    } catch (RuntimeException e) {
+      throw new LinprobeException("cannot read " + role + " data at " + path + " as Parquet: "
+          + firstLine(e) + " (point --" + role + " at a Parquet file or directory)", e);
+    }
+  }
+
+  private static StructField field(Dataset<Row> df, String name, String role, String path,
+      String flag) {
+    for (StructField f : df.schema().fields()) if (f.name().equals(name)) return f;
+    throw new LinprobeException(role + " data at " + path + " has no column '" + name
+        + "' (columns: " + String.join(", ", df.columns()) + "): name the right one with "
+        + flag);
+  }
+
+  private Column floatArray(StructField f, String role) {
+    DataType t = f.dataType();
+    if (t instanceof ArrayType a && a.elementType() instanceof NumericType) {
+      return a.elementType() == DataTypes.FloatType ? col(f.name())
+          : col(f.name()).cast(DataTypes.createArrayType(DataTypes.FloatType));
+    }
+    if (t.sameType(SQLDataTypes.VectorType())) {
+      return org.apache.spark.ml.functions.vector_to_array(col(f.name()), "float32");
+    }
+    throw new LinprobeException(role + " feature column '" + f.name() + "' has type "
+        + t.simpleString() + ": use array<float>, array<double> or a Spark ML vector "
+        + "(--features-col)");
+  }
+
+  private static String lengthCounts(Dataset<Row> frame) {
+    List<Row> rows = frame.filter(col("invalid").equalTo(false))
+        .groupBy(expr("size(f)").as("len")).count().orderBy(col("count").desc()).limit(5)
+        .collectAsList();
+    List<String> parts = new ArrayList<>();
+    for (Row r : rows) parts.add(r.getLong(1) + " rows of length " + r.getInt(0));
+    return String.join(", ", parts);
+  }
+
+  /** Integral labels compare equal whatever their width (int in train, long in test). */
+  static Object normalizeLabel(Object v) {
+    if (v instanceof Byte || v instanceof Short || v instanceof Integer || v instanceof Long) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Number n) {
+      double d = n.doubleValue();
+      return d == Math.rint(d) && Math.abs(d) < 1e15 ? (Object) (long) d : (Object) d;
+    }
+    return v;
+  }
+
+  static int compareLabels(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return Double.compare(x.doubleValue(), y.doubleValue());
+    }
+    return String.valueOf(a).compareTo(String.valueOf(b));
+  }
+
+  static float[] toFloats(List<Object> list) {
+    float[] x = new float[list.size()];
+    int i = 0;
+    for (Object o : list) x[i++] = (Float) o;
+    return x;
+  }
+
+  private static Iterator<RowBlock> toBlocks(int partition, Iterator<Tuple2<Integer, LabeledRow>> it,
+      int dim) {
+    List<LabeledRow> rows = new ArrayList<>();
+    while (it.hasNext()) rows.add(it.next()._2());
+    rows.sort(LabeledRow.ORDER);
+    List<RowBlock> out = new ArrayList<>();
+    long base = (long) partition << 40;
+    for (int start = 0; start < rows.size(); start += BLOCK_ROWS) {
+      int n = Math.min(BLOCK_ROWS, rows.size() - start);
+      float[] x = new float[n * dim];
+      int[] y = new int[n];
+      long[] ids = new long[n];
+      for (int r = 0; r < n; r++) {
+        LabeledRow lr = rows.get(start + r);
+        System.arraycopy(lr.x, 0, x, r * dim, dim);
+        y[r] = lr.label;
+        ids[r] = lr.id;
+      }
+      out.add(new RowBlock(n, dim, x, y, ids, base + start, null));
+    }
+    return out.iterator();
+  }
+
+  static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /** One row on its way to the canonical layout. */
+  static final class LabeledRow implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final Comparator<LabeledRow> ORDER = (a, b) -> {
+      int c = Long.compareUnsigned(a.id, b.id);
+      if (c != 0) return c;
+      c = Integer.compare(a.label, b.label);
+      return c != 0 ? c : Arrays.compare(a.x, b.x);
+    };
+    final long id;
+    final int label;
+    final float[] x;
+
+    LabeledRow(long id, int label, float[] x) {
+      this.id = id;
+      this.label = label;
+      this.x = x;
+    }
+  }
+
+  /** Sends key i to partition i: the canonical partition is computed from the row identity. */
+  static final class IdentityPartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int n;
+
+    IdentityPartitioner(int n) {
+      this.n = n;
+    }
+
+    @Override
+    public int numPartitions() {
+      return n;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IdentityPartitioner p && p.n == n;
+    }
+
+    @Override
+    public int hashCode() {
+      return n;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package linprobe.spark;
+
+import java.io.Serializable;
+import linprobe.math.GaussianStats;
+
+/**
+ * Gaussian statistics of the whole grid: cells (seed, class, bucket), allocated when a row first
+ * lands in them, and per class over every row (the "all" subset, the same for every seed). The
+ * statistics of the subset for the b-th shots value are the prefix merge of buckets 0..b.
+ */
+public final class GridStats implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int classes;
+  private final int buckets;
+  private final int dim;
+  private final GaussianStats[][][] cells;
+  private final GaussianStats[] all;
+
+  public GridStats(int seeds, int classes, int buckets, int dim) {
+    this.classes = classes;
+    this.buckets = buckets;
+    this.dim = dim;
+    this.cells = new GaussianStats[seeds][classes][buckets];
+    this.all = new GaussianStats[classes];
+    for (int c = 0; c < classes; c++) all[c] = new GaussianStats(dim);
+  }
+
+  public void add(RowBlock b) {
+    for (int r = 0; r < b.n; r++) {
+      int c = b.label[r];
+      all[c].add(b.x, r * dim);
+      for (int s = 0; s < cells.length; s++) {
+        int bucket = b.buckets[s][r];
+        if (bucket >= buckets) continue;
+        GaussianStats cell = cells[s][c][bucket];
+        if (cell == null) cell = cells[s][c][bucket] = new GaussianStats(dim);
+        cell.add(b.x, r * dim);
+      }
+    }
+  }
+
+  public void merge(GridStats o) {
+    for (int c = 0; c < classes; c++) all[c].merge(o.all[c]);
+    for (int s = 0; s < cells.length; s++) {
+      for (int c = 0; c < classes; c++) {
+        for (int b = 0; b < buckets; b++) {
+          GaussianStats other = o.cells[s][c][b];
+          if (other == null) continue;
+          if (cells[s][c][b] == null) cells[s][c][b] = new GaussianStats(dim);
+          cells[s][c][b].merge(other);
+        }
+      }
+    }
+  }
+
+  /** Per-class statistics of the subset (seed index, buckets 0..maxBucket). */
+  public GaussianStats[] subset(int seed, int maxBucket) {
+    GaussianStats[] out = new GaussianStats[classes];
+    for (int c = 0; c < classes; c++) {
+      out[c] = new GaussianStats(dim);
+      for (int b = 0; b <= maxBucket; b++) {
+        if (cells[seed][c][b] != null) out[c].merge(cells[seed][c][b]);
+      }
+    }
+    return out;
+  }
+
+  /** Per-class statistics of every training row. */
+  public GaussianStats[] all() {
+    GaussianStats[] out = new GaussianStats[classes];
+    for (int c = 0; c < classes; c++) out[c] = all[c].copy();
+    return out;
+  }
+}

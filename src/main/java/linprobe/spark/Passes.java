@@ -1,0 +1,190 @@
+package linprobe.spark;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import linprobe.math.GaussianStats;
+import linprobe.math.LinearModel;
+import linprobe.math.Scaler;
+import linprobe.math.Softmax;
+import linprobe.math.SoftmaxAggregator;
+import linprobe.math.LogisticObjective;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The Spark passes over canonical blocks. Each computes one partial per partition, collects the
+ * partials in partition order and merges them on the driver in that order: with the canonical
+ * layout this makes every result bit-for-bit independent of parallelism and task timing (Spark's
+ * aggregate and treeAggregate merge in completion order, which is not).
+ */
+public final class Passes {
+  private Passes() {}
+
+  /** Ranks the training rows of every (seed, class): one job, a bounded top-k per partition. */
+  public static SubsetPlan plan(Embeddings train, int[] shots, long[] seeds) {
+    int k = train.classes();
+    int capacity = shots.length == 0 ? 0 : shots[shots.length - 1];
+    long[] seedList = seeds.clone();
+    List<SubsetPlan.LowestKeys[][]> partials = train.blocks().mapPartitions(it -> {
+      SubsetPlan.LowestKeys[][] acc = newLowest(seedList.length, k, capacity);
+      while (it.hasNext()) {
+        RowBlock b = it.next();
+        for (int s = 0; s < seedList.length; s++) {
+          for (int r = 0; r < b.n; r++) {
+            acc[s][b.label[r]].offer(RowKeys.key(seedList[s], b.rowId[r]), b.firstPos + r);
+          }
+        }
+      }
+      return Collections.singletonList(acc).iterator();
+    }).collect();
+    SubsetPlan.LowestKeys[][] merged = newLowest(seedList.length, k, capacity);
+    for (SubsetPlan.LowestKeys[][] p : partials) {
+      for (int s = 0; s < seedList.length; s++) {
+        for (int c = 0; c < k; c++) merged[s][c].merge(p[s][c]);
+      }
+    }
+    return SubsetPlan.from(shots, seedList, merged);
+  }
+
+  private static SubsetPlan.LowestKeys[][] newLowest(int seeds, int classes, int capacity) {
+    SubsetPlan.LowestKeys[][] a = new SubsetPlan.LowestKeys[seeds][classes];
+    for (int s = 0; s < seeds; s++) {
+      for (int c = 0; c < classes; c++) a[s][c] = new SubsetPlan.LowestKeys(capacity);
+    }
+    return a;
+  }
+
+  /** The training blocks with every row's bucket for every seed, cached. */
+  public static JavaRDD<RowBlock> bucketed(Embeddings train, SubsetPlan plan) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.blocks().context());
+    Broadcast<SubsetPlan> bPlan = jsc.broadcast(plan);
+    JavaRDD<RowBlock> out = train.blocks().map(b -> b.withBuckets(bPlan.value().buckets(b)));
+    return out.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Naive Bayes statistics for the whole grid in one job: Gaussian statistics keyed by
+   * (seed, class, bucket), plus per class over every row for "all".
+   */
+  public static GridStats nbStats(JavaRDD<RowBlock> bucketed, int seeds, int classes,
+      int buckets, int dim) {
+    List<GridStats> partials = bucketed.mapPartitions(it -> {
+      GridStats acc = new GridStats(seeds, classes, buckets, dim);
+      while (it.hasNext()) acc.add(it.next());
+      return Collections.singletonList(acc).iterator();
+    }).collect();
+    GridStats merged = new GridStats(seeds, classes, buckets, dim);
+    for (GridStats p : partials) merged.merge(p);
+    return merged;
+  }
+
+  /**
+   * The data term of the logistic objective over one training subset (seed index, rows with
+   * bucket up to maxBucket, or every row when seed is -1), one job per evaluation: coefficients
+   * broadcast once, a GEMM per block.
+   */
+  public static LogisticObjective.DataTerm softmaxTerm(JavaRDD<RowBlock> bucketed, int seed,
+      int maxBucket, int classes, int dim, Scaler scaler) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
+    return coef -> {
+      Broadcast<double[]> bCoef = jsc.broadcast(coef);
+      try {
+        List<SoftmaxAggregator> partials = bucketed.mapPartitions(it -> {
+          SoftmaxAggregator acc = new SoftmaxAggregator(classes, dim);
+          SubsetRows rows = new SubsetRows(EmbeddingSource.BLOCK_ROWS, dim, classes);
+          while (it.hasNext()) rows.addTo(acc, it.next(), seed, maxBucket, scaler, bCoef.value());
+          return Collections.singletonList(acc).iterator();
+        }).collect();
+        SoftmaxAggregator total = new SoftmaxAggregator(classes, dim);
+        for (SoftmaxAggregator p : partials) total.merge(p);
+        return total;
+      } finally {
+        bCoef.destroy();
+      }
+    };
+  }
+
+  /** Reusable scratch for gathering the subset's rows of a block, scaled, into a GEMM operand. */
+  static final class SubsetRows {
+    final float[] gathered;
+    final int[] labels;
+    final double[] x;
+    final double[] scores;
+    final int dim;
+
+    SubsetRows(int maxRows, int dim, int classes) {
+      this.gathered = new float[maxRows * dim];
+      this.labels = new int[maxRows];
+      this.x = new double[maxRows * dim];
+      this.scores = new double[maxRows * classes];
+      this.dim = dim;
+    }
+
+    void addTo(SoftmaxAggregator acc, RowBlock b, int seed, int maxBucket, Scaler scaler,
+        double[] coef) {
+      int n = 0;
+      for (int r = 0; r < b.n; r++) {
+        if (seed >= 0 && b.buckets[seed][r] > maxBucket) continue;
+        System.arraycopy(b.x, r * dim, gathered, n * dim, dim);
+        labels[n++] = b.label[r];
+      }
+      scaler.apply(gathered, 0, n, x);
+      acc.add(x, labels, n, coef, scores);
+    }
+  }
+
+  /**
+   * Test error counts and summed log-loss of every model in one pass over the test blocks: the
+   * models are broadcast together and each block is scored by one GEMM per model.
+   *
+   * @return [model][0] = misclassified rows, [model][1] = summed cross-entropy
+   */
+  public static double[][] evaluate(Embeddings test, List<LinearModel> models) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(test.blocks().context());
+    Broadcast<ArrayList<LinearModel>> bModels = jsc.broadcast(new ArrayList<>(models));
+    int nm = models.size();
+    try {
+      List<double[][]> partials = test.blocks().mapPartitions(it -> {
+        double[][] acc = new double[nm][2];
+        List<LinearModel> ms = bModels.value();
+        int maxP = 0, maxK = 0;
+        for (LinearModel m : ms) {
+          maxP = Math.max(maxP, m.featureCount());
+          maxK = Math.max(maxK, m.classes());
+        }
+        double[] feats = new double[EmbeddingSource.BLOCK_ROWS * maxP];
+        double[] scores = new double[EmbeddingSource.BLOCK_ROWS * maxK];
+        while (it.hasNext()) {
+          RowBlock b = it.next();
+          for (int i = 0; i < nm; i++) {
+            LinearModel m = ms.get(i);
+            m.features(b.x, 0, b.n, feats);
+            m.scores(feats, b.n, scores);
+            int k = m.classes();
+            for (int r = 0; r < b.n; r++) {
+              int y = b.label[r];
+              if (Softmax.argmax(scores, r, k) != y) acc[i][0] += 1;
+              double sy = scores[r * k + y];
+              double ce = Softmax.softmaxInPlace(scores, r, k) - sy;
+              acc[i][1] += Math.min(ce, Softmax.MAX_CROSS_ENTROPY);
+            }
+          }
+        }
+        return Collections.singletonList(acc).iterator();
+      }).collect();
+      double[][] total = new double[nm][2];
+      for (double[][] p : partials) {
+        for (int i = 0; i < nm; i++) {
+          total[i][0] += p[i][0];
+          total[i][1] += p[i][1];
+        }
+      }
+      return total;
+    } finally {
+      bModels.destroy();
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package linprobe.spark;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Nested, stratified training subsets for every seed. Within each class, rows are ranked by
+ * their sampling key {@link RowKeys#key}(seed, row identity), ties broken by canonical position;
+ * the subset for k shots is the k lowest ranks of every class, so subsets are nested in k.
+ *
+ * <p>A row's bucket for a seed is the index of the smallest finite shots value that includes it,
+ * or {@link #allBucket()} when only "all" does. Only the {@code maxShots} lowest keys of each
+ * (seed, class) matter, so ranking is a bounded top-k, never a sort of the training set.
+ */
+public final class SubsetPlan implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int[] shots;
+  private final long[] seeds;
+  /** lowest[s][c] = the maxShots smallest (key, pos) of class c for seed s, as key/pos pairs. */
+  private final long[][][] lowestKey;
+  private final long[][][] lowestPos;
+
+  private SubsetPlan(int[] shots, long[] seeds, long[][][] lowestKey, long[][][] lowestPos) {
+    this.shots = shots;
+    this.seeds = seeds;
+    this.lowestKey = lowestKey;
+    this.lowestPos = lowestPos;
+  }
+
+  /** Finite shots values, ascending. */
+  public int[] shots() {
+    return shots.clone();
+  }
+
+  public long[] seeds() {
+    return seeds.clone();
+  }
+
+  public int maxShots() {
+    return shots.length == 0 ? 0 : shots[shots.length - 1];
+  }
+
+  public byte allBucket() {
+    return (byte) shots.length;
+  }
+
+  /** Builds the plan from merged top-k collectors, one per (seed index, class). */
+  public static SubsetPlan from(int[] shots, long[] seeds, LowestKeys[][] merged) {
+    int s = seeds.length, k = s == 0 ? 0 : merged[0].length;
+    long[][][] keys = new long[s][k][];
+    long[][][] pos = new long[s][k][];
+    for (int i = 0; i < s; i++) {
+      for (int c = 0; c < k; c++) {
+        LowestKeys lk = merged[i][c].sorted();
+        keys[i][c] = Arrays.copyOf(lk.keys, lk.size);
+        pos[i][c] = Arrays.copyOf(lk.pos, lk.size);
+      }
+    }
+    return new SubsetPlan(shots.clone(), seeds.clone(), keys, pos);
+  }
+
+  /** The bucket of a row of class c with canonical position pos, for seed index s. */
+  public byte bucket(int s, int c, long rowId, long pos) {
+    if (shots.length == 0) return allBucket();
+    long key = RowKeys.key(seeds[s], rowId);
+    long[] ks = lowestKey[s][c], ps = lowestPos[s][c];
+    int lo = 0, hi = ks.length - 1, rank = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int cmp = RowKeys.compare(ks[mid], ps[mid], key, pos);
+      if (cmp < 0) lo = mid + 1;
+      else if (cmp > 0) hi = mid - 1;
+      else {
+        rank = mid;
+        break;
+      }
+    }
+    if (rank < 0) return allBucket();
+    for (int b = 0; b < shots.length; b++) if (rank < shots[b]) return (byte) b;
+    return allBucket();
+  }
+
+  /** Buckets of every row of a block, for every seed. */
+  public byte[][] buckets(RowBlock block) {
+    byte[][] out = new byte[seeds.length][block.n];
+    for (int s = 0; s < seeds.length; s++) {
+      for (int r = 0; r < block.n; r++) {
+        out[s][r] = bucket(s, block.label[r], block.rowId[r], block.firstPos + r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The capacity-bounded set of the smallest (key, pos) pairs seen: a max-heap while collecting,
+   * mergeable, sorted ascending at the end.
+   */
+  public static final class LowestKeys implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int capacity;
+    long[] keys;
+    long[] pos;
+    int size;
+
+    public LowestKeys(int capacity) {
+      this.capacity = capacity;
+      this.keys = new long[Math.min(capacity, 16)];
+      this.pos = new long[keys.length];
+    }
+
+    public void offer(long key, long p) {
+      if (capacity == 0) return;
+      if (size < capacity) {
+        if (size == keys.length) {
+          int n = Math.min(capacity, size * 2);
+          keys = Arrays.copyOf(keys, n);
+          pos = Arrays.copyOf(pos, n);
+        }
+        keys[size] = key;
+        pos[size] = p;
+        siftUp(size++);
+      } else if (RowKeys.compare(key, p, keys[0], pos[0]) < 0) {
+        keys[0] = key;
+        pos[0] = p;
+        siftDown(0);
+      }
+    }
+
+    public LowestKeys merge(LowestKeys other) {
+      for (int i = 0; i < other.size; i++) offer(other.keys[i], other.pos[i]);
+      return this;
+    }
+
+    /** A copy sorted ascending. */
+    LowestKeys sorted() {
+      Integer[] idx = new Integer[size];
+      for (int i = 0; i < size; i++) idx[i] = i;
+      Arrays.sort(idx, (a, b) -> RowKeys.compare(keys[a], pos[a], keys[b], pos[b]));
+      LowestKeys out = new LowestKeys(capacity);
+      out.keys = new long[size];
+      out.pos = new long[size];
+      for (int i = 0; i < size; i++) {
+        out.keys[i] = keys[idx[i]];
+        out.pos[i] = pos[idx[i]];
+      }
+      out.size = size;
+      return out;
+    }
+
+    private boolean greater(int a, int b) {
+      return RowKeys.compare(keys[a], pos[a], keys[b], pos[b]) > 0;
+    }
+
+    private void swap(int a, int b) {
+      long k = keys[a], p = pos[a];
+      keys[a] = keys[b];
+      pos[a] = pos[b];
+      keys[b] = k;
+      pos[b] = p;
+    }
+
+    private void siftUp(int i) {
+      while (i > 0) {
+        int parent = (i - 1) / 2;
+        if (!greater(i, parent)) return;
+        swap(i, parent);
+        i = parent;
+      }
+    }
+
+    private void siftDown(int i) {
+      while (true) {
+        int l = 2 * i + 1, r = l + 1, top = i;
+        if (l < size && greater(l, top)) top = l;
+        if (r < size && greater(r, top)) top = r;
+        if (top == i) return;
+        swap(i, top);
+        i = top;
+      }
+    }
+  }
+}
