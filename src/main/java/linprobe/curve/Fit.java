@@ -11,6 +11,11 @@ public record Fit(String model, int shots, long seed, long nTrain, double error,
     int iterations, boolean converged, long fitMs) {
   public static final int ALL = Integer.MAX_VALUE;
 
+  /** The same fit with its wall time zeroed, for comparing runs. */
+  public Fit withoutTiming() {
+    return new Fit(model, shots, seed, nTrain, error, logloss, iterations, converged, 0);
+  }
+
   public static String shotsLabel(int shots) {
     return shots == ALL ? "all" : Integer.toString(shots);
   }

@@ -1,0 +1,119 @@
+package linprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import linprobe.spark.SparkTestBase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: exit codes, one-line errors, nothing half-written. */
+class CliTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  @BeforeAll
+  static void session() {
+    spark();
+  }
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+    PrintStream oldOut = System.out, oldErr = System.err;
+    System.setOut(o);
+    System.setErr(e);
+    try {
+      int code = Main.execute(args, o, e);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  String train() {
+    return dataSamples("digits", "train");
+  }
+
+  String test() {
+    return dataSamples("digits", "test");
+  }
+
+  void assertInvalid(Run r, String expected) {
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(expected), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
+
+  @Test
+  void helpListsSubcommandsAndOptions() {
+    Run r = run("--help");
+    assertEquals(0, r.code());
+    for (String s : new String[] {"curve", "demo", "import-idx"}) assertTrue(r.out().contains(s));
+    Run c = run("curve", "--help");
+    assertEquals(0, c.code());
+    for (String s : new String[] {"--train", "--test", "--out", "--features-col", "--label-col",
+        "--models", "--shots", "--seeds", "--seed-list", "--scaling", "--lr-c", "--lr-max-iter",
+        "--lr-tol", "--nb-epsilon", "--epsilon", "--overwrite"}) {
+      assertTrue(c.out().contains(s), s);
+    }
+  }
+
+  @Test
+  void usageErrorsExitTwoWithOneLine() {
+    assertInvalid(run(), "subcommand is required");
+    String out = tmp.resolve("o").toString();
+    assertInvalid(run("curve", "--train", train(), "--test", test()), "Missing required option");
+    assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--bogus"),
+        "Unknown option: '--bogus'");
+    assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--models",
+        "nb,svm"), "unknown model 'svm'");
+    assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--seeds", "0"),
+        "--seeds must be at least 1");
+    assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--lr-c", "0"),
+        "--lr-c must be a positive number");
+    assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--shots",
+        "-1,2"), "must be positive");
+    assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--scaling",
+        "log"), "unknown scaling 'log'");
+    assertFalse(Files.exists(tmp.resolve("o")), "no output directory on invalid input");
+  }
+
+  @Test
+  void badInputIsOneClearLineAndNoOutput() {
+    String out = tmp.resolve("o").toString();
+    assertInvalid(run("curve", "--train", tmp.resolve("missing").toString(), "--test", test(),
+        "--out", out), "does not exist");
+    assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out,
+        "--features-col", "emb"), "has no column 'emb' (columns: id, label, embedding)");
+    assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out,
+        "--features-col", "label"), "use array<float>, array<double> or a Spark ML vector");
+    assertInvalid(run("curve", "--train", train(), "--test", dataSamples("fashion", "test"),
+        "--out", out), "dimension 64 but test embeddings have 784");
+    assertFalse(Files.exists(tmp.resolve("o")), "no output directory on bad input");
+  }
+
+  @Test
+  void curveRunsPrintsTheTableAndRefusesToOverwrite() throws Exception {
+    String out = tmp.resolve("run").toString();
+    String[] args = {"curve", "--train", train(), "--test", test(), "--out", out, "--shots",
+        "1,5,all", "--seeds", "2", "--models", "nb,lr", "--quiet"};
+    Run r = run(args);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("| shots | n_train | nb error | lr error |"), r.out());
+    assertTrue(Files.exists(tmp.resolve("run/_SUCCESS")));
+    String before = Files.readString(tmp.resolve("run/fits.csv"));
+    assertInvalid(run(args), "already exists and is not empty");
+    assertEquals(before, Files.readString(tmp.resolve("run/fits.csv")));
+  }
+}

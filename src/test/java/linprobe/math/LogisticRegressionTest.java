@@ -1,0 +1,140 @@
+package linprobe.math;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import linprobe.Golden;
+import org.junit.jupiter.api.Test;
+
+class LogisticRegressionTest {
+
+  @Test
+  void lossOnHandMadeRowsMatchesClosedForm() {
+    // 2 classes, 1 feature, W = [[1], [-1]], b = [0.5, 0]; rows x = 1 (y = 0) and x = 2 (y = 1)
+    double[] coef = {1, -1, 0.5, 0};
+    SoftmaxAggregator a = new SoftmaxAggregator(2, 1)
+        .add(new double[] {1, 2}, new int[] {0, 1}, 2, coef, new double[4]);
+    // scores row0 = (1.5, -1): CE = log(e^1.5 + e^-1) - 1.5; row1 = (2.5, -2): CE = lse + 2
+    double ce0 = Math.log(Math.exp(1.5) + Math.exp(-1)) - 1.5;
+    double ce1 = Math.log(Math.exp(2.5) + Math.exp(-2)) + 2;
+    assertEquals(ce0 + ce1, a.lossSum(), 1e-12);
+    double p00 = Math.exp(1.5) / (Math.exp(1.5) + Math.exp(-1));
+    double p10 = Math.exp(2.5) / (Math.exp(2.5) + Math.exp(-2));
+    // gradient of W_0: (p00 - 1) * 1 + p10 * 2; of b_0: (p00 - 1) + p10
+    assertEquals((p00 - 1) + 2 * p10, a.gradSum()[0], 1e-12);
+    assertEquals((p00 - 1) + p10, a.gradSum()[2], 1e-12);
+    assertEquals(-(p00 - 1) - p10, a.gradSum()[3], 1e-12);
+  }
+
+  @Test
+  void gradientMatchesFiniteDifferences() {
+    Random rnd = new Random(3);
+    int n = 40, d = 5, k = 4;
+    float[] x = new float[n * d];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+    for (int i = 0; i < n; i++) y[i] = rnd.nextInt(k);
+    LossFunction f = LogisticObjective.of(
+        LogisticRegression.inMemory(x, y, n, k, Scaler.identity(d)), k, d, 0.7, n);
+    double[] w = new double[k * d + k];
+    for (int i = 0; i < w.length; i++) w[i] = 0.3 * rnd.nextGaussian();
+    double[] g = new double[w.length];
+    f.lossAndGradient(w, g);
+    double h = 1e-6;
+    for (int i = 0; i < w.length; i++) {
+      double[] wp = w.clone(), wm = w.clone();
+      wp[i] += h;
+      wm[i] -= h;
+      double fd = (f.lossAndGradient(wp, new double[w.length])
+          - f.lossAndGradient(wm, new double[w.length])) / (2 * h);
+      assertEquals(fd, g[i], 1e-7, "coordinate " + i);
+    }
+  }
+
+  @Test
+  void blockSizeDoesNotChangeTheSums() {
+    Random rnd = new Random(5);
+    int n = 13, d = 3, k = 3;
+    double[] x = new double[n * d];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = rnd.nextGaussian();
+    for (int i = 0; i < n; i++) y[i] = rnd.nextInt(k);
+    double[] coef = new double[k * d + k];
+    for (int i = 0; i < coef.length; i++) coef[i] = rnd.nextGaussian();
+    SoftmaxAggregator whole = new SoftmaxAggregator(k, d).add(x, y, n, coef, new double[n * k]);
+    for (int block : new int[] {1, 2, 4}) {
+      SoftmaxAggregator acc = new SoftmaxAggregator(k, d);
+      for (int s = 0; s < n; s += block) {
+        int m = Math.min(block, n - s);
+        double[] xb = java.util.Arrays.copyOfRange(x, s * d, (s + m) * d);
+        int[] yb = java.util.Arrays.copyOfRange(y, s, s + m);
+        acc.merge(new SoftmaxAggregator(k, d).add(xb, yb, m, coef, new double[m * k]));
+      }
+      assertEquals(whole.lossSum(), acc.lossSum(), 1e-10);
+      assertArrayEquals(whole.gradSum(), acc.gradSum(), 1e-10);
+      assertEquals(n, acc.count());
+    }
+  }
+
+  @Test
+  void optimumMatchesScikitLearnGolden() {
+    Golden g = Golden.digits();
+    GaussianStats all = new GaussianStats(Golden.DIM);
+    for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
+    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
+    var lr = g.root.get("lr");
+    double c = lr.get("C").asDouble();
+    LogisticRegression.Result r = LogisticRegression.fit(
+        LogisticRegression.inMemory(g.x, g.y, g.n, 10, sc), 10, 64, g.n, c, 10_000, 1e-12, sc);
+    double golden = lr.get("objective").asDouble();
+    // scikit-learn stops 2e-8 above the true optimum (its ftol); ours must be as low, and close
+    assertTrue(r.lbfgs().value() <= golden + 1e-9, r.lbfgs().value() + " vs " + golden);
+    assertEquals(golden, r.lbfgs().value(), 1e-6 * golden);
+    int[] pred = Golden.ints(lr.get("pred_eval"));
+    int agree = 0;
+    for (int i = 0; i < g.nEval; i++) {
+      if (pred[i] == r.model().predict(Golden.row(g.xEval, i, 64))) agree++;
+    }
+    assertTrue(agree >= g.nEval - 1, agree + " of " + g.nEval + " predictions agree");
+    double[] proba = Golden.doubles(lr.get("proba_eval"));
+    for (int i = 0; i < g.nEval; i++) {
+      double[] s = r.model().scores(Golden.row(g.xEval, i, 64));
+      Softmax.softmaxInPlace(s, 0, 10);
+      for (int k = 0; k < 10; k++) assertEquals(proba[i * 10 + k], s[k], 5e-3);
+    }
+  }
+
+  @Test
+  void twoClassesFitScikitLearnsBinaryModel() {
+    // binary LR with C equals multinomial with C/2: the decision function equals the binary one.
+    Random rnd = new Random(11);
+    int n = 60, d = 2;
+    float[] x = new float[n * d];
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = i % 2;
+      x[i * d] = (float) (rnd.nextGaussian() + y[i]);
+      x[i * d + 1] = (float) rnd.nextGaussian();
+    }
+    double c = 2.0;
+    Scaler id = Scaler.identity(d);
+    LogisticRegression.Result multi = LogisticRegression.fit(
+        LogisticRegression.inMemory(x, y, n, 2, id), 2, d, n, c, 5000, 1e-12, id);
+    // the binary objective 1/2 |w|^2 + C sum log(1 + exp(-s_i (w x + b))) has zero gradient at w
+    double[] w = new double[d];
+    for (int j = 0; j < d; j++) w[j] = multi.model().weights()[d + j] - multi.model().weights()[j];
+    double b = multi.model().bias()[1] - multi.model().bias()[0];
+    double[] grad = new double[d + 1];
+    for (int i = 0; i < n; i++) {
+      double z = b;
+      for (int j = 0; j < d; j++) z += w[j] * x[i * d + j];
+      double p = 1 / (1 + Math.exp(-z));
+      for (int j = 0; j < d; j++) grad[j] += c * (p - y[i]) * x[i * d + j];
+      grad[d] += c * (p - y[i]);
+    }
+    for (int j = 0; j < d; j++) grad[j] += w[j];
+    for (double gi : grad) assertEquals(0, gi, 1e-4);
+  }
+}

@@ -1,0 +1,225 @@
+package linprobe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import linprobe.CurveOptions;
+import linprobe.Golden;
+import linprobe.LinprobeException;
+import linprobe.math.GaussianStats;
+import linprobe.math.LogisticRegression;
+import linprobe.math.Scaler;
+import linprobe.math.SoftmaxAggregator;
+import org.apache.spark.api.java.JavaRDD;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CurveJobTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  Embeddings load(String path, int partitions) {
+    EmbeddingSource src = new EmbeddingSource(spark(), "embedding", "label", null, false);
+    EmbeddingSource.Profile p = src.profile(path, "train");
+    return src.load(p, p.labels(), partitions);
+  }
+
+  @Test
+  void naiveBayesForTheWholeGridIsOneJobOverTheTrainingRows() throws Exception {
+    Embeddings train = load(dataSamples("digits", "train"), 3);
+    int[] shots = {1, 2, 5, 10, 20};
+    long[] seeds = {0, 1, 2};
+    SubsetPlan plan = Passes.plan(train, shots, seeds);
+    JavaRDD<RowBlock> bucketed = Passes.bucketed(train, plan);
+    GridStats[] grid = new GridStats[1];
+    int jobs = countJobs(() -> grid[0] = Passes.nbStats(bucketed, 3, 10, shots.length, 64));
+    assertEquals(1, jobs);
+    // and it is right: the grid's subset statistics equal statistics of the selected rows
+    List<RowBlock> blocks = bucketed.collect();
+    for (int s = 0; s < seeds.length; s++) {
+      for (int b = 0; b < shots.length; b++) {
+        GaussianStats[] expect = new GaussianStats[10];
+        for (int c = 0; c < 10; c++) expect[c] = new GaussianStats(64);
+        for (RowBlock blk : blocks) {
+          for (int r = 0; r < blk.n; r++) {
+            if (blk.buckets[s][r] <= b) expect[blk.label[r]].add(blk.x, r * 64);
+          }
+        }
+        GaussianStats[] got = grid[0].subset(s, b);
+        for (int c = 0; c < 10; c++) {
+          assertEquals(shots[b], got[c].count(), "stratified: shots rows of every class");
+          assertArrayEquals(expect[c].mean(), got[c].mean(), 1e-9);
+          assertArrayEquals(expect[c].m2(), got[c].m2(), 1e-7);
+        }
+      }
+    }
+  }
+
+  @Test
+  void subsetsAreNestedStratifiedAndDifferAcrossSeeds() {
+    Embeddings train = load(dataSamples("digits", "train"), 2);
+    int[] shots = {1, 3, 10};
+    SubsetPlan plan = Passes.plan(train, shots, new long[] {0, 1});
+    List<RowBlock> blocks = Passes.bucketed(train, plan).collect();
+    int[][] perBucket = new int[2][shots.length + 1];
+    int differ = 0;
+    for (RowBlock b : blocks) {
+      for (int r = 0; r < b.n; r++) {
+        perBucket[0][b.buckets[0][r]]++;
+        perBucket[1][b.buckets[1][r]]++;
+        if ((b.buckets[0][r] == 0) != (b.buckets[1][r] == 0)) differ++;
+      }
+    }
+    for (int s = 0; s < 2; s++) {
+      // bucket b holds the rows that enter at shots[b]: 10 classes x (shots[b] - shots[b-1])
+      assertEquals(10, perBucket[s][0]);
+      assertEquals(20, perBucket[s][1]);
+      assertEquals(70, perBucket[s][2]);
+    }
+    assertTrue(differ > 0, "seeds 0 and 1 pick different 1-shot rows");
+  }
+
+  @Test
+  void distributedLossEqualsInMemoryLossOnTheSameSubset() {
+    Embeddings train = load(dataSamples("digits", "train"), 3);
+    int[] shots = {5};
+    SubsetPlan plan = Passes.plan(train, shots, new long[] {4});
+    JavaRDD<RowBlock> bucketed = Passes.bucketed(train, plan);
+    List<RowBlock> blocks = bucketed.collect();
+    int n = 0;
+    float[] x = new float[50 * 64];
+    int[] y = new int[50];
+    for (RowBlock b : blocks) {
+      for (int r = 0; r < b.n; r++) {
+        if (b.buckets[0][r] > 0) continue;
+        System.arraycopy(b.x, r * 64, x, n * 64, 64);
+        y[n++] = b.label[r];
+      }
+    }
+    assertEquals(50, n);
+    GaussianStats all = new GaussianStats(64);
+    for (int r = 0; r < n; r++) all.add(x, r * 64);
+    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
+    double[] coef = new double[10 * 64 + 10];
+    java.util.Random rnd = new java.util.Random(1);
+    for (int i = 0; i < coef.length; i++) coef[i] = rnd.nextGaussian() * 0.1;
+    SoftmaxAggregator dist = Passes.softmaxTerm(bucketed, 0, 0, 10, 64, sc).sums(coef);
+    SoftmaxAggregator local = LogisticRegression.inMemory(x, y, n, 10, sc).sums(coef);
+    assertEquals(50, dist.count());
+    assertEquals(local.lossSum(), dist.lossSum(), 1e-9);
+    assertArrayEquals(local.gradSum(), dist.gradSum(), 1e-9);
+  }
+
+  CurveOptions options(String train, String test, String out) {
+    CurveOptions o = new CurveOptions();
+    o.train = train;
+    o.test = test;
+    o.out = out;
+    o.parseShots("1,2,5,all");
+    o.seeds = new long[] {0, 1};
+    o.models = CurveOptions.Model.parseList("nb,nb-perclass,lr");
+    o.quiet = true;
+    return o;
+  }
+
+  static String fitsWithoutTiming(Path dir) throws IOException {
+    return Files.readAllLines(dir.resolve("fits.csv")).stream()
+        .map(l -> l.substring(0, l.lastIndexOf(','))).collect(Collectors.joining("\n"));
+  }
+
+  CurveJob.Result runCurve(CurveOptions o) throws Exception {
+    OutputDir dir = OutputDir.check(o.out, o.overwrite, spark().sparkContext().hadoopConfiguration());
+    CurveJob.Result r = new CurveJob(spark(), o, Progress.silent()).run();
+    CurveOutput.write(spark(), dir, r, o);
+    return r;
+  }
+
+  @Test
+  void sameFitsForOneAndSevenInputPartitions() throws Exception {
+    Golden g = Golden.digits();
+    // the same rows, written as 1 file and as 7 files in another order
+    String one = writeParquet(tmp.resolve("one").toString(), g.x, g.y, 64, 1);
+    String seven = writeParquet(tmp.resolve("seven").toString(), g.x, g.y, 64, 7);
+    String test = writeParquet(tmp.resolve("test").toString(), g.xEval, g.yEval, 64, 3);
+    CurveJob.Result r1 = runCurve(options(one, test, tmp.resolve("out1").toString()));
+    CurveJob.Result r7 = runCurve(options(seven, test, tmp.resolve("out7").toString()));
+    int fits = r1.fits().size();
+    assertEquals(3 * (2 * 3 + 1), fits);
+    for (int i = 0; i < fits; i++) {
+      var f1 = r1.fits().get(i);
+      var f7 = r7.fits().get(i);
+      // bit for bit, not only as printed
+      assertEquals(f1.withoutTiming(), f7.withoutTiming());
+      assertEquals(Double.doubleToLongBits(f1.logloss()), Double.doubleToLongBits(f7.logloss()));
+    }
+    String a = fitsWithoutTiming(tmp.resolve("out1"));
+    String b = fitsWithoutTiming(tmp.resolve("out7"));
+    assertEquals(a, b);
+    assertTrue(a.lines().count() == fits + 1);
+    for (String f : new String[] {"fits.csv", "curve.csv", "curve.md", "summary.json", "_SUCCESS",
+        "fits", "curve"}) {
+      assertTrue(Files.exists(tmp.resolve("out1").resolve(f)), f);
+    }
+  }
+
+  @Test
+  void canonicalPartitionCountDoesNotChangeTheNumbers() throws Exception {
+    String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
+    CurveOptions a = options(train, test, tmp.resolve("p1").toString());
+    a.partitions = 1;
+    CurveOptions b = options(train, test, tmp.resolve("p5").toString());
+    b.partitions = 5;
+    runCurve(a);
+    runCurve(b);
+    // rows are ranked by (seed, identity): the same subsets and the same models either way;
+    // sums are grouped differently, so compare numbers, not text
+    List<String> la = Files.readAllLines(tmp.resolve("p1/fits.csv"));
+    List<String> lb = Files.readAllLines(tmp.resolve("p5/fits.csv"));
+    assertEquals(la.size(), lb.size());
+    for (int i = 1; i < la.size(); i++) {
+      String[] x = la.get(i).split(","), y = lb.get(i).split(",");
+      assertEquals(x[3], y[3], "n_train");
+      assertEquals(Double.parseDouble(x[4]), Double.parseDouble(y[4]), 2.0 / 599, "error");
+      assertEquals(Double.parseDouble(x[5]), Double.parseDouble(y[5]), 1e-3, "logloss");
+    }
+  }
+
+  @Test
+  void classSmallerThanTheShotsIsAClearError() {
+    String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
+    CurveOptions o = options(train, test, tmp.resolve("x").toString());
+    o.parseShots("5,500");
+    LinprobeException e = assertThrows(LinprobeException.class,
+        () -> new CurveJob(spark(), o, Progress.silent()).run());
+    assertTrue(e.getMessage().matches("class '\\d' has only 11\\d training rows, fewer than the "
+        + "500 shots requested.*"), e.getMessage());
+  }
+
+  @Test
+  void existingOutputIsRefusedUnlessOverwrite() throws Exception {
+    Path out = tmp.resolve("taken");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("keep.txt"), "mine");
+    LinprobeException e = assertThrows(LinprobeException.class,
+        () -> OutputDir.check(out.toString(), false, spark().sparkContext().hadoopConfiguration()));
+    assertTrue(e.getMessage().contains("--overwrite"));
+    assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+    CurveOptions o = options(dataSamples("digits", "train"), dataSamples("digits", "test"),
+        out.toString());
+    o.overwrite = true;
+    o.models = CurveOptions.Model.parseList("nb");
+    runCurve(o);
+    assertFalse(Files.exists(out.resolve("keep.txt")));
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    File[] leftovers = tmp.toFile().listFiles((d, name) -> name.contains(".linprobe-"));
+    assertEquals(0, leftovers.length, "no staging directory left behind");
+  }
+}
