@@ -66,11 +66,11 @@ public final class Tables {
           c.asymptoticError(m), e == null ? "no" : Fit.shotsLabel(e)));
     }
     String verdict = verdict(c);
-    if (verdict != null) sb.append('\n').append(verdict).append('\n');
+    if (verdict != null) sb.append("\nVerdict: ").append(verdict).append('\n');
     return sb.toString();
   }
 
-  /** The answer in one sentence, e.g. "nb is better up to 10 shots per class; lr from 20 on." */
+  /** The answer in one sentence, e.g. "nb is as good or better up to 10 shots per class; lr from 20 on." */
   public static String verdict(LearningCurve c) {
     if (!c.models().contains("lr")) return null;
     List<String> parts = new ArrayList<>();
@@ -90,14 +90,15 @@ public final class Tables {
         }
       }
     }
-    return parts.isEmpty() ? null : "Verdict: " + String.join("; ", parts) + ".";
+    return parts.isEmpty() ? null : String.join("; ", parts) + ".";
   }
 
   private static String cell(LearningCurve.Point p, boolean error) {
     if (p == null) return "";
     double m = error ? p.errorMean() : p.loglossMean();
     double s = error ? p.errorStd() : p.loglossStd();
-    return Double.isNaN(s) ? String.format(Locale.ROOT, "%.4f", m)
+    // "all" is one fit (no sampling), so it has no spread to show
+    return Double.isNaN(s) || p.shots() == Fit.ALL ? String.format(Locale.ROOT, "%.4f", m)
         : String.format(Locale.ROOT, "%.4f ± %.4f", m, s);
   }
 
