@@ -88,6 +88,17 @@ public final class CurveCommand implements Callable<Integer> {
           + "(default: 0.01).")
   double epsilon = CurveOptions.DEFAULT_EPSILON;
 
+  @Option(names = "--lr-warm-start",
+      description = "Start each size's logistic regression from the next-smaller size's solution "
+          + "of the same seed (mapped into the new subset's scaling) instead of from zero.")
+  boolean warmStart;
+
+  @Option(names = "--local-fit-mb", paramLabel = "MB",
+      description = "Largest training subset (MiB of float32 features) fitted inside one Spark "
+          + "task; larger ones use distributed L-BFGS (default: a quarter of one task's share "
+          + "of executor memory).")
+  Integer localFitMb;
+
   @Option(names = "--partitions", paramLabel = "N",
       description = "Canonical partitions of the data (default: one per 20,000 rows). Results "
           + "do not depend on it.")
@@ -135,6 +146,11 @@ public final class CurveCommand implements Callable<Integer> {
     o.nbEpsilon = nbEpsilon;
     o.epsilon = epsilon;
     o.partitions = partitions;
+    o.warmStart = warmStart;
+    if (localFitMb != null) {
+      if (localFitMb < 0) throw new LinprobeException("--local-fit-mb must be >= 0");
+      o.localFitMb = localFitMb;
+    }
     o.dropInvalid = dropInvalid;
     o.overwrite = overwrite;
     o.quiet = quiet;

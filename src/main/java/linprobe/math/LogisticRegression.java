@@ -16,9 +16,15 @@ public final class LogisticRegression {
 
   public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
       double c, int maxIter, double tol, Scaler scaler) {
+    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, null);
+  }
+
+  /** @param start initial coefficients [W, b] (a warm start), or null for zeros */
+  public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
+      double c, int maxIter, double tol, Scaler scaler, double[] start) {
     double cEff = classes == 2 ? c / 2 : c;
     LossFunction f = LogisticObjective.of(data, classes, dim, cEff, rows);
-    double[] x0 = new double[classes * dim + classes];
+    double[] x0 = start != null ? start.clone() : new double[classes * dim + classes];
     LbfgsResult r = BreezeLbfgs.minimize(f, x0, maxIter, linprobe.CurveOptions.LBFGS_MEMORY, tol);
     double[] w = Arrays.copyOf(r.x(), classes * dim);
     double[] b = Arrays.copyOfRange(r.x(), classes * dim, classes * dim + classes);

@@ -78,22 +78,48 @@ public final class CurveJob {
     train.blocks().unpersist(false);
 
     List<Model> models = o.models;
-    int lrFits = models.contains(Model.LR) ? seeds.length * shots.length + (includeAll ? 1 : 0) : 0;
-    int nbFits = (int) models.stream().filter(Model::isNaiveBayes).count()
-        * (seeds.length * shots.length + (includeAll ? 1 : 0));
-    progress.start(nbFits + lrFits);
-
-    List<Fit> pending = new ArrayList<>();
-    List<LinearModel> fitted = new ArrayList<>();
+    // subsets in output order: (seed, shots) then "all"; each with its statistics and scaler
+    List<int[]> subsets = new ArrayList<>();
     for (int si = 0; si < seeds.length; si++) {
-      for (int b = 0; b < shots.length; b++) {
-        GaussianStats[] st = grid.subset(si, b);
-        fitAll(models, st, bucketed, si, b, shots[b], seeds[si], pending, fitted);
+      for (int b = 0; b < shots.length; b++) subsets.add(new int[] {si, b});
+    }
+    if (includeAll) subsets.add(new int[] {-1, shots.length});
+    progress.start(models.size() * subsets.size());
+    LinearModel[][] byModel = new LinearModel[models.size()][subsets.size()];
+    Fit[][] info = new Fit[models.size()][subsets.size()];
+    Scaler[] scalers = new Scaler[subsets.size()];
+    long[] rows = new long[subsets.size()];
+    for (int i = 0; i < subsets.size(); i++) {
+      int[] sub = subsets.get(i);
+      GaussianStats[] st = sub[0] < 0 ? grid.all() : grid.subset(sub[0], sub[1]);
+      GaussianStats pooled = GaussianStats.pooled(st);
+      rows[i] = pooled.count();
+      scalers[i] = Scaler.fit(o.scaling, pooled);
+      for (int mi = 0; mi < models.size(); mi++) {
+        Model m = models.get(mi);
+        if (!m.isNaiveBayes()) continue;
+        long t = System.currentTimeMillis();
+        byModel[mi][i] = m == Model.NB ? NaiveBayes.sharedVariance(st, scalers[i], o.nbEpsilon)
+            : NaiveBayes.perClassVariance(st, scalers[i], PERCLASS_VAR_SMOOTHING);
+        info[mi][i] = pendingFit(m.id, sub, shots, seeds, rows[i], 0, true,
+            System.currentTimeMillis() - t);
+        progress.fitted(m.id, info[mi][i].seed(), Fit.shotsLabel(info[mi][i].shots()), rows[i], 0,
+            true, info[mi][i].fitMs(), "");
       }
     }
-    if (includeAll) fitAll(models, grid.all(), bucketed, -1, shots.length, Fit.ALL, -1, pending,
-        fitted);
-
+    int lr = models.indexOf(Model.LR);
+    if (lr >= 0) {
+      fitLogistic(bucketed, subsets, shots.length, scalers, rows, k, d, byModel[lr], info[lr],
+          seeds, shots);
+    }
+    List<Fit> pending = new ArrayList<>();
+    List<LinearModel> fitted = new ArrayList<>();
+    for (int i = 0; i < subsets.size(); i++) {
+      for (int mi = 0; mi < models.size(); mi++) {
+        pending.add(info[mi][i]);
+        fitted.add(byModel[mi][i]);
+      }
+    }
     progress.stage("scoring " + fitted.size() + " models on " + test.rows()
         + " test rows (one pass)");
     double[][] eval = Passes.evaluate(test, fitted);
@@ -110,35 +136,97 @@ public final class CurveJob {
         System.currentTimeMillis() - t0, Blas.implementation());
   }
 
-  private void fitAll(List<Model> models, GaussianStats[] st, JavaRDD<RowBlock> bucketed,
-      int seedIndex, int maxBucket, int shots, long seed, List<Fit> pending,
-      List<LinearModel> fitted) {
-    GaussianStats pooled = GaussianStats.pooled(st);
-    long n = pooled.count();
-    Scaler scaler = Scaler.fit(o.scaling, pooled);
-    int k = st.length, d = pooled.dim();
-    for (Model m : models) {
-      long t = System.currentTimeMillis();
-      LinearModel model;
-      int iterations = 0;
-      boolean converged = true;
-      switch (m) {
-        case NB -> model = NaiveBayes.sharedVariance(st, scaler, o.nbEpsilon);
-        case NB_PERCLASS -> model = NaiveBayes.perClassVariance(st, scaler, PERCLASS_VAR_SMOOTHING);
-        default -> {
-          LogisticRegression.Result r = LogisticRegression.fit(
-              Passes.softmaxTerm(bucketed, seedIndex, maxBucket, k, d, scaler), k, d, n, o.lrC,
-              o.lrMaxIter, o.lrTol, scaler);
-          model = r.model();
-          iterations = r.lbfgs().iterations();
-          converged = r.lbfgs().converged();
-        }
-      }
-      long ms = System.currentTimeMillis() - t;
-      pending.add(new Fit(m.id, shots, seed, n, Double.NaN, Double.NaN, iterations, converged, ms));
-      fitted.add(model);
-      progress.fitted(m.id, seed, Fit.shotsLabel(shots), n, iterations, converged, ms);
+  /**
+   * Logistic regression for every subset: per seed one task of nested fits (warm-started), plus
+   * one for "all". The small subsets of every task are fitted inside Spark tasks in one job; the
+   * rest by distributed L-BFGS on the driver, continuing each task's warm-start chain.
+   */
+  private void fitLogistic(JavaRDD<RowBlock> bucketed, List<int[]> subsets, int finite,
+      Scaler[] scalers, long[] rows, int k, int d, LinearModel[] models, Fit[] info, long[] seeds,
+      int[] shots) {
+    List<LrTask> tasks = new ArrayList<>();
+    List<int[]> members = new ArrayList<>(); // subset indices of each task, ascending size
+    for (int si = 0; si < seeds.length; si++) {
+      int[] idx = new int[finite];
+      for (int b = 0; b < finite; b++) idx[b] = si * finite + b;
+      members.add(idx);
     }
+    if (subsets.size() > seeds.length * finite) members.add(new int[] {subsets.size() - 1});
+    long budget = localFitBudget();
+    int[] upTo = new int[members.size()];
+    int local = 0;
+    for (int[] idx : members) {
+      int[] maxBucket = new int[idx.length];
+      Scaler[] sc = new Scaler[idx.length];
+      long[] n = new long[idx.length];
+      for (int j = 0; j < idx.length; j++) {
+        maxBucket[j] = subsets.get(idx[j])[1];
+        sc[j] = scalers[idx[j]];
+        n[j] = rows[idx[j]];
+      }
+      int seed = subsets.get(idx[0])[0];
+      LrTask task = new LrTask(seed, maxBucket, sc, n, k, d, o.lrC, o.lrMaxIter, o.lrTol,
+          o.warmStart && seed >= 0);
+      int t = tasks.size();
+      while (upTo[t] < idx.length && n[upTo[t]] * d * 4L <= budget) upTo[t]++;
+      local += upTo[t];
+      tasks.add(task);
+    }
+    List<List<LrTask.Outcome>> done = new ArrayList<>();
+    if (local > 0) {
+      progress.stage("logistic regression: " + local + " fits inside Spark tasks (subsets up to "
+          + (budget >> 20) + " MiB each)");
+      done = Passes.fitLocally(bucketed, tasks, upTo);
+      for (int t = 0; t < tasks.size(); t++) {
+        List<LrTask.Outcome> outs = done.get(t);
+        for (int j = 0; j < outs.size(); j++) record(members.get(t)[j], outs.get(j), subsets, rows,
+            models, info, seeds, shots);
+      }
+    }
+    for (int t = 0; t < tasks.size(); t++) {
+      LrTask task = tasks.get(t);
+      int[] idx = members.get(t);
+      if (upTo[t] == idx.length) continue;
+      double[] x0 = upTo[t] > 0 ? done.get(t).get(upTo[t] - 1).solution() : null;
+      for (int j = upTo[t]; j < idx.length; j++) {
+        LrTask.TermFactory dist = (mb, sc) -> Passes.softmaxTerm(bucketed, task.seed, mb, k, d, sc);
+        LrTask.Outcome out = task.fit(j, j + 1, dist, x0).get(0);
+        x0 = out.solution();
+        record(idx[j], out, subsets, rows, models, info, seeds, shots);
+      }
+    }
+  }
+
+  private void record(int i, LrTask.Outcome out, List<int[]> subsets, long[] rows,
+      LinearModel[] models, Fit[] info, long[] seeds, int[] shots) {
+    models[i] = out.model();
+    info[i] = pendingFit("lr", subsets.get(i), shots, seeds, rows[i], out.iterations(),
+        out.converged(), out.fitMs());
+    Fit f = info[i];
+    progress.fitted("lr", f.seed(), Fit.shotsLabel(f.shots()), f.nTrain(), f.iterations(),
+        f.converged(), f.fitMs(), "");
+  }
+
+  private static Fit pendingFit(String model, int[] sub, int[] shots, long[] seeds, long n,
+      int iterations, boolean converged, long ms) {
+    boolean all = sub[0] < 0;
+    return new Fit(model, all ? Fit.ALL : shots[sub[1]], all ? -1 : seeds[sub[0]], n, Double.NaN,
+        Double.NaN, iterations, converged, ms);
+  }
+
+  /**
+   * Largest training subset (bytes of float32 features) fitted inside one Spark task: a quarter
+   * of the memory one concurrent task may use, unless --local-fit-mb says otherwise.
+   */
+  long localFitBudget() {
+    if (o.localFitMb >= 0) return (long) o.localFitMb << 20;
+    var sc = spark.sparkContext();
+    if (sc.isLocal()) {
+      return Runtime.getRuntime().maxMemory() / (4L * Math.max(1, sc.defaultParallelism()));
+    }
+    int cores = sc.getConf().getInt("spark.executor.cores", 1)
+        / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
+    return ((long) sc.executorMemory() << 20) / (4L * Math.max(1, cores));
   }
 
   private static void checkShots(int[] shots, List<Object> classes, long[] counts) {

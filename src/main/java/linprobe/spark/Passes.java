@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
 
 /**
  * The Spark passes over canonical blocks. Each computes one partial per partition, collects the
@@ -106,6 +107,91 @@ public final class Passes {
       }
     };
   }
+
+  /**
+   * Runs logistic-regression tasks inside Spark tasks, one task per LrTask, all in one job: each
+   * block ships to a task only the rows of that task's largest subset (compacted, in canonical
+   * order), and the task fits its nested subsets with no further Spark job.
+   *
+   * @param upTo per task, how many of its fits run here (a prefix: the small subsets)
+   */
+  public static List<List<LrTask.Outcome>> fitLocally(JavaRDD<RowBlock> bucketed,
+      List<LrTask> tasks, int[] upTo) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
+    Broadcast<ArrayList<LrTask>> bTasks = jsc.broadcast(new ArrayList<>(tasks));
+    int nt = tasks.size();
+    int[] limits = upTo.clone();
+    try {
+      List<Tuple2<Integer, List<LrTask.Outcome>>> results = bucketed
+          .mapPartitionsWithIndex((part, it) -> {
+            List<Tuple2<Integer, CompactBlock>> out = new ArrayList<>();
+            int seq = 0;
+            while (it.hasNext()) {
+              RowBlock b = it.next();
+              for (int t = 0; t < nt; t++) {
+                if (limits[t] == 0) continue;
+                LrTask task = bTasks.value().get(t);
+                RowBlock c = compact(b, task.seed, task.maxBucket[limits[t] - 1]);
+                if (c != null) out.add(new Tuple2<>(t, new CompactBlock(part, seq, c)));
+              }
+              seq++;
+            }
+            return out.iterator();
+          }, true)
+          .mapToPair(t -> t)
+          .partitionBy(new EmbeddingSource.IdentityPartitioner(nt))
+          .mapPartitionsWithIndex((t, it) -> {
+            if (!it.hasNext()) return Collections.emptyIterator();
+            List<CompactBlock> blocks = new ArrayList<>();
+            while (it.hasNext()) blocks.add(it.next()._2());
+            blocks.sort((a, b) -> a.partition != b.partition
+                ? Integer.compare(a.partition, b.partition) : Integer.compare(a.seq, b.seq));
+            List<List<RowBlock>> parts = new ArrayList<>();
+            int current = -1;
+            for (CompactBlock cb : blocks) {
+              if (cb.partition != current) {
+                parts.add(new ArrayList<>());
+                current = cb.partition;
+              }
+              parts.get(parts.size() - 1).add(cb.block);
+            }
+            LrTask task = bTasks.value().get(t);
+            List<LrTask.Outcome> fits = task.fit(0, limits[t], task.local(parts), null);
+            return Collections.singletonList(new Tuple2<>(t, fits)).iterator();
+          }, true)
+          .collect();
+      List<List<LrTask.Outcome>> byTask = new ArrayList<>();
+      for (int t = 0; t < nt; t++) byTask.add(List.of());
+      for (Tuple2<Integer, List<LrTask.Outcome>> r : results) byTask.set(r._1(), r._2());
+      return byTask;
+    } finally {
+      bTasks.destroy();
+    }
+  }
+
+  /** The rows of a block in the subset (seed, buckets up to maxBucket), or null if none. */
+  static RowBlock compact(RowBlock b, int seed, int maxBucket) {
+    if (seed < 0) return new RowBlock(b.n, b.dim, b.x, b.label, b.rowId, b.firstPos, null);
+    int n = 0;
+    for (int r = 0; r < b.n; r++) if (b.buckets[seed][r] <= maxBucket) n++;
+    if (n == 0) return null;
+    float[] x = new float[n * b.dim];
+    int[] y = new int[n];
+    long[] ids = new long[n];
+    byte[] bk = new byte[n];
+    int i = 0;
+    for (int r = 0; r < b.n; r++) {
+      if (b.buckets[seed][r] > maxBucket) continue;
+      System.arraycopy(b.x, r * b.dim, x, i * b.dim, b.dim);
+      y[i] = b.label[r];
+      ids[i] = b.rowId[r];
+      bk[i++] = b.buckets[seed][r];
+    }
+    return new RowBlock(n, b.dim, x, y, ids, b.firstPos, new byte[][] {bk});
+  }
+
+  /** A compacted block with its canonical place (partition, sequence within it). */
+  record CompactBlock(int partition, int seq, RowBlock block) implements java.io.Serializable {}
 
   /** Reusable scratch for gathering the subset's rows of a block, scaled, into a GEMM operand. */
   static final class SubsetRows {

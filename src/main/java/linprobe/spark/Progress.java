@@ -31,16 +31,16 @@ public class Progress {
   }
 
   public void fitted(String model, long seed, String shots, long n, int iterations,
-      boolean converged, long ms) {
+      boolean converged, long ms, String note) {
     done++;
     if (quiet) return;
     long elapsed = System.currentTimeMillis() - started;
     long left = done == 0 ? 0 : elapsed * (total - done) / done;
     out.println(String.format(Locale.ROOT,
-        "linprobe: [%d/%d] %-11s seed=%s shots=%s n=%d%s %.1fs, about %s left", done, total,
+        "linprobe: [%d/%d] %-11s seed=%s shots=%s n=%d%s %.1fs%s, about %s left", done, total,
         model, seed < 0 ? "-" : Long.toString(seed), shots, n,
         model.equals("lr") ? " iter=" + iterations + (converged ? "" : " (not converged)") : "",
-        ms / 1000.0, duration(left)));
+        ms / 1000.0, note, duration(left)));
   }
 
   static String duration(long ms) {

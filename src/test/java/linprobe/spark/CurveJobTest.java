@@ -171,6 +171,55 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
+  void fitsInsideTasksEqualDistributedFitsBitForBit() throws Exception {
+    String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
+    CurveOptions inTasks = options(train, test, tmp.resolve("tasks").toString());
+    inTasks.models = CurveOptions.Model.parseList("lr");
+    inTasks.partitions = 3;
+    CurveOptions distributed = options(train, test, tmp.resolve("dist").toString());
+    distributed.models = inTasks.models;
+    distributed.partitions = 3;
+    distributed.localFitMb = 0;
+    int[] jobs = new int[2];
+    CurveJob.Result[] r = new CurveJob.Result[2];
+    jobs[0] = countJobs(() -> r[0] = new CurveJob(spark(), inTasks, Progress.silent()).run());
+    jobs[1] = countJobs(() -> r[1] = new CurveJob(spark(), distributed, Progress.silent()).run());
+    for (int i = 0; i < r[0].fits().size(); i++) {
+      assertEquals(r[0].fits().get(i).withoutTiming(), r[1].fits().get(i).withoutTiming());
+    }
+    int iterations = r[1].fits().stream().mapToInt(f -> f.iterations()).sum();
+    // distributed: at least a job per L-BFGS evaluation; in tasks: a fixed handful of jobs
+    assertTrue(jobs[1] > iterations, jobs[1] + " jobs for " + iterations + " iterations");
+    assertTrue(jobs[0] <= 12, jobs[0] + " jobs");
+  }
+
+  @Test
+  void warmStartReachesTheSameOptimum() throws Exception {
+    String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
+    CurveOptions warm = options(train, test, tmp.resolve("w").toString());
+    warm.models = CurveOptions.Model.parseList("lr");
+    warm.parseShots("5,10,20,50,100");
+    warm.lrTol = 1e-6;
+    CurveOptions cold = options(train, test, tmp.resolve("c").toString());
+    cold.models = warm.models;
+    cold.shots = warm.shots;
+    cold.includeAll = false;
+    cold.lrTol = 1e-6;
+    warm.warmStart = true;
+    cold.warmStart = false;
+    CurveJob.Result w = new CurveJob(spark(), warm, Progress.silent()).run();
+    CurveJob.Result c = new CurveJob(spark(), cold, Progress.silent()).run();
+    boolean differs = false;
+    for (int i = 0; i < c.fits().size(); i++) {
+      var fw = w.fits().get(i);
+      var fc = c.fits().get(i);
+      assertEquals(fc.logloss(), fw.logloss(), 1e-4, "same optimum at shots " + fc.shots());
+      differs |= fw.shots() != 5 && fw.iterations() != fc.iterations();
+    }
+    assertTrue(differs, "warm starts took another path");
+  }
+
+  @Test
   void canonicalPartitionCountDoesNotChangeTheNumbers() throws Exception {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
     CurveOptions a = options(train, test, tmp.resolve("p1").toString());

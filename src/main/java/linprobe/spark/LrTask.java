@@ -1,0 +1,114 @@
+package linprobe.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import linprobe.math.LinearModel;
+import linprobe.math.LogisticObjective;
+import linprobe.math.LogisticRegression;
+import linprobe.math.Scaler;
+import linprobe.math.SoftmaxAggregator;
+
+/**
+ * The logistic-regression fits of one seed's nested subsets (or of "all", seed index -1), in
+ * ascending size, each warm-started from the previous one's solution. It runs wherever its
+ * subsets fit: inside one Spark task on the rows shipped to it (no Spark job per L-BFGS
+ * evaluation) or on the driver with the loss aggregated over the cluster. Both compute the loss
+ * with the same blocks, partials and merge order, so the numbers do not depend on where it ran.
+ */
+public final class LrTask implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Seed index, or -1 for "all". */
+  public final int seed;
+  /** One entry per fit: the largest bucket of its subset, its scaler and row count. */
+  public final int[] maxBucket;
+  public final Scaler[] scalers;
+  public final long[] rows;
+  public final int classes;
+  public final int dim;
+  public final double c;
+  public final int maxIter;
+  public final double tol;
+  public final boolean warmStart;
+
+  public LrTask(int seed, int[] maxBucket, Scaler[] scalers, long[] rows, int classes, int dim,
+      double c, int maxIter, double tol, boolean warmStart) {
+    this.seed = seed;
+    this.maxBucket = maxBucket;
+    this.scalers = scalers;
+    this.rows = rows;
+    this.classes = classes;
+    this.dim = dim;
+    this.c = c;
+    this.maxIter = maxIter;
+    this.tol = tol;
+    this.warmStart = warmStart;
+  }
+
+  /** One fit's outcome. */
+  public record Outcome(LinearModel model, double[] solution, int iterations, boolean converged,
+      long fitMs) implements Serializable {}
+
+  /** Fits entries [from, to) over a data term factory, chaining warm starts from x0. */
+  public List<Outcome> fit(int from, int to, TermFactory data, double[] x0) {
+    List<Outcome> out = new ArrayList<>();
+    double[] start = x0;
+    for (int i = from; i < to; i++) {
+      long t = System.currentTimeMillis();
+      double[] x = warmStart && start != null && i > 0
+          ? rescale(start, scalers[i - 1], scalers[i]) : null;
+      LogisticRegression.Result r = LogisticRegression.fit(data.term(maxBucket[i], scalers[i]),
+          classes, dim, rows[i], c, maxIter, tol, scalers[i], x);
+      out.add(new Outcome(r.model(), r.lbfgs().x(), r.lbfgs().iterations(),
+          r.lbfgs().converged(), System.currentTimeMillis() - t));
+      start = r.lbfgs().x();
+    }
+    return out;
+  }
+
+  /**
+   * Coefficients [W, b] fitted in one scaled space, mapped into another so that the raw-space
+   * decision function is unchanged: each subset has its own scaler, so the previous solution is
+   * a good start only once expressed in the new subset's coordinates.
+   */
+  double[] rescale(double[] coef, Scaler from, Scaler to) {
+    double[] out = coef.clone();
+    int wLen = classes * dim;
+    for (int k = 0; k < classes; k++) {
+      double shift = 0;
+      for (int j = 0; j < dim; j++) {
+        double w = coef[k * dim + j] * from.invScale()[j];
+        out[k * dim + j] = w / to.invScale()[j];
+        shift += w * (to.offset()[j] - from.offset()[j]);
+      }
+      out[wLen + k] = coef[wLen + k] + shift;
+    }
+    return out;
+  }
+
+  /** The data term of the subset with buckets up to maxBucket. */
+  @FunctionalInterface
+  public interface TermFactory {
+    LogisticObjective.DataTerm term(int maxBucket, Scaler scaler);
+  }
+
+  /**
+   * The data term over rows held in this JVM: canonical partitions of compacted blocks, summed
+   * exactly as the distributed pass sums them (a partial per partition, merged in order).
+   */
+  public TermFactory local(List<List<RowBlock>> partitions) {
+    return (maxBucket, scaler) -> {
+      Passes.SubsetRows scratch = new Passes.SubsetRows(EmbeddingSource.BLOCK_ROWS, dim, classes);
+      return coef -> {
+        SoftmaxAggregator total = new SoftmaxAggregator(classes, dim);
+        for (List<RowBlock> part : partitions) {
+          SoftmaxAggregator acc = new SoftmaxAggregator(classes, dim);
+          for (RowBlock b : part) scratch.addTo(acc, b, seed < 0 ? -1 : 0, maxBucket, scaler, coef);
+          total.merge(acc);
+        }
+        return total;
+      };
+    };
+  }
+}
