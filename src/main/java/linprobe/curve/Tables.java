@@ -85,8 +85,10 @@ public final class Tables {
         if (i == 0) {
           parts.add("lr is better than " + nb + " at every size");
         } else {
-          parts.add(nb + " is as good or better up to " + Fit.shotsLabel(shots.get(i - 1))
-              + " shots per class; lr from " + Fit.shotsLabel(x) + " on");
+          int last = shots.get(i - 1);
+          parts.add(nb + " is as good or better up to " + Fit.shotsLabel(last)
+              + (last == 1 ? " shot" : " shots") + " per class; lr from " + Fit.shotsLabel(x)
+              + " on");
         }
       }
     }

@@ -61,7 +61,9 @@ public final class CurveJob {
     List<Object> classes = trainProfile.labels();
     long[] counts = trainProfile.counts();
     int[] shots = o.shots != null ? o.shots : CurveOptions.defaultShots(min(counts));
-    boolean includeAll = o.shots == null || o.includeAll;
+    // the default grid ends with "all", unless its last value already takes every row
+    boolean includeAll = o.shots != null ? o.includeAll
+        : shots.length == 0 || shots[shots.length - 1] < Arrays.stream(counts).max().orElse(0);
     checkShots(shots, classes, counts);
 
     progress.stage("laying out " + Arrays.stream(counts).sum() + " training rows");
