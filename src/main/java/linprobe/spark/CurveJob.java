@@ -38,7 +38,8 @@ public final class CurveJob {
 
   /** What a run produced, before anything is written. */
   public record Result(List<Fit> fits, LearningCurve curve, Embeddings train, Embeddings test,
-      List<Object> classes, int[] shots, boolean includeAll, long runtimeMs, String blas) {}
+      List<Object> classes, int[] shots, boolean includeAll, long runtimeMs, String blas,
+      double cachedBytesPerRow) {}
 
   public Result run() {
     long t0 = System.currentTimeMillis();
@@ -78,6 +79,7 @@ public final class CurveJob {
     progress.stage("naive Bayes statistics for the whole grid (one pass)");
     GridStats grid = Passes.nbStats(bucketed, seeds.length, k, shots.length, d);
     train.blocks().unpersist(false);
+    double cachedPerRow = cachedBytes(bucketed.id()) / (double) train.rows();
 
     List<Model> models = o.models;
     // subsets in output order: (seed, shots) then "all"; each with its statistics and scaler
@@ -135,7 +137,7 @@ public final class CurveJob {
     test.blocks().unpersist(false);
     List<String> names = models.stream().map(m -> m.id).toList();
     return new Result(fits, LearningCurve.of(fits, names), train, test, classes, shots, includeAll,
-        System.currentTimeMillis() - t0, Blas.implementation());
+        System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow);
   }
 
   /**
@@ -229,6 +231,14 @@ public final class CurveJob {
     int cores = sc.getConf().getInt("spark.executor.cores", 1)
         / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
     return ((long) sc.executorMemory() << 20) / (4L * Math.max(1, cores));
+  }
+
+  /** Bytes Spark's block manager holds for a cached RDD (memory and disk). */
+  private long cachedBytes(int rddId) {
+    for (var info : spark.sparkContext().getRDDStorageInfo()) {
+      if (info.id() == rddId) return info.memSize() + info.diskSize();
+    }
+    return 0;
   }
 
   private static void checkShots(int[] shots, List<Object> classes, long[] counts) {

@@ -77,6 +77,7 @@ public final class CurveOutput {
     s.put("spark_version", spark.version());
     s.put("blas", r.blas());
     s.put("runtime_ms", r.runtimeMs());
+    s.put("cached_bytes_per_row", Math.round(r.cachedBytesPerRow()));
     Map<String, Object> inputs = new LinkedHashMap<>();
     inputs.put("train", o.train);
     inputs.put("test", o.test);

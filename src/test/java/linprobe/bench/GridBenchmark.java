@@ -1,0 +1,257 @@
+package linprobe.bench;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import linprobe.CurveOptions;
+import linprobe.curve.Fit;
+import linprobe.spark.CurveJob;
+import linprobe.spark.EmbeddingSource;
+import linprobe.spark.Embeddings;
+import linprobe.spark.Passes;
+import linprobe.spark.Progress;
+import linprobe.spark.RowBlock;
+import linprobe.spark.SubsetPlan;
+import linprobe.spark.Synthetic;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.NaiveBayes;
+import org.apache.spark.ml.feature.MinMaxScaler;
+import org.apache.spark.ml.feature.MinMaxScalerModel;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Whole-job benchmark: linprobe's grid against the naive MLlib loop (MinMaxScaler, NaiveBayes
+ * "gaussian" and LogisticRegression per (seed, shots) on the same cached data and the same
+ * subsets, equivalent settings), in one run, on synthetic Gaussian-mixture embeddings.
+ * Run by jobs/bench.
+ */
+public final class GridBenchmark {
+  record Workload(String name, long rows, long testRows, int dim, int classes, String shots,
+      int seeds, double separation) {}
+
+  static final Map<String, Workload> WORKLOADS = Map.of(
+      "A", new Workload("A", 50_000, 10_000, 768, 10,
+          "1,2,5,10,20,50,100,200,500,1000,2000,all", 5, 0.06),
+      "B", new Workload("B", 50_000, 10_000, 2048, 100, "1,2,5,10,20,50,100,200,all", 5, 0.06),
+      "small", new Workload("small", 5_000, 2_000, 128, 10, "1,2,5,10,20,50,100,all", 3, 0.1));
+
+  public static void main(String[] args) throws Exception {
+    String which = args.length > 0 ? args[0] : "A";
+    boolean baseline = !(args.length > 1 && args[1].equals("--no-baseline"));
+    SparkSession spark = SparkSession.builder().appName("linprobe-bench").getOrCreate();
+    System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, heap "
+        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, Spark " + spark.version() + ", master "
+        + spark.sparkContext().master() + ", BLAS " + linprobe.math.Blas.implementation());
+    if (which.equals("C")) {
+      scale(spark);
+      return;
+    }
+    Workload w = WORKLOADS.get(which);
+    if (w == null) throw new IllegalArgumentException("workload A, B, C or small");
+    run(spark, w, baseline);
+  }
+
+  static Path data(SparkSession spark, String name, long rows, long testRows, int dim,
+      int classes, double sep) {
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "linprobe-bench",
+        name + "-" + rows + "x" + dim + "x" + classes);
+    if (!Files.exists(dir.resolve("test/_SUCCESS"))) {
+      int parts = (int) Math.max(2, rows / 25_000);
+      Synthetic.mixture(spark, 0, rows, dim, classes, sep, 1, parts).write().mode("overwrite")
+          .parquet(dir.resolve("train").toString());
+      Synthetic.mixture(spark, rows, testRows, dim, classes, sep, 1, 2).write().mode("overwrite")
+          .parquet(dir.resolve("test").toString());
+    }
+    return dir;
+  }
+
+  static void run(SparkSession spark, Workload w, boolean baseline) throws Exception {
+    Path dir = data(spark, w.name(), w.rows(), w.testRows(), w.dim(), w.classes(), w.separation());
+    CurveOptions o = new CurveOptions();
+    o.train = dir.resolve("train").toString();
+    o.test = dir.resolve("test").toString();
+    o.out = "unused";
+    o.parseShots(w.shots());
+    o.seeds = CurveOptions.range(w.seeds());
+    o.models = CurveOptions.Model.parseList("nb,nb-perclass,lr");
+    System.out.printf(Locale.ROOT, "%nworkload %s: %d train x %d dims, %d classes, %d test rows, "
+        + "shots %s, %d seeds%n", w.name(), w.rows(), w.dim(), w.classes(), w.testRows(),
+        w.shots(), w.seeds());
+
+    Measured<CurveJob.Result> lp = measure(spark,
+        () -> new CurveJob(spark, o, new Progress(System.err, false)).run());
+    CurveJob.Result r = lp.value;
+    int lrIter = r.fits().stream().filter(f -> f.model().equals("lr")).mapToInt(Fit::iterations).sum();
+    System.out.printf(Locale.ROOT, "linprobe: %.1f s, %d Spark jobs, peak heap %d MiB, cached "
+        + "%.0f bytes/row (4 x dim = %d, ratio %.3f), LR iterations %d%n", lp.seconds, lp.jobs,
+        lp.peakHeapMiB, r.cachedBytesPerRow(), 4 * w.dim(), r.cachedBytesPerRow() / (4.0 * w.dim()),
+        lrIter);
+    if (!baseline) return;
+
+    Measured<Map<String, Double>> base = baseline(spark, o, r);
+    System.out.printf(Locale.ROOT, "MLlib loop: %.1f s, %d Spark jobs, peak heap %d MiB%n",
+        base.seconds, base.jobs, base.peakHeapMiB);
+    System.out.printf(Locale.ROOT, "speed-up: %.1fx%n", base.seconds / lp.seconds);
+    double worstNb = 0, worstLr = 0;
+    for (var p : r.curve().points()) {
+      Double b = base.value.get((p.model().equals("lr") ? "lr" : "nb") + "@" + p.shots());
+      if (b == null || p.model().equals("nb")) continue;
+      double diff = Math.abs(p.errorMean() - b);
+      System.out.printf(Locale.ROOT, "  %-11s shots %-5s linprobe %.4f  MLlib %.4f  diff %.4f%n",
+          p.model(), Fit.shotsLabel(p.shots()), p.errorMean(), b, diff);
+      if (p.model().equals("lr")) worstLr = Math.max(worstLr, diff);
+      else worstNb = Math.max(worstNb, diff);
+    }
+    System.out.printf(Locale.ROOT, "largest mean-error difference: lr vs MLlib LR %.4f, "
+        + "nb-perclass vs MLlib NaiveBayes %.4f%n", worstLr, worstNb);
+  }
+
+  /** The naive loop on the same rows and the same subsets, cached as MLlib wants them. */
+  static Measured<Map<String, Double>> baseline(SparkSession spark, CurveOptions o,
+      CurveJob.Result r) throws Exception {
+    EmbeddingSource src = new EmbeddingSource(spark, o.featuresCol, o.labelCol, null, false);
+    EmbeddingSource.Profile tp = src.profile(o.train, "train");
+    Embeddings train = src.load(tp, tp.labels(), 0);
+    SubsetPlan plan = Passes.plan(train, r.shots(), o.seeds);
+    int s = o.seeds.length;
+    StructType schema = new StructType().add("label", DataTypes.DoubleType)
+        .add("features", SQLDataTypes.VectorType());
+    for (int i = 0; i < s; i++) schema = schema.add("b" + i, DataTypes.IntegerType);
+    var rows = Passes.bucketed(train, plan).flatMap(b -> toRows(b, s).iterator());
+    Dataset<Row> cached = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_AND_DISK());
+    cached.count();
+    train.blocks().unpersist(false);
+    EmbeddingSource.Profile ep = src.profile(o.test, "test");
+    Embeddings test = src.load(ep, tp.labels(), 0);
+    var testRows = test.blocks().flatMap(b -> toRows(b, 0).iterator());
+    Dataset<Row> testDf = spark.createDataFrame(testRows, new StructType()
+        .add("label", DataTypes.DoubleType).add("features", SQLDataTypes.VectorType()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long nTest = testDf.count();
+    int[] shots = r.shots();
+    return measure(spark, () -> {
+      Map<String, List<Double>> errs = new HashMap<>();
+      int done = 0;
+      for (int si = 0; si <= s; si++) {
+        boolean all = si == s;
+        if (all && !r.includeAll()) break;
+        for (int b = 0; b < (all ? 1 : shots.length); b++) {
+          Dataset<Row> sub = all ? cached : cached.filter(col("b" + si).leq(b));
+          long m = sub.count();
+          MinMaxScalerModel sc = new MinMaxScaler().setInputCol("features").setOutputCol("x")
+              .fit(sub);
+          Dataset<Row> tr = sc.transform(sub);
+          Dataset<Row> te = sc.transform(testDf);
+          var nb = new NaiveBayes().setModelType("gaussian").setFeaturesCol("x").fit(tr);
+          var lr = new LogisticRegression().setFeaturesCol("x").setFamily("multinomial")
+              .setRegParam(1.0 / (o.lrC * m)).setElasticNetParam(0).setStandardization(false)
+              .setMaxIter(o.lrMaxIter).setTol(o.lrTol).fit(tr);
+          String key = all ? "all" : Integer.toString(shots[b]);
+          errs.computeIfAbsent("nb@" + key, k -> new ArrayList<>()).add(
+              nb.transform(te).filter(col("prediction").notEqual(col("label"))).count()
+                  / (double) nTest);
+          errs.computeIfAbsent("lr@" + key, k -> new ArrayList<>()).add(
+              lr.transform(te).filter(col("prediction").notEqual(col("label"))).count()
+                  / (double) nTest);
+          System.err.printf("MLlib loop: [%d] seed=%s shots=%s n=%d%n", ++done,
+              all ? "-" : si, key, m);
+        }
+      }
+      Map<String, Double> mean = new HashMap<>();
+      for (var e : errs.entrySet()) {
+        String[] k = e.getKey().split("@");
+        int sh = k[1].equals("all") ? Fit.ALL : Integer.parseInt(k[1]);
+        mean.put(k[0] + "@" + sh, e.getValue().stream().mapToDouble(d -> d).average().orElse(0));
+      }
+      return mean;
+    });
+  }
+
+  static List<Row> toRows(RowBlock b, int seeds) {
+    List<Row> out = new ArrayList<>(b.n);
+    for (int r = 0; r < b.n; r++) {
+      double[] x = new double[b.dim];
+      for (int j = 0; j < b.dim; j++) x[j] = b.x[r * b.dim + j];
+      Object[] v = new Object[2 + seeds];
+      v[0] = (double) b.label[r];
+      v[1] = Vectors.dense(x);
+      for (int s = 0; s < seeds; s++) v[2 + s] = (int) b.buckets[s][r];
+      out.add(RowFactory.create(v));
+    }
+    return out;
+  }
+
+  /** Workload C: linprobe's time at 100k, 300k and 1M rows of 256 dims, 10 classes. */
+  static void scale(SparkSession spark) throws Exception {
+    System.out.println("\nworkload C: 256 dims, 10 classes, shots 1,2,5,10,20,50,100,all, "
+        + "3 seeds, models nb,lr");
+    double base = 0;
+    for (long rows : new long[] {100_000, 300_000, 1_000_000}) {
+      Path dir = data(spark, "C", rows, 10_000, 256, 10, 0.1);
+      CurveOptions o = new CurveOptions();
+      o.train = dir.resolve("train").toString();
+      o.test = dir.resolve("test").toString();
+      o.parseShots("1,2,5,10,20,50,100,all");
+      o.seeds = CurveOptions.range(3);
+      o.quiet = true;
+      Measured<CurveJob.Result> m = measure(spark,
+          () -> new CurveJob(spark, o, Progress.silent()).run());
+      if (base == 0) base = m.seconds;
+      System.out.printf(Locale.ROOT, "  %,9d rows: %.1f s (%.2fx the 100k time, %.2fx rows), "
+          + "%d jobs, peak heap %d MiB, cached %.0f bytes/row (4 x dim = 1024)%n", rows,
+          m.seconds, m.seconds / base, rows / 100_000.0, m.jobs, m.peakHeapMiB,
+          m.value.cachedBytesPerRow());
+    }
+  }
+
+  record Measured<T>(T value, double seconds, int jobs, long peakHeapMiB) {}
+
+  interface Body<T> {
+    T run() throws Exception;
+  }
+
+  static <T> Measured<T> measure(SparkSession spark, Body<T> body) throws Exception {
+    AtomicInteger jobs = new AtomicInteger();
+    SparkListener l = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart e) {
+        jobs.incrementAndGet();
+      }
+    };
+    var sc = spark.sparkContext();
+    sc.listenerBus().waitUntilEmpty();
+    sc.addSparkListener(l);
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
+    long t0 = System.nanoTime();
+    T v = body.run();
+    double sec = (System.nanoTime() - t0) / 1e9;
+    sc.listenerBus().waitUntilEmpty();
+    sc.removeSparkListener(l);
+    long peak = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) peak += p.getPeakUsage().getUsed();
+    }
+    return new Measured<>(v, sec, jobs.get(), peak >> 20);
+  }
+}
