@@ -131,8 +131,8 @@ public final class CurveOptions {
 
   /** Checks option values that need no data; throws LinprobeException naming the fix. */
   public void validate() {
-    if (train == null || test == null || out == null) {
-      throw new LinprobeException("--train, --test and --out are required");
+    if (train == null || test == null) {
+      throw new LinprobeException("--train and --test are required");
     }
     if (seeds.length == 0) throw new LinprobeException("--seeds must be at least 1");
     if (!(lrC > 0) || Double.isInfinite(lrC)) {

@@ -18,17 +18,25 @@ import picocli.CommandLine.Option;
         + "tables to --out (fits.csv, curve.csv, curve.md, summary.json, Parquet fits/ and "
         + "curve/, _SUCCESS last). Prints curve.md at the end."})
 public final class CurveCommand implements Callable<Integer> {
-  @Option(names = "--train", required = true, paramLabel = "PATH",
-      description = "Training embeddings: Parquet file or directory, any Hadoop path.")
+  @Option(names = "--train", paramLabel = "PATH",
+      description = "Training embeddings: Parquet file or directory, any Hadoop path (required).")
   String train;
 
-  @Option(names = "--test", required = true, paramLabel = "PATH",
-      description = "Test embeddings, same columns and dimension.")
+  @Option(names = "--test", paramLabel = "PATH",
+      description = "Test embeddings, same columns and dimension (required).")
   String test;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR",
-      description = "Output directory; refused if it exists and is not empty (see --overwrite).")
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Output directory (required); refused if it exists and is not empty (see "
+          + "--overwrite).")
   String out;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file of defaults, keys are flag names (lr-c = 0.5). Precedence: "
+          + "flag > Spark conf spark.linprobe.<flag> > this file > built-in defaults.")
+  String config;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--features-col", paramLabel = "NAME",
       description = "Embedding column: array<float>, array<double> or ML vector (default: "
@@ -118,6 +126,19 @@ public final class CurveCommand implements Callable<Integer> {
   boolean verbose;
 
   CurveOptions options() {
+    if (spec != null && spec.defaultValueProvider() instanceof LayeredDefaults d) {
+      java.util.Set<String> flags = new java.util.HashSet<>();
+      for (var opt : spec.options()) flags.add(opt.longestName().replaceFirst("^--", ""));
+      d.checkKeys(flags);
+    }
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    if (train == null) missing.add("--train");
+    if (test == null) missing.add("--test");
+    if (out == null) missing.add("--out");
+    if (!missing.isEmpty()) {
+      throw new LinprobeException("missing " + String.join(", ", missing)
+          + ": give them as flags (or spark.linprobe.* settings, or in --config)");
+    }
     CurveOptions o = new CurveOptions();
     o.train = train;
     o.test = test;

@@ -35,7 +35,21 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this instead of main). */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
+    if (java.util.Arrays.asList(args).contains("--verbose")) {
+      // the quiet log4j2 configuration hides failed tasks' traces; --verbose shows them
+      for (String logger : new String[] {"org.apache.spark.executor.Executor",
+          "org.apache.spark.scheduler.TaskSetManager"}) {
+        org.apache.logging.log4j.core.config.Configurator.setLevel(logger,
+            org.apache.logging.log4j.Level.WARN);
+      }
+    }
     CommandLine cl = new CommandLine(new Main());
+    try {
+      cl.setDefaultValueProvider(LayeredDefaults.from(args));
+    } catch (LinprobeException e) {
+      err.println("linprobe: error: " + e.getMessage());
+      return EXIT_INVALID;
+    }
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {

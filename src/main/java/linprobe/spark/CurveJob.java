@@ -88,7 +88,7 @@ public final class CurveJob {
       for (int b = 0; b < shots.length; b++) subsets.add(new int[] {si, b});
     }
     if (includeAll) subsets.add(new int[] {-1, shots.length});
-    progress.start(models.size() * subsets.size());
+    progress.start((int) models.stream().filter(Model::isNaiveBayes).count() * subsets.size(), 0);
     LinearModel[][] byModel = new LinearModel[models.size()][subsets.size()];
     Fit[][] info = new Fit[models.size()][subsets.size()];
     Scaler[] scalers = new Scaler[subsets.size()];
@@ -108,7 +108,7 @@ public final class CurveJob {
         info[mi][i] = pendingFit(m.id, sub, shots, seeds, rows[i], 0, true,
             System.currentTimeMillis() - t);
         progress.fitted(m.id, info[mi][i].seed(), Fit.shotsLabel(info[mi][i].shots()), rows[i], 0,
-            true, info[mi][i].fitMs(), "");
+            true, info[mi][i].fitMs(), 0);
       }
     }
     int lr = models.indexOf(Model.LR);
@@ -176,17 +176,23 @@ public final class CurveJob {
       local += upTo[t];
       tasks.add(task);
     }
+    long distributedWork = 0;
+    for (int t = 0; t < tasks.size(); t++) {
+      distributedWork += tasks.get(t).work(members.get(t).length) - tasks.get(t).work(upTo[t]);
+    }
+    progress.start(subsets.size(), 0);
     List<List<LrTask.Outcome>> done = new ArrayList<>();
     if (local > 0) {
       progress.stage("logistic regression: " + local + " fits inside Spark tasks (subsets up to "
           + (budget >> 20) + " MiB each)");
-      done = Passes.fitLocally(bucketed, tasks, upTo);
+      done = Passes.fitLocally(bucketed, tasks, upTo, !o.quiet);
       for (int t = 0; t < tasks.size(); t++) {
         List<LrTask.Outcome> outs = done.get(t);
         for (int j = 0; j < outs.size(); j++) record(members.get(t)[j], outs.get(j), subsets, rows,
-            models, info, seeds, shots);
+            models, info, seeds, shots, false);
       }
     }
+    progress.estimateFrom(distributedWork);
     for (int t = 0; t < tasks.size(); t++) {
       LrTask task = tasks.get(t);
       int[] idx = members.get(t);
@@ -196,19 +202,19 @@ public final class CurveJob {
         LrTask.TermFactory dist = (mb, sc) -> Passes.softmaxTerm(bucketed, task.seed, mb, k, d, sc);
         LrTask.Outcome out = task.fit(j, j + 1, dist, x0).get(0);
         x0 = out.solution();
-        record(idx[j], out, subsets, rows, models, info, seeds, shots);
+        record(idx[j], out, subsets, rows, models, info, seeds, shots, true);
       }
     }
   }
 
   private void record(int i, LrTask.Outcome out, List<int[]> subsets, long[] rows,
-      LinearModel[] models, Fit[] info, long[] seeds, int[] shots) {
+      LinearModel[] models, Fit[] info, long[] seeds, int[] shots, boolean distributed) {
     models[i] = out.model();
     info[i] = pendingFit("lr", subsets.get(i), shots, seeds, rows[i], out.iterations(),
         out.converged(), out.fitMs());
     Fit f = info[i];
     progress.fitted("lr", f.seed(), Fit.shotsLabel(f.shots()), f.nTrain(), f.iterations(),
-        f.converged(), f.fitMs(), "");
+        f.converged(), f.fitMs(), distributed ? f.nTrain() : 0);
   }
 
   private static Fit pendingFit(String model, int[] sub, int[] shots, long[] seeds, long n,
@@ -219,18 +225,22 @@ public final class CurveJob {
   }
 
   /**
-   * Largest training subset (bytes of float32 features) fitted inside one Spark task: a quarter
-   * of the memory one concurrent task may use, unless --local-fit-mb says otherwise.
+   * Largest training subset (bytes of float32 features) fitted inside one Spark task: a fit
+   * there holds its rows as float32 plus a scaled double copy (12 bytes per value), which must
+   * stay within half of the memory one concurrent task may use; --local-fit-mb overrides it.
    */
   long localFitBudget() {
     if (o.localFitMb >= 0) return (long) o.localFitMb << 20;
     var sc = spark.sparkContext();
+    long perTask;
     if (sc.isLocal()) {
-      return Runtime.getRuntime().maxMemory() / (4L * Math.max(1, sc.defaultParallelism()));
+      perTask = Runtime.getRuntime().maxMemory() / Math.max(1, sc.defaultParallelism());
+    } else {
+      int cores = sc.getConf().getInt("spark.executor.cores", 1)
+          / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
+      perTask = ((long) sc.executorMemory() << 20) / Math.max(1, cores);
     }
-    int cores = sc.getConf().getInt("spark.executor.cores", 1)
-        / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
-    return ((long) sc.executorMemory() << 20) / (4L * Math.max(1, cores));
+    return perTask / 2 / 3;
   }
 
   /** Bytes Spark's block manager holds for a cached RDD (memory and disk). */

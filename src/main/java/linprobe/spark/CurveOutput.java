@@ -13,6 +13,7 @@ import linprobe.Version;
 import linprobe.curve.Fit;
 import linprobe.curve.LearningCurve;
 import linprobe.curve.Tables;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -29,10 +30,8 @@ public final class CurveOutput {
     dir.writeText("curve.csv", Tables.curveCsv(r.curve()));
     dir.writeText("curve.md", Tables.markdown(r.curve(), o.epsilon));
     dir.writeText("summary.json", summaryJson(spark, r, o));
-    spark.createDataFrame(fitRows(r.fits()), FITS_SCHEMA).coalesce(1).write()
-        .parquet(dir.stagingPath("fits"));
-    spark.createDataFrame(curveRows(r.curve()), CURVE_SCHEMA).coalesce(1).write()
-        .parquet(dir.stagingPath("curve"));
+    fitsFrame(spark, r.fits()).coalesce(1).write().parquet(dir.stagingPath("fits"));
+    curveFrame(spark, r.curve()).coalesce(1).write().parquet(dir.stagingPath("curve"));
     dir.commit();
   }
 
@@ -50,6 +49,14 @@ public final class CurveOutput {
       .add("error_ci95", DataTypes.DoubleType, false)
       .add("logloss_mean", DataTypes.DoubleType, false)
       .add("logloss_std", DataTypes.DoubleType, false);
+
+  public static Dataset<Row> fitsFrame(SparkSession spark, List<Fit> fits) {
+    return spark.createDataFrame(fitRows(fits), FITS_SCHEMA);
+  }
+
+  public static Dataset<Row> curveFrame(SparkSession spark, LearningCurve curve) {
+    return spark.createDataFrame(curveRows(curve), CURVE_SCHEMA);
+  }
 
   static List<Row> fitRows(List<Fit> fits) {
     List<Row> rows = new ArrayList<>();
@@ -70,7 +77,7 @@ public final class CurveOutput {
     return rows;
   }
 
-  static String summaryJson(SparkSession spark, CurveJob.Result r, CurveOptions o)
+  public static String summaryJson(SparkSession spark, CurveJob.Result r, CurveOptions o)
       throws IOException {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("linprobe_version", Version.get());

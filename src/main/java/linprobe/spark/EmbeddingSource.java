@@ -1,13 +1,7 @@
 package linprobe.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -84,53 +78,56 @@ public final class EmbeddingSource {
     }
     Dataset<Row> frame = raw.select(features.as("f"), col(labelCol).as("y"),
         idCol == null ? lit(null).as("id") : col(idCol).as("id"));
-    Column invalid = expr("f IS NULL OR exists(f, v -> v IS NULL OR isnan(v) OR "
-        + "abs(v) = CAST('Infinity' AS FLOAT))");
-    frame = frame.withColumn("invalid", invalid);
-    List<Row> groups = frame.groupBy(col("y")).agg(count(lit(1)).as("n"),
-        min(when(col("invalid"), null).otherwise(expr("size(f)"))).as("dmin"),
-        max(when(col("invalid"), null).otherwise(expr("size(f)"))).as("dmax"),
-        sum(when(col("invalid"), 1L).otherwise(0L)).as("bad")).collectAsList();
-    if (groups.isEmpty()) {
+    // One pass in plain Java (SQL higher-order functions run interpreted and cost ten times more)
+    List<TableProfile> partials;
+    try {
+      partials = frame.javaRDD().mapPartitions(it -> {
+        TableProfile tp = new TableProfile();
+        while (it.hasNext()) tp.add(it.next());
+        return java.util.Collections.singletonList(tp).iterator();
+      }).collect();
+    } catch (Exception e) { // SparkException is checked but undeclared
+      String m = String.valueOf(e.getMessage());
+      if (m.contains("FOOTER") || m.contains("not a Parquet file") || m.contains("FAILED_READ_FILE")) {
+        throw new LinprobeException("cannot read " + role + " data at " + path + " as Parquet: "
+            + firstLine(e) + " (point --" + role + " at a Parquet file or directory)", e);
+      }
+      throw e instanceof RuntimeException re ? re : new RuntimeException(e);
+    }
+    TableProfile all = new TableProfile();
+    for (TableProfile tp : partials) all.merge(tp);
+    if (all.rows == 0) {
       throw new LinprobeException(role + " data at " + path + " has no rows: point --" + role
           + " at a non-empty table");
     }
-    long invalidRows = 0, nullLabels = 0;
-    int dmin = Integer.MAX_VALUE, dmax = Integer.MIN_VALUE;
-    List<Object[]> classes = new ArrayList<>();
-    for (Row g : groups) {
-      invalidRows += g.getLong(4);
-      if (g.isNullAt(0)) {
-        nullLabels += g.getLong(1);
-        continue;
-      }
-      if (!g.isNullAt(2)) {
-        dmin = Math.min(dmin, g.getInt(2));
-        dmax = Math.max(dmax, g.getInt(3));
-      }
-      long valid = g.getLong(1) - (dropInvalid ? g.getLong(4) : 0);
-      if (valid > 0) classes.add(new Object[] {normalizeLabel(g.get(0)), valid});
+    if (all.nullLabels > 0) {
+      throw new LinprobeException(role + " data has " + all.nullLabels + " rows with a null label "
+          + "in '" + labelCol + "': filter them out or fill them in");
     }
-    if (nullLabels > 0) {
-      throw new LinprobeException(role + " data has " + nullLabels + " rows with a null label in '"
-          + labelCol + "': filter them out or fill them in");
-    }
-    if (invalidRows > 0 && !dropInvalid) {
-      throw new LinprobeException(role + " data has " + invalidRows + " rows with null, NaN or "
+    if (all.invalid > 0 && !dropInvalid) {
+      throw new LinprobeException(role + " data has " + all.invalid + " rows with null, NaN or "
           + "infinite features in '" + featuresCol + "': clean them, or pass --drop-invalid to "
           + "skip them");
     }
-    if (classes.isEmpty() || dmin == Integer.MAX_VALUE) {
+    if (all.lengths.isEmpty()) {
       throw new LinprobeException(role + " data at " + path + " has no valid rows: point --"
           + role + " at a non-empty table");
     }
-    if (dmin != dmax) {
+    if (all.lengths.size() > 1) {
+      List<String> parts = new ArrayList<>();
+      all.lengths.entrySet().stream()
+          .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(5)
+          .forEach(e -> parts.add(e.getValue() + " rows of length " + e.getKey()));
       throw new LinprobeException(role + " data has rows of different lengths in '" + featuresCol
-          + "': " + lengthCounts(frame) + "; every embedding must have the same dimension");
+          + "': " + String.join(", ", parts) + "; every embedding must have the same dimension");
     }
+    int dmin = all.lengths.keySet().iterator().next();
     if (dmin == 0) {
       throw new LinprobeException(role + " data has empty embeddings in '" + featuresCol + "'");
     }
+    List<Object[]> classes = new ArrayList<>();
+    for (var e : all.perClass.entrySet()) classes.add(new Object[] {e.getKey(), e.getValue()});
+    long invalidRows = all.invalid;
     classes.sort((a, b) -> compareLabels(a[0], b[0]));
     List<Object> labels = new ArrayList<>();
     long[] counts = new long[classes.size()];
@@ -138,7 +135,6 @@ public final class EmbeddingSource {
       labels.add(classes.get(i)[0]);
       counts[i] = (Long) classes.get(i)[1];
     }
-    if (dropInvalid) frame = frame.filter(col("invalid").equalTo(false));
     return new Profile(path, frame, labels, counts, dmin, invalidRows);
   }
 
@@ -167,7 +163,8 @@ public final class EmbeddingSource {
     boolean hasId = idCol != null;
     int dim = p.dim();
     int nParts = parts;
-    JavaPairRDD<Integer, LabeledRow> keyed = p.frame().select("f", "y", "id").javaRDD()
+    JavaPairRDD<Integer, LabeledRow> keyed = p.frame().javaRDD()
+        .filter(row -> TableProfile.valid(row))
         .mapToPair(row -> {
           float[] x = toFloats(row.getList(0));
           int y = bIndex.value().get(normalizeLabel(row.get(1)));
@@ -196,7 +193,7 @@ public final class EmbeddingSource {
       Dataset<Row> df = spark.read().parquet(path);
       df.schema(); // forces the footer read so bad files fail here
       return df;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark throws SparkException, a checked exception, undeclared
       throw new LinprobeException("cannot read " + role + " data at " + path + " as Parquet: "
           + firstLine(e) + " (point --" + role + " at a Parquet file or directory)", e);
     }
@@ -222,15 +219,6 @@ public final class EmbeddingSource {
     throw new LinprobeException(role + " feature column '" + f.name() + "' has type "
         + t.simpleString() + ": use array<float>, array<double> or a Spark ML vector "
         + "(--features-col)");
-  }
-
-  private static String lengthCounts(Dataset<Row> frame) {
-    List<Row> rows = frame.filter(col("invalid").equalTo(false))
-        .groupBy(expr("size(f)").as("len")).count().orderBy(col("count").desc()).limit(5)
-        .collectAsList();
-    List<String> parts = new ArrayList<>();
-    for (Row r : rows) parts.add(r.getLong(1) + " rows of length " + r.getInt(0));
-    return String.join(", ", parts);
   }
 
   /** Integral labels compare equal whatever their width (int in train, long in test). */
@@ -286,6 +274,49 @@ public final class EmbeddingSource {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /** Per-class valid-row counts, lengths and invalid rows of a table: mergeable. */
+  static final class TableProfile implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long rows;
+    long nullLabels;
+    long invalid;
+    final HashMap<Object, Long> perClass = new HashMap<>();
+    final HashMap<Integer, Long> lengths = new HashMap<>();
+
+    /** A row (f, y, id) is valid when its features are non-null and finite. */
+    static boolean valid(Row row) {
+      if (row.isNullAt(0)) return false;
+      for (Object v : row.getList(0)) {
+        if (v == null) return false;
+        float f = (Float) v;
+        if (Float.isNaN(f) || Float.isInfinite(f)) return false;
+      }
+      return true;
+    }
+
+    void add(Row row) {
+      rows++;
+      if (row.isNullAt(1)) {
+        nullLabels++;
+        return;
+      }
+      if (!valid(row)) {
+        invalid++;
+        return;
+      }
+      perClass.merge(normalizeLabel(row.get(1)), 1L, Long::sum);
+      lengths.merge(row.getList(0).size(), 1L, Long::sum);
+    }
+
+    void merge(TableProfile o) {
+      rows += o.rows;
+      nullLabels += o.nullLabels;
+      invalid += o.invalid;
+      o.perClass.forEach((k, v) -> perClass.merge(k, v, Long::sum));
+      o.lengths.forEach((k, v) -> lengths.merge(k, v, Long::sum));
+    }
   }
 
   /** One row on its way to the canonical layout. */

@@ -46,12 +46,24 @@ public final class LrTask implements Serializable {
     this.warmStart = warmStart;
   }
 
+  /** Rows summed over the first count fits: a proxy for their cost. */
+  public long work(int count) {
+    long w = 0;
+    for (int i = 0; i < count; i++) w += rows[i];
+    return w;
+  }
+
   /** One fit's outcome. */
   public record Outcome(LinearModel model, double[] solution, int iterations, boolean converged,
       long fitMs) implements Serializable {}
 
   /** Fits entries [from, to) over a data term factory, chaining warm starts from x0. */
   public List<Outcome> fit(int from, int to, TermFactory data, double[] x0) {
+    return fit(from, to, data, x0, false);
+  }
+
+  /** @param log print a line per fit (for fits inside Spark tasks) */
+  public List<Outcome> fit(int from, int to, TermFactory data, double[] x0, boolean log) {
     List<Outcome> out = new ArrayList<>();
     double[] start = x0;
     for (int i = from; i < to; i++) {
@@ -62,6 +74,12 @@ public final class LrTask implements Serializable {
           classes, dim, rows[i], c, maxIter, tol, scalers[i], x);
       out.add(new Outcome(r.model(), r.lbfgs().x(), r.lbfgs().iterations(),
           r.lbfgs().converged(), System.currentTimeMillis() - t));
+      if (log) {
+        // inside a Spark task: the driver hears of these fits only when the job ends
+        System.err.printf(java.util.Locale.ROOT, "linprobe: (in task) lr %s n=%d iter=%d %.1fs%n",
+            seed < 0 ? "all" : "seed index " + seed + " size " + (i + 1), rows[i],
+            r.lbfgs().iterations(), (System.currentTimeMillis() - t) / 1000.0);
+      }
       start = r.lbfgs().x();
     }
     return out;
@@ -95,16 +113,27 @@ public final class LrTask implements Serializable {
 
   /**
    * The data term over rows held in this JVM: canonical partitions of compacted blocks, summed
-   * exactly as the distributed pass sums them (a partial per partition, merged in order).
+   * exactly as the distributed pass sums them (a partial per partition, merged in order). A fit
+   * evaluates the loss hundreds of times on the same subset, so its rows are gathered and scaled
+   * to double once per fit, with the same arithmetic as the distributed pass does per evaluation.
    */
   public TermFactory local(List<List<RowBlock>> partitions) {
     return (maxBucket, scaler) -> {
-      Passes.SubsetRows scratch = new Passes.SubsetRows(EmbeddingSource.BLOCK_ROWS, dim, classes);
+      List<List<Passes.ScaledRows>> prepared = new ArrayList<>();
+      for (List<RowBlock> part : partitions) {
+        List<Passes.ScaledRows> p = new ArrayList<>();
+        for (RowBlock b : part) {
+          Passes.ScaledRows r = Passes.ScaledRows.of(b, seed < 0 ? -1 : 0, maxBucket, scaler);
+          if (r.n() > 0) p.add(r);
+        }
+        prepared.add(p);
+      }
+      double[] scores = new double[EmbeddingSource.BLOCK_ROWS * classes];
       return coef -> {
         SoftmaxAggregator total = new SoftmaxAggregator(classes, dim);
-        for (List<RowBlock> part : partitions) {
+        for (List<Passes.ScaledRows> part : prepared) {
           SoftmaxAggregator acc = new SoftmaxAggregator(classes, dim);
-          for (RowBlock b : part) scratch.addTo(acc, b, seed < 0 ? -1 : 0, maxBucket, scaler, coef);
+          for (Passes.ScaledRows r : part) acc.add(r.x(), r.labels(), r.n(), coef, scores);
           total.merge(acc);
         }
         return total;

@@ -9,6 +9,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.security.AccessControlException;
 
 /**
  * The run's output directory, written through a staging directory beside it and moved in place
@@ -39,6 +41,20 @@ public final class OutputDir {
         if (!empty && !overwrite) {
           throw new LinprobeException("output " + dir + " already exists and is not empty: "
               + "choose another --out, or pass --overwrite to replace it");
+        }
+      }
+      Path ancestor = q.getParent();
+      while (ancestor != null && !fs.exists(ancestor)) ancestor = ancestor.getParent();
+      if (ancestor != null && !fs.getFileStatus(ancestor).isDirectory()) {
+        throw new LinprobeException("output " + dir + " cannot be created: " + ancestor
+            + " is a file, not a directory; choose another --out");
+      }
+      if (ancestor != null) {
+        try {
+          fs.access(ancestor, FsAction.WRITE);
+        } catch (AccessControlException e) {
+          throw new LinprobeException("output " + dir + " is not writable (no write permission on "
+              + ancestor + "): choose another --out or fix the permissions");
         }
       }
       Path parent = q.getParent();

@@ -116,11 +116,19 @@ public final class Passes {
    * @param upTo per task, how many of its fits run here (a prefix: the small subsets)
    */
   public static List<List<LrTask.Outcome>> fitLocally(JavaRDD<RowBlock> bucketed,
-      List<LrTask> tasks, int[] upTo) {
+      List<LrTask> tasks, int[] upTo, boolean verbose) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
     Broadcast<ArrayList<LrTask>> bTasks = jsc.broadcast(new ArrayList<>(tasks));
     int nt = tasks.size();
     int[] limits = upTo.clone();
+    // Spark starts partitions in index order: give the heaviest task partition 0 so that it
+    // does not start last and run alone at the end.
+    Integer[] order = new Integer[nt];
+    for (int t = 0; t < nt; t++) order[t] = t;
+    java.util.Arrays.sort(order, (a, b) -> Long.compare(tasks.get(b).work(limits[b]),
+        tasks.get(a).work(limits[a])));
+    int[] slot = new int[nt];
+    for (int i = 0; i < nt; i++) slot[order[i]] = i;
     try {
       List<Tuple2<Integer, List<LrTask.Outcome>>> results = bucketed
           .mapPartitionsWithIndex((part, it) -> {
@@ -132,7 +140,7 @@ public final class Passes {
                 if (limits[t] == 0) continue;
                 LrTask task = bTasks.value().get(t);
                 RowBlock c = compact(b, task.seed, task.maxBucket[limits[t] - 1]);
-                if (c != null) out.add(new Tuple2<>(t, new CompactBlock(part, seq, c)));
+                if (c != null) out.add(new Tuple2<>(slot[t], new CompactBlock(part, seq, c)));
               }
               seq++;
             }
@@ -140,8 +148,9 @@ public final class Passes {
           }, true)
           .mapToPair(t -> t)
           .partitionBy(new EmbeddingSource.IdentityPartitioner(nt))
-          .mapPartitionsWithIndex((t, it) -> {
+          .mapPartitionsWithIndex((at, it) -> {
             if (!it.hasNext()) return Collections.emptyIterator();
+            int t = order[at];
             List<CompactBlock> blocks = new ArrayList<>();
             while (it.hasNext()) blocks.add(it.next()._2());
             blocks.sort((a, b) -> a.partition != b.partition
@@ -156,7 +165,7 @@ public final class Passes {
               parts.get(parts.size() - 1).add(cb.block);
             }
             LrTask task = bTasks.value().get(t);
-            List<LrTask.Outcome> fits = task.fit(0, limits[t], task.local(parts), null);
+            List<LrTask.Outcome> fits = task.fit(0, limits[t], task.local(parts), null, verbose);
             return Collections.singletonList(new Tuple2<>(t, fits)).iterator();
           }, true)
           .collect();
@@ -193,32 +202,46 @@ public final class Passes {
   /** A compacted block with its canonical place (partition, sequence within it). */
   record CompactBlock(int partition, int seq, RowBlock block) implements java.io.Serializable {}
 
-  /** Reusable scratch for gathering the subset's rows of a block, scaled, into a GEMM operand. */
-  static final class SubsetRows {
-    final float[] gathered;
-    final int[] labels;
-    final double[] x;
-    final double[] scores;
-    final int dim;
-
-    SubsetRows(int maxRows, int dim, int classes) {
-      this.gathered = new float[maxRows * dim];
-      this.labels = new int[maxRows];
-      this.x = new double[maxRows * dim];
-      this.scores = new double[maxRows * classes];
-      this.dim = dim;
+  /** The subset's rows of one block, scaled to double: one GEMM operand. */
+  public record ScaledRows(double[] x, int[] labels, int n) {
+    /** Rows of b with bucket up to maxBucket for seed index seed (every row when seed < 0). */
+    public static ScaledRows of(RowBlock b, int seed, int maxBucket, Scaler scaler) {
+      int n = 0;
+      for (int r = 0; r < b.n; r++) if (seed < 0 || b.buckets[seed][r] <= maxBucket) n++;
+      return into(b, seed, maxBucket, scaler, new double[n * b.dim], new int[n]);
     }
 
-    void addTo(SoftmaxAggregator acc, RowBlock b, int seed, int maxBucket, Scaler scaler,
-        double[] coef) {
-      int n = 0;
+    /** The same into caller-owned buffers (reused across evaluations). */
+    static ScaledRows into(RowBlock b, int seed, int maxBucket, Scaler scaler, double[] x,
+        int[] labels) {
+      int d = b.dim, n = 0;
+      double[] off = scaler.offset(), inv = scaler.invScale();
       for (int r = 0; r < b.n; r++) {
         if (seed >= 0 && b.buckets[seed][r] > maxBucket) continue;
-        System.arraycopy(b.x, r * dim, gathered, n * dim, dim);
+        int src = r * d, dst = n * d;
+        for (int j = 0; j < d; j++) x[dst + j] = (b.x[src + j] - off[j]) * inv[j];
         labels[n++] = b.label[r];
       }
-      scaler.apply(gathered, 0, n, x);
-      acc.add(x, labels, n, coef, scores);
+      return new ScaledRows(x, labels, n);
+    }
+  }
+
+  /** Reusable scratch for gathering the subset's rows of a block, scaled, into a GEMM operand. */
+  public static final class SubsetRows {
+    final double[] x;
+    final int[] labels;
+    final double[] scores;
+
+    public SubsetRows(int maxRows, int dim, int classes) {
+      this.x = new double[maxRows * dim];
+      this.labels = new int[maxRows];
+      this.scores = new double[maxRows * classes];
+    }
+
+    public void addTo(SoftmaxAggregator acc, RowBlock b, int seed, int maxBucket, Scaler scaler,
+        double[] coef) {
+      ScaledRows r = ScaledRows.into(b, seed, maxBucket, scaler, x, labels);
+      acc.add(r.x(), r.labels(), r.n(), coef, scores);
     }
   }
 

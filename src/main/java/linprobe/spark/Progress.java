@@ -3,13 +3,20 @@ package linprobe.spark;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Progress on stderr: stages, one line per fit, and an estimate of the time left. */
+/**
+ * Progress on stderr: stages, one line per fit, and an estimate of the time left. The estimate
+ * weighs each fit by its work (training rows for logistic regression; naive Bayes is closed form
+ * and free), so quick fits do not make it optimistic.
+ */
 public class Progress {
   private final PrintStream out;
   private final boolean quiet;
   private int total;
   private int done;
+  private double totalWork;
+  private double doneWork;
   private long started;
+  private final long created = System.currentTimeMillis();
 
   public Progress(PrintStream out, boolean quiet) {
     this.out = out;
@@ -21,26 +28,42 @@ public class Progress {
   }
 
   public void stage(String what) {
-    if (!quiet) out.println("linprobe: " + what);
+    if (!quiet) {
+      out.println(String.format(Locale.ROOT, "linprobe: %6.1fs %s",
+          (System.currentTimeMillis() - created) / 1000.0, what));
+    }
   }
 
-  public void start(int fits) {
+  /** @param work total work of all fits (e.g. training rows of the logistic regressions) */
+  public void start(int fits, double work) {
     total = fits;
+    totalWork = work;
     done = 0;
+    doneWork = 0;
+    started = System.currentTimeMillis();
+  }
+
+
+
+  /** Starts the time-left estimate afresh for work still to come (fit counts are kept). */
+  public void estimateFrom(double work) {
+    totalWork = work;
+    doneWork = 0;
     started = System.currentTimeMillis();
   }
 
   public void fitted(String model, long seed, String shots, long n, int iterations,
-      boolean converged, long ms, String note) {
+      boolean converged, long ms, double work) {
     done++;
+    doneWork += work;
     if (quiet) return;
     long elapsed = System.currentTimeMillis() - started;
-    long left = done == 0 ? 0 : elapsed * (total - done) / done;
-    out.println(String.format(Locale.ROOT,
-        "linprobe: [%d/%d] %-11s seed=%s shots=%s n=%d%s %.1fs%s, about %s left", done, total,
-        model, seed < 0 ? "-" : Long.toString(seed), shots, n,
+    String left = doneWork <= 0 || totalWork <= 0 ? ""
+        : ", about " + duration((long) (elapsed * (totalWork - doneWork) / doneWork)) + " left";
+    out.println(String.format(Locale.ROOT, "linprobe: [%d/%d] %-11s seed=%s shots=%s n=%d%s %.1fs%s",
+        done, total, model, seed < 0 ? "-" : Long.toString(seed), shots, n,
         model.equals("lr") ? " iter=" + iterations + (converged ? "" : " (not converged)") : "",
-        ms / 1000.0, note, duration(left)));
+        ms / 1000.0, left));
   }
 
   static String duration(long ms) {

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest extends SparkTestBase {
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
+  public record Run(int code, String out, String err) {}
 
   @BeforeAll
   static void session() {
     spark();
   }
 
-  static Run run(String... args) {
+  public static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
@@ -73,7 +73,7 @@ class CliTest extends SparkTestBase {
   void usageErrorsExitTwoWithOneLine() {
     assertInvalid(run(), "subcommand is required");
     String out = tmp.resolve("o").toString();
-    assertInvalid(run("curve", "--train", train(), "--test", test()), "Missing required option");
+    assertInvalid(run("curve", "--train", train(), "--test", test()), "missing --out");
     assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--bogus"),
         "Unknown option: '--bogus'");
     assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--models",

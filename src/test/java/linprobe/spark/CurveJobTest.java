@@ -199,12 +199,12 @@ class CurveJobTest extends SparkTestBase {
     CurveOptions warm = options(train, test, tmp.resolve("w").toString());
     warm.models = CurveOptions.Model.parseList("lr");
     warm.parseShots("5,10,20,50,100");
-    warm.lrTol = 1e-6;
+    warm.lrTol = 1e-9;
     CurveOptions cold = options(train, test, tmp.resolve("c").toString());
     cold.models = warm.models;
     cold.shots = warm.shots;
     cold.includeAll = false;
-    cold.lrTol = 1e-6;
+    cold.lrTol = 1e-9;
     warm.warmStart = true;
     cold.warmStart = false;
     CurveJob.Result w = new CurveJob(spark(), warm, Progress.silent()).run();

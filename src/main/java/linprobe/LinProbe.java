@@ -1,0 +1,53 @@
+package linprobe;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import linprobe.curve.Tables;
+import linprobe.spark.CurveJob;
+import linprobe.spark.CurveOutput;
+import linprobe.spark.OutputDir;
+import linprobe.spark.Progress;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Java API for notebooks and other drivers (Databricks, Zeppelin, spark-shell, py4j):
+ * the same run as {@code linprobe curve}, on the caller's SparkSession, which it never stops.
+ *
+ * <pre>{@code
+ * CurveOptions o = new CurveOptions();
+ * o.train = "dbfs:/emb/train"; o.test = "dbfs:/emb/test";
+ * o.parseShots("1,2,5,10,all");
+ * LinProbe.Result r = LinProbe.curve(spark, o);   // o.out == null: nothing written
+ * r.curve().show();
+ * }</pre>
+ */
+public final class LinProbe {
+  private LinProbe() {}
+
+  /**
+   * The run's tables as Datasets (small, on the driver), the markdown table and summary.json.
+   */
+  public record Result(Dataset<Row> fits, Dataset<Row> curve, String markdown, String summaryJson,
+      String verdict) {}
+
+  /** Runs a learning curve; writes the output directory only when options.out is set. */
+  public static Result curve(SparkSession spark, CurveOptions options) {
+    OutputDir dir = options.out == null ? null
+        : OutputDir.check(options.out, options.overwrite, spark.sparkContext().hadoopConfiguration());
+    try {
+      CurveJob.Result r = new CurveJob(spark, options, new Progress(System.err, options.quiet)).run();
+      if (dir != null) CurveOutput.write(spark, dir, r, options);
+      return new Result(CurveOutput.fitsFrame(spark, r.fits()),
+          CurveOutput.curveFrame(spark, r.curve()), Tables.markdown(r.curve(), options.epsilon),
+          CurveOutput.summaryJson(spark, r, options), Tables.verdict(r.curve()));
+    } catch (IOException e) {
+      if (dir != null) dir.abort();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException | Error e) {
+      if (dir != null) dir.abort();
+      throw e;
+    }
+  }
+}

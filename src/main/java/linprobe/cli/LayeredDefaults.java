@@ -1,0 +1,149 @@
+package linprobe.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import linprobe.LinprobeException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Where an option's value comes from when it is not on the command line. Precedence, highest
+ * first:
+ * <ol>
+ *   <li>the command-line flag ({@code --lr-c 0.5});
+ *   <li>Spark configuration {@code spark.linprobe.<flag>} or its camelCase form
+ *       ({@code spark-submit --conf spark.linprobe.lr-c=0.5}, or {@code spark.linprobe.lrC}),
+ *       from the active SparkSession if there is one (notebooks), else the driver's SparkConf;
+ *   <li>the {@code --config FILE} properties file, keys are flag names ({@code lr-c = 0.5}),
+ *       on any Hadoop path;
+ *   <li>the built-in defaults: the paper's protocol, in {@link linprobe.CurveOptions}.
+ * </ol>
+ */
+public final class LayeredDefaults implements IDefaultValueProvider {
+  public static final String SPARK_PREFIX = "spark.linprobe.";
+
+  private final Map<String, String> spark;
+  private final Properties file;
+  private final Map<String, String> origin = new HashMap<>();
+
+  LayeredDefaults(Map<String, String> spark, Properties file) {
+    this.spark = spark;
+    this.file = file;
+  }
+
+  /** Reads the Spark layer now and the --config file named in args, if any. */
+  public static LayeredDefaults from(String[] args) {
+    Map<String, String> conf = new HashMap<>();
+    var active = SparkSession.getActiveSession().isDefined() ? SparkSession.getActiveSession()
+        : SparkSession.getDefaultSession();
+    if (active.isDefined()) {
+      Map<String, String> all =
+          scala.jdk.javaapi.CollectionConverters.asJava(active.get().conf().getAll());
+      all.forEach((k, v) -> {
+        if (k.startsWith(SPARK_PREFIX)) conf.put(k, v);
+      });
+    } else {
+      for (scala.Tuple2<String, String> kv : new SparkConf(true).getAllWithPrefix(SPARK_PREFIX)) {
+        conf.put(SPARK_PREFIX + kv._1(), kv._2());
+      }
+    }
+    return new LayeredDefaults(conf, loadConfig(configPath(args)));
+  }
+
+  static String configPath(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) return args[i + 1];
+      if (args[i].startsWith("--config=")) return args[i].substring("--config=".length());
+    }
+    return null;
+  }
+
+  static Properties loadConfig(String path) {
+    Properties p = new Properties();
+    if (path == null) return p;
+    try {
+      Path hp = new Path(path);
+      FileSystem fs = hp.getFileSystem(new Configuration());
+      if (!fs.exists(hp)) {
+        throw new LinprobeException("config file " + path + " does not exist: check --config");
+      }
+      try (InputStream in = fs.open(hp)) {
+        p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new LinprobeException("cannot read config file " + path + ": " + e.getMessage()
+          + " (check --config)");
+    }
+    return p;
+  }
+
+  /** The camelCase form of a flag name: lr-max-iter -> lrMaxIter. */
+  static String camel(String flag) {
+    StringBuilder sb = new StringBuilder();
+    boolean up = false;
+    for (char ch : flag.toCharArray()) {
+      if (ch == '-') {
+        up = true;
+      } else {
+        sb.append(up ? Character.toUpperCase(ch) : ch);
+        up = false;
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String defaultValue(ArgSpec arg) {
+    if (!(arg instanceof OptionSpec o)) return null;
+    String flag = o.longestName().replaceFirst("^--", "");
+    if (flag.equals("config") || flag.equals("help") || flag.equals("version")) return null;
+    for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + camel(flag)}) {
+      String v = spark.get(key);
+      if (v != null) {
+        origin.put(flag, "Spark conf " + key);
+        return v.trim();
+      }
+    }
+    String v = file.getProperty(flag);
+    if (v != null) {
+      origin.put(flag, "config file");
+      return v.trim();
+    }
+    return null;
+  }
+
+  /** Flags in the config file that no option has: a typo there must not pass silently. */
+  void checkKeys(java.util.Set<String> flags) {
+    for (String k : file.stringPropertyNames()) {
+      if (!flags.contains(k)) {
+        throw new LinprobeException("config file has an unknown key '" + k
+            + "': keys are curve's flag names without dashes, e.g. lr-c");
+      }
+    }
+    for (String k : spark.keySet()) {
+      String flag = k.substring(SPARK_PREFIX.length());
+      boolean known = flags.contains(flag)
+          || flags.stream().anyMatch(f -> camel(f).equals(flag));
+      if (!known) {
+        throw new LinprobeException("unknown Spark setting '" + k + "': use " + SPARK_PREFIX
+            + "<curve flag>, e.g. " + SPARK_PREFIX + "lr-c");
+      }
+    }
+  }
+
+  String describe() {
+    return origin.isEmpty() ? "" : origin.toString().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,193 @@
+package linprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import linprobe.spark.SparkTestBase;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bad-input catalogue (README): each case exits 2 with one line naming the problem and the
+ * fix, prints no stack trace, and creates no output directory.
+ */
+class BadInputTest extends SparkTestBase {
+  @TempDir static Path tmp;
+  static String good;
+  static String goodTest;
+
+  static final StructType SCHEMA = new StructType().add("label", DataTypes.IntegerType, true)
+      .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, true), true);
+
+  /** Rows of (label, features); a null features array or label where given as null. */
+  static String table(String name, Object[][] rows) {
+    List<Row> list = new ArrayList<>();
+    for (Object[] r : rows) list.add(RowFactory.create(r[0], r[1]));
+    String path = tmp.resolve(name).toString();
+    spark().createDataFrame(list, SCHEMA).coalesce(1).write().parquet(path);
+    return path;
+  }
+
+  static Object[] row(Integer label, Float... x) {
+    return new Object[] {label, x};
+  }
+
+  @BeforeAll
+  static void fixtures() {
+    spark();
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 12; i++) rows.add(row(i % 3, (float) i, (float) (i % 3), 1f));
+    good = table("good", rows.toArray(new Object[0][]));
+    goodTest = table("goodTest", rows.toArray(new Object[0][]));
+  }
+
+  void expect(String expected, String... args) {
+    Path out = tmp.resolve("out-" + Math.abs(expected.hashCode()));
+    List<String> all = new ArrayList<>(List.of("curve", "--out", out.toString()));
+    all.addAll(List.of(args));
+    if (!all.contains("--shots")) all.addAll(List.of("--shots", "1,2"));
+    if (!all.contains("--seeds")) all.addAll(List.of("--seeds", "1"));
+    if (!all.contains("--train")) all.addAll(List.of("--train", good));
+    if (!all.contains("--test")) all.addAll(List.of("--test", goodTest));
+    CliTest.Run r = CliTest.run(all.toArray(new String[0]));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("linprobe: error")).count());
+    assertFalse(Files.exists(out), "no output directory");
+    try (var s = Files.list(tmp)) {
+      assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".linprobe-")),
+          "no staging left");
+    } catch (java.io.IOException e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  @Test
+  void goodFixtureRuns() {
+    CliTest.Run r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out",
+        tmp.resolve("ok").toString(), "--shots", "1,2", "--seeds", "1", "--quiet");
+    assertEquals(0, r.code(), r.err());
+  }
+
+  @Test
+  void missingPath() {
+    expect("train path " + tmp.resolve("nope") + " does not exist", "--train",
+        tmp.resolve("nope").toString());
+  }
+
+  @Test
+  void notParquet() throws Exception {
+    Path csv = tmp.resolve("table.csv");
+    Files.writeString(csv, "label,x\n1,2\n");
+    expect("as Parquet", "--train", csv.toString());
+  }
+
+  @Test
+  void missingColumnsListTheColumns() {
+    expect("has no column 'emb' (columns: label, embedding): name the right one with "
+        + "--features-col", "--features-col", "emb");
+    expect("has no column 'y' (columns: label, embedding)", "--label-col", "y");
+  }
+
+  @Test
+  void wrongFeatureType() {
+    expect("feature column 'label' has type int", "--features-col", "label");
+  }
+
+  @Test
+  void rowsOfDifferentLengths() {
+    String t = table("ragged", new Object[][] {row(0, 1f, 2f), row(1, 1f, 2f), row(0, 1f, 2f, 3f),
+        row(1, 3f, 4f)});
+    expect("rows of different lengths in 'embedding': 3 rows of length 2, 1 rows of length 3",
+        "--train", t);
+  }
+
+  @Test
+  void invalidFeaturesAreCountedAndCanBeDropped() {
+    String t = table("nan", new Object[][] {row(0, 1f, Float.NaN, 1f), row(1, 1f, 2f, 1f),
+        row(0, Float.POSITIVE_INFINITY, 2f, 1f), row(1, 3f, 4f, 1f), row(0, 3f, 4f, 1f),
+        row(2, 3f, 4f, 1f), row(2, 3f, 5f, 1f), new Object[] {1, null}, row(0, 1f, null, 2f)});
+    expect("train data has 4 rows with null, NaN or infinite features in 'embedding': clean "
+        + "them, or pass --drop-invalid to skip them", "--train", t);
+    CliTest.Run r = CliTest.run("curve", "--train", t, "--test", goodTest, "--out",
+        tmp.resolve("dropped").toString(), "--shots", "1", "--seeds", "1", "--drop-invalid",
+        "--quiet");
+    assertEquals(0, r.code(), r.err());
+  }
+
+  @Test
+  void nullLabels() {
+    String t = table("nulllabel", new Object[][] {row(0, 1f), row(1, 2f), row(null, 3f)});
+    expect("train data has 1 rows with a null label in 'label'", "--train", t);
+  }
+
+  @Test
+  void oneClassOnly() {
+    String t = table("oneclass", new Object[][] {row(4, 1f, 2f, 3f), row(4, 2f, 2f, 3f)});
+    expect("train data has only one class ('4'): a classifier needs at least two", "--train", t,
+        "--test", t);
+  }
+
+  @Test
+  void testClassNotInTrain() {
+    String t = table("newclass", new Object[][] {row(0, 1f, 2f, 3f), row(7, 2f, 2f, 3f)});
+    expect("test class '7' (1 rows) does not occur in the training data", "--test", t);
+  }
+
+  @Test
+  void shotsLargerThanAClass() {
+    expect("class '0' has only 4 training rows, fewer than the 9 shots requested", "--shots",
+        "1,9");
+  }
+
+  @Test
+  void emptyTrainOrTest() {
+    String t = table("empty", new Object[0][]);
+    expect("train data at " + t + " has no rows", "--train", t);
+    expect("test data at " + t + " has no rows", "--test", t);
+  }
+
+  @Test
+  void dimensionMismatch() {
+    String t = table("dim2", new Object[][] {row(0, 1f, 2f), row(1, 2f, 2f)});
+    expect("train embeddings have dimension 3 but test embeddings have 2", "--test", t);
+  }
+
+  @Test
+  void nonsenseOptions() {
+    expect("--shots value -2 must be positive", "--shots", "-2");
+    expect("--lr-c must be a positive number", "--lr-c", "-1");
+    expect("--seeds must be at least 1", "--seeds", "0");
+    expect("unknown model 'svm'", "--models", "svm");
+    expect("--lr-max-iter must be at least 1", "--lr-max-iter", "0");
+  }
+
+  @Test
+  void outputExistsOrIsNotWritable() throws Exception {
+    Path taken = tmp.resolve("taken");
+    Files.createDirectories(taken);
+    Files.writeString(taken.resolve("mine.txt"), "keep");
+    CliTest.Run r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out",
+        taken.toString(), "--shots", "1");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("already exists and is not empty"), r.err());
+    assertEquals("keep", Files.readString(taken.resolve("mine.txt")));
+    Path file = tmp.resolve("plainfile");
+    Files.writeString(file, "x");
+    r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out",
+        file.resolve("out").toString(), "--shots", "1");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("is a file, not a directory; choose another --out"), r.err());
+  }
+}

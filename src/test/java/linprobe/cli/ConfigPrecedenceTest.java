@@ -1,0 +1,106 @@
+package linprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import linprobe.CurveOptions;
+import linprobe.LinprobeException;
+import linprobe.spark.SparkTestBase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** One test per layer: flag > spark.linprobe.* > --config file > built-in defaults. */
+class ConfigPrecedenceTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  static CurveOptions parse(String... extra) {
+    List<String> args = new ArrayList<>(List.of("--train", "a", "--test", "b", "--out", "c"));
+    args.addAll(List.of(extra));
+    String[] a = args.toArray(new String[0]);
+    CommandLine cl = new CommandLine(new CurveCommand());
+    cl.setDefaultValueProvider(LayeredDefaults.from(a));
+    cl.parseArgs(a);
+    return ((CurveCommand) cl.getCommand()).options();
+  }
+
+  String config(String text) throws Exception {
+    Path p = tmp.resolve("linprobe.properties");
+    Files.writeString(p, text);
+    return p.toString();
+  }
+
+  @AfterEach
+  void clearSparkConf() {
+    spark().conf().unset("spark.linprobe.lr-c");
+    spark().conf().unset("spark.linprobe.lrMaxIter");
+    spark().conf().unset("spark.linprobe.lr-cc");
+  }
+
+  @Test
+  void builtInDefaultsAreThePapersProtocol() {
+    CurveOptions o = parse();
+    assertEquals(1.0, o.lrC);
+    assertEquals(1000, o.lrMaxIter);
+    assertEquals(5, o.seeds.length);
+    assertEquals(List.of(CurveOptions.Model.NB, CurveOptions.Model.LR), o.models);
+  }
+
+  @Test
+  void configFileOverridesBuiltInDefaults() throws Exception {
+    CurveOptions o = parse("--config", config("lr-c = 0.5\nmodels = lr\nshots = 1,2,all\n"));
+    assertEquals(0.5, o.lrC);
+    assertEquals(List.of(CurveOptions.Model.LR), o.models);
+    assertArrayEquals(new int[] {1, 2}, o.shots);
+  }
+
+  @Test
+  void sparkConfOverridesConfigFile() throws Exception {
+    spark().conf().set("spark.linprobe.lr-c", "0.25");
+    spark().conf().set("spark.linprobe.lrMaxIter", "7");
+    CurveOptions o = parse("--config", config("lr-c = 0.5\nlr-max-iter = 9\n"));
+    assertEquals(0.25, o.lrC);
+    assertEquals(7, o.lrMaxIter);
+  }
+
+  @Test
+  void flagOverridesEverything() throws Exception {
+    spark().conf().set("spark.linprobe.lr-c", "0.25");
+    CurveOptions o = parse("--config", config("lr-c = 0.5\n"), "--lr-c", "2");
+    assertEquals(2.0, o.lrC);
+  }
+
+  @Test
+  void typosInConfigFileOrSparkConfAreErrors() throws Exception {
+    String cfg = config("lr-cc = 0.5\n");
+    LinprobeException e = assertThrows(LinprobeException.class, () -> parse("--config", cfg));
+    assertTrue(e.getMessage().contains("unknown key 'lr-cc'"), e.getMessage());
+    spark().conf().set("spark.linprobe.lr-cc", "1");
+    e = assertThrows(LinprobeException.class, ConfigPrecedenceTest::parse);
+    assertTrue(e.getMessage().contains("unknown Spark setting 'spark.linprobe.lr-cc'"));
+  }
+
+  @Test
+  void shippedConfigFileEqualsTheBuiltInDefaults() {
+    String shipped = System.getProperty("user.dir") + "/conf/linprobe.properties";
+    CurveOptions fromFile = parse("--config", shipped);
+    CurveOptions builtIn = new CurveOptions();
+    assertEquals(builtIn.featuresCol, fromFile.featuresCol);
+    assertEquals(builtIn.labelCol, fromFile.labelCol);
+    assertEquals(builtIn.models, fromFile.models);
+    assertArrayEquals(builtIn.seeds, fromFile.seeds);
+    assertEquals(builtIn.scaling, fromFile.scaling);
+    assertEquals(builtIn.lrC, fromFile.lrC);
+    assertEquals(builtIn.lrMaxIter, fromFile.lrMaxIter);
+    assertEquals(builtIn.lrTol, fromFile.lrTol);
+    assertEquals(builtIn.nbEpsilon, fromFile.nbEpsilon);
+    assertEquals(builtIn.epsilon, fromFile.epsilon);
+  }
+}

@@ -1,0 +1,123 @@
+package linprobe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real multi-process run: a Spark standalone master and two workers on loopback
+ * (jobs/standalone-cluster), the application jar submitted through SparkSubmit in client mode.
+ * Runs in the verify phase (failsafe), after the jar is built.
+ */
+class StandaloneClusterIT {
+  static final String ROOT = System.getProperty("user.dir");
+  @TempDir static Path tmp;
+  static Path cluster;
+
+  static Process start(List<String> cmd, Path log) throws IOException {
+    return new ProcessBuilder(cmd).directory(new File(ROOT)).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+  }
+
+  static int run(Path log, String... cmd) throws Exception {
+    Process p = start(List.of(cmd), log);
+    assertTrue(p.waitFor(10, TimeUnit.MINUTES), "timed out: " + String.join(" ", cmd));
+    return p.exitValue();
+  }
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = tmp.resolve("cluster");
+    Files.createDirectories(cluster);
+    int rc = run(tmp.resolve("start.log"), "jobs/standalone-cluster", "start", cluster.toString(),
+        "2");
+    assertEquals(0, rc, Files.readString(tmp.resolve("start.log")));
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (cluster != null) run(tmp.resolve("stop.log"), "jobs/standalone-cluster", "stop",
+        cluster.toString());
+  }
+
+  static List<String> curveArgs(String out, String dataset, String... extra) {
+    List<String> a = new ArrayList<>(List.of("curve", "--train",
+        ROOT + "/data-samples/" + dataset + "/train.parquet", "--test",
+        ROOT + "/data-samples/" + dataset + "/test.parquet", "--out", out, "--seeds", "2",
+        "--quiet"));
+    a.addAll(List.of(extra));
+    if (!a.contains("--models")) a.addAll(List.of("--models", "nb,nb-perclass,lr"));
+    return a;
+  }
+
+  static String fitsWithoutTiming(Path dir) throws IOException {
+    return Files.readAllLines(dir.resolve("fits.csv")).stream()
+        .map(l -> l.substring(0, l.lastIndexOf(','))).collect(Collectors.joining("\n"));
+  }
+
+  int local(Path out, String dataset, String... extra) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("jobs/linprobe"));
+    cmd.addAll(curveArgs(out.toString(), dataset, extra));
+    Process p = start(cmd, tmp.resolve(out.getFileName() + ".log"));
+    assertTrue(p.waitFor(10, TimeUnit.MINUTES));
+    return p.exitValue();
+  }
+
+  List<String> submit(Path out, String dataset, String... extra) {
+    List<String> cmd = new ArrayList<>(List.of("jobs/standalone-cluster", "submit",
+        cluster.toString()));
+    cmd.addAll(curveArgs(out.toString(), dataset, extra));
+    return cmd;
+  }
+
+  @Test
+  void clusterCurveEqualsLocalCurve() throws Exception {
+    Path onCluster = tmp.resolve("cluster-digits");
+    Path log = tmp.resolve("cluster-digits.log");
+    Process p = start(submit(onCluster, "digits", "--shots", "1,2,5,all", "--partitions", "3"),
+        log);
+    assertTrue(p.waitFor(10, TimeUnit.MINUTES));
+    assertEquals(0, p.exitValue(), Files.readString(log));
+    Path local = tmp.resolve("local-digits");
+    assertEquals(0, local(local, "digits", "--shots", "1,2,5,all", "--partitions", "3"));
+    assertEquals(fitsWithoutTiming(local), fitsWithoutTiming(onCluster));
+    assertTrue(Files.exists(onCluster.resolve("_SUCCESS")));
+  }
+
+  @Test
+  void killingAWorkerMidRunGivesTheSameNumbers() throws Exception {
+    // distributed L-BFGS (--local-fit-mb 0) makes a long run of many small jobs to interrupt
+    String[] extra = {"--shots", "1,5,20", "--local-fit-mb", "0", "--partitions", "4",
+        "--models", "lr"};
+    Path onCluster = tmp.resolve("cluster-kill");
+    Path log = tmp.resolve("cluster-kill.log");
+    List<String> cmd = submit(onCluster, "digits", extra);
+    cmd.remove("--quiet");
+    Process p = start(cmd, log);
+    long deadline = System.currentTimeMillis() + 300_000;
+    while (!Files.readString(log).contains("[2/") && System.currentTimeMillis() < deadline) {
+      assertTrue(p.isAlive(), Files.readString(log));
+      Thread.sleep(200);
+    }
+    assertTrue(Files.readString(log).contains("[2/"), "the run reached its second fit");
+    assertEquals(0, run(tmp.resolve("kill.log"), "jobs/standalone-cluster", "kill-worker",
+        cluster.toString(), "1"));
+    assertTrue(p.waitFor(10, TimeUnit.MINUTES));
+    assertEquals(0, p.exitValue(), Files.readString(log));
+    Path local = tmp.resolve("local-kill");
+    assertEquals(0, local(local, "digits", extra));
+    assertEquals(fitsWithoutTiming(local), fitsWithoutTiming(onCluster));
+  }
+}
