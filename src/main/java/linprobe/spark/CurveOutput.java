@@ -13,6 +13,8 @@ import linprobe.Version;
 import linprobe.curve.Fit;
 import linprobe.curve.LearningCurve;
 import linprobe.curve.Tables;
+import linprobe.report.HtmlReport;
+import linprobe.report.Plots;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -29,7 +31,19 @@ public final class CurveOutput {
     dir.writeText("fits.csv", Tables.fitsCsv(r.fits()));
     dir.writeText("curve.csv", Tables.curveCsv(r.curve()));
     dir.writeText("curve.md", Tables.markdown(r.curve(), o.epsilon));
-    dir.writeText("summary.json", summaryJson(spark, r, o));
+    String summary = summaryJson(spark, r, o);
+    dir.writeText("summary.json", summary);
+    int k = r.classes().size();
+    String title = "linprobe: " + datasetName(o.train) + " (" + r.train().dim() + " dims, " + k
+        + " classes)";
+    Plots.Picture err = Plots.errorCurve(r.curve(), k, title);
+    Plots.Picture ll = Plots.loglossCurve(r.curve(), k, title);
+    dir.writeBytes("learning_curve.png", err.png());
+    dir.writeText("learning_curve.svg", err.svg());
+    dir.writeBytes("logloss_curve.png", ll.png());
+    dir.writeText("logloss_curve.svg", ll.svg());
+    dir.writeText("report.html",
+        HtmlReport.render(title, r.curve(), o.epsilon, err.svg(), ll.svg(), summary));
     fitsFrame(spark, r.fits()).coalesce(1).write().parquet(dir.stagingPath("fits"));
     curveFrame(spark, r.curve()).coalesce(1).write().parquet(dir.stagingPath("curve"));
     dir.commit();
@@ -49,6 +63,13 @@ public final class CurveOutput {
       .add("error_ci95", DataTypes.DoubleType, false)
       .add("logloss_mean", DataTypes.DoubleType, false)
       .add("logloss_std", DataTypes.DoubleType, false);
+
+  /** "digits" for .../digits/train.parquet: the folder that holds the training table. */
+  static String datasetName(String train) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(train);
+    org.apache.hadoop.fs.Path parent = p.getParent();
+    return parent == null || parent.getName().isEmpty() ? p.getName() : parent.getName();
+  }
 
   public static Dataset<Row> fitsFrame(SparkSession spark, List<Fit> fits) {
     return spark.createDataFrame(fitRows(fits), FITS_SCHEMA);

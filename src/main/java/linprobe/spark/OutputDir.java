@@ -83,8 +83,12 @@ public final class OutputDir {
   }
 
   public void writeText(String name, String text) throws IOException {
-    try (OutputStream os = fs.create(new Path(staging(), name), false)) {
-      os.write(text.getBytes(StandardCharsets.UTF_8));
+    writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void writeBytes(String name, byte[] bytes) throws IOException {
+    try (OutputStream os = fs.create(new Path(staging(), name), true)) {
+      os.write(bytes);
     }
   }
 

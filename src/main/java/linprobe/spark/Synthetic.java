@@ -52,6 +52,48 @@ public final class Synthetic {
     return spark.createDataFrame(rdd, SCHEMA);
   }
 
+  /**
+   * The Gaussian mixture of Zheng et al. (ICML 2023): class 0 has mean -1 and class k >= 1 mean
+   * 2^(k-1) on every coordinate; the covariance is shared and diagonal, n on the first n/2
+   * coordinates and 1 on the rest. Row i has class i mod K.
+   */
+  public static Dataset<Row> paperMixture(SparkSession spark, long firstRow, long rows, int dim,
+      int classes, long seed, int partitions) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Integer> parts = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) parts.add(p);
+    JavaRDD<Row> rdd = jsc.parallelize(parts, partitions).flatMap(p -> {
+      double[] mu = paperMeans(classes);
+      double[] sd = paperStd(dim);
+      long from = firstRow + rows * p / partitions, to = firstRow + rows * (p + 1) / partitions;
+      List<Row> out = new ArrayList<>((int) (to - from));
+      for (long i = from; i < to; i++) {
+        int k = (int) (i % classes);
+        SplittableRandom rnd = new SplittableRandom(RowKeys.mix(seed * 0x9e3779b97f4a7c15L + i));
+        Float[] x = new Float[dim];
+        for (int j = 0; j < dim; j++) x[j] = (float) (mu[k] + sd[j] * rnd.nextGaussian());
+        out.add(RowFactory.create(i, k, x));
+      }
+      return out.iterator();
+    });
+    return spark.createDataFrame(rdd, SCHEMA);
+  }
+
+  /** Class means of the paper's mixture (the same value on every coordinate). */
+  public static double[] paperMeans(int classes) {
+    double[] mu = new double[classes];
+    mu[0] = -1;
+    for (int k = 1; k < classes; k++) mu[k] = Math.pow(2, k - 1);
+    return mu;
+  }
+
+  /** Standard deviations of the paper's mixture: sqrt(n) on the first n/2 coordinates, else 1. */
+  public static double[] paperStd(int dim) {
+    double[] sd = new double[dim];
+    for (int j = 0; j < dim; j++) sd[j] = j < dim / 2 ? Math.sqrt(dim) : 1;
+    return sd;
+  }
+
   static float[][] means(int classes, int dim, double separation, long seed) {
     float[][] m = new float[classes][dim];
     for (int k = 0; k < classes; k++) {

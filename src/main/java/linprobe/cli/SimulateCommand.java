@@ -1,0 +1,282 @@
+package linprobe.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import linprobe.CurveOptions;
+import linprobe.LinprobeException;
+import linprobe.curve.BayesError;
+import linprobe.curve.Fit;
+import linprobe.curve.LearningCurve;
+import linprobe.curve.Tables;
+import linprobe.report.Plots;
+import linprobe.spark.CurveJob;
+import linprobe.spark.OutputDir;
+import linprobe.spark.Progress;
+import linprobe.spark.Synthetic;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Reproduce the paper's Gaussian-mixture simulation: for every (classes K, "
+        + "dimension n) generate a training pool and a test set in Spark tasks, fit the learning "
+        + "curves, and measure m_eps, the smallest training size whose mean error stays within "
+        + "epsilon of the Bayes error; then fit m_eps against log n and against n."})
+public final class SimulateCommand implements Callable<Integer> {
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  String out;
+
+  @Option(names = "--classes", paramLabel = "LIST",
+      description = "Numbers of classes K (default: 2,3,5; the paper: 2,3,5,7).")
+  String classes = "2,3,5";
+
+  @Option(names = "--dims", paramLabel = "LIST",
+      description = "Dimensions n (default: 25,50,100,200; the paper: 100,200,400,1000).")
+  String dims = "25,50,100,200";
+
+  @Option(names = "--sizes", paramLabel = "LIST",
+      description = "Total training sizes m (default: K x 1,2,5,10,20,... up to the pool).")
+  String sizes;
+
+  @Option(names = "--pool-factor", paramLabel = "F",
+      description = "Training pool of F x n rows (default: 100, the paper's).")
+  int poolFactor = 100;
+
+  @Option(names = "--test-rows", paramLabel = "N", description = "Test rows (default: 10000).")
+  int testRows = 10_000;
+
+  @Option(names = "--seeds", paramLabel = "N", description = "Seeds 0..N-1 (default: 5).")
+  int seeds = CurveOptions.DEFAULT_SEEDS;
+
+  @Option(names = "--epsilon", paramLabel = "E",
+      description = "m_eps tolerance above the Bayes error (default: 0.01).")
+  double epsilon = CurveOptions.DEFAULT_EPSILON;
+
+  @Option(names = "--lr-c", paramLabel = "C", description = "LR's C (default: 1, the paper's).")
+  double lrC = CurveOptions.DEFAULT_LR_C;
+
+  @Option(names = "--models", paramLabel = "LIST", description = "As curve (default: nb,lr).")
+  String models = CurveOptions.DEFAULT_MODELS;
+
+  @Option(names = "--overwrite", description = "Replace --out if it exists.")
+  boolean overwrite;
+
+  @Option(names = "--quiet", description = "No progress lines on stderr.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Stack traces on errors.")
+  boolean verbose;
+
+  static int[] ints(String s, String flag, int min) {
+    String[] p = s.split(",");
+    int[] v = new int[p.length];
+    for (int i = 0; i < p.length; i++) {
+      try {
+        v[i] = Integer.parseInt(p[i].trim());
+      } catch (NumberFormatException e) {
+        throw new LinprobeException(flag + " value '" + p[i].trim() + "' is not an integer");
+      }
+      if (v[i] < min) throw new LinprobeException(flag + " values must be at least " + min);
+    }
+    return v;
+  }
+
+  /** One (model, K, n) result. */
+  record Complexity(String model, int classes, int dims, Long mEps, double asymptote,
+      String method) {}
+
+  @Override
+  public Integer call() throws Exception {
+    int[] ks = ints(classes, "--classes", 2);
+    int[] ns = ints(dims, "--dims", 2);
+    int[] ms = sizes == null ? null : ints(sizes, "--sizes", 2);
+    if (seeds < 1) throw new LinprobeException("--seeds must be at least 1");
+    if (poolFactor < 1) throw new LinprobeException("--pool-factor must be at least 1");
+    List<CurveOptions.Model> modelList = CurveOptions.Model.parseList(models);
+    SparkSession spark = SparkSession.builder().appName("linprobe simulate").getOrCreate();
+    OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration());
+    Progress progress = new Progress(System.err, quiet);
+    try {
+      StringBuilder fits = new StringBuilder("classes,dims," + Tables.FITS_HEADER + "\n");
+      StringBuilder curve = new StringBuilder("classes,dims," + Tables.CURVE_HEADER + "\n");
+      List<Complexity> results = new ArrayList<>();
+      for (int k : ks) {
+        for (int n : ns) {
+          long pool = (long) poolFactor * n;
+          String data = dir.stagingPath("_data/k" + k + "-n" + n);
+          progress.stage("K=" + k + " n=" + n + ": generating " + pool + " training and "
+              + testRows + " test rows");
+          int parts = (int) Math.max(2, pool * n / 5_000_000L);
+          Synthetic.paperMixture(spark, 0, pool, n, k, 1, parts).write().parquet(data + "/train");
+          Synthetic.paperMixture(spark, pool, testRows, n, k, 2, 2).write().parquet(data + "/test");
+          CurveOptions o = new CurveOptions();
+          o.train = data + "/train";
+          o.test = data + "/test";
+          o.models = modelList;
+          o.seeds = CurveOptions.range(seeds);
+          o.lrC = lrC;
+          o.quiet = true;
+          o.shots = shotsFor(ms, k, pool);
+          o.includeAll = true;
+          CurveJob.Result r = new CurveJob(spark, o, Progress.silent()).run();
+          for (String line : Tables.fitsCsv(r.fits()).split("\n", -1)) {
+            if (!line.isEmpty() && !line.startsWith("model,")) {
+              fits.append(k).append(',').append(n).append(',').append(line).append('\n');
+            }
+          }
+          for (String line : Tables.curveCsv(r.curve()).split("\n", -1)) {
+            if (!line.isEmpty() && !line.startsWith("model,")) {
+              curve.append(k).append(',').append(n).append(',').append(line).append('\n');
+            }
+          }
+          BayesError.Estimate bayes = BayesError.of(Synthetic.paperMeans(k),
+              Synthetic.paperStd(n), 200_000, 7);
+          for (String m : r.curve().models()) {
+            Long mEps = samplesToBayes(r.curve(), m, bayes.error() + epsilon);
+            results.add(new Complexity(m, k, n, mEps, bayes.error(), bayes.method()));
+            progress.stage(String.format(Locale.ROOT, "K=%d n=%d %s: m_eps=%s (Bayes error %.4f, "
+                + "%s; asymptote %.4f)", k, n, m, mEps == null ? "not reached" : mEps,
+                bayes.error(), bayes.method(), r.curve().asymptoticError(m)));
+          }
+          org.apache.hadoop.fs.Path dp = new org.apache.hadoop.fs.Path(data);
+          dp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dp, true);
+        }
+      }
+      org.apache.hadoop.fs.Path dd = new org.apache.hadoop.fs.Path(dir.stagingPath("_data"));
+      dd.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dd, true);
+      dir.writeText("fits.csv", fits.toString());
+      dir.writeText("curve.csv", curve.toString());
+      StringBuilder sc = new StringBuilder(
+          "model,classes,dims,m_eps,asymptotic_error,asymptote_method\n");
+      for (Complexity c : results) {
+        sc.append(c.model()).append(',').append(c.classes()).append(',').append(c.dims())
+            .append(',').append(c.mEps() == null ? "" : c.mEps()).append(',')
+            .append(Tables.num(c.asymptote())).append(',').append(c.method()).append('\n');
+      }
+      dir.writeText("sample_complexity.csv", sc.toString());
+      String growth = growth(results, modelList, ks);
+      dir.writeText("growth.csv", growth);
+      String md = markdown(results, ks, ns, growth);
+      dir.writeText("simulate.md", md);
+      Plots.Picture pic = Plots.sampleComplexity(results.stream().map(c -> new Plots.MEps(
+          c.model(), c.classes(), c.dims(), c.mEps())).toList(),
+          "m_eps against dimension n (epsilon " + Tables.num(epsilon) + ")");
+      dir.writeBytes("sample_complexity.png", pic.png());
+      dir.writeText("sample_complexity.svg", pic.svg());
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("linprobe_version", linprobe.Version.get());
+      summary.put("spark_version", spark.version());
+      summary.put("classes", ks);
+      summary.put("dims", ns);
+      summary.put("pool_factor", poolFactor);
+      summary.put("test_rows", testRows);
+      summary.put("seeds", seeds);
+      summary.put("epsilon", epsilon);
+      summary.put("lr_c", lrC);
+      summary.put("models", models);
+      dir.writeText("summary.json", new com.fasterxml.jackson.databind.ObjectMapper()
+          .writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
+      dir.commit();
+      System.out.println(md);
+      return Main.EXIT_OK;
+    } catch (Exception | Error e) {
+      dir.abort();
+      throw e;
+    }
+  }
+
+  static int[] shotsFor(int[] ms, int k, long pool) {
+    List<Integer> out = new ArrayList<>();
+    if (ms != null) {
+      for (int m : ms) if (m / k >= 1 && (long) m <= pool && !out.contains(m / k)) out.add(m / k);
+    } else {
+      for (int s : CurveOptions.defaultShots(pool / k)) if ((long) s * k < pool) out.add(s);
+    }
+    return out.stream().mapToInt(Integer::intValue).sorted().toArray();
+  }
+
+  /** Smallest n_train from which the mean error stays at or below target, or null. */
+  static Long samplesToBayes(LearningCurve c, String model, double target) {
+    Long from = null;
+    for (LearningCurve.Point p : c.of(model)) {
+      if (p.errorMean() <= target) {
+        if (from == null) from = Math.round(p.nTrain());
+      } else {
+        from = null;
+      }
+    }
+    return from;
+  }
+
+  /** Least-squares slope and R^2 of m_eps against log n and against n, per model and K. */
+  static String growth(List<Complexity> rs, List<CurveOptions.Model> models, int[] ks) {
+    StringBuilder sb = new StringBuilder(
+        "model,classes,slope_vs_log_n,r2_log_n,slope_vs_n,r2_n,better_fit\n");
+    for (CurveOptions.Model m : models) {
+      for (int k : ks) {
+        List<double[]> pts = new ArrayList<>();
+        for (Complexity c : rs) {
+          if (c.model().equals(m.id) && c.classes() == k && c.mEps() != null) {
+            pts.add(new double[] {c.dims(), c.mEps()});
+          }
+        }
+        if (pts.size() < 3) {
+          sb.append(m.id).append(',').append(k).append(",,,,,too few points\n");
+          continue;
+        }
+        double[] log = fit(pts, true), lin = fit(pts, false);
+        sb.append(m.id).append(',').append(k).append(',').append(Tables.num(log[0])).append(',')
+            .append(Tables.num(log[1])).append(',').append(Tables.num(lin[0])).append(',')
+            .append(Tables.num(lin[1])).append(',').append(log[1] > lin[1] ? "log n" : "n")
+            .append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** [slope, R^2] of y = a + b f(x), f = log or identity. */
+  static double[] fit(List<double[]> pts, boolean logX) {
+    int n = pts.size();
+    double sx = 0, sy = 0;
+    for (double[] p : pts) {
+      sx += logX ? Math.log(p[0]) : p[0];
+      sy += p[1];
+    }
+    double mx = sx / n, my = sy / n, sxy = 0, sxx = 0, syy = 0;
+    for (double[] p : pts) {
+      double x = (logX ? Math.log(p[0]) : p[0]) - mx, y = p[1] - my;
+      sxy += x * y;
+      sxx += x * x;
+      syy += y * y;
+    }
+    double b = sxx == 0 ? 0 : sxy / sxx;
+    double r2 = syy == 0 || sxx == 0 ? 0 : sxy * sxy / (sxx * syy);
+    return new double[] {b, r2};
+  }
+
+  static String markdown(List<Complexity> rs, int[] ks, int[] ns, String growth) {
+    StringBuilder sb = new StringBuilder("m_eps (training rows to get within epsilon of the "
+        + "Bayes error), by classes K and dimension n:\n\n| model | K |");
+    for (int n : ns) sb.append(" n=").append(n).append(" |");
+    sb.append("\n|---|---:|").append("---:|".repeat(ns.length)).append('\n');
+    List<String> models = rs.stream().map(Complexity::model).distinct().toList();
+    for (String m : models) {
+      for (int k : ks) {
+        sb.append("| ").append(m).append(" | ").append(k).append(" |");
+        for (int n : ns) {
+          Complexity c = rs.stream().filter(x -> x.model().equals(m) && x.classes() == k
+              && x.dims() == n).findFirst().orElse(null);
+          sb.append(' ').append(c == null || c.mEps() == null ? "-" : c.mEps()).append(" |");
+        }
+        sb.append('\n');
+      }
+    }
+    sb.append("\nGrowth of m_eps (least squares; R^2 says which law fits better):\n\n```\n")
+        .append(growth).append("```\n");
+    return sb.toString();
+  }
+}

@@ -1,0 +1,168 @@
+package linprobe.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import linprobe.curve.Fit;
+import linprobe.curve.LearningCurve;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Learning-curve pictures (XChart, headless): mean test error or log-loss against shots per
+ * class on a log axis, one line per model with a +-1 std band across seeds, and the crossover
+ * marked. "all" is drawn at the mean class size of the whole training set.
+ */
+public final class Plots {
+  static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+      new Color(0x9467bd), new Color(0xff7f0e)};
+
+  private Plots() {}
+
+  /** A drawn chart as PNG bytes and SVG text. */
+  public record Picture(byte[] png, String svg) {}
+
+  public static Picture errorCurve(LearningCurve c, int classes, String title) throws IOException {
+    return draw(c, classes, title, "mean test error (0-1)", LearningCurve.Point::errorMean,
+        LearningCurve.Point::errorStd);
+  }
+
+  public static Picture loglossCurve(LearningCurve c, int classes, String title) throws IOException {
+    return draw(c, classes, title, "mean test log-loss", LearningCurve.Point::loglossMean,
+        LearningCurve.Point::loglossStd);
+  }
+
+  /** One m_eps point of the simulation (null when not reached). */
+  public record MEps(String model, int classes, int dims, Long mEps) {}
+
+  /** m_eps against n, one line per (model, K). */
+  public static Picture sampleComplexity(List<MEps> points, String title) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
+        .xAxisTitle("dimension n").yAxisTitle("m_eps (training rows)").build();
+    XYStyler s = chart.getStyler();
+    Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    s.setChartTitleFont(base.deriveFont(Font.BOLD, 18f));
+    s.setAxisTitleFont(base);
+    s.setAxisTickLabelsFont(base.deriveFont(13f));
+    s.setLegendFont(base.deriveFont(14f));
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setLegendPosition(Styler.LegendPosition.InsideNW);
+    int i = 0;
+    for (String model : points.stream().map(MEps::model).distinct().toList()) {
+      Color col = COLORS[i++ % COLORS.length];
+      int j = 0;
+      for (int k : points.stream().filter(p -> p.model().equals(model)).mapToInt(MEps::classes)
+          .distinct().toArray()) {
+        List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+        for (MEps p : points) {
+          if (p.model().equals(model) && p.classes() == k && p.mEps() != null) {
+            xs.add((double) p.dims());
+            ys.add((double) p.mEps());
+          }
+        }
+        if (xs.isEmpty()) continue;
+        XYSeries line = chart.addSeries(model + ", K=" + k, xs, ys);
+        line.setLineColor(col);
+        line.setMarkerColor(col);
+        line.setLineStyle(j++ == 0 ? new BasicStroke(2.5f) : SeriesLines.DASH_DASH);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+    ByteArrayOutputStream svg = new ByteArrayOutputStream();
+    VectorGraphicsEncoder.saveVectorGraphic(chart, svg,
+        VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+    return new Picture(png.toByteArray(), svg.toString(StandardCharsets.UTF_8));
+  }
+
+  static double x(LearningCurve.Point p, int classes) {
+    return p.shots() == Fit.ALL ? p.nTrain() / classes : p.shots();
+  }
+
+  static Picture draw(LearningCurve c, int classes, String title, String yTitle,
+      ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std)
+      throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
+        .xAxisTitle("shots per class (log scale; the last point is all training rows)")
+        .yAxisTitle(yTitle).build();
+    XYStyler s = chart.getStyler();
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    s.setChartTitleFont(base.deriveFont(Font.BOLD, 18f));
+    s.setAxisTitleFont(base);
+    s.setAxisTickLabelsFont(base.deriveFont(13f));
+    s.setLegendFont(base.deriveFont(14f));
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setPlotGridLinesColor(new Color(0xdddddd));
+    s.setAntiAlias(true);
+    double ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
+    int i = 0;
+    for (String model : c.models()) {
+      List<LearningCurve.Point> ps = c.of(model);
+      if (ps.isEmpty()) continue;
+      Color col = COLORS[i++ % COLORS.length];
+      double[] xs = new double[ps.size()], ys = new double[ps.size()];
+      List<Double> bx = new ArrayList<>(), by = new ArrayList<>();
+      for (int k = 0; k < ps.size(); k++) {
+        xs[k] = x(ps.get(k), classes);
+        ys[k] = mean.applyAsDouble(ps.get(k));
+        ymin = Math.min(ymin, ys[k]);
+        ymax = Math.max(ymax, ys[k]);
+      }
+      for (int k = 0; k < ps.size(); k++) {
+        double sd = std.applyAsDouble(ps.get(k));
+        bx.add(xs[k]);
+        by.add(ys[k] + (Double.isNaN(sd) ? 0 : sd));
+      }
+      for (int k = ps.size() - 1; k >= 0; k--) {
+        double sd = std.applyAsDouble(ps.get(k));
+        bx.add(xs[k]);
+        by.add(Math.max(ys[k] - (Double.isNaN(sd) ? 0 : sd), 0));
+      }
+      XYSeries band = chart.addSeries(model + " ±1 std", bx, by);
+      band.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.PolygonArea);
+      band.setFillColor(new Color(col.getRed(), col.getGreen(), col.getBlue(), 50));
+      band.setLineColor(new Color(0, 0, 0, 0));
+      band.setMarker(SeriesMarkers.NONE);
+      band.setShowInLegend(false);
+      XYSeries line = chart.addSeries(model, xs, ys);
+      line.setLineColor(col);
+      line.setMarkerColor(col);
+      line.setMarker(SeriesMarkers.CIRCLE);
+      line.setLineStyle(new BasicStroke(2.5f));
+    }
+    if (c.models().contains("lr")) {
+      for (String nb : c.models()) {
+        if (nb.equals("lr")) continue;
+        Integer cross = c.crossover(nb, "lr");
+        if (cross == null || cross.equals(c.shots().get(0))) continue;
+        double xc = cross == Fit.ALL ? c.at("lr", cross).nTrain() / classes : cross;
+        XYSeries v = chart.addSeries("lr below " + nb + " from " + Fit.shotsLabel(cross)
+            + " shots", new double[] {xc, xc}, new double[] {ymin, ymax});
+        v.setLineColor(Color.DARK_GRAY);
+        v.setLineStyle(SeriesLines.DASH_DASH);
+        v.setMarker(SeriesMarkers.NONE);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+    ByteArrayOutputStream svg = new ByteArrayOutputStream();
+    VectorGraphicsEncoder.saveVectorGraphic(chart, svg,
+        VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+    return new Picture(png.toByteArray(), svg.toString(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,70 @@
+package linprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import linprobe.spark.SparkTestBase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pictures and report.html of a curve run, and a small simulate run end to end. */
+class ReportAndSimulateTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void session() {
+    spark();
+  }
+
+  @Test
+  void curveRunDrawsItsLearningCurvesAndReport() throws Exception {
+    Path out = tmp.resolve("run");
+    CliTest.Run r = CliTest.run("curve", "--train", dataSamples("digits", "train"), "--test",
+        dataSamples("digits", "test"), "--out", out.toString(), "--shots", "1,5,20,all",
+        "--seeds", "2", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    for (String name : new String[] {"learning_curve", "logloss_curve"}) {
+      BufferedImage png = ImageIO.read(out.resolve(name + ".png").toFile());
+      assertEquals(900, png.getWidth());
+      assertEquals(560, png.getHeight());
+      String svg = Files.readString(out.resolve(name + ".svg"));
+      assertTrue(svg.contains("<svg") && svg.contains("</svg>"), name);
+    }
+    String html = Files.readString(out.resolve("report.html"));
+    assertTrue(html.contains("<svg"), "inline SVG");
+    assertTrue(html.contains("Lr is better than nb at every size"), "verdict");
+    assertTrue(html.contains("<th>lr error</th>"));
+    assertTrue(html.contains("\"lr_c\" : 1.0"), "config");
+  }
+
+  @Test
+  void simulateMeasuresSampleComplexity() throws Exception {
+    Path out = tmp.resolve("sim");
+    CliTest.Run r = CliTest.run("simulate", "--out", out.toString(), "--classes", "2,3",
+        "--dims", "4,8,16", "--pool-factor", "40", "--test-rows", "2000", "--seeds", "2",
+        "--epsilon", "0.05", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    List<String> sc = Files.readAllLines(out.resolve("sample_complexity.csv"));
+    assertEquals("model,classes,dims,m_eps,asymptotic_error,asymptote_method", sc.get(0));
+    assertEquals(1 + 2 * 2 * 3, sc.size(), String.join("\n", sc));
+    assertTrue(sc.stream().anyMatch(l -> l.startsWith("nb,2,4,") && l.endsWith(",closed form")));
+    assertTrue(sc.stream().anyMatch(l -> l.startsWith("lr,3,16,") && l.contains("monte carlo")));
+    List<String> growth = Files.readAllLines(out.resolve("growth.csv"));
+    assertEquals(1 + 2 * 2, growth.size());
+    for (String f : new String[] {"fits.csv", "curve.csv", "summary.json", "simulate.md",
+        "sample_complexity.png", "sample_complexity.svg", "_SUCCESS"}) {
+      assertTrue(Files.exists(out.resolve(f)), f);
+    }
+    assertTrue(Arrays.stream(out.toFile().list()).noneMatch(n -> n.equals("_data")));
+    String[] first = Files.readAllLines(out.resolve("curve.csv")).get(0).split(",");
+    assertArrayEquals(new String[] {"classes", "dims", "model"}, Arrays.copyOf(first, 3));
+  }
+}
