@@ -42,6 +42,8 @@ public final class CurveOptions {
   public double nbEpsilon = DEFAULT_NB_EPSILON;
   public double epsilon = DEFAULT_EPSILON;
   public boolean overwrite;
+  /** Continue an interrupted run into the same --out, refitting only the missing fits. */
+  public boolean resume;
   public boolean dropInvalid;
   /** Canonical partitions; 0 derives them from the row count (never from the cluster). */
   public int partitions;

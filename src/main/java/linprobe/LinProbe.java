@@ -37,8 +37,13 @@ public final class LinProbe {
     OutputDir dir = options.out == null ? null
         : OutputDir.check(options.out, options.overwrite, spark.sparkContext().hadoopConfiguration());
     try {
-      CurveJob.Result r = new CurveJob(spark, options, new Progress(System.err, options.quiet)).run();
-      if (dir != null) CurveOutput.write(spark, dir, r, options);
+      CurveJob job = new CurveJob(spark, options, new Progress(System.err, options.quiet),
+          dir == null ? null : dir.target());
+      CurveJob.Result r = job.run();
+      if (dir != null) {
+        CurveOutput.write(spark, dir, r, options);
+        job.store().delete();
+      }
       return new Result(CurveOutput.fitsFrame(spark, r.fits()),
           CurveOutput.curveFrame(spark, r.curve()), Tables.markdown(r.curve(), options.epsilon),
           CurveOutput.summaryJson(spark, r, options), Tables.verdict(r.curve()));

@@ -119,6 +119,11 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out if it exists.")
   boolean overwrite;
 
+  @Option(names = "--resume",
+      description = "Continue an interrupted run into the same --out with the same inputs and "
+          + "settings: fits recorded before the interruption are not refitted.")
+  boolean resume;
+
   @Option(names = "--quiet", description = "No progress lines on stderr.")
   boolean quiet;
 
@@ -174,6 +179,7 @@ public final class CurveCommand implements Callable<Integer> {
     }
     o.dropInvalid = dropInvalid;
     o.overwrite = overwrite;
+    o.resume = resume;
     o.quiet = quiet;
     o.validate();
     return o;
@@ -208,9 +214,11 @@ public final class CurveCommand implements Callable<Integer> {
         spark.sparkContext().hadoopConfiguration());
     Progress progress = new Progress(System.err, o.quiet);
     try {
-      CurveJob.Result r = new CurveJob(spark, o, progress).run();
+      CurveJob job = new CurveJob(spark, o, progress, dir.target());
+      CurveJob.Result r = job.run();
       progress.stage("writing " + dir.target());
       CurveOutput.write(spark, dir, r, o);
+      if (job.store() != null) job.store().delete();
       System.out.println(linprobe.curve.Tables.markdown(r.curve(), o.epsilon));
       progress.stage("done in " + (r.runtimeMs() / 1000) + "s; results in " + dir.target());
       return Main.EXIT_OK;

@@ -231,7 +231,8 @@ public final class SimulateCommand implements Callable<Integer> {
         double[] log = fit(pts, true), lin = fit(pts, false);
         sb.append(m.id).append(',').append(k).append(',').append(Tables.num(log[0])).append(',')
             .append(Tables.num(log[1])).append(',').append(Tables.num(lin[0])).append(',')
-            .append(Tables.num(lin[1])).append(',').append(log[1] > lin[1] ? "log n" : "n")
+            .append(Tables.num(lin[1])).append(',')
+            .append(log[0] <= 0 && lin[0] <= 0 ? "no growth" : log[1] > lin[1] ? "log n" : "n")
             .append('\n');
       }
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import linprobe.CurveOptions;
 import linprobe.CurveOptions.Model;
 import linprobe.LinprobeException;
+import linprobe.Version;
 import linprobe.curve.Fit;
 import linprobe.curve.LearningCurve;
 import linprobe.math.Blas;
@@ -29,11 +30,28 @@ public final class CurveJob {
   private final SparkSession spark;
   private final CurveOptions o;
   private final Progress progress;
+  private final org.apache.hadoop.fs.Path storeFor;
+  private FitStore store;
 
   public CurveJob(SparkSession spark, CurveOptions options, Progress progress) {
+    this(spark, options, progress, null);
+  }
+
+  /**
+   * @param storeFor the output directory whose fits are recorded as they finish (for --resume),
+   *     or null to record nothing
+   */
+  public CurveJob(SparkSession spark, CurveOptions options, Progress progress,
+      org.apache.hadoop.fs.Path storeFor) {
     this.spark = spark;
     this.o = options;
     this.progress = progress;
+    this.storeFor = storeFor;
+  }
+
+  /** The store of finished fits (null when none); delete it once the output is committed. */
+  public FitStore store() {
+    return store;
   }
 
   /** What a run produced, before anything is written. */
@@ -66,6 +84,15 @@ public final class CurveJob {
     boolean includeAll = o.shots != null ? o.includeAll
         : shots.length == 0 || shots[shots.length - 1] < Arrays.stream(counts).max().orElse(0);
     checkShots(shots, classes, counts);
+    if (storeFor != null) {
+      store = FitStore.open(storeFor, fingerprint(trainProfile, testProfile, shots, includeAll),
+          o.resume, o.overwrite, spark.sparkContext().hadoopConfiguration());
+      if (o.resume) {
+        progress.stage("resuming: " + store.count() + " logistic regressions already fitted");
+      }
+    } else if (o.resume) {
+      throw new LinprobeException("--resume needs an output directory (--out)");
+    }
 
     progress.stage("laying out " + Arrays.stream(counts).sum() + " training rows");
     Embeddings train = source.load(trainProfile, classes, o.partitions);
@@ -171,6 +198,7 @@ public final class CurveJob {
       int seed = subsets.get(idx[0])[0];
       LrTask task = new LrTask(seed, maxBucket, sc, n, k, d, o.lrC, o.lrMaxIter, o.lrTol,
           o.warmStart && seed >= 0);
+      task.store = store;
       int t = tasks.size();
       while (upTo[t] < idx.length && n[upTo[t]] * d * 4L <= budget) upTo[t]++;
       local += upTo[t];
@@ -241,6 +269,18 @@ public final class CurveJob {
       perTask = ((long) sc.executorMemory() << 20) / Math.max(1, cores);
     }
     return perTask / 2 / 3;
+  }
+
+  /** What makes two runs' fits interchangeable: inputs, their sizes and every fit setting. */
+  private String fingerprint(EmbeddingSource.Profile train, EmbeddingSource.Profile test,
+      int[] shots, boolean includeAll) {
+    return String.join("\n", "linprobe fits v1", o.train, o.test, o.featuresCol, o.labelCol,
+        String.valueOf(o.idCol), Arrays.toString(train.counts()), Arrays.toString(test.counts()),
+        train.labels().toString(), String.valueOf(train.dim()), Arrays.toString(shots),
+        String.valueOf(includeAll), Arrays.toString(o.seeds), o.scaling.name(),
+        Double.toString(o.lrC), Integer.toString(o.lrMaxIter), Double.toString(o.lrTol),
+        String.valueOf(o.warmStart), String.valueOf(o.dropInvalid), String.valueOf(o.partitions),
+        Version.get());
   }
 
   /** Bytes Spark's block manager holds for a cached RDD (memory and disk). */

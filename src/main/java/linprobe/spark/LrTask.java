@@ -31,6 +31,8 @@ public final class LrTask implements Serializable {
   public final int maxIter;
   public final double tol;
   public final boolean warmStart;
+  /** Where finished fits are recorded and found again on --resume; null for none. */
+  public FitStore store;
 
   public LrTask(int seed, int[] maxBucket, Scaler[] scalers, long[] rows, int classes, int dim,
       double c, int maxIter, double tol, boolean warmStart) {
@@ -44,6 +46,12 @@ public final class LrTask implements Serializable {
     this.maxIter = maxIter;
     this.tol = tol;
     this.warmStart = warmStart;
+  }
+
+  /** The model of coefficients [W, b] fitted in a subset's scaled space. */
+  static LinearModel model(double[] x, int classes, int dim, Scaler scaler) {
+    return new LinearModel(classes, dim, false, java.util.Arrays.copyOf(x, classes * dim),
+        java.util.Arrays.copyOfRange(x, classes * dim, classes * dim + classes), scaler);
   }
 
   /** Rows summed over the first count fits: a proxy for their cost. */
@@ -67,13 +75,21 @@ public final class LrTask implements Serializable {
     List<Outcome> out = new ArrayList<>();
     double[] start = x0;
     for (int i = from; i < to; i++) {
+      Outcome kept = store == null ? null : store.get(seed, maxBucket[i], classes, dim, scalers[i]);
+      if (kept != null) {
+        out.add(kept);
+        start = kept.solution();
+        continue;
+      }
       long t = System.currentTimeMillis();
       double[] x = warmStart && start != null && i > 0
           ? rescale(start, scalers[i - 1], scalers[i]) : null;
       LogisticRegression.Result r = LogisticRegression.fit(data.term(maxBucket[i], scalers[i]),
           classes, dim, rows[i], c, maxIter, tol, scalers[i], x);
-      out.add(new Outcome(r.model(), r.lbfgs().x(), r.lbfgs().iterations(),
-          r.lbfgs().converged(), System.currentTimeMillis() - t));
+      Outcome done = new Outcome(r.model(), r.lbfgs().x(), r.lbfgs().iterations(),
+          r.lbfgs().converged(), System.currentTimeMillis() - t);
+      if (store != null) store.put(seed, maxBucket[i], done, scalers[i]);
+      out.add(done);
       if (log) {
         // inside a Spark task: the driver hears of these fits only when the job ends
         System.err.printf(java.util.Locale.ROOT, "linprobe: (in task) lr %s n=%d iter=%d %.1fs%n",

@@ -1,0 +1,144 @@
+package linprobe.spark;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import linprobe.LinprobeException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.util.SerializableConfiguration;
+
+/**
+ * Finished logistic-regression fits of a run, recorded one file per fit as they finish (from the
+ * driver, or from the Spark task that fitted it) in a hidden directory beside the output
+ * directory, so that {@code --resume} after a crash refits only what is missing. A fingerprint of
+ * the inputs and settings guards against resuming a different run. Deleted when the run commits.
+ * Naive Bayes is closed form and is simply recomputed.
+ */
+public final class FitStore implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String dir;
+  private final SerializableConfiguration conf;
+
+  private FitStore(String dir, Configuration conf) {
+    this.dir = dir;
+    this.conf = new SerializableConfiguration(conf);
+  }
+
+  /** The store's place for an output directory: .NAME.linprobe-fits beside it. */
+  public static Path location(Path target) {
+    return new Path(target.getParent(), "." + target.getName() + ".linprobe-fits");
+  }
+
+  /**
+   * Opens the store for a run. Without resume an existing store is an error (or, with
+   * overwrite, discarded); with resume its fingerprint must match.
+   */
+  public static FitStore open(Path target, String fingerprint, boolean resume, boolean overwrite,
+      Configuration conf) {
+    Path loc = location(target);
+    try {
+      FileSystem fs = loc.getFileSystem(conf);
+      Path fp = new Path(loc, "fingerprint");
+      if (fs.exists(loc) && !resume) {
+        if (!overwrite) {
+          throw new LinprobeException("an unfinished run into " + target + " left its fits in "
+              + loc + ": pass --resume to continue it, or --overwrite to start over");
+        }
+        fs.delete(loc, true);
+      }
+      if (fs.exists(fp)) {
+        String old;
+        try (var in = fs.open(fp)) {
+          old = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!old.equals(fingerprint)) {
+          throw new LinprobeException("--resume: the unfinished run into " + target
+              + " had other inputs or settings; rerun it with the same ones, or use --overwrite "
+              + "to start over");
+        }
+      } else {
+        fs.mkdirs(loc);
+        try (var out = fs.create(fp, true)) {
+          out.write(fingerprint.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      return new FitStore(loc.toString(), conf);
+    } catch (IOException e) {
+      throw new LinprobeException("cannot use " + loc + " to record fits: "
+          + EmbeddingSource.firstLine(e) + " (check --out)", e);
+    }
+  }
+
+  static String name(int seed, int maxBucket) {
+    return seed < 0 ? "lr-all.bin" : "lr-s" + seed + "-b" + maxBucket + ".bin";
+  }
+
+  /** Records a finished fit; written to a temporary name and renamed, so a file is complete. */
+  public void put(int seed, int maxBucket, LrTask.Outcome o, linprobe.math.Scaler scaler) {
+    try {
+      Path p = new Path(dir, name(seed, maxBucket));
+      Path tmp = new Path(dir, "_tmp-" + name(seed, maxBucket) + "-" + System.nanoTime());
+      FileSystem fs = p.getFileSystem(conf.value());
+      try (DataOutputStream out = fs.create(tmp, true)) {
+        out.writeInt(o.iterations());
+        out.writeBoolean(o.converged());
+        out.writeLong(o.fitMs());
+        double[] x = o.solution();
+        out.writeInt(x.length);
+        for (double v : x) out.writeDouble(v);
+      }
+      fs.rename(tmp, p);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A recorded fit, or null. */
+  public LrTask.Outcome get(int seed, int maxBucket, int classes, int dim,
+      linprobe.math.Scaler scaler) {
+    try {
+      Path p = new Path(dir, name(seed, maxBucket));
+      FileSystem fs = p.getFileSystem(conf.value());
+      if (!fs.exists(p)) return null;
+      try (DataInputStream in = fs.open(p)) {
+        int iterations = in.readInt();
+        boolean converged = in.readBoolean();
+        long ms = in.readLong();
+        double[] x = new double[in.readInt()];
+        for (int i = 0; i < x.length; i++) x[i] = in.readDouble();
+        return new LrTask.Outcome(LrTask.model(x, classes, dim, scaler), x, iterations, converged,
+            ms);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** How many fits are recorded. */
+  public int count() {
+    try {
+      Path p = new Path(dir);
+      FileSystem fs = p.getFileSystem(conf.value());
+      int n = 0;
+      for (var st : fs.listStatus(p)) if (st.getPath().getName().startsWith("lr-")) n++;
+      return n;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Removes the store once the run's output is committed. */
+  public void delete() {
+    try {
+      Path p = new Path(dir);
+      p.getFileSystem(conf.value()).delete(p, true);
+    } catch (IOException ignored) {
+      // a leftover store only matters to --resume of the same --out
+    }
+  }
+}

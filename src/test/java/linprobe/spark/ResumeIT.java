@@ -1,0 +1,92 @@
+package linprobe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kill the driver with SIGKILL mid-run, rerun with --resume: only the missing fits are refitted
+ * and the tables equal an uninterrupted run's. Runs jobs/linprobe after the jar is built.
+ */
+class ResumeIT {
+  static final String ROOT = System.getProperty("user.dir");
+  @TempDir Path tmp;
+
+  static List<String> args(Path out, String... extra) {
+    List<String> a = new ArrayList<>(List.of("jobs/linprobe", "curve", "--train",
+        ROOT + "/data-samples/digits/train.parquet", "--test",
+        ROOT + "/data-samples/digits/test.parquet", "--out", out.toString(), "--seeds", "2",
+        "--shots", "1,2,5,10,all", "--models", "nb,lr", "--local-fit-mb", "0"));
+    a.addAll(List.of(extra));
+    return a;
+  }
+
+  static Process start(List<String> cmd, Path log) throws Exception {
+    return new ProcessBuilder(cmd).directory(new File(ROOT)).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+  }
+
+  static long lrFits(Path log) throws Exception {
+    return Files.readAllLines(log).stream().filter(l -> l.contains("] lr ")).count();
+  }
+
+  static String fitsWithoutTiming(Path dir) throws Exception {
+    return Files.readAllLines(dir.resolve("fits.csv")).stream()
+        .map(l -> l.substring(0, l.lastIndexOf(','))).collect(Collectors.joining("\n"));
+  }
+
+  @Test
+  void resumeAfterSigkillGivesTheUninterruptedTables() throws Exception {
+    Path out = tmp.resolve("run");
+    Path log1 = tmp.resolve("first.log");
+    Process first = start(args(out), log1);
+    long deadline = System.currentTimeMillis() + 300_000;
+    // distributed fits finish one by one on the driver: kill it after the fourth
+    while (lrFits(log1) < 4 && System.currentTimeMillis() < deadline) {
+      assertTrue(first.isAlive(), Files.readString(log1));
+      Thread.sleep(100);
+    }
+    first.destroyForcibly(); // jobs/linprobe execs java: this is SIGKILL to the driver
+    assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+    assertFalse(Files.exists(out), "a killed run leaves no output directory");
+    Path store = out.resolveSibling("." + out.getFileName() + ".linprobe-fits");
+    long recorded;
+    try (var files = Files.list(store)) {
+      recorded = files.filter(p -> p.toString().endsWith(".bin")).count();
+    }
+    assertTrue(recorded >= 4 && recorded < 9, recorded + " of 9 fits recorded");
+
+    Path log2 = tmp.resolve("again.log");
+    Process again = start(args(out), log2);
+    assertTrue(again.waitFor(5, TimeUnit.MINUTES));
+    assertEquals(2, again.exitValue(), "without --resume the leftover is refused");
+    assertTrue(Files.readString(log2).contains("pass --resume to continue it"));
+
+    Path log3 = tmp.resolve("resume.log");
+    Process resumed = start(args(out, "--resume"), log3);
+    assertTrue(resumed.waitFor(5, TimeUnit.MINUTES));
+    assertEquals(0, resumed.exitValue(), Files.readString(log3));
+    assertTrue(lrFits(log3) == 9, "every fit reported");
+    assertTrue(Files.readString(log3).contains("resuming: " + recorded
+        + " logistic regressions already fitted"), Files.readString(log3));
+    assertFalse(Files.exists(store), "the record of fits is removed once the run is done");
+
+    Path whole = tmp.resolve("whole");
+    Process uninterrupted = start(args(whole), tmp.resolve("whole.log"));
+    assertTrue(uninterrupted.waitFor(5, TimeUnit.MINUTES));
+    assertEquals(0, uninterrupted.exitValue());
+    assertEquals(fitsWithoutTiming(whole), fitsWithoutTiming(out));
+    assertEquals(Files.readString(whole.resolve("curve.csv")),
+        Files.readString(out.resolve("curve.csv")));
+  }
+}
