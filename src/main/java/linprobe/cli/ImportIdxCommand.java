@@ -69,7 +69,10 @@ public final class ImportIdxCommand implements Callable<Integer> {
     SparkSession spark = SparkSession.builder().appName("linprobe import-idx").getOrCreate();
     OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration());
     try {
-      spark.createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(dir.stagingPath("data"));
+      int slices = Math.max(1, rows.size() / 10_000);
+      var rdd = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(rows, slices);
+      spark.createDataFrame(rdd, SCHEMA).write().parquet(dir.stagingPath("data"));
       dir.commitFrom("data");
     } catch (Exception | Error e) {
       dir.abort();

@@ -22,10 +22,12 @@ public final class FitStore implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final String dir;
+  private final String fingerprint;
   private final SerializableConfiguration conf;
 
-  private FitStore(String dir, Configuration conf) {
+  private FitStore(String dir, String fingerprint, Configuration conf) {
     this.dir = dir;
+    this.fingerprint = fingerprint;
     this.conf = new SerializableConfiguration(conf);
   }
 
@@ -61,13 +63,9 @@ public final class FitStore implements Serializable {
               + " had other inputs or settings; rerun it with the same ones, or use --overwrite "
               + "to start over");
         }
-      } else {
-        fs.mkdirs(loc);
-        try (var out = fs.create(fp, true)) {
-          out.write(fingerprint.getBytes(StandardCharsets.UTF_8));
-        }
       }
-      return new FitStore(loc.toString(), conf);
+      // created with the first recorded fit: a run that fails before fitting leaves nothing
+      return new FitStore(loc.toString(), fingerprint, conf);
     } catch (IOException e) {
       throw new LinprobeException("cannot use " + loc + " to record fits: "
           + EmbeddingSource.firstLine(e) + " (check --out)", e);
@@ -84,6 +82,13 @@ public final class FitStore implements Serializable {
       Path p = new Path(dir, name(seed, maxBucket));
       Path tmp = new Path(dir, "_tmp-" + name(seed, maxBucket) + "-" + System.nanoTime());
       FileSystem fs = p.getFileSystem(conf.value());
+      Path fp = new Path(dir, "fingerprint");
+      if (!fs.exists(fp)) {
+        fs.mkdirs(new Path(dir));
+        try (var out = fs.create(fp, true)) {
+          out.write(fingerprint.getBytes(StandardCharsets.UTF_8));
+        }
+      }
       try (DataOutputStream out = fs.create(tmp, true)) {
         out.writeInt(o.iterations());
         out.writeBoolean(o.converged());
@@ -124,6 +129,7 @@ public final class FitStore implements Serializable {
     try {
       Path p = new Path(dir);
       FileSystem fs = p.getFileSystem(conf.value());
+      if (!fs.exists(p)) return 0;
       int n = 0;
       for (var st : fs.listStatus(p)) if (st.getPath().getName().startsWith("lr-")) n++;
       return n;
