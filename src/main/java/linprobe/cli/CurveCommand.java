@@ -116,19 +116,13 @@ public final class CurveCommand implements Callable<Integer> {
       description = "Skip rows with null, NaN or infinite features (counted in summary.json).")
   boolean dropInvalid;
 
-  @Option(names = "--overwrite", description = "Replace --out if it exists.")
-  boolean overwrite;
+  @picocli.CommandLine.Mixin RunOptions run = new RunOptions();
 
   @Option(names = "--resume",
       description = "Continue an interrupted run into the same --out with the same inputs and "
           + "settings: fits recorded before the interruption are not refitted.")
   boolean resume;
 
-  @Option(names = "--quiet", description = "No progress lines on stderr.")
-  boolean quiet;
-
-  @Option(names = "--verbose", description = "Stack traces on errors.")
-  boolean verbose;
 
   CurveOptions options() {
     if (spec != null && spec.defaultValueProvider() instanceof LayeredDefaults d) {
@@ -178,9 +172,9 @@ public final class CurveCommand implements Callable<Integer> {
       o.localFitMb = localFitMb;
     }
     o.dropInvalid = dropInvalid;
-    o.overwrite = overwrite;
+    o.overwrite = run.overwrite;
     o.resume = resume;
-    o.quiet = quiet;
+    o.quiet = run.quiet;
     o.validate();
     return o;
   }

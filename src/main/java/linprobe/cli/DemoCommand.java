@@ -28,14 +28,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seeds", paramLabel = "N", description = "Seeds 0..N-1 (default: 5).")
   int seeds = CurveOptions.DEFAULT_SEEDS;
 
-  @Option(names = "--overwrite", description = "Replace --out if it exists.")
-  boolean overwrite;
+  @picocli.CommandLine.Mixin RunOptions run = new RunOptions();
 
-  @Option(names = "--quiet", description = "No progress lines on stderr.")
-  boolean quiet;
-
-  @Option(names = "--verbose", description = "Stack traces on errors.")
-  boolean verbose;
 
   @Override
   public Integer call() throws Exception {
@@ -57,8 +51,8 @@ public final class DemoCommand implements Callable<Integer> {
     o.out = out != null ? out
         : Files.createTempDirectory("linprobe-demo-" + dataset + "-").toString();
     o.seeds = CurveOptions.range(seeds);
-    o.overwrite = overwrite;
-    o.quiet = quiet;
+    o.overwrite = run.overwrite;
+    o.quiet = run.quiet;
     o.models = CurveOptions.Model.parseList("nb,nb-perclass,lr");
     return CurveCommand.run(o);
   }

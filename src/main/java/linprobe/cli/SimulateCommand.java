@@ -62,14 +62,8 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--models", paramLabel = "LIST", description = "As curve (default: nb,lr).")
   String models = CurveOptions.DEFAULT_MODELS;
 
-  @Option(names = "--overwrite", description = "Replace --out if it exists.")
-  boolean overwrite;
+  @picocli.CommandLine.Mixin RunOptions run = new RunOptions();
 
-  @Option(names = "--quiet", description = "No progress lines on stderr.")
-  boolean quiet;
-
-  @Option(names = "--verbose", description = "Stack traces on errors.")
-  boolean verbose;
 
   static int[] ints(String s, String flag, int min) {
     String[] p = s.split(",");
@@ -98,8 +92,8 @@ public final class SimulateCommand implements Callable<Integer> {
     if (poolFactor < 1) throw new LinprobeException("--pool-factor must be at least 1");
     List<CurveOptions.Model> modelList = CurveOptions.Model.parseList(models);
     SparkSession spark = SparkSession.builder().appName("linprobe simulate").getOrCreate();
-    OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration());
-    Progress progress = new Progress(System.err, quiet);
+    OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration());
+    Progress progress = new Progress(System.err, run.quiet);
     try {
       StringBuilder fits = new StringBuilder("classes,dims," + Tables.FITS_HEADER + "\n");
       StringBuilder curve = new StringBuilder("classes,dims," + Tables.CURVE_HEADER + "\n");

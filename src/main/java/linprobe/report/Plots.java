@@ -50,16 +50,8 @@ public final class Plots {
 
   /** m_eps against n, one line per (model, K). */
   public static Picture sampleComplexity(List<MEps> points, String title) throws IOException {
-    XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
-        .xAxisTitle("dimension n").yAxisTitle("m_eps (training rows)").build();
-    XYStyler s = chart.getStyler();
-    Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
-    s.setChartTitleFont(base.deriveFont(Font.BOLD, 18f));
-    s.setAxisTitleFont(base);
-    s.setAxisTickLabelsFont(base.deriveFont(13f));
-    s.setLegendFont(base.deriveFont(14f));
-    s.setChartBackgroundColor(Color.WHITE);
-    s.setLegendPosition(Styler.LegendPosition.InsideNW);
+    XYChart chart = chart(title, "dimension n", "m_eps (training rows)");
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     int i = 0;
     for (String model : points.stream().map(MEps::model).distinct().toList()) {
       Color col = COLORS[i++ % COLORS.length];
@@ -80,6 +72,26 @@ public final class Plots {
         line.setLineStyle(j++ == 0 ? new BasicStroke(2.5f) : SeriesLines.DASH_DASH);
       }
     }
+    return encode(chart);
+  }
+
+  /** A white 900 x 560 chart with readable fonts. */
+  static XYChart chart(String title, String xTitle, String yTitle) {
+    XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle)
+        .yAxisTitle(yTitle).build();
+    XYStyler s = chart.getStyler();
+    Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    s.setChartTitleFont(base.deriveFont(Font.BOLD, 18f));
+    s.setAxisTitleFont(base);
+    s.setAxisTickLabelsFont(base.deriveFont(13f));
+    s.setLegendFont(base.deriveFont(14f));
+    s.setChartBackgroundColor(Color.WHITE);
+    s.setPlotGridLinesColor(new Color(0xdddddd));
+    s.setAntiAlias(true);
+    return chart;
+  }
+
+  static Picture encode(XYChart chart) throws IOException {
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
     ByteArrayOutputStream svg = new ByteArrayOutputStream();
@@ -95,20 +107,10 @@ public final class Plots {
   static Picture draw(LearningCurve c, int classes, String title, String yTitle,
       ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std)
       throws IOException {
-    XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
-        .xAxisTitle("shots per class (log scale; the last point is all training rows)")
-        .yAxisTitle(yTitle).build();
-    XYStyler s = chart.getStyler();
+    XYChart chart = chart(title,
+        "shots per class (log scale; the last point is all training rows)", yTitle);
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
-    s.setChartTitleFont(base.deriveFont(Font.BOLD, 18f));
-    s.setAxisTitleFont(base);
-    s.setAxisTickLabelsFont(base.deriveFont(13f));
-    s.setLegendFont(base.deriveFont(14f));
-    s.setChartBackgroundColor(Color.WHITE);
-    s.setPlotGridLinesColor(new Color(0xdddddd));
-    s.setAntiAlias(true);
     double ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
     int i = 0;
     for (String model : c.models()) {
@@ -158,11 +160,6 @@ public final class Plots {
         v.setMarker(SeriesMarkers.NONE);
       }
     }
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
-    ByteArrayOutputStream svg = new ByteArrayOutputStream();
-    VectorGraphicsEncoder.saveVectorGraphic(chart, svg,
-        VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-    return new Picture(png.toByteArray(), svg.toString(StandardCharsets.UTF_8));
+    return encode(chart);
   }
 }
