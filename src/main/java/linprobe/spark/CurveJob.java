@@ -157,8 +157,10 @@ public final class CurveJob {
     List<Fit> fits = new ArrayList<>();
     for (int i = 0; i < pending.size(); i++) {
       Fit p = pending.get(i);
-      fits.add(new Fit(p.model(), p.shots(), p.seed(), p.nTrain(), eval[i][0] / test.rows(),
-          eval[i][1] / test.rows(), p.iterations(), p.converged(), p.fitMs()));
+      Fit f = new Fit(p.model(), p.shots(), p.seed(), p.nTrain(), eval[i][0] / test.rows(),
+          eval[i][1] / test.rows(), p.iterations(), p.converged(), p.fitMs());
+      fits.add(f);
+      progress.scored(f);
     }
     bucketed.unpersist(false);
     test.blocks().unpersist(false);

@@ -66,6 +66,16 @@ public class Progress {
         ms / 1000.0, left));
   }
 
+  /** The per-fit line once the test set has scored it: model, seed, shots, iterations, error. */
+  public void scored(linprobe.curve.Fit f) {
+    if (quiet) return;
+    out.println(String.format(Locale.ROOT,
+        "linprobe: scored %-11s seed=%s shots=%s n=%d iter=%d error=%.4f logloss=%.4f fit %.1fs",
+        f.model(), f.seed() < 0 ? "-" : Long.toString(f.seed()),
+        linprobe.curve.Fit.shotsLabel(f.shots()), f.nTrain(), f.iterations(), f.error(),
+        f.logloss(), f.fitMs() / 1000.0));
+  }
+
   static String duration(long ms) {
     long s = Math.round(ms / 1000.0);
     return s < 60 ? s + "s" : (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s";
