@@ -220,6 +220,39 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
+  void stackedEvaluationEqualsScoringEachModelAlone() {
+    Golden g = Golden.digits();
+    java.util.List<linprobe.math.LinearModel> models = new java.util.ArrayList<>();
+    for (int n : new int[] {30, 100, 400}) {
+      GaussianStats[] st = new GaussianStats[10];
+      for (int c = 0; c < 10; c++) st[c] = new GaussianStats(64);
+      for (int r = 0; r < n; r++) st[g.y[r]].add(g.x, r * 64);
+      Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, GaussianStats.pooled(st));
+      models.add(linprobe.math.NaiveBayes.sharedVariance(st, sc, 1e-9));
+      models.add(linprobe.math.NaiveBayes.perClassVariance(st, sc, 1e-9));
+      models.add(LogisticRegression.fit(LogisticRegression.inMemory(g.x, g.y, n, 10, sc), 10, 64,
+          n, 1.0, 500, 1e-6, sc).model());
+    }
+    Embeddings test = load(dataSamples("digits", "test"), 2);
+    double[][] got = Passes.evaluate(test, models);
+    List<RowBlock> blocks = test.blocks().collect();
+    for (int i = 0; i < models.size(); i++) {
+      double errors = 0, ce = 0;
+      for (RowBlock b : blocks) {
+        for (int r = 0; r < b.n; r++) {
+          double[] s = models.get(i).scores(java.util.Arrays.copyOfRange(b.x, r * 64, r * 64 + 64));
+          if (linprobe.math.Softmax.argmax(s, 0, 10) != b.label[r]) errors++;
+          double sy = s[b.label[r]];
+          ce += Math.min(linprobe.math.Softmax.softmaxInPlace(s, 0, 10) - sy,
+              linprobe.math.Softmax.MAX_CROSS_ENTROPY);
+        }
+      }
+      assertEquals(errors, got[i][0], "errors of model " + i);
+      assertEquals(ce, got[i][1], 1e-9 * Math.max(1, ce), "log-loss of model " + i);
+    }
+  }
+
+  @Test
   void canonicalPartitionCountDoesNotChangeTheNumbers() throws Exception {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
     CurveOptions a = options(train, test, tmp.resolve("p1").toString());
