@@ -161,6 +161,10 @@ public final class SimulateCommand implements Callable<Integer> {
           "m_eps against dimension n (epsilon " + Tables.num(epsilon) + ")");
       dir.writeBytes("sample_complexity.png", pic.png());
       dir.writeText("sample_complexity.svg", pic.svg());
+      dir.writeText("report.html", linprobe.report.HtmlReport.page("linprobe simulate",
+          "<p>" + linprobe.report.HtmlReport.esc(verdict(results)) + "</p>\n"
+              + linprobe.report.HtmlReport.stripXmlProlog(pic.svg()) + "\n<pre>"
+              + linprobe.report.HtmlReport.esc(md) + "</pre>"));
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("linprobe_version", linprobe.Version.get());
       summary.put("spark_version", spark.version());
@@ -191,6 +195,17 @@ public final class SimulateCommand implements Callable<Integer> {
       for (int s : CurveOptions.defaultShots(pool / k)) if ((long) s * k < pool) out.add(s);
     }
     return out.stream().mapToInt(Integer::intValue).sorted().toArray();
+  }
+
+  /** The sentence: how many rows each model needs at the largest setting. */
+  static String verdict(List<Complexity> rs) {
+    List<String> parts = new ArrayList<>();
+    for (String m : rs.stream().map(Complexity::model).distinct().toList()) {
+      long max = rs.stream().filter(c -> c.model().equals(m) && c.mEps() != null)
+          .mapToLong(Complexity::mEps).max().orElse(-1);
+      parts.add(m + " needs at most " + (max < 0 ? "more than the pool" : max + " rows"));
+    }
+    return "To get within epsilon of the Bayes error: " + String.join("; ", parts) + ".";
   }
 
   /** Smallest n_train from which the mean error stays at or below target, or null. */

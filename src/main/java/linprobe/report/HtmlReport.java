@@ -57,6 +57,14 @@ public final class HtmlReport {
     return h.toString();
   }
 
+  /** A minimal self-contained page around a body. */
+  public static String page(String title, String body) {
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
+        + "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}"
+        + "svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em}</style></head>"
+        + "<body>\n<h1>" + esc(title) + "</h1>\n" + body + "\n</body></html>\n";
+  }
+
   static String cell(LearningCurve.Point p, boolean error) {
     if (p == null) return "";
     double m = error ? p.errorMean() : p.loglossMean();
@@ -69,12 +77,12 @@ public final class HtmlReport {
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
-  static String stripXmlProlog(String svg) {
+  public static String stripXmlProlog(String svg) {
     int i = svg.indexOf("<svg");
     return i < 0 ? svg : svg.substring(i);
   }
 
-  static String esc(String s) {
+  public static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }

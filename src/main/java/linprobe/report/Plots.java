@@ -50,8 +50,9 @@ public final class Plots {
 
   /** m_eps against n, one line per (model, K). */
   public static Picture sampleComplexity(List<MEps> points, String title) throws IOException {
-    XYChart chart = chart(title, "dimension n", "m_eps (training rows)");
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    XYChart chart = chart(title, "dimension n", "m_eps (training rows, log scale)");
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     int i = 0;
     for (String model : points.stream().map(MEps::model).distinct().toList()) {
       Color col = COLORS[i++ % COLORS.length];

@@ -46,6 +46,30 @@ class ReportAndSimulateTest extends SparkTestBase {
   }
 
   @Test
+  void generateWritesTheMixtureInCurvesSchema() throws Exception {
+    Path out = tmp.resolve("gen");
+    CliTest.Run r = CliTest.run("generate", "--out", out.toString(), "--classes", "3", "--dims",
+        "6", "--train-rows", "300", "--test-rows", "90", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    var train = spark().read().parquet(out.resolve("train.parquet").toString());
+    assertEquals(300, train.count());
+    assertEquals("id,label,embedding", String.join(",", train.columns()));
+    assertEquals(3, train.select("label").distinct().count());
+    // generated from seeds: the same rows again
+    Path again = tmp.resolve("gen2");
+    CliTest.run("generate", "--out", again.toString(), "--classes", "3", "--dims", "6",
+        "--train-rows", "300", "--test-rows", "90", "--partitions", "4", "--quiet");
+    var a = train.orderBy("id").collectAsList();
+    var b = spark().read().parquet(again.resolve("train.parquet").toString()).orderBy("id")
+        .collectAsList();
+    assertEquals(a, b);
+    CliTest.Run c = CliTest.run("curve", "--train", out.resolve("train.parquet").toString(),
+        "--test", out.resolve("test.parquet").toString(), "--out", tmp.resolve("c").toString(),
+        "--shots", "1,10,all", "--seeds", "2", "--quiet");
+    assertEquals(0, c.code(), c.err());
+  }
+
+  @Test
   void simulateMeasuresSampleComplexity() throws Exception {
     Path out = tmp.resolve("sim");
     CliTest.Run r = CliTest.run("simulate", "--out", out.toString(), "--classes", "2,3",
@@ -60,7 +84,7 @@ class ReportAndSimulateTest extends SparkTestBase {
     List<String> growth = Files.readAllLines(out.resolve("growth.csv"));
     assertEquals(1 + 2 * 2, growth.size());
     for (String f : new String[] {"fits.csv", "curve.csv", "summary.json", "simulate.md",
-        "sample_complexity.png", "sample_complexity.svg", "_SUCCESS"}) {
+        "sample_complexity.png", "sample_complexity.svg", "report.html", "_SUCCESS"}) {
       assertTrue(Files.exists(out.resolve(f)), f);
     }
     assertTrue(Arrays.stream(out.toFile().list()).noneMatch(n -> n.equals("_data")));
