@@ -39,7 +39,7 @@ public final class SimulateCommand implements Callable<Integer> {
   String dims = "25,50,100,200";
 
   @Option(names = "--sizes", paramLabel = "LIST",
-      description = "Total training sizes m (default: K x 1,2,5,10,20,... up to the pool).")
+      description = "Total training sizes m (default: K x 2,5,10,20,50,... from 2K up to the pool).")
   String sizes;
 
   @Option(names = "--pool-factor", paramLabel = "F",
@@ -192,7 +192,8 @@ public final class SimulateCommand implements Callable<Integer> {
     if (ms != null) {
       for (int m : ms) if (m / k >= 1 && (long) m <= pool && !out.contains(m / k)) out.add(m / k);
     } else {
-      for (int s : CurveOptions.defaultShots(pool / k)) if ((long) s * k < pool) out.add(s);
+      // the paper's grid starts at m = 2K (2 rows per class)
+      for (int s : CurveOptions.defaultShots(pool / k)) if (s >= 2 && (long) s * k < pool) out.add(s);
     }
     return out.stream().mapToInt(Integer::intValue).sorted().toArray();
   }
