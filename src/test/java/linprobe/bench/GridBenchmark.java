@@ -57,7 +57,9 @@ public final class GridBenchmark {
 
   public static void main(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "A";
-    boolean baseline = !(args.length > 1 && args[1].equals("--no-baseline"));
+    java.util.List<String> flags = java.util.Arrays.asList(args);
+    boolean baseline = !flags.contains("--no-baseline");
+    boolean warm = flags.contains("--warm");
     SparkSession spark = SparkSession.builder().appName("linprobe-bench").getOrCreate();
     System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, heap "
         + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, Spark " + spark.version() + ", master "
@@ -68,7 +70,7 @@ public final class GridBenchmark {
     }
     Workload w = WORKLOADS.get(which);
     if (w == null) throw new IllegalArgumentException("workload A, B, C or small");
-    run(spark, w, baseline);
+    run(spark, w, baseline, warm);
   }
 
   static Path data(SparkSession spark, String name, long rows, long testRows, int dim,
@@ -85,7 +87,8 @@ public final class GridBenchmark {
     return dir;
   }
 
-  static void run(SparkSession spark, Workload w, boolean baseline) throws Exception {
+  static void run(SparkSession spark, Workload w, boolean baseline, boolean warm)
+      throws Exception {
     Path dir = data(spark, w.name(), w.rows(), w.testRows(), w.dim(), w.classes(), w.separation());
     CurveOptions o = new CurveOptions();
     o.train = dir.resolve("train").toString();
@@ -106,6 +109,24 @@ public final class GridBenchmark {
         + "%.0f bytes/row (4 x dim = %d, ratio %.3f), LR iterations %d%n", lp.seconds, lp.jobs,
         lp.peakHeapMiB, r.cachedBytesPerRow(), 4 * w.dim(), r.cachedBytesPerRow() / (4.0 * w.dim()),
         lrIter);
+    if (warm) {
+      // the same grid with warm starts: iterations saved (or not) by starting each size from the
+      // next-smaller size's solution of the same seed
+      o.warmStart = true;
+      Measured<CurveJob.Result> ws = measure(spark,
+          () -> new CurveJob(spark, o, Progress.silent()).run());
+      int warmIter = ws.value.fits().stream().filter(f -> f.model().equals("lr"))
+          .mapToInt(Fit::iterations).sum();
+      double worst = 0;
+      for (var p : r.curve().points()) {
+        worst = Math.max(worst, Math.abs(p.errorMean()
+            - ws.value.curve().at(p.model(), p.shots()).errorMean()));
+      }
+      System.out.printf(Locale.ROOT, "warm starts: %.1f s, LR iterations %d (cold %d: %+d), "
+          + "largest mean-error change %.4f%n", ws.seconds, warmIter, lrIter, warmIter - lrIter,
+          worst);
+      o.warmStart = false;
+    }
     if (!baseline) return;
 
     Measured<Map<String, Double>> base = baseline(spark, o, r);
