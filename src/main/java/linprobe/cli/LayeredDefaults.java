@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import linprobe.LinprobeException;
@@ -36,7 +35,6 @@ public final class LayeredDefaults implements IDefaultValueProvider {
 
   private final Map<String, String> spark;
   private final Properties file;
-  private final Map<String, String> origin = new HashMap<>();
 
   LayeredDefaults(Map<String, String> spark, Properties file) {
     this.spark = spark;
@@ -111,17 +109,10 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     if (flag.equals("config") || flag.equals("help") || flag.equals("version")) return null;
     for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + camel(flag)}) {
       String v = spark.get(key);
-      if (v != null) {
-        origin.put(flag, "Spark conf " + key);
-        return v.trim();
-      }
+      if (v != null) return v.trim();
     }
     String v = file.getProperty(flag);
-    if (v != null) {
-      origin.put(flag, "config file");
-      return v.trim();
-    }
-    return null;
+    return v == null ? null : v.trim();
   }
 
   /** Flags in the config file that no option has: a typo there must not pass silently. */
@@ -141,9 +132,5 @@ public final class LayeredDefaults implements IDefaultValueProvider {
             + "<curve flag>, e.g. " + SPARK_PREFIX + "lr-c");
       }
     }
-  }
-
-  String describe() {
-    return origin.isEmpty() ? "" : origin.toString().toLowerCase(Locale.ROOT);
   }
 }

@@ -95,11 +95,11 @@ public final class Tables {
     return parts.isEmpty() ? null : String.join("; ", parts) + ".";
   }
 
-  private static String cell(LearningCurve.Point p, boolean error) {
+  /** "mean ± std" of a point's error or log-loss; "all" (one fit, no sampling) shows the mean. */
+  public static String cell(LearningCurve.Point p, boolean error) {
     if (p == null) return "";
     double m = error ? p.errorMean() : p.loglossMean();
     double s = error ? p.errorStd() : p.loglossStd();
-    // "all" is one fit (no sampling), so it has no spread to show
     return Double.isNaN(s) || p.shots() == Fit.ALL ? String.format(Locale.ROOT, "%.4f", m)
         : String.format(Locale.ROOT, "%.4f ± %.4f", m, s);
   }

@@ -40,8 +40,8 @@ public final class HtmlReport {
       h.append("<tr><td>").append(Fit.shotsLabel(s)).append("</td><td>")
           .append(any == null ? "" : String.format(Locale.ROOT, "%.0f", any.nTrain()))
           .append("</td>");
-      for (String m : models) h.append("<td>").append(cell(c.at(m, s), true)).append("</td>");
-      for (String m : models) h.append("<td>").append(cell(c.at(m, s), false)).append("</td>");
+      for (String m : models) h.append("<td>").append(Tables.cell(c.at(m, s), true)).append("</td>");
+      for (String m : models) h.append("<td>").append(Tables.cell(c.at(m, s), false)).append("</td>");
       h.append("</tr>\n");
     }
     h.append("</table>\n<h2>Asymptotes</h2>\n<ul>\n");
@@ -63,14 +63,6 @@ public final class HtmlReport {
         + "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}"
         + "svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em}</style></head>"
         + "<body>\n<h1>" + esc(title) + "</h1>\n" + body + "\n</body></html>\n";
-  }
-
-  static String cell(LearningCurve.Point p, boolean error) {
-    if (p == null) return "";
-    double m = error ? p.errorMean() : p.loglossMean();
-    double s = error ? p.errorStd() : p.loglossStd();
-    return Double.isNaN(s) || p.shots() == Fit.ALL ? String.format(Locale.ROOT, "%.4f", m)
-        : String.format(Locale.ROOT, "%.4f &plusmn; %.4f", m, s);
   }
 
   static String capitalize(String s) {

@@ -1,6 +1,5 @@
 package linprobe.spark;
 
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
@@ -22,10 +21,5 @@ public record Embeddings(String path, JavaRDD<RowBlock> blocks, int dim, long ro
     long min = Long.MAX_VALUE;
     for (long c : classCounts) min = Math.min(min, c);
     return min;
-  }
-
-  /** A readable list such as "'3' (12 rows)" of the classes with the given indices. */
-  static String describe(List<Object> labels, long[] counts, int c) {
-    return "'" + labels.get(c) + "' (" + counts[c] + " rows)";
   }
 }

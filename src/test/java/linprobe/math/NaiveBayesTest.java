@@ -14,6 +14,10 @@ class NaiveBayesTest {
     return st;
   }
 
+  static Scaler minmax(GaussianStats[] st) {
+    return Scaler.fit(Scaler.Kind.MINMAX, GaussianStats.pooled(st));
+  }
+
   @Test
   void sharedVarianceMatchesClosedFormOnHandMadeRows() {
     // class 0: (0,0), (2,0); class 1: (4,6), (4,8), (4,10). d = 2, m = 5.
@@ -37,7 +41,7 @@ class NaiveBayesTest {
   void sharedVarianceLinearFormEqualsItsDefinition() {
     Golden g = Golden.digits();
     GaussianStats[] st = stats(g.x, g.y, g.n, Golden.CLASSES, Golden.DIM);
-    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, GaussianStats.pooled(st));
+    Scaler sc = minmax(st);
     LinearModel m = NaiveBayes.sharedVariance(st, sc, 1e-9);
     double[] sigma2 = NaiveBayes.pooledVariance(st, sc, 1e-9);
     for (int r = 0; r < g.nEval; r++) {
@@ -65,7 +69,7 @@ class NaiveBayesTest {
   void sharedVarianceMatchesGoldenNumpyModel() {
     Golden g = Golden.digits();
     GaussianStats[] st = stats(g.x, g.y, g.n, Golden.CLASSES, Golden.DIM);
-    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, GaussianStats.pooled(st));
+    Scaler sc = minmax(st);
     LinearModel m = NaiveBayes.sharedVariance(st, sc, 1e-9);
     double[] w = Golden.doubles(g.root.get("shared_nb").get("W"));
     double[] b = Golden.doubles(g.root.get("shared_nb").get("b"));
@@ -79,7 +83,7 @@ class NaiveBayesTest {
   void perClassVarianceMatchesScikitLearnGaussianNB() {
     Golden g = Golden.digits();
     GaussianStats[] st = stats(g.x, g.y, g.n, Golden.CLASSES, Golden.DIM);
-    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, GaussianStats.pooled(st));
+    Scaler sc = minmax(st);
     LinearModel m = NaiveBayes.perClassVariance(st, sc, 1e-9);
     var gnb = g.root.get("gnb");
     double[] theta = Golden.doubles(gnb.get("theta"));
