@@ -16,16 +16,28 @@ public final class LogisticRegression {
 
   public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
       double c, int maxIter, double tol, Scaler scaler) {
-    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, null);
+    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, null, null);
   }
 
-  /** @param start initial coefficients [W, b] (a warm start), or null for zeros */
+  /**
+   * @param start initial coefficients [W, b] (a warm start), or null for zeros
+   * @param pre the optimizer's change of variables, or null to optimize over [W, b] directly;
+   *     either way the result is in [W, b]
+   */
   public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
-      double c, int maxIter, double tol, Scaler scaler, double[] start) {
+      double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre) {
     double cEff = classes == 2 ? c / 2 : c;
     LossFunction f = LogisticObjective.of(data, classes, dim, cEff, rows);
     double[] x0 = start != null ? start.clone() : new double[classes * dim + classes];
+    if (pre != null) {
+      f = pre.wrap(f, classes);
+      x0 = pre.fromModel(x0, classes);
+    }
     LbfgsResult r = BreezeLbfgs.minimize(f, x0, maxIter, linprobe.CurveOptions.LBFGS_MEMORY, tol);
+    if (pre != null) {
+      r = new LbfgsResult(pre.toModel(r.x(), classes), r.value(), r.iterations(), r.converged(),
+          r.reason(), r.evaluations());
+    }
     double[] w = Arrays.copyOf(r.x(), classes * dim);
     double[] b = Arrays.copyOfRange(r.x(), classes * dim, classes * dim + classes);
     return new Result(new LinearModel(classes, dim, false, w, b, scaler), r);

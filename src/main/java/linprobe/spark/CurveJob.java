@@ -14,6 +14,7 @@ import linprobe.math.GaussianStats;
 import linprobe.math.LinearModel;
 import linprobe.math.LogisticRegression;
 import linprobe.math.NaiveBayes;
+import linprobe.math.Preconditioner;
 import linprobe.math.Scaler;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
@@ -119,6 +120,7 @@ public final class CurveJob {
     LinearModel[][] byModel = new LinearModel[models.size()][subsets.size()];
     Fit[][] info = new Fit[models.size()][subsets.size()];
     Scaler[] scalers = new Scaler[subsets.size()];
+    Preconditioner[] pre = new Preconditioner[subsets.size()];
     long[] rows = new long[subsets.size()];
     for (int i = 0; i < subsets.size(); i++) {
       int[] sub = subsets.get(i);
@@ -126,6 +128,7 @@ public final class CurveJob {
       GaussianStats pooled = GaussianStats.pooled(st);
       rows[i] = pooled.count();
       scalers[i] = Scaler.fit(o.scaling, pooled);
+      pre[i] = Preconditioner.of(scalers[i], pooled);
       for (int mi = 0; mi < models.size(); mi++) {
         Model m = models.get(mi);
         if (!m.isNaiveBayes()) continue;
@@ -140,7 +143,7 @@ public final class CurveJob {
     }
     int lr = models.indexOf(Model.LR);
     if (lr >= 0) {
-      fitLogistic(bucketed, subsets, shots.length, scalers, rows, k, d, byModel[lr], info[lr],
+      fitLogistic(bucketed, subsets, shots.length, scalers, pre, rows, k, d, byModel[lr], info[lr],
           seeds, shots);
     }
     List<Fit> pending = new ArrayList<>();
@@ -175,8 +178,8 @@ public final class CurveJob {
    * rest by distributed L-BFGS on the driver, continuing each task's warm-start chain.
    */
   private void fitLogistic(JavaRDD<RowBlock> bucketed, List<int[]> subsets, int finite,
-      Scaler[] scalers, long[] rows, int k, int d, LinearModel[] models, Fit[] info, long[] seeds,
-      int[] shots) {
+      Scaler[] scalers, Preconditioner[] pre, long[] rows, int k, int d, LinearModel[] models,
+      Fit[] info, long[] seeds, int[] shots) {
     List<LrTask> tasks = new ArrayList<>();
     List<int[]> members = new ArrayList<>(); // subset indices of each task, ascending size
     for (int si = 0; si < seeds.length; si++) {
@@ -191,14 +194,16 @@ public final class CurveJob {
     for (int[] idx : members) {
       int[] maxBucket = new int[idx.length];
       Scaler[] sc = new Scaler[idx.length];
+      Preconditioner[] pc = new Preconditioner[idx.length];
       long[] n = new long[idx.length];
       for (int j = 0; j < idx.length; j++) {
         maxBucket[j] = subsets.get(idx[j])[1];
         sc[j] = scalers[idx[j]];
+        pc[j] = pre[idx[j]];
         n[j] = rows[idx[j]];
       }
       int seed = subsets.get(idx[0])[0];
-      LrTask task = new LrTask(seed, maxBucket, sc, n, k, d, o.lrC, o.lrMaxIter, o.lrTol,
+      LrTask task = new LrTask(seed, maxBucket, sc, pc, n, k, d, o.lrC, o.lrMaxIter, o.lrTol,
           o.warmStart && seed >= 0);
       task.store = store;
       int t = tasks.size();

@@ -6,6 +6,7 @@ import java.util.List;
 import linprobe.math.LinearModel;
 import linprobe.math.LogisticObjective;
 import linprobe.math.LogisticRegression;
+import linprobe.math.Preconditioner;
 import linprobe.math.Scaler;
 import linprobe.math.SoftmaxAggregator;
 
@@ -24,6 +25,8 @@ public final class LrTask implements Serializable {
   /** One entry per fit: the largest bucket of its subset, its scaler and row count. */
   public final int[] maxBucket;
   public final Scaler[] scalers;
+  /** Per fit, the optimizer's coordinates (the subset's standardization after its scaler). */
+  public final Preconditioner[] preconditioners;
   public final long[] rows;
   public final int classes;
   public final int dim;
@@ -34,11 +37,12 @@ public final class LrTask implements Serializable {
   /** Where finished fits are recorded and found again on --resume; null for none. */
   public FitStore store;
 
-  public LrTask(int seed, int[] maxBucket, Scaler[] scalers, long[] rows, int classes, int dim,
-      double c, int maxIter, double tol, boolean warmStart) {
+  public LrTask(int seed, int[] maxBucket, Scaler[] scalers, Preconditioner[] preconditioners,
+      long[] rows, int classes, int dim, double c, int maxIter, double tol, boolean warmStart) {
     this.seed = seed;
     this.maxBucket = maxBucket;
     this.scalers = scalers;
+    this.preconditioners = preconditioners;
     this.rows = rows;
     this.classes = classes;
     this.dim = dim;
