@@ -89,7 +89,7 @@ public final class LrTask implements Serializable {
       double[] x = warmStart && start != null && i > 0
           ? rescale(start, scalers[i - 1], scalers[i]) : null;
       LogisticRegression.Result r = LogisticRegression.fit(data.term(maxBucket[i], scalers[i]),
-          classes, dim, rows[i], c, maxIter, tol, scalers[i], x);
+          classes, dim, rows[i], c, maxIter, tol, scalers[i], x, preconditioners[i]);
       Outcome done = new Outcome(r.model(), r.lbfgs().x(), r.lbfgs().iterations(),
           r.lbfgs().converged(), System.currentTimeMillis() - t);
       if (store != null) store.put(seed, maxBucket[i], done, scalers[i]);
@@ -138,12 +138,21 @@ public final class LrTask implements Serializable {
    * to double once per fit, with the same arithmetic as the distributed pass does per evaluation.
    */
   public TermFactory local(List<List<RowBlock>> partitions) {
+    // one double buffer per block, sized for the task's largest subset and refilled for each
+    // fit (fits run one after another): no gigabytes of short-lived arrays for the GC
+    List<List<Passes.SubsetRows>> buffers = new ArrayList<>();
+    for (List<RowBlock> part : partitions) {
+      List<Passes.SubsetRows> p = new ArrayList<>();
+      for (RowBlock b : part) p.add(new Passes.SubsetRows(b.n, dim, classes));
+      buffers.add(p);
+    }
     return (maxBucket, scaler) -> {
       List<List<Passes.ScaledRows>> prepared = new ArrayList<>();
-      for (List<RowBlock> part : partitions) {
+      for (int pi = 0; pi < partitions.size(); pi++) {
         List<Passes.ScaledRows> p = new ArrayList<>();
-        for (RowBlock b : part) {
-          Passes.ScaledRows r = Passes.ScaledRows.of(b, seed < 0 ? -1 : 0, maxBucket, scaler);
+        for (int bi = 0; bi < partitions.get(pi).size(); bi++) {
+          Passes.ScaledRows r = buffers.get(pi).get(bi).fill(partitions.get(pi).get(bi),
+              seed < 0 ? -1 : 0, maxBucket, scaler);
           if (r.n() > 0) p.add(r);
         }
         prepared.add(p);

@@ -204,14 +204,10 @@ public final class Passes {
 
   /** The subset's rows of one block, scaled to double: one GEMM operand. */
   public record ScaledRows(double[] x, int[] labels, int n) {
-    /** Rows of b with bucket up to maxBucket for seed index seed (every row when seed < 0). */
-    public static ScaledRows of(RowBlock b, int seed, int maxBucket, Scaler scaler) {
-      int n = 0;
-      for (int r = 0; r < b.n; r++) if (seed < 0 || b.buckets[seed][r] <= maxBucket) n++;
-      return into(b, seed, maxBucket, scaler, new double[n * b.dim], new int[n]);
-    }
-
-    /** The same into caller-owned buffers (reused across evaluations). */
+    /**
+     * Rows of b with bucket up to maxBucket for seed index seed (every row when seed < 0), scaled,
+     * into caller-owned buffers (reused across evaluations and fits).
+     */
     static ScaledRows into(RowBlock b, int seed, int maxBucket, Scaler scaler, double[] x,
         int[] labels) {
       int d = b.dim, n = 0;
@@ -240,8 +236,13 @@ public final class Passes {
 
     public void addTo(SoftmaxAggregator acc, RowBlock b, int seed, int maxBucket, Scaler scaler,
         double[] coef) {
-      ScaledRows r = ScaledRows.into(b, seed, maxBucket, scaler, x, labels);
+      ScaledRows r = fill(b, seed, maxBucket, scaler);
       acc.add(r.x(), r.labels(), r.n(), coef, scores);
+    }
+
+    /** The subset's rows of b, scaled, in this scratch (valid until the next fill). */
+    public ScaledRows fill(RowBlock b, int seed, int maxBucket, Scaler scaler) {
+      return ScaledRows.into(b, seed, maxBucket, scaler, x, labels);
     }
   }
 
