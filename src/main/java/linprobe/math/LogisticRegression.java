@@ -43,6 +43,18 @@ public final class LogisticRegression {
     return new Result(new LinearModel(classes, dim, false, w, b, scaler), r);
   }
 
+  /**
+   * Runs a tiny fit so that Breeze, the Scala collections under it and the BLAS binding are
+   * loaded and initialised (about 1.5 s the first time in a JVM). CurveJob calls it in the
+   * background while Spark reads the data, so the first real fit in this JVM does not pay it.
+   */
+  public static void warmUp() {
+    float[] x = {0, 1, 2, 3};
+    int[] y = {0, 0, 1, 1};
+    Scaler id = Scaler.identity(1);
+    fit(inMemory(x, y, 4, 2, id), 2, 1, 4, 1.0, 20, 1e-6, id);
+  }
+
   /** The data term over rows held in memory (tests, small subsets). */
   public static LogisticObjective.DataTerm inMemory(float[] x, int[] labels, int n, int classes,
       Scaler scaler) {

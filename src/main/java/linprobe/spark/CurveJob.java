@@ -65,6 +65,12 @@ public final class CurveJob {
     o.validate();
     EmbeddingSource source = new EmbeddingSource(spark, o.featuresCol, o.labelCol, o.idCol,
         o.dropInvalid);
+    if (o.models.contains(Model.LR)) {
+      // in local mode the fits run in this JVM: load Breeze while Spark reads the data
+      Thread warm = new Thread(LogisticRegression::warmUp, "linprobe-warm-up");
+      warm.setDaemon(true);
+      warm.start();
+    }
     progress.stage("reading and validating " + o.train);
     EmbeddingSource.Profile trainProfile = source.profile(o.train, "train");
     progress.stage("reading and validating " + o.test);
@@ -101,6 +107,9 @@ public final class CurveJob {
     int k = classes.size(), d = train.dim();
     long[] seeds = o.seeds;
 
+    // lay the test rows out now, interleaved with the training passes (whose few partitions
+    // leave cores idle), not alone at the end; the scoring pass finds them cached
+    test.blocks().countAsync();
     progress.stage("ranking subsets for " + seeds.length + " seeds");
     SubsetPlan plan = Passes.plan(train, shots, seeds);
     JavaRDD<RowBlock> bucketed = Passes.bucketed(train, plan);
