@@ -108,7 +108,8 @@ public final class CurveCommand implements Callable<Integer> {
   Integer localFitMb;
 
   @Option(names = "--partitions", paramLabel = "N",
-      description = "Canonical partitions of the data (default: one per 20,000 rows). Results "
+      description = "Canonical partitions of the data (default: one per 20,000 training rows "
+          + "and one per 5,000 test rows). Results "
           + "are bit-identical for a given value whatever the input files or cores; other values "
           + "agree to rounding.")
   int partitions;

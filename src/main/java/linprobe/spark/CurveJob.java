@@ -102,8 +102,10 @@ public final class CurveJob {
     }
 
     progress.stage("laying out " + Arrays.stream(counts).sum() + " training rows");
-    Embeddings train = source.load(trainProfile, classes, o.partitions);
-    Embeddings test = source.load(testProfile, classes, o.partitions);
+    Embeddings train = source.load(trainProfile, classes, o.partitions,
+        EmbeddingSource.ROWS_PER_PARTITION);
+    Embeddings test = source.load(testProfile, classes, o.partitions,
+        EmbeddingSource.TEST_ROWS_PER_PARTITION);
     int k = classes.size(), d = train.dim();
     long[] seeds = o.seeds;
 

@@ -45,8 +45,13 @@ import scala.Tuple2;
 public final class EmbeddingSource {
   /** Rows per block: one GEMM per block in every pass. */
   public static final int BLOCK_ROWS = 1024;
-  /** Default canonical partition size when --partitions is not given. */
+  /** Default canonical partition size of training data when --partitions is not given. */
   public static final long ROWS_PER_PARTITION = 20_000;
+  /**
+   * The same for test data: a test partition's partial result is two numbers per model, so
+   * smaller partitions cost nothing and spread the scoring GEMMs over more cores.
+   */
+  public static final long TEST_ROWS_PER_PARTITION = 5_000;
 
   private final SparkSession spark;
   private final String featuresCol;
@@ -145,9 +150,10 @@ public final class EmbeddingSource {
   /**
    * Lays a profiled table out in canonical blocks, its labels indexed by the training classes.
    *
-   * @param partitions canonical partition count, 0 for the default (from the row count)
+   * @param partitions canonical partition count, 0 for one per rowsPerPartition rows
    */
-  public Embeddings load(Profile p, List<Object> trainLabels, int partitions) {
+  public Embeddings load(Profile p, List<Object> trainLabels, int partitions,
+      long rowsPerPartition) {
     Map<Object, Integer> index = new HashMap<>();
     for (int i = 0; i < trainLabels.size(); i++) index.put(trainLabels.get(i), i);
     long[] counts = new long[trainLabels.size()];
@@ -161,7 +167,7 @@ public final class EmbeddingSource {
     }
     long rows = Arrays.stream(counts).sum();
     int parts = partitions > 0 ? partitions
-        : (int) Math.max(1, Math.min(100_000, (rows + ROWS_PER_PARTITION - 1) / ROWS_PER_PARTITION));
+        : (int) Math.max(1, Math.min(100_000, (rows + rowsPerPartition - 1) / rowsPerPartition));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HashMap<Object, Integer>> bIndex = jsc.broadcast(new HashMap<>(index));
     boolean hasId = idCol != null;

@@ -160,7 +160,7 @@ public final class GridBenchmark {
       CurveJob.Result r) throws Exception {
     EmbeddingSource src = new EmbeddingSource(spark, o.featuresCol, o.labelCol, null, false);
     EmbeddingSource.Profile tp = src.profile(o.train, "train");
-    Embeddings train = src.load(tp, tp.labels(), 0);
+    Embeddings train = src.load(tp, tp.labels(), 0, EmbeddingSource.ROWS_PER_PARTITION);
     SubsetPlan plan = Passes.plan(train, r.shots(), o.seeds);
     int s = o.seeds.length;
     StructType schema = new StructType().add("label", DataTypes.DoubleType)
@@ -171,7 +171,7 @@ public final class GridBenchmark {
     cached.count();
     train.blocks().unpersist(false);
     EmbeddingSource.Profile ep = src.profile(o.test, "test");
-    Embeddings test = src.load(ep, tp.labels(), 0);
+    Embeddings test = src.load(ep, tp.labels(), 0, EmbeddingSource.TEST_ROWS_PER_PARTITION);
     var testRows = test.blocks().flatMap(b -> toRows(b, 0).iterator());
     Dataset<Row> testDf = spark.createDataFrame(testRows, new StructType()
         .add("label", DataTypes.DoubleType).add("features", SQLDataTypes.VectorType()))

@@ -29,7 +29,7 @@ class CurveJobTest extends SparkTestBase {
   Embeddings load(String path, int partitions) {
     EmbeddingSource src = new EmbeddingSource(spark(), "embedding", "label", null, false);
     EmbeddingSource.Profile p = src.profile(path, "train");
-    return src.load(p, p.labels(), partitions);
+    return src.load(p, p.labels(), partitions, EmbeddingSource.ROWS_PER_PARTITION);
   }
 
   @Test
