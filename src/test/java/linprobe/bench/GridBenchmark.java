@@ -101,14 +101,7 @@ public final class GridBenchmark {
         + "shots %s, %d seeds%n", w.name(), w.rows(), w.dim(), w.classes(), w.testRows(),
         w.shots(), w.seeds());
 
-    // The first Spark job of a JVM pays class loading and code generation (about 5 s here). Pay
-    // it before either side is timed: a full read of both tables, shared by linprobe and the loop.
-    long warmUp = System.nanoTime();
-    for (String t : new String[] {o.train, o.test}) {
-      spark.read().parquet(t).javaRDD().map(row -> row.getList(2).size()).reduce(Integer::sum);
-    }
-    System.out.printf(Locale.ROOT, "warm-up (untimed): a full read of both tables, %.1f s%n",
-        (System.nanoTime() - warmUp) / 1e9);
+    warmUp(spark, o);
     Measured<CurveJob.Result> lp = measure(spark,
         () -> new CurveJob(spark, o, new Progress(System.err, false)).run());
     CurveJob.Result r = lp.value;
@@ -153,6 +146,19 @@ public final class GridBenchmark {
     }
     System.out.printf(Locale.ROOT, "largest mean-error difference: lr vs MLlib LR %.4f, "
         + "nb-perclass vs MLlib NaiveBayes %.4f%n", worstLr, worstNb);
+  }
+
+  /**
+   * The first Spark job of a JVM pays class loading and code generation (about 5 s here): pay it
+   * before anything is timed, with a full read of both tables.
+   */
+  static void warmUp(SparkSession spark, CurveOptions o) {
+    long t = System.nanoTime();
+    for (String path : new String[] {o.train, o.test}) {
+      spark.read().parquet(path).javaRDD().map(row -> row.getList(2).size()).reduce(Integer::sum);
+    }
+    System.out.printf(Locale.ROOT, "warm-up (untimed): a full read of both tables, %.1f s%n",
+        (System.nanoTime() - t) / 1e9);
   }
 
   /** The naive loop on the same rows and the same subsets, cached as MLlib wants them. */
@@ -243,6 +249,7 @@ public final class GridBenchmark {
       o.parseShots("1,2,5,10,20,50,100,all");
       o.seeds = CurveOptions.range(3);
       o.quiet = true;
+      if (base == 0) warmUp(spark, o);
       Measured<CurveJob.Result> m = measure(spark,
           () -> new CurveJob(spark, o, Progress.silent()).run());
       if (base == 0) base = m.seconds;
