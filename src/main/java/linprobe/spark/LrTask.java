@@ -25,7 +25,7 @@ public final class LrTask implements Serializable {
   /** One entry per fit: the largest bucket of its subset, its scaler and row count. */
   public final int[] maxBucket;
   public final Scaler[] scalers;
-  /** Per fit, the optimizer's coordinates (the subset's standardization after its scaler). */
+  /** Per fit, the coordinates L-BFGS works in (the subset's centred, scaled features). */
   public final Preconditioner[] preconditioners;
   public final long[] rows;
   public final int classes;
