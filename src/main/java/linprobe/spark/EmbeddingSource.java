@@ -175,19 +175,15 @@ public final class EmbeddingSource {
     int nParts = parts;
     DataType[] types = Arrays.stream(p.frame().schema().fields()).map(StructField::dataType)
         .toArray(DataType[]::new);
-    JavaPairRDD<Integer, LabeledRow> keyed = internalRows(p.frame()).mapPartitionsToPair(it -> {
-      List<Tuple2<Integer, LabeledRow>> out = new ArrayList<>();
-      HashMap<Object, Integer> ix = bIndex.value();
-      while (it.hasNext()) {
-        InternalRow row = it.next();
-        float[] x = features(row);
-        if (x == null) continue; // invalid rows were counted by the profile (--drop-invalid)
-        int y = ix.get(normalizeLabel(external(row, 1, types[1])));
-        long id = hasId ? RowKeys.idOf(external(row, 2, types[2])) : RowKeys.contentId(y, x);
-        int part = (int) Long.remainderUnsigned(RowKeys.mix(id), nParts);
-        out.add(new Tuple2<>(part, new LabeledRow(id, y, x)));
-      }
-      return out.iterator();
+    JavaPairRDD<Integer, LabeledRow> keyed = internalRows(p.frame()).flatMapToPair(row -> {
+      float[] x = features(row);
+      // invalid rows were counted by the profile (and refused there unless --drop-invalid)
+      if (x == null) return java.util.Collections.emptyIterator();
+      int y = bIndex.value().get(normalizeLabel(external(row, 1, types[1])));
+      long id = hasId ? RowKeys.idOf(external(row, 2, types[2])) : RowKeys.contentId(y, x);
+      int part = (int) Long.remainderUnsigned(RowKeys.mix(id), nParts);
+      return java.util.Collections.singletonList(new Tuple2<>(part, new LabeledRow(id, y, x)))
+          .iterator();
     });
     JavaRDD<RowBlock> blocks = keyed.partitionBy(new IdentityPartitioner(parts))
         .mapPartitionsWithIndex((idx, it) -> toBlocks(idx, it, dim), true);
