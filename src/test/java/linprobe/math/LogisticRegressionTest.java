@@ -40,16 +40,21 @@ class LogisticRegressionTest {
         LogisticRegression.inMemory(x, y, n, k, Scaler.identity(d)), k, d, 0.7, n);
     double[] w = new double[k * d + k];
     for (int i = 0; i < w.length; i++) w[i] = 0.3 * rnd.nextGaussian();
-    double[] g = new double[w.length];
-    f.lossAndGradient(w, g);
+    assertGradientByCentralDifferences(f, w, 1e-7);
+  }
+
+  /** Every coordinate of f's gradient at x equals the central difference with step 1e-6. */
+  static void assertGradientByCentralDifferences(LossFunction f, double[] x, double tol) {
+    double[] g = new double[x.length];
+    f.lossAndGradient(x, g);
     double h = 1e-6;
-    for (int i = 0; i < w.length; i++) {
-      double[] wp = w.clone(), wm = w.clone();
-      wp[i] += h;
-      wm[i] -= h;
-      double fd = (f.lossAndGradient(wp, new double[w.length])
-          - f.lossAndGradient(wm, new double[w.length])) / (2 * h);
-      assertEquals(fd, g[i], 1e-7, "coordinate " + i);
+    for (int i = 0; i < x.length; i++) {
+      double[] p = x.clone(), m = x.clone();
+      p[i] += h;
+      m[i] -= h;
+      double fd = (f.lossAndGradient(p, new double[x.length])
+          - f.lossAndGradient(m, new double[x.length])) / (2 * h);
+      assertEquals(fd, g[i], tol, "coordinate " + i);
     }
   }
 
@@ -157,18 +162,9 @@ class LogisticRegressionTest {
     // the map and its inverse
     assertArrayEquals(v, pre.fromModel(pre.toModel(v, k), k), 1e-12);
     // same objective value at corresponding points; gradient by central differences in v
-    double[] grad = new double[v.length];
     assertEquals(f.lossAndGradient(pre.toModel(v, k), new double[v.length]),
-        g.lossAndGradient(v, grad), 1e-12);
-    double h = 1e-6;
-    for (int i = 0; i < v.length; i++) {
-      double[] p = v.clone(), m = v.clone();
-      p[i] += h;
-      m[i] -= h;
-      double fd = (g.lossAndGradient(p, new double[v.length])
-          - g.lossAndGradient(m, new double[v.length])) / (2 * h);
-      assertEquals(fd, grad[i], 1e-6, "coordinate " + i);
-    }
+        g.lossAndGradient(v, new double[v.length]), 1e-12);
+    assertGradientByCentralDifferences(g, v, 1e-6);
   }
 
   @Test
