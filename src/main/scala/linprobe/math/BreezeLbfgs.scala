@@ -15,7 +15,9 @@ object BreezeLbfgs {
       override def calculate(x: DenseVector[Double]): (Double, DenseVector[Double]) = {
         evaluations += 1
         val grad = new Array[Double](x.length)
-        val value = f.lossAndGradient(x.toArray, grad)
+        // the loss function only reads x: pass Breeze's own array when it is a plain one
+        val xs = if (x.offset == 0 && x.stride == 1 && x.data.length == x.length) x.data else x.toArray
+        val value = f.lossAndGradient(xs, grad)
         (value, DenseVector(grad))
       }
     }
