@@ -20,15 +20,21 @@ public final class Blas {
 
   /** scores (n x k) = x (n x p) * w^T, with w (k x p), all row-major. */
   public static void scores(double[] x, int n, int p, double[] w, int k, double[] scores) {
-    BLAS_INSTANCE.dgemm("T", "N", k, n, p, 1.0, w, p, x, p, 0.0, scores, k);
+    scores(x, 0, n, p, w, k, scores);
+  }
+
+  /** As above, x's rows starting at x[xOff]. */
+  public static void scores(double[] x, int xOff, int n, int p, double[] w, int k,
+      double[] scores) {
+    BLAS_INSTANCE.dgemm("T", "N", k, n, p, 1.0, w, 0, p, x, xOff, p, 0.0, scores, 0, k);
   }
 
   /**
    * gradT (p x k) += x^T (p x n) * diff (n x k), with x (n x p) and diff (n x k), all row-major:
    * the gradient of the scores' weights, transposed.
    */
-  public static void addGradientTransposed(double[] diff, int n, int k, double[] x, int p,
-      double[] gradT) {
-    BLAS_INSTANCE.dgemm("N", "T", k, p, n, 1.0, diff, k, x, p, 1.0, gradT, k);
+  public static void addGradientTransposed(double[] diff, int n, int k, double[] x, int xOff,
+      int p, double[] gradT) {
+    BLAS_INSTANCE.dgemm("N", "T", k, p, n, 1.0, diff, 0, k, x, xOff, p, 1.0, gradT, 0, k);
   }
 }

@@ -8,7 +8,10 @@ package linprobe.math;
 public final class LogisticObjective {
   private LogisticObjective() {}
 
-  /** Sums of the cross-entropy terms over the training rows for coefficients coef. */
+  /**
+   * Sums of the cross-entropy terms over the training rows for coefficients coef; the
+   * aggregator may be reused by the next call.
+   */
   @FunctionalInterface
   public interface DataTerm {
     SoftmaxAggregator sums(double[] coef);

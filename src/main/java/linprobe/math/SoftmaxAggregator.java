@@ -55,20 +55,34 @@ public final class SoftmaxAggregator implements Serializable {
    * @param scores scratch of at least n * classes doubles
    */
   public SoftmaxAggregator add(double[] x, int[] labels, int n, double[] coef, double[] scores) {
+    return add(x, 0, labels, 0, n, coef, scores);
+  }
+
+  /** As above, the rows starting at x[xOff] and their labels at labels[lOff]. */
+  public SoftmaxAggregator add(double[] x, int xOff, int[] labels, int lOff, int n,
+      double[] coef, double[] scores) {
     if (n == 0) return this;
     int k = classes, d = dim, wLen = k * d;
-    Blas.scores(x, n, d, coef, k, scores);
+    Blas.scores(x, xOff, n, d, coef, k, scores);
     for (int r = 0; r < n; r++) {
       int o = r * k;
       for (int c = 0; c < k; c++) scores[o + c] += coef[wLen + c];
-      int y = labels[r];
+      int y = labels[lOff + r];
       double sy = scores[o + y];
       lossSum += Softmax.softmaxInPlace(scores, r, k) - sy;
       scores[o + y] -= 1.0; // scores now holds diff = p - onehot(y)
       for (int c = 0; c < k; c++) gradT[wLen + c] += scores[o + c];
     }
-    Blas.addGradientTransposed(scores, n, k, x, d, gradT);
+    Blas.addGradientTransposed(scores, n, k, x, xOff, d, gradT);
     count += n;
+    return this;
+  }
+
+  /** Back to no rows, for reuse across evaluations. */
+  public SoftmaxAggregator reset() {
+    lossSum = 0;
+    count = 0;
+    java.util.Arrays.fill(gradT, 0.0);
     return this;
   }
 

@@ -8,6 +8,7 @@ import linprobe.math.LogisticObjective;
 import linprobe.math.LogisticRegression;
 import linprobe.math.Preconditioner;
 import linprobe.math.Scaler;
+import linprobe.math.Scratch;
 import linprobe.math.SoftmaxAggregator;
 
 /**
@@ -138,34 +139,38 @@ public final class LrTask implements Serializable {
    * to double once per fit, with the same arithmetic as the distributed pass does per evaluation.
    */
   public TermFactory local(List<List<RowBlock>> partitions) {
-    // one double buffer per block, sized for the task's largest subset and refilled for each
-    // fit (fits run one after another): no gigabytes of short-lived arrays for the GC
-    List<List<Passes.SubsetRows>> buffers = new ArrayList<>();
-    for (List<RowBlock> part : partitions) {
-      List<Passes.SubsetRows> p = new ArrayList<>();
-      for (RowBlock b : part) p.add(new Passes.SubsetRows(b.n, dim, classes));
-      buffers.add(p);
-    }
+    // one double buffer for the task's largest subset, refilled for each fit (fits run one
+    // after another) and kept by the executor thread for its next task: no gigabytes of
+    // short-lived arrays for the GC
+    int total = 0;
+    for (List<RowBlock> part : partitions) for (RowBlock b : part) total += b.n;
+    double[] x = Scratch.doubles((long) total * dim);
+    int[] labels = new int[total];
+    double[] scores = new double[EmbeddingSource.BLOCK_ROWS * classes];
+    SoftmaxAggregator sum = new SoftmaxAggregator(classes, dim);
+    SoftmaxAggregator partial = new SoftmaxAggregator(classes, dim);
     return (maxBucket, scaler) -> {
       List<List<Passes.ScaledRows>> prepared = new ArrayList<>();
-      for (int pi = 0; pi < partitions.size(); pi++) {
+      int at = 0;
+      for (List<RowBlock> part : partitions) {
         List<Passes.ScaledRows> p = new ArrayList<>();
-        for (int bi = 0; bi < partitions.get(pi).size(); bi++) {
-          Passes.ScaledRows r = buffers.get(pi).get(bi).fill(partitions.get(pi).get(bi),
-              seed < 0 ? -1 : 0, maxBucket, scaler);
+        for (RowBlock b : part) {
+          Passes.ScaledRows r = Passes.ScaledRows.into(b, seed < 0 ? -1 : 0, maxBucket, scaler,
+              x, labels, at);
+          at += r.n();
           if (r.n() > 0) p.add(r);
         }
         prepared.add(p);
       }
-      double[] scores = new double[EmbeddingSource.BLOCK_ROWS * classes];
+      // the aggregator returned is reused: valid until the next evaluation
       return coef -> {
-        SoftmaxAggregator total = new SoftmaxAggregator(classes, dim);
+        sum.reset();
         for (List<Passes.ScaledRows> part : prepared) {
-          SoftmaxAggregator acc = new SoftmaxAggregator(classes, dim);
-          for (Passes.ScaledRows r : part) acc.add(r.x(), r.labels(), r.n(), coef, scores);
-          total.merge(acc);
+          partial.reset();
+          for (Passes.ScaledRows r : part) r.addTo(partial, coef, scores);
+          sum.merge(partial);
         }
-        return total;
+        return sum;
       };
     };
   }

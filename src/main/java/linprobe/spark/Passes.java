@@ -202,23 +202,27 @@ public final class Passes {
   /** A compacted block with its canonical place (partition, sequence within it). */
   record CompactBlock(int partition, int seq, RowBlock block) implements java.io.Serializable {}
 
-  /** The subset's rows of one block, scaled to double: one GEMM operand. */
-  public record ScaledRows(double[] x, int[] labels, int n) {
+  /** The subset's rows of one block, scaled to double: one GEMM operand at x[xOff]. */
+  public record ScaledRows(double[] x, int xOff, int[] labels, int lOff, int n) {
     /**
      * Rows of b with bucket up to maxBucket for seed index seed (every row when seed < 0), scaled,
-     * into caller-owned buffers (reused across evaluations and fits).
+     * into caller-owned buffers from row position `at` on (reused across evaluations and fits).
      */
     static ScaledRows into(RowBlock b, int seed, int maxBucket, Scaler scaler, double[] x,
-        int[] labels) {
+        int[] labels, int at) {
       int d = b.dim, n = 0;
       double[] off = scaler.offset(), inv = scaler.invScale();
       for (int r = 0; r < b.n; r++) {
         if (seed >= 0 && b.buckets[seed][r] > maxBucket) continue;
-        int src = r * d, dst = n * d;
+        int src = r * d, dst = (at + n) * d;
         for (int j = 0; j < d; j++) x[dst + j] = (b.x[src + j] - off[j]) * inv[j];
-        labels[n++] = b.label[r];
+        labels[at + n++] = b.label[r];
       }
-      return new ScaledRows(x, labels, n);
+      return new ScaledRows(x, at * d, labels, at, n);
+    }
+
+    SoftmaxAggregator addTo(SoftmaxAggregator acc, double[] coef, double[] scores) {
+      return acc.add(x, xOff, labels, lOff, n, coef, scores);
     }
   }
 
@@ -236,13 +240,12 @@ public final class Passes {
 
     public void addTo(SoftmaxAggregator acc, RowBlock b, int seed, int maxBucket, Scaler scaler,
         double[] coef) {
-      ScaledRows r = fill(b, seed, maxBucket, scaler);
-      acc.add(r.x(), r.labels(), r.n(), coef, scores);
+      fill(b, seed, maxBucket, scaler).addTo(acc, coef, scores);
     }
 
     /** The subset's rows of b, scaled, in this scratch (valid until the next fill). */
     public ScaledRows fill(RowBlock b, int seed, int maxBucket, Scaler scaler) {
-      return ScaledRows.into(b, seed, maxBucket, scaler, x, labels);
+      return ScaledRows.into(b, seed, maxBucket, scaler, x, labels, 0);
     }
   }
 

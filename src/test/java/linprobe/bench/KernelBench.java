@@ -85,7 +85,7 @@ public class KernelBench {
   @OperationsPerInvocation(LOSS_FLOPS)
   public double[] plainGemm() {
     Blas.scores(x, N, D, coef, K, scores);
-    Blas.addGradientTransposed(scores, N, K, x, D, grad);
+    Blas.addGradientTransposed(scores, N, K, x, 0, D, grad);
     return grad;
   }
 
