@@ -61,6 +61,24 @@ public final class CurveJob {
       double cachedBytesPerRow) {}
 
   public Result run() {
+    // what a failed run must not leave behind in a long-lived session (a notebook's): cached
+    // tables and the background job that lays out the test rows
+    List<Runnable> onFailure = new ArrayList<>();
+    try {
+      return run(onFailure);
+    } catch (RuntimeException | Error e) {
+      for (int i = onFailure.size() - 1; i >= 0; i--) {
+        try {
+          onFailure.get(i).run();
+        } catch (RuntimeException ignored) {
+          // the original failure is what the user needs to see
+        }
+      }
+      throw e;
+    }
+  }
+
+  private Result run(List<Runnable> onFailure) {
     long t0 = System.currentTimeMillis();
     o.validate();
     EmbeddingSource source = new EmbeddingSource(spark, o.featuresCol, o.labelCol, o.idCol,
@@ -73,8 +91,10 @@ public final class CurveJob {
     }
     progress.stage("reading and validating " + o.train);
     EmbeddingSource.Profile trainProfile = source.profile(o.train, "train");
+    onFailure.add(trainProfile::release);
     progress.stage("reading and validating " + o.test);
     EmbeddingSource.Profile testProfile = source.profile(o.test, "test");
+    onFailure.add(testProfile::release);
     if (trainProfile.dim() != testProfile.dim()) {
       throw new LinprobeException("train embeddings have dimension " + trainProfile.dim()
           + " but test embeddings have " + testProfile.dim()
@@ -104,6 +124,7 @@ public final class CurveJob {
     progress.stage("laying out " + Arrays.stream(counts).sum() + " training rows");
     Embeddings train = source.load(trainProfile, classes, o.partitions,
         EmbeddingSource.ROWS_PER_PARTITION);
+    onFailure.add(() -> train.blocks().unpersist(false));
     Embeddings test = source.load(testProfile, classes, o.partitions,
         EmbeddingSource.TEST_ROWS_PER_PARTITION);
     int k = classes.size(), d = train.dim();
@@ -111,10 +132,14 @@ public final class CurveJob {
 
     // lay the test rows out now, interleaved with the training passes (whose few partitions
     // leave cores idle), not alone at the end; the scoring pass finds them cached
-    test.blocks().countAsync();
+    onFailure.add(() -> test.blocks().unpersist(false));
+    org.apache.spark.api.java.JavaFutureAction<Long> testLayout = test.blocks().countAsync();
+    onFailure.add(() -> testLayout.cancel(true));
     progress.stage("ranking subsets for " + seeds.length + " seeds");
     SubsetPlan plan = Passes.plan(train, shots, seeds);
+    trainProfile.release(); // the plan's pass cached the training blocks
     JavaRDD<RowBlock> bucketed = Passes.bucketed(train, plan);
+    onFailure.add(() -> bucketed.unpersist(false));
     progress.stage("naive Bayes statistics for the whole grid (one pass)");
     GridStats grid = Passes.nbStats(bucketed, seeds.length, k, shots.length, d);
     train.blocks().unpersist(false);
@@ -178,6 +203,7 @@ public final class CurveJob {
     }
     bucketed.unpersist(false);
     test.blocks().unpersist(false);
+    testProfile.release();
     List<String> names = models.stream().map(m -> m.id).toList();
     return new Result(fits, LearningCurve.of(fits, names), train, test, classes, shots, includeAll,
         System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow);

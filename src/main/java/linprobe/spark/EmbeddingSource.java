@@ -68,11 +68,19 @@ public final class EmbeddingSource {
     this.dropInvalid = dropInvalid;
   }
 
-  /** Per-class counts and dimension of a table, from one aggregation. */
-  public record Profile(String path, Dataset<Row> frame, List<Object> labels, long[] counts,
-      int dim, long invalid) {}
+  /**
+   * Per-class counts and dimension of a table, from one aggregation, and its valid rows as that
+   * pass decoded them (cached: laying the table out does not read the Parquet files again).
+   */
+  public record Profile(String path, JavaRDD<Decoded> decoded, List<Object> labels,
+      long[] counts, int dim, long invalid) {
+    /** Drops the decoded rows once the canonical blocks made from them are cached. */
+    public void release() {
+      decoded.unpersist(false);
+    }
+  }
 
-  /** Reads, type-checks and profiles a table: one Spark job. */
+  /** Reads, type-checks and profiles a table: one Spark job, one read of its files. */
   public Profile profile(String path, String role) {
     Dataset<Row> raw = read(path, role);
     StructField f = field(raw, featuresCol, role, path, "--features-col");
@@ -87,15 +95,20 @@ public final class EmbeddingSource {
     Dataset<Row> frame = raw.select(features.as("f"), col(labelCol).as("y"),
         idCol == null ? lit(null).as("id") : col(idCol).as("id"));
     // One pass in plain Java (SQL higher-order functions run interpreted and cost ten times more)
+    DataType[] types = Arrays.stream(frame.schema().fields()).map(StructField::dataType)
+        .toArray(DataType[]::new);
+    boolean hasId = idCol != null;
+    JavaRDD<Decoded> decoded = internalRows(frame).mapPartitions(it -> {
+      Decoded d = new Decoded();
+      while (it.hasNext()) d.add(it.next(), types, hasId);
+      return java.util.Collections.singletonList(d).iterator();
+    });
+    decoded.persist(StorageLevel.MEMORY_AND_DISK());
     List<TableProfile> partials;
     try {
-      DataType labelType = frame.schema().fields()[1].dataType();
-      partials = internalRows(frame).mapPartitions(it -> {
-        TableProfile tp = new TableProfile();
-        while (it.hasNext()) tp.add(it.next(), labelType);
-        return java.util.Collections.singletonList(tp).iterator();
-      }).collect();
+      partials = decoded.map(d -> d.profile).collect();
     } catch (Exception e) { // SparkException is checked but undeclared
+      decoded.unpersist(false);
       String m = String.valueOf(e.getMessage());
       if (m.contains("FOOTER") || m.contains("not a Parquet file") || m.contains("FAILED_READ_FILE")) {
         throw new LinprobeException("cannot read " + role + " data at " + path + " as Parquet: "
@@ -103,6 +116,16 @@ public final class EmbeddingSource {
       }
       throw e instanceof RuntimeException re ? re : new RuntimeException(e);
     }
+    try {
+      return summarize(path, role, decoded, partials);
+    } catch (RuntimeException e) {
+      decoded.unpersist(false);
+      throw e;
+    }
+  }
+
+  private Profile summarize(String path, String role, JavaRDD<Decoded> decoded,
+      List<TableProfile> partials) {
     TableProfile all = new TableProfile();
     for (TableProfile tp : partials) all.merge(tp);
     if (all.rows == 0) {
@@ -144,7 +167,7 @@ public final class EmbeddingSource {
       labels.add(classes.get(i)[0]);
       counts[i] = (Long) classes.get(i)[1];
     }
-    return new Profile(path, frame, labels, counts, dmin, invalidRows);
+    return new Profile(path, decoded, labels, counts, dmin, invalidRows);
   }
 
   /**
@@ -173,17 +196,16 @@ public final class EmbeddingSource {
     boolean hasId = idCol != null;
     int dim = p.dim();
     int nParts = parts;
-    DataType[] types = Arrays.stream(p.frame().schema().fields()).map(StructField::dataType)
-        .toArray(DataType[]::new);
-    JavaPairRDD<Integer, LabeledRow> keyed = internalRows(p.frame()).flatMapToPair(row -> {
-      float[] x = features(row);
-      // invalid rows were counted by the profile (and refused there unless --drop-invalid)
-      if (x == null) return java.util.Collections.emptyIterator();
-      int y = bIndex.value().get(normalizeLabel(external(row, 1, types[1])));
-      long id = hasId ? RowKeys.idOf(external(row, 2, types[2])) : RowKeys.contentId(y, x);
-      int part = (int) Long.remainderUnsigned(RowKeys.mix(id), nParts);
-      return java.util.Collections.singletonList(new Tuple2<>(part, new LabeledRow(id, y, x)))
-          .iterator();
+    JavaPairRDD<Integer, LabeledRow> keyed = p.decoded().flatMapToPair(d -> {
+      List<Tuple2<Integer, LabeledRow>> out = new ArrayList<>(d.x.size());
+      for (int r = 0; r < d.x.size(); r++) {
+        float[] x = d.x.get(r);
+        int y = bIndex.value().get(d.label.get(r));
+        long id = hasId ? d.id.get(r) : RowKeys.contentId(y, x);
+        int part = (int) Long.remainderUnsigned(RowKeys.mix(id), nParts);
+        out.add(new Tuple2<>(part, new LabeledRow(id, y, x)));
+      }
+      return out.iterator();
     });
     JavaRDD<RowBlock> blocks = keyed.partitionBy(new IdentityPartitioner(parts))
         .mapPartitionsWithIndex((idx, it) -> toBlocks(idx, it, dim), true);
@@ -307,6 +329,28 @@ public final class EmbeddingSource {
     return nl < 0 ? m : m.substring(0, nl);
   }
 
+  /**
+   * One input partition as the profile pass decoded it: its profile and its valid rows (features,
+   * normalized label, identity from the id column when there is one). Invalid rows are counted
+   * by the profile (and refused there unless --drop-invalid) and not kept.
+   */
+  static final class Decoded implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final TableProfile profile = new TableProfile();
+    final ArrayList<float[]> x = new ArrayList<>();
+    final ArrayList<Object> label = new ArrayList<>();
+    final ArrayList<Long> id = new ArrayList<>();
+
+    void add(InternalRow row, DataType[] types, boolean hasId) {
+      float[] f = row.isNullAt(1) ? null : features(row);
+      Object y = profile.add(row, f, types[1]);
+      if (y == null) return;
+      x.add(f);
+      label.add(y);
+      if (hasId) id.add(RowKeys.idOf(external(row, 2, types[2])));
+    }
+  }
+
   /** Per-class valid-row counts, lengths and invalid rows of a table: mergeable. */
   static final class TableProfile implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -316,20 +360,27 @@ public final class EmbeddingSource {
     final HashMap<Object, Long> perClass = new HashMap<>();
     final HashMap<Integer, Long> lengths = new HashMap<>();
 
-    /** Counts a row (f, y, id); it is valid when its features are non-null and finite. */
-    void add(InternalRow row, DataType labelType) {
+    /**
+     * Counts a row (f, y, id); it is valid when it has a label and its features are non-null
+     * and finite.
+     *
+     * @param x the row's {@link #features}, or null
+     * @return the row's normalized label when it is valid, else null
+     */
+    Object add(InternalRow row, float[] x, DataType labelType) {
       rows++;
       if (row.isNullAt(1)) {
         nullLabels++;
-        return;
+        return null;
       }
-      float[] x = features(row);
       if (x == null) {
         invalid++;
-        return;
+        return null;
       }
-      perClass.merge(normalizeLabel(external(row, 1, labelType)), 1L, Long::sum);
+      Object y = normalizeLabel(external(row, 1, labelType));
+      perClass.merge(y, 1L, Long::sum);
       lengths.merge(x.length, 1L, Long::sum);
+      return y;
     }
 
     void merge(TableProfile o) {

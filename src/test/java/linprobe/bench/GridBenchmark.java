@@ -186,6 +186,7 @@ public final class GridBenchmark {
     Dataset<Row> cached = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_AND_DISK());
     cached.count();
     train.blocks().unpersist(false);
+    tp.release();
     EmbeddingSource.Profile ep = src.profile(o.test, "test");
     Embeddings test = src.load(ep, tp.labels(), 0, EmbeddingSource.TEST_ROWS_PER_PARTITION);
     var testRows = test.blocks().flatMap(b -> toRows(b, 0).iterator());
@@ -193,6 +194,8 @@ public final class GridBenchmark {
         .add("label", DataTypes.DoubleType).add("features", SQLDataTypes.VectorType()))
         .persist(StorageLevel.MEMORY_AND_DISK());
     long nTest = testDf.count();
+    test.blocks().unpersist(false);
+    ep.release();
     int[] shots = r.shots();
     return measure(spark, () -> {
       Map<String, List<Double>> errs = new HashMap<>();

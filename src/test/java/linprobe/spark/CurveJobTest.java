@@ -286,6 +286,56 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
+  void aFailedRunLeavesNothingCached() {
+    String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
+    var before = new java.util.HashSet<>(org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(spark().sparkContext()).getPersistentRDDs().keySet());
+    CurveOptions o = options(train, test, tmp.resolve("x").toString());
+    o.parseShots("5,500");
+    assertThrows(LinprobeException.class, () -> new CurveJob(spark(), o, Progress.silent()).run());
+    // and one that fails while laying the tables out: a test class the training data lacks
+    float[] x = new float[3 * 64];
+    String odd = writeParquet(tmp.resolve("odd.parquet").toString(), x, new int[] {1, 2, 99}, 64,
+        1);
+    CurveOptions o2 = options(train, odd, tmp.resolve("y").toString());
+    LinprobeException e = assertThrows(LinprobeException.class,
+        () -> new CurveJob(spark(), o2, Progress.silent()).run());
+    assertTrue(e.getMessage().startsWith("test class '99'"), e.getMessage());
+    var after = new java.util.HashSet<>(org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(spark().sparkContext()).getPersistentRDDs().keySet());
+    after.removeAll(before);
+    assertEquals(java.util.Set.of(), after, "cached RDDs left by the failed run");
+  }
+
+  @Test
+  void eachInputTableIsReadOnce() throws Exception {
+    // records read as task input: a Parquet scan counts rows; a read of a cached partition
+    // counts its objects (blocks of rows), so reading either table twice would add its rows
+    java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
+    org.apache.spark.scheduler.SparkListener l = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+        if (e.taskMetrics() != null) records.addAndGet(e.taskMetrics().inputMetrics().recordsRead());
+      }
+    };
+    var sc = spark().sparkContext();
+    sc.listenerBus().waitUntilEmpty();
+    sc.addSparkListener(l);
+    CurveJob.Result r;
+    try {
+      CurveOptions o = options(dataSamples("digits", "train"), dataSamples("digits", "test"),
+          tmp.resolve("once").toString());
+      r = new CurveJob(spark(), o, Progress.silent()).run();
+      sc.listenerBus().waitUntilEmpty();
+    } finally {
+      sc.removeSparkListener(l);
+    }
+    long rows = r.train().rows() + r.test().rows();
+    assertTrue(records.get() >= rows && records.get() < rows + rows / 4,
+        records.get() + " records read for " + rows + " rows: each table read once");
+  }
+
+  @Test
   void existingOutputIsRefusedUnlessOverwrite() throws Exception {
     Path out = tmp.resolve("taken");
     Files.createDirectories(out);
