@@ -104,7 +104,8 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--local-fit-mb", paramLabel = "MB",
       description = "Largest training subset (MiB of float32 features) fitted inside one Spark "
           + "task; larger ones use distributed L-BFGS (default: a sixth of one task's share "
-          + "of executor memory, as a fit holds its rows in float32 and a scaled double copy).")
+          + "of executor memory, as a fit holds its rows in float32 and a scaled double copy; "
+          + "at most 8192, the double copy being one Java array).")
   Integer localFitMb;
 
   @Option(names = "--partitions", paramLabel = "N",

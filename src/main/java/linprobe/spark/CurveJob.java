@@ -300,8 +300,13 @@ public final class CurveJob {
    * Largest training subset (bytes of float32 features) fitted inside one Spark task: a fit
    * there holds its rows as float32 plus a scaled double copy (12 bytes per value), which must
    * stay within half of the memory one concurrent task may use; --local-fit-mb overrides it.
+   * Either way at most 8 GiB: the double copy is one Java array (under 2^31 values).
    */
   long localFitBudget() {
+    return Math.min(4L * (Integer.MAX_VALUE - 8), uncappedLocalFitBudget());
+  }
+
+  private long uncappedLocalFitBudget() {
     if (o.localFitMb >= 0) return (long) o.localFitMb << 20;
     var sc = spark.sparkContext();
     long perTask;

@@ -286,6 +286,17 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
+  void localFitBudgetKeepsTheDoubleCopyOneJavaArray() {
+    CurveOptions o = options("a", "b", "c");
+    o.localFitMb = 64;
+    assertEquals(64L << 20, new CurveJob(spark(), o, Progress.silent()).localFitBudget());
+    o.localFitMb = 100_000; // 100 GB of float32 rows would be 200 GB of doubles
+    long capped = new CurveJob(spark(), o, Progress.silent()).localFitBudget();
+    assertTrue(capped / 4 <= Integer.MAX_VALUE - 8, "rows x dim doubles fit one array");
+    assertTrue(capped > 8_000L << 20, "the cap is not lower than it must be");
+  }
+
+  @Test
   void aFailedRunLeavesNothingCached() {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
     var before = new java.util.HashSet<>(org.apache.spark.api.java.JavaSparkContext
