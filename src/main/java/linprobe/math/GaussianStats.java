@@ -1,6 +1,5 @@
 package linprobe.math;
 
-import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Arrays;
  * merged by Chan, Golub and LeVeque's parallel formula, never by "sum of squares minus squared
  * mean", which cancels catastrophically on embeddings with a large offset.
  */
-public final class GaussianStats implements Serializable {
+public final class GaussianStats implements Mergeable<GaussianStats> {
   private static final long serialVersionUID = 1L;
 
   private long count;
@@ -73,6 +72,7 @@ public final class GaussianStats implements Serializable {
   }
 
   /** Merges other into this (Chan et al.); other is left unchanged. */
+  @Override
   public GaussianStats merge(GaussianStats other) {
     if (other.mean.length != mean.length) {
       throw new IllegalArgumentException("dimension " + other.mean.length + " != " + mean.length);

@@ -52,16 +52,6 @@ public final class LogisticRegression {
     float[] x = {0, 1, 2, 3};
     int[] y = {0, 0, 1, 1};
     Scaler id = Scaler.identity(1);
-    fit(inMemory(x, y, 4, 2, id), 2, 1, 4, 1.0, 20, 1e-6, id);
-  }
-
-  /** The data term over rows held in memory (tests, small subsets). */
-  public static LogisticObjective.DataTerm inMemory(float[] x, int[] labels, int n, int classes,
-      Scaler scaler) {
-    int d = scaler.dim();
-    double[] scaled = new double[n * d];
-    scaler.apply(x, 0, n, scaled);
-    double[] scores = new double[n * classes];
-    return coef -> new SoftmaxAggregator(classes, d).add(scaled, labels, n, coef, scores);
+    fit(LocalRows.of(x, y, 4, 2, id), 2, 1, 4, 1.0, 20, 1e-6, id);
   }
 }

@@ -1,7 +1,5 @@
 package linprobe.math;
 
-import java.io.Serializable;
-
 /**
  * Multinomial cross-entropy and its gradient summed over blocks of rows, one GEMM for the scores
  * and one for the gradient per block. Rows are stored as float32 and widened to double (scaled on
@@ -10,7 +8,7 @@ import java.io.Serializable;
  * <p>Coefficients are laid out [W (k x d, row-major), b (k)] in the scaled feature space. The
  * aggregator only sums; {@link LogisticObjective} turns sums into the scikit-learn objective.
  */
-public final class SoftmaxAggregator implements Serializable {
+public final class SoftmaxAggregator implements Mergeable<SoftmaxAggregator> {
   private static final long serialVersionUID = 1L;
 
   private final int classes;
@@ -58,6 +56,11 @@ public final class SoftmaxAggregator implements Serializable {
     return add(x, 0, labels, 0, n, coef, scores);
   }
 
+  /** Adds a chunk of scaled rows (scores: scratch of at least rows.n() * classes doubles). */
+  public SoftmaxAggregator add(ScaledRows rows, double[] coef, double[] scores) {
+    return add(rows.x(), rows.xOff(), rows.labels(), rows.lOff(), rows.n(), coef, scores);
+  }
+
   /** As above, the rows starting at x[xOff] and their labels at labels[lOff]. */
   public SoftmaxAggregator add(double[] x, int xOff, int[] labels, int lOff, int n,
       double[] coef, double[] scores) {
@@ -86,6 +89,7 @@ public final class SoftmaxAggregator implements Serializable {
     return this;
   }
 
+  @Override
   public SoftmaxAggregator merge(SoftmaxAggregator other) {
     lossSum += other.lossSum;
     count += other.count;

@@ -2,7 +2,10 @@ package linprobe.spark;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import linprobe.CurveOptions;
 import linprobe.CurveOptions.Model;
 import linprobe.LinprobeException;
@@ -14,8 +17,10 @@ import linprobe.math.GaussianStats;
 import linprobe.math.LinearModel;
 import linprobe.math.LogisticRegression;
 import linprobe.math.NaiveBayes;
-import linprobe.math.Preconditioner;
-import linprobe.math.Scaler;
+import linprobe.plan.FitResult;
+import linprobe.plan.LrChain;
+import linprobe.plan.Subset;
+import linprobe.plan.SubsetId;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 
@@ -136,68 +141,46 @@ public final class CurveJob {
     org.apache.spark.api.java.JavaFutureAction<Long> testLayout = test.blocks().countAsync();
     onFailure.add(() -> testLayout.cancel(true));
     progress.stage("ranking subsets for " + seeds.length + " seeds");
-    SubsetPlan plan = Passes.plan(train, shots, seeds);
+    SubsetPlan plan = SubsetRanking.plan(train, shots, seeds);
     trainProfile.release(); // the plan's pass cached the training blocks
-    JavaRDD<RowBlock> bucketed = Passes.bucketed(train, plan);
+    JavaRDD<RowBlock> bucketed = SubsetRanking.bucketed(train, plan);
     onFailure.add(() -> bucketed.unpersist(false));
     progress.stage("naive Bayes statistics for the whole grid (one pass)");
-    GridStats grid = Passes.nbStats(bucketed, seeds.length, k, shots.length, d);
+    GridStats grid = NaiveBayesPass.statistics(bucketed, seeds.length, k, shots.length, d);
     train.blocks().unpersist(false);
     double cachedPerRow = cachedBytes(bucketed.id()) / (double) train.rows();
 
+    // every subset in output order, with its scaler and preconditioner; naive Bayes from the
+    // same statistics in closed form
     List<Model> models = o.models;
-    // subsets in output order: (seed, shots) then "all"; each with its statistics and scaler
-    List<int[]> subsets = new ArrayList<>();
-    for (int si = 0; si < seeds.length; si++) {
-      for (int b = 0; b < shots.length; b++) subsets.add(new int[] {si, b});
-    }
-    if (includeAll) subsets.add(new int[] {-1, shots.length});
-    progress.start((int) models.stream().filter(Model::isNaiveBayes).count() * subsets.size(), 0);
-    LinearModel[][] byModel = new LinearModel[models.size()][subsets.size()];
-    Fit[][] info = new Fit[models.size()][subsets.size()];
-    Scaler[] scalers = new Scaler[subsets.size()];
-    Preconditioner[] pre = new Preconditioner[subsets.size()];
-    long[] rows = new long[subsets.size()];
-    for (int i = 0; i < subsets.size(); i++) {
-      int[] sub = subsets.get(i);
-      GaussianStats[] st = sub[0] < 0 ? grid.all() : grid.subset(sub[0], sub[1]);
-      GaussianStats pooled = GaussianStats.pooled(st);
-      rows[i] = pooled.count();
-      scalers[i] = Scaler.fit(o.scaling, pooled);
-      pre[i] = Preconditioner.of(scalers[i], pooled);
-      for (int mi = 0; mi < models.size(); mi++) {
-        Model m = models.get(mi);
-        if (!m.isNaiveBayes()) continue;
-        long t = System.currentTimeMillis();
-        byModel[mi][i] = m == Model.NB ? NaiveBayes.sharedVariance(st, scalers[i], o.nbEpsilon)
-            : NaiveBayes.perClassVariance(st, scalers[i], PERCLASS_VAR_SMOOTHING);
-        info[mi][i] = pendingFit(m.id, sub, shots, seeds, rows[i], 0, true,
-            System.currentTimeMillis() - t);
-        progress.fitted(m.id, info[mi][i].seed(), Fit.shotsLabel(info[mi][i].shots()), rows[i], 0,
-            true, info[mi][i].fitMs(), 0);
+    List<Model> naiveBayes = models.stream().filter(Model::isNaiveBayes).toList();
+    List<SubsetId> ids = plan.subsets(includeAll);
+    progress.start(naiveBayes.size() * ids.size(), 0);
+    List<Subset> subsets = new ArrayList<>();
+    Map<Model, List<FitResult>> byModel = new EnumMap<>(Model.class);
+    for (SubsetId id : ids) {
+      GaussianStats[] stats = grid.stats(id);
+      Subset subset = Subset.of(id, stats, o.scaling);
+      subsets.add(subset);
+      for (Model m : naiveBayes) {
+        FitResult f = naiveBayes(m, subset, stats);
+        byModel.computeIfAbsent(m, x -> new ArrayList<>()).add(f);
+        progress.fitted(f, 0);
       }
     }
-    int lr = models.indexOf(Model.LR);
-    if (lr >= 0) {
-      fitLogistic(bucketed, subsets, shots.length, scalers, pre, rows, k, d, byModel[lr], info[lr],
-          seeds, shots);
-    }
-    List<Fit> pending = new ArrayList<>();
-    List<LinearModel> fitted = new ArrayList<>();
+    if (models.contains(Model.LR)) byModel.put(Model.LR, fitLogistic(bucketed, subsets, k, d));
+
+    List<FitResult> fitted = new ArrayList<>();
     for (int i = 0; i < subsets.size(); i++) {
-      for (int mi = 0; mi < models.size(); mi++) {
-        pending.add(info[mi][i]);
-        fitted.add(byModel[mi][i]);
-      }
+      for (Model m : models) fitted.add(byModel.get(m).get(i));
     }
     progress.stage("scoring " + fitted.size() + " models on " + test.rows()
         + " test rows (one pass)");
-    double[][] eval = Passes.evaluate(test, fitted);
+    double[][] eval = ScoringPass.evaluate(test,
+        fitted.stream().map(FitResult::fitted).toList());
     List<Fit> fits = new ArrayList<>();
-    for (int i = 0; i < pending.size(); i++) {
-      Fit p = pending.get(i);
-      Fit f = new Fit(p.model(), p.shots(), p.seed(), p.nTrain(), eval[i][0] / test.rows(),
-          eval[i][1] / test.rows(), p.iterations(), p.converged(), p.fitMs());
+    for (int i = 0; i < fitted.size(); i++) {
+      Fit f = fitted.get(i).scored(eval[i][0] / test.rows(), eval[i][1] / test.rows());
       fits.add(f);
       progress.scored(f);
     }
@@ -209,91 +192,63 @@ public final class CurveJob {
         System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow);
   }
 
+  private FitResult naiveBayes(Model m, Subset subset, GaussianStats[] stats) {
+    long t = System.currentTimeMillis();
+    LinearModel model = m == Model.NB
+        ? NaiveBayes.sharedVariance(stats, subset.scaler(), o.nbEpsilon)
+        : NaiveBayes.perClassVariance(stats, subset.scaler(), PERCLASS_VAR_SMOOTHING);
+    return FitResult.closedForm(m.id, subset, model, System.currentTimeMillis() - t);
+  }
+
   /**
-   * Logistic regression for every subset: per seed one task of nested fits (warm-started), plus
-   * one for "all". The small subsets of every task are fitted inside Spark tasks in one job; the
-   * rest by distributed L-BFGS on the driver, continuing each task's warm-start chain.
+   * Logistic regression for every subset, returned in the subsets' order: one chain of nested
+   * fits per seed, plus "all". The prefix of every chain that fits one task's memory runs inside
+   * Spark tasks, all chains in one job; the rest by distributed L-BFGS on the driver, continuing
+   * the chain.
    */
-  private void fitLogistic(JavaRDD<RowBlock> bucketed, List<int[]> subsets, int finite,
-      Scaler[] scalers, Preconditioner[] pre, long[] rows, int k, int d, LinearModel[] models,
-      Fit[] info, long[] seeds, int[] shots) {
-    List<LrTask> tasks = new ArrayList<>();
-    List<int[]> members = new ArrayList<>(); // subset indices of each task, ascending size
-    for (int si = 0; si < seeds.length; si++) {
-      int[] idx = new int[finite];
-      for (int b = 0; b < finite; b++) idx[b] = si * finite + b;
-      members.add(idx);
-    }
-    if (subsets.size() > seeds.length * finite) members.add(new int[] {subsets.size() - 1});
+  private List<FitResult> fitLogistic(JavaRDD<RowBlock> bucketed, List<Subset> subsets, int k,
+      int d) {
+    LrChain.Settings settings = new LrChain.Settings(k, d, o.lrC, o.lrMaxIter, o.lrTol,
+        o.warmStart);
     long budget = localFitBudget();
-    int[] upTo = new int[members.size()];
-    int local = 0;
-    for (int[] idx : members) {
-      int[] maxBucket = new int[idx.length];
-      Scaler[] sc = new Scaler[idx.length];
-      Preconditioner[] pc = new Preconditioner[idx.length];
-      long[] n = new long[idx.length];
-      for (int j = 0; j < idx.length; j++) {
-        maxBucket[j] = subsets.get(idx[j])[1];
-        sc[j] = scalers[idx[j]];
-        pc[j] = pre[idx[j]];
-        n[j] = rows[idx[j]];
-      }
-      int seed = subsets.get(idx[0])[0];
-      LrTask task = new LrTask(seed, maxBucket, sc, pc, n, k, d, o.lrC, o.lrMaxIter, o.lrTol,
-          o.warmStart && seed >= 0);
-      task.store = store;
-      int t = tasks.size();
-      while (upTo[t] < idx.length && n[upTo[t]] * d * 4L <= budget) upTo[t]++;
-      local += upTo[t];
-      tasks.add(task);
-    }
+    List<LogisticPass.Split> splits = new ArrayList<>();
+    int inTask = 0;
     long distributedWork = 0;
-    for (int t = 0; t < tasks.size(); t++) {
-      distributedWork += tasks.get(t).work(members.get(t).length) - tasks.get(t).work(upTo[t]);
+    for (LrChain chain : LrChain.of(subsets, settings)) {
+      LogisticPass.Split split = new LogisticPass.Split(chain, chain.prefixWithin(budget));
+      splits.add(split);
+      inTask += split.inTask();
+      distributedWork += chain.work(chain.size()) - chain.work(split.inTask());
     }
     progress.start(subsets.size(), 0);
-    List<List<LrTask.Outcome>> done = new ArrayList<>();
-    if (local > 0) {
-      progress.stage("logistic regression: " + local + " fits inside Spark tasks (subsets up to "
+    Map<SubsetId, FitResult> done = new HashMap<>();
+    List<List<FitResult>> inTasks = List.of();
+    if (inTask > 0) {
+      progress.stage("logistic regression: " + inTask + " fits inside Spark tasks (subsets up to "
           + (budget >> 20) + " MiB each)");
-      done = Passes.fitLocally(bucketed, tasks, upTo, !o.quiet);
-      for (int t = 0; t < tasks.size(); t++) {
-        List<LrTask.Outcome> outs = done.get(t);
-        for (int j = 0; j < outs.size(); j++) record(members.get(t)[j], outs.get(j), subsets, rows,
-            models, info, seeds, shots, false);
+      inTasks = LogisticPass.fitInTasks(bucketed, splits, store, !o.quiet);
+      for (List<FitResult> chainFits : inTasks) {
+        for (FitResult f : chainFits) {
+          done.put(f.subset().id(), f);
+          progress.fitted(f, 0);
+        }
       }
     }
     progress.estimateFrom(distributedWork);
-    for (int t = 0; t < tasks.size(); t++) {
-      LrTask task = tasks.get(t);
-      int[] idx = members.get(t);
-      if (upTo[t] == idx.length) continue;
-      double[] x0 = upTo[t] > 0 ? done.get(t).get(upTo[t] - 1).solution() : null;
-      for (int j = upTo[t]; j < idx.length; j++) {
-        LrTask.TermFactory dist = (mb, sc) -> Passes.softmaxTerm(bucketed, task.seed, mb, k, d, sc);
-        LrTask.Outcome out = task.fit(j, j + 1, dist, x0).get(0);
-        x0 = out.solution();
-        record(idx[j], out, subsets, rows, models, info, seeds, shots, true);
+    for (int t = 0; t < splits.size(); t++) {
+      LrChain chain = splits.get(t).chain();
+      int from = splits.get(t).inTask();
+      double[] x0 = from > 0 ? inTasks.get(t).get(from - 1).solution() : null;
+      for (int j = from; j < chain.size(); j++) {
+        FitResult f = chain.fit(j, j + 1,
+            s -> LogisticPass.rowsOnCluster(bucketed, s.id(), s.scaler(), k, d), x0, store, false)
+            .get(0);
+        x0 = f.solution();
+        done.put(f.subset().id(), f);
+        progress.fitted(f, f.subset().rows());
       }
     }
-  }
-
-  private void record(int i, LrTask.Outcome out, List<int[]> subsets, long[] rows,
-      LinearModel[] models, Fit[] info, long[] seeds, int[] shots, boolean distributed) {
-    models[i] = out.model();
-    info[i] = pendingFit("lr", subsets.get(i), shots, seeds, rows[i], out.iterations(),
-        out.converged(), out.fitMs());
-    Fit f = info[i];
-    progress.fitted("lr", f.seed(), Fit.shotsLabel(f.shots()), f.nTrain(), f.iterations(),
-        f.converged(), f.fitMs(), distributed ? f.nTrain() : 0);
-  }
-
-  private static Fit pendingFit(String model, int[] sub, int[] shots, long[] seeds, long n,
-      int iterations, boolean converged, long ms) {
-    boolean all = sub[0] < 0;
-    return new Fit(model, all ? Fit.ALL : shots[sub[1]], all ? -1 : seeds[sub[0]], n, Double.NaN,
-        Double.NaN, iterations, converged, ms);
+    return subsets.stream().map(s -> done.get(s.id())).toList();
   }
 
   /**

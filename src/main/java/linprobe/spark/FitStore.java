@@ -3,9 +3,11 @@ package linprobe.spark;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import linprobe.LinprobeException;
+import linprobe.plan.FitRecord;
+import linprobe.plan.FitResult;
+import linprobe.plan.Subset;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,7 +20,7 @@ import org.apache.spark.util.SerializableConfiguration;
  * the inputs and settings guards against resuming a different run. Deleted when the run commits.
  * Naive Bayes is closed form and is simply recomputed.
  */
-public final class FitStore implements Serializable {
+public final class FitStore implements FitRecord {
   private static final long serialVersionUID = 1L;
 
   private final String dir;
@@ -72,15 +74,16 @@ public final class FitStore implements Serializable {
     }
   }
 
-  static String name(int seed, int maxBucket) {
-    return seed < 0 ? "lr-all.bin" : "lr-s" + seed + "-b" + maxBucket + ".bin";
+  static String name(Subset subset) {
+    return "lr-" + subset.id().key() + ".bin";
   }
 
   /** Records a finished fit; written to a temporary name and renamed, so a file is complete. */
-  public void put(int seed, int maxBucket, LrTask.Outcome o, linprobe.math.Scaler scaler) {
+  @Override
+  public void record(FitResult o) {
     try {
-      Path p = new Path(dir, name(seed, maxBucket));
-      Path tmp = new Path(dir, "_tmp-" + name(seed, maxBucket) + "-" + System.nanoTime());
+      Path p = new Path(dir, name(o.subset()));
+      Path tmp = new Path(dir, "_tmp-" + name(o.subset()) + "-" + System.nanoTime());
       FileSystem fs = p.getFileSystem(conf.value());
       Path fp = new Path(dir, "fingerprint");
       if (!fs.exists(fp)) {
@@ -103,11 +106,10 @@ public final class FitStore implements Serializable {
     }
   }
 
-  /** A recorded fit, or null. */
-  public LrTask.Outcome get(int seed, int maxBucket, int classes, int dim,
-      linprobe.math.Scaler scaler) {
+  @Override
+  public FitResult find(Subset subset, int classes) {
     try {
-      Path p = new Path(dir, name(seed, maxBucket));
+      Path p = new Path(dir, name(subset));
       FileSystem fs = p.getFileSystem(conf.value());
       if (!fs.exists(p)) return null;
       try (DataInputStream in = fs.open(p)) {
@@ -116,8 +118,7 @@ public final class FitStore implements Serializable {
         long ms = in.readLong();
         double[] x = new double[in.readInt()];
         for (int i = 0; i < x.length; i++) x[i] = in.readDouble();
-        return new LrTask.Outcome(LrTask.model(x, classes, dim, scaler), x, iterations, converged,
-            ms);
+        return FitResult.logistic(subset, classes, x, iterations, converged, ms);
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -1,14 +1,15 @@
 package linprobe.spark;
 
-import java.io.Serializable;
 import linprobe.math.GaussianStats;
+import linprobe.math.Mergeable;
+import linprobe.plan.SubsetId;
 
 /**
  * Gaussian statistics of the whole grid: cells (seed, class, bucket), allocated when a row first
  * lands in them, and per class over every row (the "all" subset, the same for every seed). The
  * statistics of the subset for the b-th shots value are the prefix merge of buckets 0..b.
  */
-public final class GridStats implements Serializable {
+public final class GridStats implements Mergeable<GridStats> {
   private static final long serialVersionUID = 1L;
 
   private final int classes;
@@ -26,7 +27,7 @@ public final class GridStats implements Serializable {
     for (int c = 0; c < classes; c++) all[c] = new GaussianStats(dim);
   }
 
-  public void add(RowBlock b) {
+  public GridStats add(RowBlock b) {
     for (int r = 0; r < b.n; r++) {
       int c = b.label[r];
       all[c].add(b.x, r * dim);
@@ -38,9 +39,11 @@ public final class GridStats implements Serializable {
         cell.add(b.x, r * dim);
       }
     }
+    return this;
   }
 
-  public void merge(GridStats o) {
+  @Override
+  public GridStats merge(GridStats o) {
     for (int c = 0; c < classes; c++) all[c].merge(o.all[c]);
     for (int s = 0; s < cells.length; s++) {
       for (int c = 0; c < classes; c++) {
@@ -52,10 +55,16 @@ public final class GridStats implements Serializable {
         }
       }
     }
+    return this;
+  }
+
+  /** Per-class statistics of a subset. */
+  public GaussianStats[] stats(SubsetId id) {
+    return id instanceof SubsetId.Sampled s ? subset(s.seedIndex(), s.bucket()) : all();
   }
 
   /** Per-class statistics of the subset (seed index, buckets 0..maxBucket). */
-  public GaussianStats[] subset(int seed, int maxBucket) {
+  GaussianStats[] subset(int seed, int maxBucket) {
     GaussianStats[] out = new GaussianStats[classes];
     for (int c = 0; c < classes; c++) {
       out[c] = new GaussianStats(dim);
@@ -67,7 +76,7 @@ public final class GridStats implements Serializable {
   }
 
   /** Per-class statistics of every training row. */
-  public GaussianStats[] all() {
+  GaussianStats[] all() {
     GaussianStats[] out = new GaussianStats[classes];
     for (int c = 0; c < classes; c++) out[c] = all[c].copy();
     return out;

@@ -52,7 +52,15 @@ public class Progress {
     started = System.currentTimeMillis();
   }
 
-  public void fitted(String model, long seed, String shots, long n, int iterations,
+  /** @param work this fit's share of the work given to start or estimateFrom */
+  public void fitted(linprobe.plan.FitResult f, double work) {
+    linprobe.plan.SubsetId id = f.subset().id();
+    long seed = id instanceof linprobe.plan.SubsetId.Sampled s ? s.seed() : -1;
+    fitted(f.model(), seed, linprobe.curve.Fit.shotsLabel(id.shots()), f.subset().rows(),
+        f.iterations(), f.converged(), f.fitMs(), work);
+  }
+
+  private void fitted(String model, long seed, String shots, long n, int iterations,
       boolean converged, long ms, double work) {
     done++;
     doneWork += work;

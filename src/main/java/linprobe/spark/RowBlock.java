@@ -1,6 +1,9 @@
 package linprobe.spark;
 
 import java.io.Serializable;
+import linprobe.math.ScaledRows;
+import linprobe.math.Scaler;
+import linprobe.plan.SubsetId;
 
 /**
  * A block of rows in canonical order: features as float32 (n x dim, row-major), class indices,
@@ -34,5 +37,42 @@ public final class RowBlock implements Serializable {
 
   public RowBlock withBuckets(byte[][] b) {
     return new RowBlock(n, dim, x, label, rowId, firstPos, b);
+  }
+
+  /**
+   * The subset's rows of this block, scaled to double, into caller-owned buffers from row
+   * position {@code at} on (the one gather every loss evaluation and in-task fit uses).
+   */
+  public ScaledRows scaled(SubsetId subset, Scaler scaler, double[] xOut, int[] labelsOut,
+      int at) {
+    return ScaledRows.scale(x, n, dim, r -> subset.contains(buckets, r), scaler, label, xOut,
+        labelsOut, at);
+  }
+
+  /**
+   * The subset's rows of this block, with their buckets for the subset's seed only (kept at the
+   * seed's index), or null when it has none: what a Spark task fitting the subset needs.
+   */
+  public RowBlock compact(SubsetId subset) {
+    if (!(subset instanceof SubsetId.Sampled s)) {
+      return new RowBlock(n, dim, x, label, rowId, firstPos, null);
+    }
+    int m = 0;
+    for (int r = 0; r < n; r++) if (subset.contains(buckets, r)) m++;
+    if (m == 0) return null;
+    float[] cx = new float[m * dim];
+    int[] y = new int[m];
+    long[] ids = new long[m];
+    byte[][] bk = new byte[s.seedIndex() + 1][];
+    bk[s.seedIndex()] = new byte[m];
+    int i = 0;
+    for (int r = 0; r < n; r++) {
+      if (!subset.contains(buckets, r)) continue;
+      System.arraycopy(x, r * dim, cx, i * dim, dim);
+      y[i] = label[r];
+      ids[i] = rowId[r];
+      bk[s.seedIndex()][i++] = buckets[s.seedIndex()][r];
+    }
+    return new RowBlock(m, dim, cx, y, ids, firstPos, bk);
   }
 }

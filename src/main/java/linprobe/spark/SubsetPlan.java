@@ -1,7 +1,11 @@
 package linprobe.spark;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import linprobe.math.Mergeable;
+import linprobe.plan.SubsetId;
 
 /**
  * Nested, stratified training subsets for every seed. Within each class, rows are ranked by
@@ -45,8 +49,24 @@ public final class SubsetPlan implements Serializable {
     return (byte) shots.length;
   }
 
-  /** Builds the plan from merged top-k collectors, one per (seed index, class). */
-  public static SubsetPlan from(int[] shots, long[] seeds, LowestKeys[][] merged) {
+  /**
+   * The training subsets in output order: per seed, every shots value ascending; then "all"
+   * when asked for.
+   */
+  public List<SubsetId> subsets(boolean includeAll) {
+    List<SubsetId> out = new ArrayList<>();
+    for (int s = 0; s < seeds.length; s++) {
+      for (int b = 0; b < shots.length; b++) {
+        out.add(new SubsetId.Sampled(s, seeds[s], b, shots[b]));
+      }
+    }
+    if (includeAll) out.add(new SubsetId.All());
+    return out;
+  }
+
+  /** Builds the plan from a ranking of every (seed index, class). */
+  public static SubsetPlan from(int[] shots, long[] seeds, Ranking ranking) {
+    LowestKeys[][] merged = ranking.lowest;
     int s = seeds.length, k = s == 0 ? 0 : merged[0].length;
     long[][][] keys = new long[s][k][];
     long[][][] pos = new long[s][k][];
@@ -90,6 +110,39 @@ public final class SubsetPlan implements Serializable {
       }
     }
     return out;
+  }
+
+  /** The lowest keys of every (seed index, class): the ranking pass's mergeable partial. */
+  public static final class Ranking implements Mergeable<Ranking> {
+    private static final long serialVersionUID = 1L;
+    private final long[] seeds;
+    final LowestKeys[][] lowest;
+
+    public Ranking(long[] seeds, int classes, int capacity) {
+      this.seeds = seeds;
+      this.lowest = new LowestKeys[seeds.length][classes];
+      for (LowestKeys[] perClass : lowest) {
+        for (int c = 0; c < classes; c++) perClass[c] = new LowestKeys(capacity);
+      }
+    }
+
+    /** Offers every row of a block, for every seed. */
+    public Ranking add(RowBlock b) {
+      for (int s = 0; s < seeds.length; s++) {
+        for (int r = 0; r < b.n; r++) {
+          lowest[s][b.label[r]].offer(RowKeys.key(seeds[s], b.rowId[r]), b.firstPos + r);
+        }
+      }
+      return this;
+    }
+
+    @Override
+    public Ranking merge(Ranking o) {
+      for (int s = 0; s < lowest.length; s++) {
+        for (int c = 0; c < lowest[s].length; c++) lowest[s][c].merge(o.lowest[s][c]);
+      }
+      return this;
+    }
   }
 
   /**

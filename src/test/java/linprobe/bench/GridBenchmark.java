@@ -18,7 +18,7 @@ import linprobe.curve.Fit;
 import linprobe.spark.CurveJob;
 import linprobe.spark.EmbeddingSource;
 import linprobe.spark.Embeddings;
-import linprobe.spark.Passes;
+import linprobe.spark.SubsetRanking;
 import linprobe.spark.Progress;
 import linprobe.spark.RowBlock;
 import linprobe.spark.SubsetPlan;
@@ -177,12 +177,12 @@ public final class GridBenchmark {
     EmbeddingSource src = new EmbeddingSource(spark, o.featuresCol, o.labelCol, null, false);
     EmbeddingSource.Profile tp = src.profile(o.train, "train");
     Embeddings train = src.load(tp, tp.labels(), 0, EmbeddingSource.ROWS_PER_PARTITION);
-    SubsetPlan plan = Passes.plan(train, r.shots(), o.seeds);
+    SubsetPlan plan = SubsetRanking.plan(train, r.shots(), o.seeds);
     int s = o.seeds.length;
     StructType schema = new StructType().add("label", DataTypes.DoubleType)
         .add("features", SQLDataTypes.VectorType());
     for (int i = 0; i < s; i++) schema = schema.add("b" + i, DataTypes.IntegerType);
-    var rows = Passes.bucketed(train, plan).flatMap(b -> toRows(b, s).iterator());
+    var rows = SubsetRanking.bucketed(train, plan).flatMap(b -> toRows(b, s).iterator());
     Dataset<Row> cached = spark.createDataFrame(rows, schema).persist(StorageLevel.MEMORY_AND_DISK());
     cached.count();
     train.blocks().unpersist(false);

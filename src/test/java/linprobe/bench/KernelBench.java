@@ -7,7 +7,6 @@ import linprobe.math.Scaler;
 import linprobe.math.SoftmaxAggregator;
 import linprobe.spark.EmbeddingSource;
 import linprobe.spark.GridStats;
-import linprobe.spark.Passes;
 import linprobe.spark.RowBlock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,7 +44,8 @@ public class KernelBench {
   double[] scores;
   double[] grad;
   Scaler scaler;
-  Passes.SubsetRows scratch;
+  double[] gathered;
+  int[] gatheredLabels;
   GridStats stats;
 
   @Setup
@@ -67,7 +67,8 @@ public class KernelBench {
     scores = new double[N * K];
     grad = new double[K * D];
     scaler = Scaler.identity(D);
-    scratch = new Passes.SubsetRows(N, D, K);
+    gathered = new double[N * D];
+    gatheredLabels = new int[N];
     stats = new GridStats(5, K, 11, D);
   }
 
@@ -76,8 +77,8 @@ public class KernelBench {
   @OperationsPerInvocation(LOSS_FLOPS)
   public SoftmaxAggregator lossGradientKernel() {
     SoftmaxAggregator acc = new SoftmaxAggregator(K, D);
-    scratch.addTo(acc, block, -1, 0, scaler, coef);
-    return acc;
+    return acc.add(block.scaled(new linprobe.plan.SubsetId.All(), scaler, gathered,
+        gatheredLabels, 0), coef, scores);
   }
 
   /** The same two GEMMs alone, on data already in double. */

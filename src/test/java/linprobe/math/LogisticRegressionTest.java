@@ -37,7 +37,7 @@ class LogisticRegressionTest {
     for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
     for (int i = 0; i < n; i++) y[i] = rnd.nextInt(k);
     LossFunction f = LogisticObjective.of(
-        LogisticRegression.inMemory(x, y, n, k, Scaler.identity(d)), k, d, 0.7, n);
+        LocalRows.of(x, y, n, k, Scaler.identity(d)), k, d, 0.7, n);
     double[] w = new double[k * d + k];
     for (int i = 0; i < w.length; i++) w[i] = 0.3 * rnd.nextGaussian();
     assertGradientByCentralDifferences(f, w, 1e-7);
@@ -92,7 +92,7 @@ class LogisticRegressionTest {
     var lr = g.root.get("lr");
     double c = lr.get("C").asDouble();
     LogisticRegression.Result r = LogisticRegression.fit(
-        LogisticRegression.inMemory(g.x, g.y, g.n, 10, sc), 10, 64, g.n, c, 10_000, 1e-12, sc);
+        LocalRows.of(g.x, g.y, g.n, 10, sc), 10, 64, g.n, c, 10_000, 1e-12, sc);
     double golden = lr.get("objective").asDouble();
     // scikit-learn stops 2e-8 above the true optimum (its ftol); ours must be as low, and close
     assertTrue(r.lbfgs().value() <= golden + 1e-9, r.lbfgs().value() + " vs " + golden);
@@ -126,7 +126,7 @@ class LogisticRegressionTest {
     double c = 2.0;
     Scaler id = Scaler.identity(d);
     LogisticRegression.Result multi = LogisticRegression.fit(
-        LogisticRegression.inMemory(x, y, n, 2, id), 2, d, n, c, 5000, 1e-12, id);
+        LocalRows.of(x, y, n, 2, id), 2, d, n, c, 5000, 1e-12, id);
     // the binary objective 1/2 |w|^2 + C sum log(1 + exp(-s_i (w x + b))) has zero gradient at w
     double[] w = new double[d];
     for (int j = 0; j < d; j++) w[j] = multi.model().weights()[d + j] - multi.model().weights()[j];
@@ -152,7 +152,7 @@ class LogisticRegressionTest {
     for (int i = 0; i < x.length; i++) x[i] = (float) (3 + 2 * rnd.nextGaussian());
     for (int i = 0; i < n; i++) y[i] = rnd.nextInt(k);
     LossFunction f = LogisticObjective.of(
-        LogisticRegression.inMemory(x, y, n, k, Scaler.identity(d)), k, d, 0.7, n);
+        LocalRows.of(x, y, n, k, Scaler.identity(d)), k, d, 0.7, n);
     double[] scaled = new double[n * d];
     for (int i = 0; i < x.length; i++) scaled[i] = x[i];
     Preconditioner pre = Preconditioner.ofRows(scaled, n, d);
@@ -173,7 +173,7 @@ class LogisticRegressionTest {
     GaussianStats all = new GaussianStats(Golden.DIM);
     for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
     Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
-    LogisticObjective.DataTerm data = LogisticRegression.inMemory(g.x, g.y, g.n, 10, sc);
+    LogisticObjective.DataTerm data = LocalRows.of(g.x, g.y, g.n, 10, sc);
     LogisticRegression.Result plain = LogisticRegression.fit(data, 10, 64, g.n, 1.0, 10_000,
         1e-10, sc, null, null);
     LogisticRegression.Result pre = LogisticRegression.fit(data, 10, 64, g.n, 1.0, 10_000,

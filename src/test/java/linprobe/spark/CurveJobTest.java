@@ -16,6 +16,7 @@ import linprobe.CurveOptions;
 import linprobe.Golden;
 import linprobe.LinprobeException;
 import linprobe.math.GaussianStats;
+import linprobe.math.LocalRows;
 import linprobe.math.LogisticRegression;
 import linprobe.math.Scaler;
 import linprobe.math.SoftmaxAggregator;
@@ -37,10 +38,10 @@ class CurveJobTest extends SparkTestBase {
     Embeddings train = load(dataSamples("digits", "train"), 3);
     int[] shots = {1, 2, 5, 10, 20};
     long[] seeds = {0, 1, 2};
-    SubsetPlan plan = Passes.plan(train, shots, seeds);
-    JavaRDD<RowBlock> bucketed = Passes.bucketed(train, plan);
+    SubsetPlan plan = SubsetRanking.plan(train, shots, seeds);
+    JavaRDD<RowBlock> bucketed = SubsetRanking.bucketed(train, plan);
     GridStats[] grid = new GridStats[1];
-    int jobs = countJobs(() -> grid[0] = Passes.nbStats(bucketed, 3, 10, shots.length, 64));
+    int jobs = countJobs(() -> grid[0] = NaiveBayesPass.statistics(bucketed, 3, 10, shots.length, 64));
     assertEquals(1, jobs);
     // and it is right: the grid's subset statistics equal statistics of the selected rows
     List<RowBlock> blocks = bucketed.collect();
@@ -67,8 +68,8 @@ class CurveJobTest extends SparkTestBase {
   void subsetsAreNestedStratifiedAndDifferAcrossSeeds() {
     Embeddings train = load(dataSamples("digits", "train"), 2);
     int[] shots = {1, 3, 10};
-    SubsetPlan plan = Passes.plan(train, shots, new long[] {0, 1});
-    List<RowBlock> blocks = Passes.bucketed(train, plan).collect();
+    SubsetPlan plan = SubsetRanking.plan(train, shots, new long[] {0, 1});
+    List<RowBlock> blocks = SubsetRanking.bucketed(train, plan).collect();
     int[][] perBucket = new int[2][shots.length + 1];
     int differ = 0;
     for (RowBlock b : blocks) {
@@ -91,8 +92,8 @@ class CurveJobTest extends SparkTestBase {
   void distributedLossEqualsInMemoryLossOnTheSameSubset() {
     Embeddings train = load(dataSamples("digits", "train"), 3);
     int[] shots = {5};
-    SubsetPlan plan = Passes.plan(train, shots, new long[] {4});
-    JavaRDD<RowBlock> bucketed = Passes.bucketed(train, plan);
+    SubsetPlan plan = SubsetRanking.plan(train, shots, new long[] {4});
+    JavaRDD<RowBlock> bucketed = SubsetRanking.bucketed(train, plan);
     List<RowBlock> blocks = bucketed.collect();
     int n = 0;
     float[] x = new float[50 * 64];
@@ -111,8 +112,8 @@ class CurveJobTest extends SparkTestBase {
     double[] coef = new double[10 * 64 + 10];
     java.util.Random rnd = new java.util.Random(1);
     for (int i = 0; i < coef.length; i++) coef[i] = rnd.nextGaussian() * 0.1;
-    SoftmaxAggregator dist = Passes.softmaxTerm(bucketed, 0, 0, 10, 64, sc).sums(coef);
-    SoftmaxAggregator local = LogisticRegression.inMemory(x, y, n, 10, sc).sums(coef);
+    SoftmaxAggregator dist = LogisticPass.rowsOnCluster(bucketed, new linprobe.plan.SubsetId.Sampled(0, 4, 0, 5), sc, 10, 64).sums(coef);
+    SoftmaxAggregator local = LocalRows.of(x, y, n, 10, sc).sums(coef);
     assertEquals(50, dist.count());
     assertEquals(local.lossSum(), dist.lossSum(), 1e-9);
     assertArrayEquals(local.gradSum(), dist.gradSum(), 1e-9);
@@ -230,11 +231,11 @@ class CurveJobTest extends SparkTestBase {
       Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, GaussianStats.pooled(st));
       models.add(linprobe.math.NaiveBayes.sharedVariance(st, sc, 1e-9));
       models.add(linprobe.math.NaiveBayes.perClassVariance(st, sc, 1e-9));
-      models.add(LogisticRegression.fit(LogisticRegression.inMemory(g.x, g.y, n, 10, sc), 10, 64,
+      models.add(LogisticRegression.fit(LocalRows.of(g.x, g.y, n, 10, sc), 10, 64,
           n, 1.0, 500, 1e-6, sc).model());
     }
     Embeddings test = load(dataSamples("digits", "test"), 2);
-    double[][] got = Passes.evaluate(test, models);
+    double[][] got = ScoringPass.evaluate(test, models);
     List<RowBlock> blocks = test.blocks().collect();
     for (int i = 0; i < models.size(); i++) {
       double errors = 0, ce = 0;

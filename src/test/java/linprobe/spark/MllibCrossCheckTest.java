@@ -9,6 +9,7 @@ import linprobe.Golden;
 import linprobe.math.GaussianStats;
 import linprobe.math.LinearModel;
 import linprobe.math.LogisticObjective;
+import linprobe.math.LocalRows;
 import linprobe.math.LogisticRegression;
 import linprobe.math.LossFunction;
 import linprobe.math.NaiveBayes;
@@ -54,7 +55,7 @@ class MllibCrossCheckTest extends SparkTestBase {
     Scaler sc = scaler(g);
     double c = 1.0;
     LogisticRegression.Result ours = LogisticRegression.fit(
-        LogisticRegression.inMemory(g.x, g.y, g.n, 10, sc), 10, D, g.n, c, 5000, 1e-10, sc);
+        LocalRows.of(g.x, g.y, g.n, 10, sc), 10, D, g.n, c, 5000, 1e-10, sc);
     LogisticRegressionModel mllib = new org.apache.spark.ml.classification.LogisticRegression()
         .setFamily("multinomial").setRegParam(1.0 / (c * g.n)).setElasticNetParam(0)
         .setStandardization(false).setFitIntercept(true).setMaxIter(5000).setTol(1e-12)
@@ -66,7 +67,7 @@ class MllibCrossCheckTest extends SparkTestBase {
       for (int j = 0; j < D; j++) coef[k * D + j] = w.apply(k, j);
       coef[10 * D + k] = b.apply(k);
     }
-    LossFunction f = LogisticObjective.of(LogisticRegression.inMemory(g.x, g.y, g.n, 10, sc), 10,
+    LossFunction f = LogisticObjective.of(LocalRows.of(g.x, g.y, g.n, 10, sc), 10,
         D, c, g.n);
     double atMllib = f.lossAndGradient(coef, new double[coef.length]);
     double atOurs = ours.lbfgs().value();

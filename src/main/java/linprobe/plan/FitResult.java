@@ -1,0 +1,35 @@
+package linprobe.plan;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import linprobe.curve.Fit;
+import linprobe.math.LinearModel;
+
+/**
+ * One probe fitted on one subset, before scoring: the linear model and how it was fitted.
+ *
+ * @param solution the optimizer's coefficients [W, b] in the subset's scaled space (logistic
+ *     regression; null for the closed-form naive Bayes)
+ */
+public record FitResult(String model, Subset subset, LinearModel fitted, double[] solution,
+    int iterations, boolean converged, long fitMs) implements Serializable {
+
+  /** A closed-form fit (naive Bayes): no iterations. */
+  public static FitResult closedForm(String model, Subset subset, LinearModel fitted, long ms) {
+    return new FitResult(model, subset, fitted, null, 0, true, ms);
+  }
+
+  /** A logistic regression from its coefficients [W (k x d), b] in the subset's scaled space. */
+  public static FitResult logistic(Subset subset, int classes, double[] solution, int iterations,
+      boolean converged, long ms) {
+    int d = subset.scaler().dim(), wLen = classes * d;
+    LinearModel m = new LinearModel(classes, d, false, Arrays.copyOf(solution, wLen),
+        Arrays.copyOfRange(solution, wLen, wLen + classes), subset.scaler());
+    return new FitResult("lr", subset, m, solution, iterations, converged, ms);
+  }
+
+  /** The fits.csv row once the test set has scored the model. */
+  public Fit scored(double error, double logloss) {
+    return subset.id().fit(model, subset.rows(), error, logloss, iterations, converged, fitMs);
+  }
+}

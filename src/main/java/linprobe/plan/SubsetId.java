@@ -1,0 +1,78 @@
+package linprobe.plan;
+
+import java.io.Serializable;
+import linprobe.curve.Fit;
+
+/**
+ * Which training rows a fit uses: the k shots per class that one seed draws ({@link Sampled}),
+ * or every training row ({@link All}, no sampling, fitted once). Rows know, per seed, the
+ * bucket of the smallest shots value that includes them (see the subset ranking); a sampled
+ * subset is the rows whose bucket is at most its own.
+ */
+public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, SubsetId.All {
+  /** Shots per class, {@link Fit#ALL} for every row. */
+  int shots();
+
+  /** Whether row r is in the subset, given every seed's bucket of every row (buckets[seed][r]). */
+  boolean contains(byte[][] buckets, int r);
+
+  /** A name for files and logs: "s2-b4" (seed index 2, fifth shots value) or "all". */
+  String key();
+
+  /** The fits.csv form: the Fit of this subset for a model (seed -1 for all). */
+  Fit fit(String model, long rows, double error, double logloss, int iterations,
+      boolean converged, long fitMs);
+
+  /** k shots per class drawn with seed (the seedIndex-th of the run), the bucket-th shots value. */
+  record Sampled(int seedIndex, long seed, int bucket, int shots) implements SubsetId {
+    @Override
+    public boolean contains(byte[][] buckets, int r) {
+      return buckets[seedIndex][r] <= bucket;
+    }
+
+    @Override
+    public String key() {
+      return "s" + seedIndex + "-b" + bucket;
+    }
+
+    @Override
+    public Fit fit(String model, long rows, double error, double logloss, int iterations,
+        boolean converged, long fitMs) {
+      return new Fit(model, shots, seed, rows, error, logloss, iterations, converged, fitMs);
+    }
+
+    @Override
+    public String toString() {
+      return "seed " + seed + ", " + shots + " shots";
+    }
+  }
+
+  /** Every training row. */
+  record All() implements SubsetId {
+    @Override
+    public int shots() {
+      return Fit.ALL;
+    }
+
+    @Override
+    public boolean contains(byte[][] buckets, int r) {
+      return true;
+    }
+
+    @Override
+    public String key() {
+      return "all";
+    }
+
+    @Override
+    public Fit fit(String model, long rows, double error, double logloss, int iterations,
+        boolean converged, long fitMs) {
+      return new Fit(model, Fit.ALL, -1, rows, error, logloss, iterations, converged, fitMs);
+    }
+
+    @Override
+    public String toString() {
+      return "all";
+    }
+  }
+}

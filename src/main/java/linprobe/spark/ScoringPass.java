@@ -1,0 +1,192 @@
+package linprobe.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import linprobe.math.LinearModel;
+import linprobe.math.Mergeable;
+import linprobe.math.Softmax;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/** The stage that scores every fitted model on the test set: one pass over the test blocks. */
+public final class ScoringPass {
+  private ScoringPass() {}
+
+  /** Per model: misclassified rows and summed cross-entropy. */
+  public static final class ScoreSums implements Mergeable<ScoreSums> {
+    private static final long serialVersionUID = 1L;
+    /** [model][0] = misclassified rows, [model][1] = summed cross-entropy. */
+    final double[][] sums;
+
+    ScoreSums(int models) {
+      this.sums = new double[models][2];
+    }
+
+    @Override
+    public ScoreSums merge(ScoreSums o) {
+      for (int i = 0; i < sums.length; i++) {
+        sums[i][0] += o.sums[i][0];
+        sums[i][1] += o.sums[i][1];
+      }
+      return this;
+    }
+  }
+
+  /**
+   * Test error counts and summed log-loss of every model in one pass over the test blocks. The
+   * linear models (nb, lr) are stacked: their scalers are folded into the weights, relative to a
+   * common centre so that no large offset cancels, and each block is scored for all of them by
+   * one GEMM. Quadratic models (nb-perclass) are scored one GEMM each, in their own scaled space,
+   * where their 1/variance weights stay well conditioned.
+   *
+   * @return [model][0] = misclassified rows, [model][1] = summed cross-entropy
+   */
+  public static double[][] evaluate(Embeddings test, List<LinearModel> models) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(test.blocks().context());
+    Broadcast<ArrayList<Stacked>> bStacked = jsc.broadcast(Stacked.groups(models));
+    Broadcast<ArrayList<LinearModel>> bModels = jsc.broadcast(new ArrayList<>(models));
+    int nm = models.size();
+    try {
+      return OrderedAggregate.byPartition(test.blocks(), () -> new ScoreSums(nm), (it, zero) -> {
+        double[][] acc = zero.sums;
+        List<LinearModel> ms = bModels.value();
+        List<Stacked> groups = bStacked.value();
+        int maxP = 0, maxK = 0;
+        for (Stacked st : groups) {
+          maxP = Math.max(maxP, st.dim);
+          maxK = Math.max(maxK, st.rows);
+        }
+        for (LinearModel m : ms) {
+          if (!m.quadratic()) continue;
+          maxP = Math.max(maxP, m.featureCount());
+          maxK = Math.max(maxK, m.classes());
+        }
+        int n0 = EmbeddingSource.BLOCK_ROWS;
+        double[] feats = new double[n0 * maxP];
+        double[] scores = new double[n0 * maxK];
+        while (it.hasNext()) {
+          RowBlock b = it.next();
+          for (Stacked st : groups) {
+            st.scores(b, feats, scores);
+            for (int i = 0; i < nm; i++) {
+              if (st.column[i] >= 0) {
+                score(b, scores, st.rows, st.column[i], ms.get(i).classes(), acc[i]);
+              }
+            }
+          }
+          for (int i = 0; i < nm; i++) {
+            LinearModel m = ms.get(i);
+            if (!m.quadratic()) continue;
+            m.features(b.x, 0, b.n, feats);
+            m.scores(feats, b.n, scores);
+            score(b, scores, m.classes(), 0, m.classes(), acc[i]);
+          }
+        }
+        return zero;
+      }).sums;
+    } finally {
+      bModels.destroy();
+      bStacked.destroy();
+    }
+  }
+
+  /** Adds errors and cross-entropy of one model's columns [col, col + k) of a score matrix. */
+  private static void score(RowBlock b, double[] scores, int width, int col, int k, double[] acc) {
+    double[] row = new double[k];
+    for (int r = 0; r < b.n; r++) {
+      System.arraycopy(scores, r * width + col, row, 0, k);
+      int y = b.label[r];
+      if (Softmax.argmax(row, 0, k) != y) acc[0] += 1;
+      double sy = row[y];
+      acc[1] += Math.min(Softmax.softmaxInPlace(row, 0, k) - sy, Softmax.MAX_CROSS_ENTROPY);
+    }
+  }
+
+  /** Every linear model's weights in raw coordinates relative to a centre, stacked by rows. */
+  static final class Stacked implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final int dim;
+    final int rows;
+    final double[] centre;
+    final double[] weights; // rows x dim
+    final double[] bias;
+    final int[] column; // first score column of model i, -1 if not stacked
+
+    private Stacked(int dim, int rows, double[] centre, double[] weights, double[] bias,
+        int[] column) {
+      this.dim = dim;
+      this.rows = rows;
+      this.centre = centre;
+      this.weights = weights;
+      this.bias = bias;
+      this.column = column;
+    }
+
+    /** Score columns per GEMM: bounds the score buffer for many models of many classes. */
+    static final int MAX_ROWS = 4096;
+
+    /** The linear models in groups of at most MAX_ROWS stacked classes (one GEMM each). */
+    static ArrayList<Stacked> groups(List<LinearModel> models) {
+      ArrayList<Stacked> out = new ArrayList<>();
+      boolean[] take = new boolean[models.size()];
+      int rows = 0;
+      for (int i = 0; i < models.size(); i++) {
+        LinearModel m = models.get(i);
+        if (m.quadratic()) continue;
+        if (rows > 0 && rows + m.classes() > MAX_ROWS) {
+          out.add(of(models, take));
+          take = new boolean[models.size()];
+          rows = 0;
+        }
+        take[i] = true;
+        rows += m.classes();
+      }
+      if (rows > 0) out.add(of(models, take));
+      return out;
+    }
+
+    static Stacked of(List<LinearModel> models, boolean[] take) {
+      int d = models.isEmpty() ? 0 : models.get(0).dim(), rows = 0, stackedModels = 0;
+      int[] column = new int[models.size()];
+      double[] centre = new double[d];
+      for (int i = 0; i < models.size(); i++) {
+        LinearModel m = models.get(i);
+        column[i] = take[i] ? rows : -1;
+        if (!take[i]) continue;
+        rows += m.classes();
+        stackedModels++;
+        for (int j = 0; j < d; j++) centre[j] += m.scaler().offset()[j];
+      }
+      for (int j = 0; j < d; j++) centre[j] /= Math.max(1, stackedModels);
+      double[] w = new double[rows * d];
+      double[] bias = new double[rows];
+      for (int i = 0; i < models.size(); i++) {
+        LinearModel m = models.get(i);
+        if (!take[i]) continue;
+        double[] off = m.scaler().offset(), inv = m.scaler().invScale();
+        for (int c = 0; c < m.classes(); c++) {
+          int r = column[i] + c;
+          double b = m.bias()[c];
+          for (int j = 0; j < d; j++) {
+            double wj = m.weights()[c * d + j] * inv[j];
+            w[r * d + j] = wj;
+            b -= wj * (off[j] - centre[j]);
+          }
+          bias[r] = b;
+        }
+      }
+      return new Stacked(d, rows, centre, w, bias, column);
+    }
+
+    /** scores (n x rows) of a block for every stacked model: one GEMM. */
+    void scores(RowBlock b, double[] x, double[] scores) {
+      for (int r = 0; r < b.n; r++) {
+        for (int j = 0; j < dim; j++) x[r * dim + j] = b.x[r * dim + j] - centre[j];
+      }
+      linprobe.math.Blas.scores(x, b.n, dim, weights, rows, scores);
+      for (int r = 0; r < b.n; r++) {
+        for (int c = 0; c < rows; c++) scores[r * rows + c] += bias[c];
+      }
+    }
+  }
+}
