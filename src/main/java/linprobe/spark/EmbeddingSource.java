@@ -104,9 +104,9 @@ public final class EmbeddingSource {
       return java.util.Collections.singletonList(d).iterator();
     });
     decoded.persist(StorageLevel.MEMORY_AND_DISK());
-    List<TableProfile> partials;
+    TableProfile all;
     try {
-      partials = decoded.map(d -> d.profile).collect();
+      all = OrderedAggregate.of(decoded, TableProfile::new, (acc, d) -> acc.merge(d.profile));
     } catch (Exception e) { // SparkException is checked but undeclared
       decoded.unpersist(false);
       String m = String.valueOf(e.getMessage());
@@ -117,7 +117,7 @@ public final class EmbeddingSource {
       throw e instanceof RuntimeException re ? re : new RuntimeException(e);
     }
     try {
-      return summarize(path, role, decoded, partials);
+      return summarize(path, role, decoded, all);
     } catch (RuntimeException e) {
       decoded.unpersist(false);
       throw e;
@@ -125,9 +125,7 @@ public final class EmbeddingSource {
   }
 
   private Profile summarize(String path, String role, JavaRDD<Decoded> decoded,
-      List<TableProfile> partials) {
-    TableProfile all = new TableProfile();
-    for (TableProfile tp : partials) all.merge(tp);
+      TableProfile all) {
     if (all.rows == 0) {
       throw new LinprobeException(role + " data at " + path + " has no rows: point --" + role
           + " at a non-empty table");
@@ -352,7 +350,7 @@ public final class EmbeddingSource {
   }
 
   /** Per-class valid-row counts, lengths and invalid rows of a table: mergeable. */
-  static final class TableProfile implements Serializable {
+  static final class TableProfile implements linprobe.math.Mergeable<TableProfile> {
     private static final long serialVersionUID = 1L;
     long rows;
     long nullLabels;
@@ -383,12 +381,14 @@ public final class EmbeddingSource {
       return y;
     }
 
-    void merge(TableProfile o) {
+    @Override
+    public TableProfile merge(TableProfile o) {
       rows += o.rows;
       nullLabels += o.nullLabels;
       invalid += o.invalid;
       o.perClass.forEach((k, v) -> perClass.merge(k, v, Long::sum));
       o.lengths.forEach((k, v) -> lengths.merge(k, v, Long::sum));
+      return this;
     }
   }
 
