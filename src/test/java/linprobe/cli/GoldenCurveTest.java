@@ -20,7 +20,6 @@ import java.util.Map;
 import linprobe.spark.SparkTestBase;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,14 +44,8 @@ class GoldenCurveTest extends SparkTestBase {
       + "jobs/linprobe demo --out /tmp/demo --quiet && cp /tmp/demo/curve.csv " + DEMO_GOLDEN
       + "\nand commit the new file with the change that moved the numbers.";
 
-  /**
-   * Today `--shots all` on its own fails (ArrayIndexOutOfBoundsException in
-   * CurveJob.fitLogistic: a seed's list of finite subsets is empty and idx[0] is read). The
-   * "all" fit does not depend on the finite sizes (no --lr-warm-start), so the golden run adds
-   * one 1-shot size for one seed. Once the bug is fixed this can be "all" and
-   * {@link #shotsAllAloneRuns} enabled.
-   */
-  static final String SHOTS = "1,all";
+  /** The golden subset: every training row ("all" alone, issue 14 item 4 once crashed). */
+  static final String SHOTS = "all";
 
   @TempDir Path tmp;
 
@@ -206,8 +199,6 @@ class GoldenCurveTest extends SparkTestBase {
         "lr log-loss vs the exact optimum (--lr-tol 1e-10)");
   }
 
-  @Disabled("--shots all alone: ArrayIndexOutOfBoundsException in CurveJob.fitLogistic "
-      + "(empty per-seed subset list, idx[0]); enable when fixed and set SHOTS to \"all\"")
   @Test
   void shotsAllAloneRuns() throws IOException {
     Path out = tmp.resolve("all-only");
