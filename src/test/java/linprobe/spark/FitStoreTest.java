@@ -1,0 +1,68 @@
+package linprobe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import linprobe.LinprobeException;
+import linprobe.math.Preconditioner;
+import linprobe.math.Scaler;
+import linprobe.plan.FitResult;
+import linprobe.plan.Subset;
+import linprobe.plan.SubsetId;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The record of finished fits that --resume reads: a round trip, and when it refuses. */
+class FitStoreTest {
+  @TempDir Path tmp;
+
+  static Subset subset(SubsetId id) {
+    Scaler sc = new Scaler(new double[] {0.5, -1}, new double[] {2, 0.25});
+    return new Subset(id, 20, sc, new Preconditioner(new double[2], new double[] {1, 1}));
+  }
+
+  @Test
+  void aRecordedFitComesBackExactlyAndNothingElseDoes() {
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(tmp.resolve("out").toString());
+    FitStore store = FitStore.open(out, "fp", false, false, new Configuration());
+    Subset s = subset(new SubsetId.Sampled(1, 7, 2, 5));
+    double[] x = {0.1, -0.2, 0.3, 1e-300, 0.25, Math.PI}; // 2 classes x 2 dims, then 2 biases
+    assertNull(store.find(s, 2));
+    assertFalse(Files.exists(tmp.resolve(".out.linprobe-fits")), "nothing written before a fit");
+    store.record(FitResult.logistic(s, 2, x, 17, false, 123));
+    FitResult back = store.find(s, 2);
+    assertArrayEquals(x, back.solution(), 0);
+    assertEquals(17, back.iterations());
+    assertFalse(back.converged());
+    assertEquals(123, back.fitMs());
+    assertArrayEquals(new double[] {0.1, -0.2, 0.3, 1e-300}, back.fitted().weights(), 0);
+    assertArrayEquals(new double[] {0.25, Math.PI}, back.fitted().bias(), 0);
+    assertEquals(s.scaler(), back.fitted().scaler());
+    assertNull(store.find(subset(new SubsetId.Sampled(1, 7, 1, 2)), 2), "another subset");
+    assertNull(store.find(subset(new SubsetId.All()), 2), "all");
+    assertEquals(1, store.count());
+  }
+
+  @Test
+  void anUnfinishedRecordIsRefusedWithoutResumeAndOnOtherSettings() {
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(tmp.resolve("out").toString());
+    Configuration conf = new Configuration();
+    Subset s = subset(new SubsetId.All());
+    FitStore.open(out, "fp", false, false, conf)
+        .record(FitResult.logistic(s, 2, new double[6], 1, true, 1));
+    assertThrows(LinprobeException.class, () -> FitStore.open(out, "fp", false, false, conf));
+    assertThrows(LinprobeException.class, () -> FitStore.open(out, "other", true, false, conf));
+    FitStore resumed = FitStore.open(out, "fp", true, false, conf);
+    assertEquals(1, resumed.count());
+    FitStore fresh = FitStore.open(out, "fp", false, true, conf); // --overwrite starts over
+    assertEquals(0, fresh.count());
+    assertTrue(fresh.find(s, 2) == null);
+  }
+}
