@@ -53,8 +53,8 @@ public final class ScoringPass {
         List<Stacked> groups = bStacked.value();
         int maxP = 0, maxK = 0;
         for (Stacked st : groups) {
-          maxP = Math.max(maxP, st.dim);
-          maxK = Math.max(maxK, st.rows);
+          maxP = Math.max(maxP, st.dim());
+          maxK = Math.max(maxK, st.rows());
         }
         for (LinearModel m : ms) {
           if (!m.quadratic()) continue;
@@ -69,8 +69,8 @@ public final class ScoringPass {
           for (Stacked st : groups) {
             st.scores(b, feats, scores);
             for (int i = 0; i < nm; i++) {
-              if (st.column[i] >= 0) {
-                score(b, scores, st.rows, st.column[i], ms.get(i).classes(), acc[i]);
+              if (st.column()[i] >= 0) {
+                score(b, scores, st.rows(), st.column()[i], ms.get(i).classes(), acc[i]);
               }
             }
           }
@@ -102,26 +102,14 @@ public final class ScoringPass {
     }
   }
 
-  /** Every linear model's weights in raw coordinates relative to a centre, stacked by rows. */
-  static final class Stacked implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    final int dim;
-    final int rows;
-    final double[] centre;
-    final double[] weights; // rows x dim
-    final double[] bias;
-    final int[] column; // first score column of model i, -1 if not stacked
-
-    private Stacked(int dim, int rows, double[] centre, double[] weights, double[] bias,
-        int[] column) {
-      this.dim = dim;
-      this.rows = rows;
-      this.centre = centre;
-      this.weights = weights;
-      this.bias = bias;
-      this.column = column;
-    }
-
+  /**
+   * Every linear model's weights in raw coordinates relative to a centre, stacked by rows.
+   *
+   * @param weights rows x dim
+   * @param column first score column of model i, -1 if not stacked
+   */
+  record Stacked(int dim, int rows, double[] centre, double[] weights, double[] bias,
+      int[] column) implements java.io.Serializable {
     /** Score columns per GEMM: bounds the score buffer for many models of many classes. */
     static final int MAX_ROWS = 4096;
 
