@@ -14,4 +14,15 @@ public class LinprobeException extends RuntimeException {
   public LinprobeException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * The LinprobeException in e's chain of causes, or null: a check that fails inside a Spark
+   * task reaches the driver wrapped in Spark's job failure, and is still the user's error.
+   */
+  public static LinprobeException causeOf(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof LinprobeException le) return le;
+    }
+    return null;
+  }
 }

@@ -71,7 +71,7 @@ public final class CurveJob {
     List<Runnable> onFailure = new ArrayList<>();
     try {
       return run(onFailure);
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) { // SparkException is checked but thrown undeclared
       for (int i = onFailure.size() - 1; i >= 0; i--) {
         try {
           onFailure.get(i).run();
@@ -79,6 +79,8 @@ public final class CurveJob {
           // the original failure is what the user needs to see
         }
       }
+      LinprobeException inTask = LinprobeException.causeOf(e);
+      if (inTask != null && inTask != e) throw new LinprobeException(inTask.getMessage(), e);
       throw e;
     }
   }
@@ -104,6 +106,10 @@ public final class CurveJob {
       throw new LinprobeException("train embeddings have dimension " + trainProfile.dim()
           + " but test embeddings have " + testProfile.dim()
           + ": both must come from the same model and layer");
+    }
+    if (new org.apache.hadoop.fs.Path(o.train).equals(new org.apache.hadoop.fs.Path(o.test))) {
+      progress.warn("train and test are the same table (" + o.test + "): the test error is a "
+          + "training error, not an estimate of error on new data");
     }
     if (trainProfile.labels().size() < 2) {
       throw new LinprobeException("train data has only one class ('"

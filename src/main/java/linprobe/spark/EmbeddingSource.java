@@ -73,31 +73,34 @@ public final class EmbeddingSource {
    * pass decoded them (cached: laying the table out does not read the Parquet files again).
    */
   public record Profile(String path, JavaRDD<Decoded> decoded, List<Object> labels,
-      long[] counts, int dim, long invalid) {
+      long[] counts, int dim, long invalid, boolean hasId, long digest) {
     /** Drops the decoded rows once the canonical blocks made from them are cached. */
     public void release() {
       decoded.unpersist(false);
     }
   }
 
-  /** Reads, type-checks and profiles a table: one Spark job, one read of its files. */
+  /**
+   * Reads, type-checks and profiles a table: one Spark job, one read of its files. The id
+   * column, which names training rows for sampling, is read from the training table only.
+   */
   public Profile profile(String path, String role) {
     Dataset<Row> raw = read(path, role);
     StructField f = field(raw, featuresCol, role, path, "--features-col");
     StructField l = field(raw, labelCol, role, path, "--label-col");
-    if (idCol != null) field(raw, idCol, role, path, "--id-col");
+    boolean hasId = idCol != null && role.equals("train");
+    if (hasId) field(raw, idCol, role, path, "--id-col");
     Column features = floatArray(f, role);
     DataType lt = l.dataType();
     if (!(lt instanceof NumericType) && lt != DataTypes.StringType) {
       throw new LinprobeException(role + " label column '" + labelCol + "' has type "
           + lt.simpleString() + ": use an int, long or string column (--label-col)");
     }
-    Dataset<Row> frame = raw.select(features.as("f"), col(labelCol).as("y"),
-        idCol == null ? lit(null).as("id") : col(idCol).as("id"));
+    Dataset<Row> frame = raw.select(features.as("f"), column(labelCol).as("y"),
+        hasId ? column(idCol).as("id") : lit(null).as("id"));
     // One pass in plain Java (SQL higher-order functions run interpreted and cost ten times more)
     DataType[] types = Arrays.stream(frame.schema().fields()).map(StructField::dataType)
         .toArray(DataType[]::new);
-    boolean hasId = idCol != null;
     JavaRDD<Decoded> decoded = internalRows(frame).mapPartitions(it -> {
       Decoded d = new Decoded();
       while (it.hasNext()) d.add(it.next(), types, hasId);
@@ -117,7 +120,7 @@ public final class EmbeddingSource {
       throw e instanceof RuntimeException re ? re : new RuntimeException(e);
     }
     try {
-      return summarize(path, role, decoded, all);
+      return summarize(path, role, decoded, all, hasId);
     } catch (RuntimeException e) {
       decoded.unpersist(false);
       throw e;
@@ -125,7 +128,7 @@ public final class EmbeddingSource {
   }
 
   private Profile summarize(String path, String role, JavaRDD<Decoded> decoded,
-      TableProfile all) {
+      TableProfile all, boolean hasId) {
     if (all.rows == 0) {
       throw new LinprobeException(role + " data at " + path + " has no rows: point --" + role
           + " at a non-empty table");
@@ -133,6 +136,15 @@ public final class EmbeddingSource {
     if (all.nullLabels > 0) {
       throw new LinprobeException(role + " data has " + all.nullLabels + " rows with a null label "
           + "in '" + labelCol + "': filter them out or fill them in");
+    }
+    if (all.nanLabels > 0) {
+      throw new LinprobeException(role + " data has " + all.nanLabels + " rows with a NaN label "
+          + "in '" + labelCol + "': a class needs a name; filter them out or fill them in");
+    }
+    if (all.nullIds > 0) {
+      throw new LinprobeException(role + " data has " + all.nullIds + " rows with a null id in '"
+          + idCol + "': an id names one row; fill them in, or drop --id-col to sample rows by "
+          + "their content");
     }
     if (all.invalid > 0 && !dropInvalid) {
       throw new LinprobeException(role + " data has " + all.invalid + " rows with null, NaN or "
@@ -165,7 +177,7 @@ public final class EmbeddingSource {
       labels.add(classes.get(i)[0]);
       counts[i] = (Long) classes.get(i)[1];
     }
-    return new Profile(path, decoded, labels, counts, dmin, invalidRows);
+    return new Profile(path, decoded, labels, counts, dmin, invalidRows, hasId, all.digest);
   }
 
   /**
@@ -181,7 +193,14 @@ public final class EmbeddingSource {
     for (int i = 0; i < p.labels().size(); i++) {
       Integer c = index.get(p.labels().get(i));
       if (c == null) {
-        throw new LinprobeException("test class '" + p.labels().get(i) + "' (" + p.counts()[i]
+        Object label = p.labels().get(i);
+        String trainKind = labelKind(trainLabels.get(0));
+        if (!labelKind(label).equals(trainKind)) {
+          throw new LinprobeException("test labels in '" + labelCol + "' are " + labelKind(label)
+              + "s but train labels are " + trainKind + "s (test class '" + label + "' matches "
+              + "none): store both label columns with the same type");
+        }
+        throw new LinprobeException("test class '" + label + "' (" + p.counts()[i]
             + " rows) does not occur in the training data: remove it from the test set");
       }
       counts[c] = p.counts()[i];
@@ -191,7 +210,8 @@ public final class EmbeddingSource {
         : (int) Math.max(1, Math.min(100_000, (rows + rowsPerPartition - 1) / rowsPerPartition));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HashMap<Object, Integer>> bIndex = jsc.broadcast(new HashMap<>(index));
-    boolean hasId = idCol != null;
+    boolean hasId = p.hasId();
+    String idName = hasId ? idCol : null;
     int dim = p.dim();
     int nParts = parts;
     JavaPairRDD<Integer, LabeledRow> keyed = p.decoded().flatMapToPair(d -> {
@@ -206,7 +226,7 @@ public final class EmbeddingSource {
       return out.iterator();
     });
     JavaRDD<RowBlock> blocks = keyed.partitionBy(new IdentityPartitioner(parts))
-        .mapPartitionsWithIndex((idx, it) -> toBlocks(idx, it, dim), true);
+        .mapPartitionsWithIndex((idx, it) -> toBlocks(idx, it, dim, idName), true);
     blocks.persist(StorageLevel.MEMORY_AND_DISK());
     return new Embeddings(p.path(), blocks, dim, rows, counts, parts, p.invalid());
   }
@@ -222,13 +242,22 @@ public final class EmbeddingSource {
       throw new LinprobeException("cannot access " + role + " path " + path + ": "
           + firstLine(e) + " (check --" + role + ")", e);
     }
+    // partition values (label=007/) are read as the strings they are: type inference would
+    // merge "007" and "7" into one class; the setting is restored once the schema is known
+    String inference = "spark.sql.sources.partitionColumnTypeInference.enabled";
+    String before = spark.conf().get(inference, null);
+    spark.conf().set(inference, "false");
     try {
-      Dataset<Row> df = spark.read().parquet(path);
+      // the path exists as written: glob characters in it ([1], {a}) are literal
+      Dataset<Row> df = spark.read().parquet(path.replaceAll("([\\[\\]{}*?])", "\\\\$1"));
       df.schema(); // forces the footer read so bad files fail here
       return df;
     } catch (Exception e) { // Spark throws SparkException, a checked exception, undeclared
       throw new LinprobeException("cannot read " + role + " data at " + path + " as Parquet: "
           + firstLine(e) + " (point --" + role + " at a Parquet file or directory)", e);
+    } finally {
+      if (before == null) spark.conf().unset(inference);
+      else spark.conf().set(inference, before);
     }
   }
 
@@ -243,15 +272,25 @@ public final class EmbeddingSource {
   private Column floatArray(StructField f, String role) {
     DataType t = f.dataType();
     if (t instanceof ArrayType a && a.elementType() instanceof NumericType) {
-      return a.elementType() == DataTypes.FloatType ? col(f.name())
-          : col(f.name()).cast(DataTypes.createArrayType(DataTypes.FloatType));
+      return a.elementType() == DataTypes.FloatType ? column(f.name())
+          : column(f.name()).cast(DataTypes.createArrayType(DataTypes.FloatType));
     }
     if (t.sameType(SQLDataTypes.VectorType())) {
-      return org.apache.spark.ml.functions.vector_to_array(col(f.name()), "float32");
+      return org.apache.spark.ml.functions.vector_to_array(column(f.name()), "float32");
     }
     throw new LinprobeException(role + " feature column '" + f.name() + "' has type "
         + t.simpleString() + ": use array<float>, array<double> or a Spark ML vector "
         + "(--features-col)");
+  }
+
+  /** A column by its exact name, dots and all (col("a.b") would mean field b of struct a). */
+  static Column column(String name) {
+    return col("`" + name.replace("`", "``") + "`");
+  }
+
+  /** "number" or "string": what a normalized label is, for messages. */
+  static String labelKind(Object label) {
+    return label instanceof Number ? "number" : "string";
   }
 
   /** Integral labels compare equal whatever their width (int in train, long in test). */
@@ -298,11 +337,31 @@ public final class EmbeddingSource {
     return CatalystTypeConverters.convertToScala(row.get(i, type), type);
   }
 
-  private static Iterator<RowBlock> toBlocks(int partition, Iterator<Tuple2<Integer, LabeledRow>> it,
-      int dim) {
+  /**
+   * One canonical partition: its rows sorted, then identities made unique. Copies of a row share
+   * their content identity; the i-th copy (in sorted order, where copies are indistinguishable)
+   * gets an identity derived from (content, i), so copies are sampled as the distinct rows they
+   * are, whatever the files. A user id column must name each row once.
+   *
+   * @param idCol the id column when identities come from it, else null
+   */
+  private static Iterator<RowBlock> toBlocks(int partition,
+      Iterator<Tuple2<Integer, LabeledRow>> it, int dim, String idCol) {
     List<LabeledRow> rows = new ArrayList<>();
     while (it.hasNext()) rows.add(it.next()._2());
     rows.sort(LabeledRow.ORDER);
+    long[] identity = new long[rows.size()];
+    int copy = 0;
+    for (int r = 0; r < rows.size(); r++) {
+      long id = rows.get(r).id;
+      copy = r > 0 && rows.get(r - 1).id == id ? copy + 1 : 0;
+      if (copy > 0 && idCol != null) {
+        throw new LinprobeException("train data has rows that share an id in '" + idCol
+            + "': an id names one row; make the ids unique, or drop --id-col to sample rows by "
+            + "their content");
+      }
+      identity[r] = copy == 0 ? id : RowKeys.copyId(id, copy);
+    }
     List<RowBlock> out = new ArrayList<>();
     long base = (long) partition << 40;
     for (int start = 0; start < rows.size(); start += BLOCK_ROWS) {
@@ -314,7 +373,7 @@ public final class EmbeddingSource {
         LabeledRow lr = rows.get(start + r);
         System.arraycopy(lr.x, 0, x, r * dim, dim);
         y[r] = lr.label;
-        ids[r] = lr.id;
+        ids[r] = identity[start + r];
       }
       out.add(new RowBlock(n, dim, x, y, ids, base + start, null));
     }
@@ -343,9 +402,15 @@ public final class EmbeddingSource {
       float[] f = row.isNullAt(1) ? null : features(row);
       Object y = profile.add(row, f, types[1]);
       if (y == null) return;
+      Object rawId = hasId ? external(row, 2, types[2]) : null;
+      if (hasId && rawId == null) {
+        profile.nullIds++;
+        return;
+      }
+      profile.digest += RowKeys.digest(y, f, rawId);
       x.add(f);
       label.add(y);
-      if (hasId) id.add(RowKeys.idOf(external(row, 2, types[2])));
+      if (hasId) id.add(RowKeys.idOf(rawId));
     }
   }
 
@@ -354,7 +419,11 @@ public final class EmbeddingSource {
     private static final long serialVersionUID = 1L;
     long rows;
     long nullLabels;
+    long nanLabels;
+    long nullIds;
     long invalid;
+    /** Sum of the valid rows' digests (mod 2^64): the same for the same rows in any order. */
+    long digest;
     final HashMap<Object, Long> perClass = new HashMap<>();
     final HashMap<Integer, Long> lengths = new HashMap<>();
 
@@ -376,6 +445,10 @@ public final class EmbeddingSource {
         return null;
       }
       Object y = normalizeLabel(external(row, 1, labelType));
+      if (y instanceof Double v && v.isNaN()) {
+        nanLabels++;
+        return null;
+      }
       perClass.merge(y, 1L, Long::sum);
       lengths.merge(x.length, 1L, Long::sum);
       return y;
@@ -385,6 +458,9 @@ public final class EmbeddingSource {
     public TableProfile merge(TableProfile o) {
       rows += o.rows;
       nullLabels += o.nullLabels;
+      nanLabels += o.nanLabels;
+      nullIds += o.nullIds;
+      digest += o.digest;
       invalid += o.invalid;
       o.perClass.forEach((k, v) -> perClass.merge(k, v, Long::sum));
       o.lengths.forEach((k, v) -> lengths.merge(k, v, Long::sum));

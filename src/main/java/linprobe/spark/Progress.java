@@ -34,6 +34,11 @@ public class Progress {
     }
   }
 
+  /** A warning: printed even with --quiet, which hides progress, not problems. */
+  public void warn(String what) {
+    out.println("linprobe: warning: " + what);
+  }
+
   /** @param work total work of all fits (e.g. training rows of the logistic regressions) */
   public void start(int fits, double work) {
     total = fits;

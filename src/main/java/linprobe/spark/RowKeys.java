@@ -26,6 +26,21 @@ public final class RowKeys {
     return h;
   }
 
+  /** Identity of the copy-th copy (copy >= 1) of a row whose content identity is id. */
+  public static long copyId(long id, int copy) {
+    return mix(id ^ mix(copy * 0xd6e8feb86659fd93L));
+  }
+
+  /**
+   * A digest of one row (label, exact feature bits, id value or null) for the run's data
+   * fingerprint; a table's digest is the sum over its rows, independent of their order.
+   */
+  public static long digest(Object label, float[] x, Object id) {
+    long h = mix(idOf(label) + 0x3c6ef372fe94f82bL);
+    for (float v : x) h = mix(h ^ (Float.floatToIntBits(v) & 0xffffffffL)) + 0x9e3779b97f4a7c15L;
+    return mix(h ^ (id == null ? 0 : idOf(id)));
+  }
+
   /** Identity of a row from a user-supplied id value (a number or a string). */
   public static long idOf(Object id) {
     if (id instanceof Number num) return mix(num.longValue() ^ 0x2545f4914f6cdd1dL);
