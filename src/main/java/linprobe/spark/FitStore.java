@@ -74,6 +74,13 @@ public final class FitStore implements FitRecord {
     }
   }
 
+  /** The fingerprint as 64 bits, at the head of every fit file: a fit is used only by its run. */
+  private long runId() {
+    long h = 0x6a09e667f3bcc909L;
+    for (int i = 0; i < fingerprint.length(); i++) h = RowKeys.mix(h ^ fingerprint.charAt(i));
+    return h;
+  }
+
   static String name(Subset subset) {
     return "lr-" + subset.id().key() + ".bin";
   }
@@ -93,6 +100,7 @@ public final class FitStore implements FitRecord {
         }
       }
       try (DataOutputStream out = fs.create(tmp, true)) {
+        out.writeLong(runId());
         out.writeInt(o.iterations());
         out.writeBoolean(o.converged());
         out.writeLong(o.fitMs());
@@ -113,6 +121,10 @@ public final class FitStore implements FitRecord {
       FileSystem fs = p.getFileSystem(conf.value());
       if (!fs.exists(p)) return null;
       try (DataInputStream in = fs.open(p)) {
+        if (in.readLong() != runId()) {
+          throw new LinprobeException("the record of fits in " + dir + " holds a fit of another "
+              + "run (other inputs, data or settings): pass --overwrite to start over");
+        }
         int iterations = in.readInt();
         boolean converged = in.readBoolean();
         long ms = in.readLong();

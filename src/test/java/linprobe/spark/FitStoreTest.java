@@ -65,4 +65,18 @@ class FitStoreTest {
     assertEquals(0, fresh.count());
     assertTrue(fresh.find(s, 2) == null);
   }
+
+  @Test
+  void aFitOfAnotherRunIsNeverUsed() {
+    // two runs into one --out that opened the record before either wrote (what the lock now
+    // prevents): the second must not take the first one's fit as its own
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(tmp.resolve("out").toString());
+    Configuration conf = new Configuration();
+    FitStore first = FitStore.open(out, "run A", false, false, conf);
+    FitStore second = FitStore.open(out, "run B", false, false, conf);
+    Subset s = subset(new SubsetId.All());
+    first.record(FitResult.logistic(s, 2, new double[6], 1, true, 1));
+    LinprobeException e = assertThrows(LinprobeException.class, () -> second.find(s, 2));
+    assertTrue(e.getMessage().contains("holds a fit of another run"), e.getMessage());
+  }
 }

@@ -1,0 +1,82 @@
+package linprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import linprobe.spark.OutputDir;
+import linprobe.spark.SparkTestBase;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One writer per output directory: a live owner is refused, a dead one taken over on request. */
+class OutputLockTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void session() {
+    spark(); // the CLI runs on the shared local session
+  }
+
+  static String[] curve(Path out, String... extra) {
+    String[] base = {"curve", "--train", dataSamples("digits", "train"), "--test",
+        dataSamples("digits", "test"), "--out", out.toString(), "--shots", "1,2", "--seeds", "1",
+        "--models", "nb", "--quiet"};
+    String[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
+  }
+
+  @Test
+  void aSecondWriterIsRefusedAtOnceAndTheFirstFinishes() throws Exception {
+    Path out = tmp.resolve("out");
+    OutputDir first = OutputDir.check(out.toString(), false, new Configuration());
+    Path lock = tmp.resolve(".out.linprobe-lock");
+    assertTrue(Files.exists(lock));
+    CliTest.Run r = CliTest.run(curve(out));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("another linprobe run (" + ProcessHandle.current().pid() + "@"),
+        r.err());
+    assertTrue(r.err().contains("is writing " + out), r.err());
+    assertFalse(Files.exists(out), "the loser wrote nothing");
+    CliTest.Run again = CliTest.run(curve(out, "--overwrite"));
+    assertEquals(2, again.code(), "--overwrite does not take a live run's lock");
+    first.writeText("x.txt", "first");
+    first.commit();
+    assertFalse(Files.exists(lock), "released on commit");
+    assertEquals("first", Files.readString(out.resolve("x.txt")));
+  }
+
+  @Test
+  void aDeadOwnersLockIsTakenOverOnlyWhenAsked() throws Exception {
+    Path out = tmp.resolve("out");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    Path lock = tmp.resolve(".out.linprobe-lock");
+    Files.writeString(lock, gone.pid() + "@" + host + " since 2026-01-01T00:00:00Z");
+    CliTest.Run r = CliTest.run(curve(out));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("is locked by a linprobe run (" + gone.pid() + "@" + host), r.err());
+    assertTrue(r.err().contains("pass --resume to continue it, or --overwrite to start over"),
+        r.err());
+    CliTest.Run taken = CliTest.run(curve(out, "--overwrite"));
+    assertEquals(0, taken.code(), taken.err());
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    assertFalse(Files.exists(lock), "released when the run is done");
+  }
+
+  @Test
+  void aFailedRunReleasesItsLock() {
+    Path out = tmp.resolve("out");
+    // fails after the lock is taken: no class has 1,000 rows
+    CliTest.Run r = CliTest.run("curve", "--train", dataSamples("digits", "train"), "--test",
+        dataSamples("digits", "test"), "--out", out.toString(), "--shots", "1000", "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("fewer than the 1000 shots"), r.err());
+    assertFalse(Files.exists(tmp.resolve(".out.linprobe-lock")));
+  }
+}
