@@ -30,8 +30,41 @@ public final class Main implements Runnable {
         "a subcommand is required: curve, demo, simulate, generate or import-idx");
   }
 
+  /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+  public static final int EXIT_INTERRUPTED = 130;
+
+  /** Set by Ctrl-C: the failure the run then meets is its consequence, not news. */
+  private static volatile boolean interrupted;
+
   public static void main(String[] args) {
+    onInterrupt(args.length > 0 && args[0].equals("curve"), System.err);
     System.exit(execute(args, System.out, System.err));
+  }
+
+  /**
+   * Ctrl-C: one line saying what happened and how to continue, instead of Spark's stack traces
+   * as it stops under a running job. The exit runs the shutdown hooks, which remove the
+   * unfinished output's staging directory and release its lock; a curve run's finished logistic
+   * regressions stay recorded for --resume.
+   */
+  static void onInterrupt(boolean resumable, java.io.PrintStream err) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
+        interrupted = true;
+        org.apache.logging.log4j.core.config.Configurator.setAllLevels(
+            org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME,
+            org.apache.logging.log4j.Level.OFF);
+        err.println("linprobe: interrupted: nothing was written to the output"
+            + (resumable ? "; rerun the same command with --resume to continue where it stopped"
+                : ""));
+        err.flush();
+        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        System.exit(EXIT_INTERRUPTED);
+      });
+    } catch (IllegalArgumentException noSignals) {
+      // a platform without SIGINT: the JVM's default handling stays
+    }
   }
 
   /** Runs the CLI and returns its exit code (tests call this instead of main). */
@@ -54,6 +87,7 @@ public final class Main implements Runnable {
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      if (interrupted) return EXIT_INTERRUPTED;
       boolean verbose = isVerbose(parsed);
       if (verbose) ex.printStackTrace(err);
       if (ex instanceof LinprobeException) {

@@ -47,18 +47,42 @@ class ResumeIT {
 
   @Test
   void resumeAfterSigkillGivesTheUninterruptedTables() throws Exception {
+    interruptThenResume(false);
+  }
+
+  @Test
+  void ctrlCSaysSoInOneLineAndResumeGivesTheUninterruptedTables() throws Exception {
+    interruptThenResume(true);
+  }
+
+  void interruptThenResume(boolean sigint) throws Exception {
     Path out = tmp.resolve("run");
     Path log1 = tmp.resolve("first.log");
     Process first = start(args(out), log1);
     long deadline = System.currentTimeMillis() + 300_000;
-    // distributed fits finish one by one on the driver: kill it after the fourth
+    // distributed fits finish one by one on the driver: stop it after the fourth
     while (lrFits(log1) < 4 && System.currentTimeMillis() < deadline) {
       assertTrue(first.isAlive(), Files.readString(log1));
       Thread.sleep(100);
     }
-    first.destroyForcibly(); // jobs/linprobe execs java: this is SIGKILL to the driver
+    if (sigint) {
+      // jobs/linprobe execs java: the process is the driver, as a terminal's Ctrl-C reaches it
+      new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
+    } else {
+      first.destroyForcibly(); // SIGKILL: no chance to clean up
+    }
     assertTrue(first.waitFor(60, TimeUnit.SECONDS));
-    assertFalse(Files.exists(out), "a killed run leaves no output directory");
+    assertFalse(Files.exists(out), "a stopped run leaves no output directory");
+    if (sigint) {
+      assertEquals(130, first.exitValue());
+      List<String> lines = Files.readAllLines(log1);
+      String last = lines.get(lines.size() - 1);
+      assertTrue(last.startsWith("linprobe: interrupted:") && last.contains("--resume"), last);
+      String log = Files.readString(log1);
+      assertFalse(log.contains("\tat ") || log.contains("ERROR") || log.contains("failed:"), log);
+      assertFalse(Files.exists(out.resolveSibling("." + out.getFileName() + ".linprobe-lock")),
+          "Ctrl-C releases the lock");
+    }
     Path store = out.resolveSibling("." + out.getFileName() + ".linprobe-fits");
     long recorded;
     try (var files = Files.list(store)) {
@@ -70,7 +94,8 @@ class ResumeIT {
     Process again = start(args(out), log2);
     assertTrue(again.waitFor(5, TimeUnit.MINUTES));
     assertEquals(2, again.exitValue(), "without --resume the leftover is refused");
-    assertTrue(Files.readString(log2).contains("pass --resume to continue it"));
+    assertTrue(Files.readString(log2).contains("pass --resume to continue it"),
+        Files.readString(log2));
 
     Path log3 = tmp.resolve("resume.log");
     Process resumed = start(args(out, "--resume"), log3);
