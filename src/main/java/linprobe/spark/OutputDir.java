@@ -130,8 +130,8 @@ public final class OutputDir {
         }
         if (!takeOver || attempt > 0) {
           throw new LinprobeException("output " + dir + " is locked by a linprobe run ("
-              + holder + ") that " + (alive == null ? "may be" : "is") + " gone: if it is, pass "
-              + "--resume to continue it, or --overwrite to start over");
+              + holder + ") that " + (alive == null ? "may be gone: if it is, pass"
+                  : "is gone: pass") + " --resume to continue it, or --overwrite to start over");
         }
         fs.delete(lock, false); // a killed run's lock: taken over as asked
       }
