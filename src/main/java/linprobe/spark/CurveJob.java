@@ -80,20 +80,19 @@ public final class CurveJob {
 
   private Result run(List<Runnable> onFailure) {
     long t0 = System.currentTimeMillis();
-    o.validate();
-    EmbeddingSource source = new EmbeddingSource(spark, o.featuresCol, o.labelCol, o.idCol,
-        o.dropInvalid);
-    if (o.models.contains(Model.LR)) {
+    EmbeddingSource source = new EmbeddingSource(spark, o.featuresCol(), o.labelCol(), o.idCol(),
+        o.dropInvalid());
+    if (o.models().contains(Model.LR)) {
       // in local mode the fits run in this JVM: load Breeze while Spark reads the data
       Thread warm = new Thread(LogisticRegression::warmUp, "linprobe-warm-up");
       warm.setDaemon(true);
       warm.start();
     }
-    progress.stage("reading and validating " + o.train);
-    EmbeddingSource.Profile trainProfile = source.profile(o.train, "train");
+    progress.stage("reading and validating " + o.train());
+    EmbeddingSource.Profile trainProfile = source.profile(o.train(), "train");
     onFailure.add(trainProfile::release);
-    progress.stage("reading and validating " + o.test);
-    EmbeddingSource.Profile testProfile = source.profile(o.test, "test");
+    progress.stage("reading and validating " + o.test());
+    EmbeddingSource.Profile testProfile = source.profile(o.test(), "test");
     onFailure.add(testProfile::release);
     if (trainProfile.dim() != testProfile.dim()) {
       throw new LinprobeException("train embeddings have dimension " + trainProfile.dim()
@@ -106,29 +105,29 @@ public final class CurveJob {
     }
     List<Object> classes = trainProfile.labels();
     long[] counts = trainProfile.counts();
-    int[] shots = o.shots != null ? o.shots : CurveOptions.defaultShots(min(counts));
+    int[] shots = o.shots() != null ? o.shots() : CurveOptions.defaultShots(min(counts));
     // the default grid ends with "all", unless its last value already takes every row
-    boolean includeAll = o.shots != null ? o.includeAll
+    boolean includeAll = o.shots() != null ? o.includeAll()
         : shots.length == 0 || shots[shots.length - 1] < Arrays.stream(counts).max().orElse(0);
     checkShots(shots, classes, counts);
     if (storeFor != null) {
       store = FitStore.open(storeFor, fingerprint(trainProfile, testProfile, shots, includeAll),
-          o.resume, o.overwrite, spark.sparkContext().hadoopConfiguration());
-      if (o.resume) {
+          o.resume(), o.overwrite(), spark.sparkContext().hadoopConfiguration());
+      if (o.resume()) {
         progress.stage("resuming: " + store.count() + " logistic regressions already fitted");
       }
-    } else if (o.resume) {
+    } else if (o.resume()) {
       throw new LinprobeException("--resume needs an output directory (--out)");
     }
 
     progress.stage("laying out " + Arrays.stream(counts).sum() + " training rows");
-    Embeddings train = source.load(trainProfile, classes, o.partitions,
+    Embeddings train = source.load(trainProfile, classes, o.partitions(),
         EmbeddingSource.ROWS_PER_PARTITION);
     onFailure.add(() -> train.blocks().unpersist(false));
-    Embeddings test = source.load(testProfile, classes, o.partitions,
+    Embeddings test = source.load(testProfile, classes, o.partitions(),
         EmbeddingSource.TEST_ROWS_PER_PARTITION);
     int k = classes.size(), d = train.dim();
-    long[] seeds = o.seeds;
+    long[] seeds = o.seeds();
 
     // lay the test rows out now, interleaved with the training passes (whose few partitions
     // leave cores idle), not alone at the end; the scoring pass finds them cached
@@ -145,7 +144,7 @@ public final class CurveJob {
     train.blocks().unpersist(false);
     double cachedPerRow = cachedBytes(bucketed.id()) / (double) train.rows();
 
-    List<Model> models = o.models;
+    List<Model> models = o.models();
     // subsets in output order: (seed, shots) then "all"; each with its statistics and scaler
     List<int[]> subsets = new ArrayList<>();
     for (int si = 0; si < seeds.length; si++) {
@@ -163,13 +162,13 @@ public final class CurveJob {
       GaussianStats[] st = sub[0] < 0 ? grid.all() : grid.subset(sub[0], sub[1]);
       GaussianStats pooled = GaussianStats.pooled(st);
       rows[i] = pooled.count();
-      scalers[i] = Scaler.fit(o.scaling, pooled);
+      scalers[i] = Scaler.fit(o.scaling(), pooled);
       pre[i] = Preconditioner.of(scalers[i], pooled);
       for (int mi = 0; mi < models.size(); mi++) {
         Model m = models.get(mi);
         if (!m.isNaiveBayes()) continue;
         long t = System.currentTimeMillis();
-        byModel[mi][i] = m == Model.NB ? NaiveBayes.sharedVariance(st, scalers[i], o.nbEpsilon)
+        byModel[mi][i] = m == Model.NB ? NaiveBayes.sharedVariance(st, scalers[i], o.nbEpsilon())
             : NaiveBayes.perClassVariance(st, scalers[i], PERCLASS_VAR_SMOOTHING);
         info[mi][i] = pendingFit(m.id, sub, shots, seeds, rows[i], 0, true,
             System.currentTimeMillis() - t);
@@ -240,8 +239,8 @@ public final class CurveJob {
         n[j] = rows[idx[j]];
       }
       int seed = subsets.get(idx[0])[0];
-      LrTask task = new LrTask(seed, maxBucket, sc, pc, n, k, d, o.lrC, o.lrMaxIter, o.lrTol,
-          o.warmStart && seed >= 0);
+      LrTask task = new LrTask(seed, maxBucket, sc, pc, n, k, d, o.lrC(), o.lrMaxIter(), o.lrTol(),
+          o.lrWarmStart() && seed >= 0);
       task.store = store;
       int t = tasks.size();
       while (upTo[t] < idx.length && n[upTo[t]] * d * 4L <= budget) upTo[t]++;
@@ -257,7 +256,7 @@ public final class CurveJob {
     if (local > 0) {
       progress.stage("logistic regression: " + local + " fits inside Spark tasks (subsets up to "
           + (budget >> 20) + " MiB each)");
-      done = Passes.fitLocally(bucketed, tasks, upTo, !o.quiet);
+      done = Passes.fitLocally(bucketed, tasks, upTo, !o.quiet());
       for (int t = 0; t < tasks.size(); t++) {
         List<LrTask.Outcome> outs = done.get(t);
         for (int j = 0; j < outs.size(); j++) record(members.get(t)[j], outs.get(j), subsets, rows,
@@ -307,7 +306,7 @@ public final class CurveJob {
   }
 
   private long uncappedLocalFitBudget() {
-    if (o.localFitMb >= 0) return (long) o.localFitMb << 20;
+    if (o.localFitMb() >= 0) return (long) o.localFitMb() << 20;
     var sc = spark.sparkContext();
     long perTask;
     if (sc.isLocal()) {
@@ -320,15 +319,15 @@ public final class CurveJob {
     return perTask / 2 / 3;
   }
 
-  /** What makes two runs' fits interchangeable: inputs, their sizes and every fit setting. */
+  /**
+   * What makes two runs' fits interchangeable: facts of the input tables, the grid as resolved
+   * against them, and every setting that can change a fit (CurveOptions.fitSettings()).
+   */
   private String fingerprint(EmbeddingSource.Profile train, EmbeddingSource.Profile test,
       int[] shots, boolean includeAll) {
-    return String.join("\n", "linprobe fits v1", o.train, o.test, o.featuresCol, o.labelCol,
-        String.valueOf(o.idCol), Arrays.toString(train.counts()), Arrays.toString(test.counts()),
-        train.labels().toString(), String.valueOf(train.dim()), Arrays.toString(shots),
-        String.valueOf(includeAll), Arrays.toString(o.seeds), o.scaling.name(),
-        Double.toString(o.lrC), Integer.toString(o.lrMaxIter), Double.toString(o.lrTol),
-        String.valueOf(o.warmStart), String.valueOf(o.dropInvalid), String.valueOf(o.partitions),
+    return String.join("\n", "linprobe fits v2", Arrays.toString(train.counts()),
+        Arrays.toString(test.counts()), train.labels().toString(), String.valueOf(train.dim()),
+        Arrays.toString(shots), String.valueOf(includeAll), o.fitSettings().toString(),
         Version.get());
   }
 

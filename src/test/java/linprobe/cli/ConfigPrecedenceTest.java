@@ -47,18 +47,18 @@ class ConfigPrecedenceTest extends SparkTestBase {
   @Test
   void builtInDefaultsAreThePapersProtocol() {
     CurveOptions o = parse();
-    assertEquals(1.0, o.lrC);
-    assertEquals(1000, o.lrMaxIter);
-    assertEquals(5, o.seeds.length);
-    assertEquals(List.of(CurveOptions.Model.NB, CurveOptions.Model.LR), o.models);
+    assertEquals(1.0, o.lrC());
+    assertEquals(1000, o.lrMaxIter());
+    assertEquals(5, o.seeds().length);
+    assertEquals(List.of(CurveOptions.Model.NB, CurveOptions.Model.LR), o.models());
   }
 
   @Test
   void configFileOverridesBuiltInDefaults() throws Exception {
     CurveOptions o = parse("--config", config("lr-c = 0.5\nmodels = lr\nshots = 1,2,all\n"));
-    assertEquals(0.5, o.lrC);
-    assertEquals(List.of(CurveOptions.Model.LR), o.models);
-    assertArrayEquals(new int[] {1, 2}, o.shots);
+    assertEquals(0.5, o.lrC());
+    assertEquals(List.of(CurveOptions.Model.LR), o.models());
+    assertArrayEquals(new int[] {1, 2}, o.shots());
   }
 
   @Test
@@ -66,15 +66,15 @@ class ConfigPrecedenceTest extends SparkTestBase {
     spark().conf().set("spark.linprobe.lr-c", "0.25");
     spark().conf().set("spark.linprobe.lrMaxIter", "7");
     CurveOptions o = parse("--config", config("lr-c = 0.5\nlr-max-iter = 9\n"));
-    assertEquals(0.25, o.lrC);
-    assertEquals(7, o.lrMaxIter);
+    assertEquals(0.25, o.lrC());
+    assertEquals(7, o.lrMaxIter());
   }
 
   @Test
   void flagOverridesEverything() throws Exception {
     spark().conf().set("spark.linprobe.lr-c", "0.25");
     CurveOptions o = parse("--config", config("lr-c = 0.5\n"), "--lr-c", "2");
-    assertEquals(2.0, o.lrC);
+    assertEquals(2.0, o.lrC());
   }
 
   @Test
@@ -91,16 +91,16 @@ class ConfigPrecedenceTest extends SparkTestBase {
   void shippedConfigFileEqualsTheBuiltInDefaults() {
     String shipped = System.getProperty("user.dir") + "/conf/linprobe.properties";
     CurveOptions fromFile = parse("--config", shipped);
-    CurveOptions builtIn = new CurveOptions();
-    assertEquals(builtIn.featuresCol, fromFile.featuresCol);
-    assertEquals(builtIn.labelCol, fromFile.labelCol);
-    assertEquals(builtIn.models, fromFile.models);
-    assertArrayEquals(builtIn.seeds, fromFile.seeds);
-    assertEquals(builtIn.scaling, fromFile.scaling);
-    assertEquals(builtIn.lrC, fromFile.lrC);
-    assertEquals(builtIn.lrMaxIter, fromFile.lrMaxIter);
-    assertEquals(builtIn.lrTol, fromFile.lrTol);
-    assertEquals(builtIn.nbEpsilon, fromFile.nbEpsilon);
-    assertEquals(builtIn.epsilon, fromFile.epsilon);
+    CurveOptions builtIn = CurveOptions.builder().train("a").test("b").out("c").build();
+    assertEquals(builtIn.featuresCol(), fromFile.featuresCol());
+    assertEquals(builtIn.labelCol(), fromFile.labelCol());
+    assertEquals(builtIn.models(), fromFile.models());
+    assertArrayEquals(builtIn.seeds(), fromFile.seeds());
+    assertEquals(builtIn.scaling(), fromFile.scaling());
+    assertEquals(builtIn.lrC(), fromFile.lrC());
+    assertEquals(builtIn.lrMaxIter(), fromFile.lrMaxIter());
+    assertEquals(builtIn.lrTol(), fromFile.lrTol());
+    assertEquals(builtIn.nbEpsilon(), fromFile.nbEpsilon());
+    assertEquals(builtIn.epsilon(), fromFile.epsilon());
   }
 }
