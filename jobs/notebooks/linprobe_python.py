@@ -8,13 +8,19 @@ from pyspark.sql import DataFrame, SparkSession
 spark = SparkSession.builder.getOrCreate()
 jvm = spark._jvm
 
-o = jvm.linprobe.CurveOptions()
-o.train = "dbfs:/embeddings/vit-b16/cifar10/train"
-o.test = "dbfs:/embeddings/vit-b16/cifar10/test"
-o.models = jvm.linprobe.CurveOptions.Model.parseList("nb,lr")
-o.parseShots("1,2,5,10,20,50,100,all")
-o.seeds = jvm.linprobe.CurveOptions.range(5)
-# o.out = "dbfs:/linprobe/runs/notebook-1"  # set to also write the output directory
+# Options are built with setters (py4j calls Java methods; assigning attributes on a Java object
+# does nothing). build() checks them all and raises with the CLI's one-line message.
+o = (
+    jvm.linprobe.CurveOptions.builder()
+    .train("dbfs:/embeddings/vit-b16/cifar10/train")
+    .test("dbfs:/embeddings/vit-b16/cifar10/test")
+    .models("nb,lr")
+    .shots("1,2,5,10,20,50,100,all")
+    .seeds(5)
+    # .out("dbfs:/linprobe/runs/notebook-1")  # set to also write the output directory
+    .build()
+)
+print(o.describe())  # every setting, grouped, as summary.json's "config" has them
 
 r = jvm.linprobe.LinProbe.curve(spark._jsparkSession, o)
 curve = DataFrame(r.curve(), spark)  # a regular PySpark DataFrame

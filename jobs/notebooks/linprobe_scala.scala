@@ -2,13 +2,14 @@
 // The job runs on the notebook's SparkSession and never stops it.
 import linprobe.{CurveOptions, LinProbe}
 
-val o = new CurveOptions()
-o.train = "dbfs:/embeddings/vit-b16/cifar10/train"
-o.test = "dbfs:/embeddings/vit-b16/cifar10/test"
-o.models = CurveOptions.Model.parseList("nb,nb-perclass,lr")
-o.parseShots("1,2,5,10,20,50,100,all")
-o.seeds = CurveOptions.range(5)
-// o.out = "dbfs:/linprobe/runs/notebook-1"   // set to also write the output directory
+val o = CurveOptions.builder()
+  .train("dbfs:/embeddings/vit-b16/cifar10/train")
+  .test("dbfs:/embeddings/vit-b16/cifar10/test")
+  .models("nb,nb-perclass,lr")
+  .shots("1,2,5,10,20,50,100,all")
+  .seeds(5)
+  // .out("dbfs:/linprobe/runs/notebook-1")   // set to also write the output directory
+  .build()                     // checks every setting; throws LinprobeException naming the fix
 
 val r = LinProbe.curve(spark, o)
 r.curve.show(100, false)      // model, shots, n_train, seeds, error_mean, error_std, ...

@@ -1,60 +1,225 @@
 package linprobe;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import linprobe.math.Scaler;
 
 /**
- * Everything a learning-curve run needs. The defaults are the paper's protocol and live here
- * only; the CLI and the Java API read them from this class.
+ * Everything a learning-curve run needs, as one immutable value: built and validated once by
+ * {@link Builder#build()}, read through accessors.
+ *
+ * <pre>{@code
+ * CurveOptions o = CurveOptions.builder()
+ *     .train("dbfs:/emb/train").test("dbfs:/emb/test")
+ *     .shots("1,2,5,10,all").seeds(5)
+ *     .build();                                // throws LinprobeException naming the fix
+ * CurveOptions lr = o.toBuilder().models("lr").lrC(0.5).build();
+ * }</pre>
+ *
+ * <p>Every setting is declared once, in {@link Setting}: its name (the {@code curve} flag
+ * without dashes, also the key of {@code --config} files and of {@code spark.linprobe.*}), its
+ * group, its doc (the CLI's help), its default (the paper's protocol; they live only there) and
+ * its check. {@link #describe()} lists all of them, grouped, and feeds {@code summary.json}'s
+ * "config"; {@link #fitSettings()} (all but the output group and {@code local-fit-mb}) feeds
+ * the {@code --resume} fingerprint. The groups, with describe()'s keys (the flag names with
+ * underscores):
+ * <ul>
+ *   <li>{@code input}: train, test, features_col, label_col, id_col, drop_invalid;
+ *   <li>{@code grid}, what is fitted: models, shots (null: the default 1-2-5 grid), seeds, and
+ *       scaling (fitted on each training subset of the grid);
+ *   <li>{@code lr}: lr_c, lr_max_iter, lr_tol, lr_warm_start;
+ *   <li>{@code nb}: nb_epsilon;
+ *   <li>{@code execution}, how the work is laid out: partitions (0: derived from the row count),
+ *       local_fit_mb (-1: derived from executor memory; does not change the numbers);
+ *   <li>{@code output}, what is written and reported, never the fits: out, epsilon, overwrite,
+ *       resume, quiet.
+ * </ul>
+ *
+ * <p>The builder's setters are named as the CLI flags in camelCase and each returns the
+ * builder, so they chain from Java, Scala and Python (py4j).
  */
-public final class CurveOptions {
-  public static final String DEFAULT_FEATURES_COL = "embedding";
-  public static final String DEFAULT_LABEL_COL = "label";
-  public static final String DEFAULT_MODELS = "nb,lr";
-  public static final int DEFAULT_SEEDS = 5;
-  public static final String DEFAULT_SCALING = "minmax";
-  public static final double DEFAULT_LR_C = 1.0;
-  public static final int DEFAULT_LR_MAX_ITER = 1000;
-  /** Breeze's relative tolerance on the objective and gradient; tight, as MLlib's 1e-6. */
-  public static final double DEFAULT_LR_TOL = 1e-6;
-  public static final int LBFGS_MEMORY = 10;
-  public static final double DEFAULT_NB_EPSILON = 1e-9;
-  public static final double DEFAULT_EPSILON = 0.01;
+public final class CurveOptions implements Serializable {
+  private static final long serialVersionUID = 2L;
 
-  public String train;
-  public String test;
-  public String out;
-  public String featuresCol = DEFAULT_FEATURES_COL;
-  public String labelCol = DEFAULT_LABEL_COL;
-  public String idCol;
-  public List<Model> models = Model.parseList(DEFAULT_MODELS);
-  /** Finite shots values, ascending; null for the default 1-2-5 grid. */
-  public int[] shots;
-  /** Whether "all" is in the grid (always with the default grid). */
-  public boolean includeAll = true;
-  public long[] seeds = range(DEFAULT_SEEDS);
-  public Scaler.Kind scaling = Scaler.Kind.MINMAX;
-  public double lrC = DEFAULT_LR_C;
-  public int lrMaxIter = DEFAULT_LR_MAX_ITER;
-  public double lrTol = DEFAULT_LR_TOL;
-  public double nbEpsilon = DEFAULT_NB_EPSILON;
-  public double epsilon = DEFAULT_EPSILON;
-  public boolean overwrite;
-  /** Continue an interrupted run into the same --out, refitting only the missing fits. */
-  public boolean resume;
-  public boolean dropInvalid;
-  /** Canonical partitions; 0 derives them from the row count (never from the cluster). */
-  public int partitions;
-  public boolean quiet;
+  /** L-BFGS history length: a fixed part of the solver, not a setting. */
+  public static final int LBFGS_MEMORY = 10;
+
+  /** The groups of {@link #describe()}, in its order. */
+  public enum Group {
+    INPUT, GRID, LR, NB, EXECUTION, OUTPUT;
+
+    /** The group's key in describe() and summary.json. */
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /**
-   * Warm-start each shots size from the next-smaller size's solution of the same seed. Off by
-   * default: on digits it saved no L-BFGS iterations (tested; jobs/bench reports it).
+   * The declaration table: one row per setting. The default is written as in a {@code --config}
+   * file and goes through the same check as a value given to the builder.
    */
-  public boolean warmStart;
-  /** Largest subset (MiB of float32 features) fitted inside one Spark task; -1 derives it. */
-  public int localFitMb = -1;
+  public enum Setting {
+    TRAIN("train", Group.INPUT, null,
+        "Training embeddings: Parquet file or directory, any Hadoop path (required).",
+        v -> required(v)),
+    TEST("test", Group.INPUT, null,
+        "Test embeddings, same columns and dimension (required).", v -> required(v)),
+    FEATURES_COL("features-col", Group.INPUT, "embedding",
+        "Embedding column: array<float>, array<double> or ML vector.",
+        v -> column(v, "features-col")),
+    LABEL_COL("label-col", Group.INPUT, "label",
+        "Label column: int, long or string; classes in sorted order.", v -> column(v, "label-col")),
+    ID_COL("id-col", Group.INPUT, null,
+        "Optional row id column for subset sampling; default: a hash of the row.",
+        v -> v == null ? null : column(v, "id-col")),
+    DROP_INVALID("drop-invalid", Group.INPUT, "false",
+        "Skip rows with null, NaN or infinite features (counted in summary.json).",
+        v -> bool(v, "drop-invalid")),
+
+    MODELS("models", Group.GRID, "nb,lr",
+        "nb (shared-variance Gaussian NB, the paper's), nb-perclass (per-class variance, "
+            + "scikit-learn/MLlib style), lr (multinomial logistic regression).",
+        CurveOptions::checkModels, v -> ((List<?>) v).stream().map(m -> ((Model) m).id).toList()),
+    SHOTS("shots", Group.GRID, null,
+        "Shots per class, stratified and nested within a seed, e.g. 1,2,5,10,all (default: "
+            + "1,2,5,10,20,50,... up to the smallest class, then all).",
+        CurveOptions::checkShots, v -> v == null ? null : ((Shots) v).labels()),
+    SEEDS("seeds", Group.GRID, "5", "Seeds 0..N-1.",
+        CurveOptions::checkSeeds, v -> Arrays.stream((long[]) v).boxed().toList(), "seedList"),
+    SCALING("scaling", Group.GRID, "minmax",
+        "minmax, standard or none, fitted on each training subset only.",
+        CurveOptions::checkScaling, v -> ((Scaler.Kind) v).cliName()),
+
+    LR_C("lr-c", Group.LR, "1.0", "Inverse L2 strength, scikit-learn's C.",
+        v -> check(dbl(v, "lr-c"), x -> x > 0 && !Double.isInfinite(x),
+            x -> "--lr-c must be a positive number, got " + x)),
+    LR_MAX_ITER("lr-max-iter", Group.LR, "1000", "L-BFGS iteration limit.",
+        v -> check(integer(v, "lr-max-iter"), x -> x >= 1,
+            x -> "--lr-max-iter must be at least 1")),
+    LR_TOL("lr-tol", Group.LR, "1e-6",
+        "L-BFGS relative tolerance on the objective and gradient (Breeze's; as tight as MLlib's).",
+        v -> check(dbl(v, "lr-tol"), x -> x > 0, x -> "--lr-tol must be positive, got " + x)),
+    LR_WARM_START("lr-warm-start", Group.LR, "false",
+        "Start each size's logistic regression from the next-smaller size's solution of the same "
+            + "seed (mapped into the new subset's scaling) instead of from zero.",
+        v -> bool(v, "lr-warm-start")),
+
+    NB_EPSILON("nb-epsilon", Group.NB, "1e-9", "Absolute variance smoothing of nb.",
+        v -> check(dbl(v, "nb-epsilon"), x -> x >= 0, x -> "--nb-epsilon must be >= 0")),
+
+    PARTITIONS("partitions", Group.EXECUTION, "0",
+        "Canonical partitions of the data; 0 derives them: one per 20,000 training rows and one "
+            + "per 5,000 test rows. Results are bit-identical for a given value whatever the "
+            + "input files or cores; other values agree to rounding.",
+        v -> check(integer(v, "partitions"), x -> x >= 0, x -> "--partitions must be >= 0")),
+    LOCAL_FIT_MB("local-fit-mb", Group.EXECUTION, "-1",
+        "Largest training subset (MiB of float32 features) fitted inside one Spark task; larger "
+            + "ones use distributed L-BFGS. -1 derives it: a sixth of one task's share of "
+            + "executor memory, as a fit holds its rows in float32 and a scaled double copy; at "
+            + "most 8192, the double copy being one Java array.",
+        v -> check(integer(v, "local-fit-mb"), x -> x >= -1,
+            x -> "--local-fit-mb must be >= 0 (or -1 to derive it)")),
+
+    OUT("out", Group.OUTPUT, null,
+        "Output directory; refused if it exists and is not empty (see --overwrite). Required by "
+            + "the CLI; in the Java API null (the default) writes nothing.",
+        v -> v == null ? null : v.toString()),
+    EPSILON("epsilon", Group.OUTPUT, "0.01",
+        "Tolerance for shots-to-within-epsilon of the asymptotic error.",
+        v -> check(dbl(v, "epsilon"), x -> x >= 0, x -> "--epsilon must be >= 0")),
+    OVERWRITE("overwrite", Group.OUTPUT, "false", "Replace --out if it exists.",
+        v -> bool(v, "overwrite")),
+    RESUME("resume", Group.OUTPUT, "false",
+        "Continue an interrupted run into the same --out with the same inputs and settings: "
+            + "fits recorded before the interruption are not refitted.",
+        v -> bool(v, "resume")),
+    QUIET("quiet", Group.OUTPUT, "false", "No progress lines on stderr.", v -> bool(v, "quiet"));
+
+    private final String key;
+    private final Group group;
+    private final String defaultText;
+    private final String doc;
+    private final Function<Object, Object> check;
+    private final Function<Object, Object> json;
+    private final List<String> setters;
+
+    Setting(String key, Group group, String defaultText, String doc,
+        Function<Object, Object> check) {
+      this(key, group, defaultText, doc, check, Function.identity());
+    }
+
+    Setting(String key, Group group, String defaultText, String doc,
+        Function<Object, Object> check, Function<Object, Object> json, String... moreSetters) {
+      this.key = key;
+      this.group = group;
+      this.defaultText = defaultText;
+      this.doc = doc;
+      this.check = check;
+      this.json = json;
+      List<String> s = new ArrayList<>(List.of(camel(key)));
+      s.addAll(List.of(moreSetters));
+      this.setters = List.copyOf(s);
+    }
+
+    /** The name: the {@code curve} flag without dashes, a --config and spark.linprobe.* key. */
+    public String key() {
+      return key;
+    }
+
+    /** The key in describe() and summary.json: the name with underscores. */
+    public String describeKey() {
+      return key.replace('-', '_');
+    }
+
+    public Group group() {
+      return group;
+    }
+
+    /** One or two sentences, the CLI's help. */
+    public String doc() {
+      return doc;
+    }
+
+    /** The built-in default as written in a --config file; null when there is none. */
+    public String defaultText() {
+      return defaultText;
+    }
+
+    /** Whether the setting can change a fit, so that it belongs in the resume fingerprint. */
+    public boolean affectsFits() {
+      // local-fit-mb only decides where a fit runs: in a task or distributed, bit for bit equal
+      return group != Group.OUTPUT && this != LOCAL_FIT_MB;
+    }
+
+    /** The doc with the default, as {@code curve --help} shows it. */
+    public String help() {
+      boolean flag = "false".equals(defaultText);
+      return defaultText == null || flag ? doc
+          : doc.substring(0, doc.length() - 1) + " (default: " + defaultText + ").";
+    }
+
+    /** The builder methods that set it. */
+    List<String> setters() {
+      return setters;
+    }
+
+    Object validate(Object raw) {
+      return check.apply(raw);
+    }
+
+    Object describe(Object value) {
+      return json.apply(value);
+    }
+  }
 
   /** The probes linprobe fits. */
   public enum Model {
@@ -87,10 +252,177 @@ public final class CurveOptions {
     }
   }
 
-  public static long[] range(int n) {
-    long[] s = new long[n];
-    for (int i = 0; i < n; i++) s[i] = i;
-    return s;
+  /** Values by setting, each checked and in its canonical type. */
+  private final EnumMap<Setting, Object> values;
+
+  private CurveOptions(EnumMap<Setting, Object> values) {
+    this.values = values;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these options, to derive others from them. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.raw.putAll(values);
+    return b;
+  }
+
+  private Object get(Setting s) {
+    return values.get(s);
+  }
+
+  public String train() {
+    return (String) get(Setting.TRAIN);
+  }
+
+  public String test() {
+    return (String) get(Setting.TEST);
+  }
+
+  /** The output directory, or null (Java API) to write nothing. */
+  public String out() {
+    return (String) get(Setting.OUT);
+  }
+
+  public String featuresCol() {
+    return (String) get(Setting.FEATURES_COL);
+  }
+
+  public String labelCol() {
+    return (String) get(Setting.LABEL_COL);
+  }
+
+  /** The row id column, or null to rank rows by a hash of the row. */
+  public String idCol() {
+    return (String) get(Setting.ID_COL);
+  }
+
+  /** The models, each once, in the order given. */
+  @SuppressWarnings("unchecked")
+  public List<Model> models() {
+    return (List<Model>) get(Setting.MODELS);
+  }
+
+  /** Finite shots values, ascending (a copy); null for the default 1-2-5 grid. */
+  public int[] shots() {
+    Shots s = (Shots) get(Setting.SHOTS);
+    return s == null ? null : s.finite().clone();
+  }
+
+  /** Whether "all" is in the grid (always with the default grid). */
+  public boolean includeAll() {
+    Shots s = (Shots) get(Setting.SHOTS);
+    return s == null || s.all();
+  }
+
+  /** The seeds, a copy. */
+  public long[] seeds() {
+    return ((long[]) get(Setting.SEEDS)).clone();
+  }
+
+  public Scaler.Kind scaling() {
+    return (Scaler.Kind) get(Setting.SCALING);
+  }
+
+  public double lrC() {
+    return (Double) get(Setting.LR_C);
+  }
+
+  public int lrMaxIter() {
+    return (Integer) get(Setting.LR_MAX_ITER);
+  }
+
+  public double lrTol() {
+    return (Double) get(Setting.LR_TOL);
+  }
+
+  /**
+   * Warm-start each shots size from the next-smaller size's solution of the same seed. Off by
+   * default: on digits it saved no L-BFGS iterations (tested; jobs/bench reports it).
+   */
+  public boolean lrWarmStart() {
+    return (Boolean) get(Setting.LR_WARM_START);
+  }
+
+  /** Largest subset (MiB of float32 features) fitted inside one Spark task; -1 derives it. */
+  public int localFitMb() {
+    return (Integer) get(Setting.LOCAL_FIT_MB);
+  }
+
+  public double nbEpsilon() {
+    return (Double) get(Setting.NB_EPSILON);
+  }
+
+  public double epsilon() {
+    return (Double) get(Setting.EPSILON);
+  }
+
+  /** Canonical partitions; 0 derives them from the row count (never from the cluster). */
+  public int partitions() {
+    return (Integer) get(Setting.PARTITIONS);
+  }
+
+  public boolean dropInvalid() {
+    return (Boolean) get(Setting.DROP_INVALID);
+  }
+
+  public boolean overwrite() {
+    return (Boolean) get(Setting.OVERWRITE);
+  }
+
+  /** Continue an interrupted run into the same out, refitting only the missing fits. */
+  public boolean resume() {
+    return (Boolean) get(Setting.RESUME);
+  }
+
+  public boolean quiet() {
+    return (Boolean) get(Setting.QUIET);
+  }
+
+  /**
+   * Every setting, grouped: {group: {key: value}} in declaration order, values as JSON has
+   * them (strings, numbers, booleans, lists, null). summary.json's "config" is this.
+   */
+  public Map<String, Object> describe() {
+    return describe(s -> true);
+  }
+
+  /**
+   * describe() restricted to the settings that can change a fit: all but the output group and
+   * local_fit_mb. The resume fingerprint is made of this and facts of the input tables.
+   */
+  public Map<String, Object> fitSettings() {
+    return describe(Setting::affectsFits);
+  }
+
+  private Map<String, Object> describe(Predicate<Setting> which) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Setting s : Setting.values()) {
+      if (!which.test(s)) continue;
+      @SuppressWarnings("unchecked")
+      Map<String, Object> group = (Map<String, Object>) out.computeIfAbsent(s.group().key(),
+          g -> new LinkedHashMap<String, Object>());
+      group.put(s.describeKey(), s.describe(get(s)));
+    }
+    return out;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof CurveOptions o && describe().equals(o.describe());
+  }
+
+  @Override
+  public int hashCode() {
+    return describe().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "CurveOptions" + describe();
   }
 
   /** The default grid: 1, 2, 5, 10, 20, 50, ... up to the smallest class. */
@@ -103,50 +435,305 @@ public final class CurveOptions {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /**
+   * Collects settings; {@link #build()} checks them all at once. Setters never throw: a bad
+   * value is reported by build(), with the message the CLI gives for the flag.
+   */
+  public static final class Builder {
+    private final EnumMap<Setting, Object> raw = new EnumMap<>(Setting.class);
+
+    private Builder() {
+      for (Setting s : Setting.values()) raw.put(s, s.defaultText());
+    }
+
+    private Builder set(Setting s, Object value) {
+      raw.put(s, value);
+      return this;
+    }
+
+    /** Training embeddings: Parquet file or directory, any Hadoop path (required). */
+    public Builder train(String path) {
+      return set(Setting.TRAIN, path);
+    }
+
+    /** Test embeddings, same columns and dimension (required). */
+    public Builder test(String path) {
+      return set(Setting.TEST, path);
+    }
+
+    /** Output directory; null (the default) writes nothing. */
+    public Builder out(String dir) {
+      return set(Setting.OUT, dir);
+    }
+
+    public Builder featuresCol(String column) {
+      return set(Setting.FEATURES_COL, column);
+    }
+
+    public Builder labelCol(String column) {
+      return set(Setting.LABEL_COL, column);
+    }
+
+    /** Row id column for subset sampling; null (the default) ranks rows by a hash of the row. */
+    public Builder idCol(String column) {
+      return set(Setting.ID_COL, column);
+    }
+
+    /** Comma-separated: nb, nb-perclass, lr. */
+    public Builder models(String list) {
+      return set(Setting.MODELS, list);
+    }
+
+    public Builder models(List<Model> models) {
+      return set(Setting.MODELS, models == null ? null : new ArrayList<>(models));
+    }
+
+    /** Shots per class, e.g. "1,2,5,10,all"; null for the default 1-2-5 grid up to "all". */
+    public Builder shots(String list) {
+      return set(Setting.SHOTS, list);
+    }
+
+    /** Seeds 0..n-1. */
+    public Builder seeds(int n) {
+      return set(Setting.SEEDS, n);
+    }
+
+    /** Explicit seeds, each once. */
+    public Builder seedList(long... seeds) {
+      return set(Setting.SEEDS, seeds == null ? null : seeds.clone());
+    }
+
+    /** Explicit seeds, comma-separated: "3,7,11". */
+    public Builder seedList(String list) {
+      return set(Setting.SEEDS, new SeedList(list));
+    }
+
+    /** minmax, standard or none. */
+    public Builder scaling(String kind) {
+      return set(Setting.SCALING, kind);
+    }
+
+    public Builder scaling(Scaler.Kind kind) {
+      return set(Setting.SCALING, kind);
+    }
+
+    public Builder lrC(double c) {
+      return set(Setting.LR_C, c);
+    }
+
+    public Builder lrMaxIter(int n) {
+      return set(Setting.LR_MAX_ITER, n);
+    }
+
+    public Builder lrTol(double tol) {
+      return set(Setting.LR_TOL, tol);
+    }
+
+    public Builder lrWarmStart(boolean on) {
+      return set(Setting.LR_WARM_START, on);
+    }
+
+    /** MiB of float32 features fitted inside one Spark task; -1 (the default) derives it. */
+    public Builder localFitMb(int mb) {
+      return set(Setting.LOCAL_FIT_MB, mb);
+    }
+
+    public Builder nbEpsilon(double e) {
+      return set(Setting.NB_EPSILON, e);
+    }
+
+    public Builder epsilon(double e) {
+      return set(Setting.EPSILON, e);
+    }
+
+    /** Canonical partitions; 0 (the default) derives them from the row count. */
+    public Builder partitions(int n) {
+      return set(Setting.PARTITIONS, n);
+    }
+
+    public Builder dropInvalid(boolean on) {
+      return set(Setting.DROP_INVALID, on);
+    }
+
+    public Builder overwrite(boolean on) {
+      return set(Setting.OVERWRITE, on);
+    }
+
+    public Builder resume(boolean on) {
+      return set(Setting.RESUME, on);
+    }
+
+    public Builder quiet(boolean on) {
+      return set(Setting.QUIET, on);
+    }
+
+    /**
+     * Checks every setting and returns the options.
+     *
+     * @throws LinprobeException naming the first bad setting and the fix, in one line
+     */
+    public CurveOptions build() {
+      EnumMap<Setting, Object> checked = new EnumMap<>(Setting.class);
+      for (Setting s : Setting.values()) checked.put(s, s.validate(raw.get(s)));
+      return new CurveOptions(checked);
+    }
+  }
+
+  // ---- the checks of the declaration table: raw value (text or typed) -> canonical value ----
+
+  /** The shots grid as given: finite values ascending, and whether "all" is in it. */
+  private record Shots(int[] finite, boolean all) implements Serializable {
+    List<String> labels() {
+      List<String> l = new ArrayList<>();
+      for (int v : finite) l.add(Integer.toString(v));
+      if (all) l.add("all");
+      return Collections.unmodifiableList(l);
+    }
+  }
+
+  private static Object required(Object v) {
+    if (v == null) throw new LinprobeException("--train and --test are required");
+    return v.toString();
+  }
+
+  private static Object column(Object v, String flag) {
+    if (v == null || v.toString().isBlank()) {
+      throw new LinprobeException("--" + flag + " is empty: name a column");
+    }
+    return v.toString();
+  }
+
+  private static Object bool(Object v, String flag) {
+    if (v instanceof Boolean b) return b;
+    String s = v == null ? "" : v.toString().trim();
+    if (s.equalsIgnoreCase("true")) return true;
+    if (s.equalsIgnoreCase("false")) return false;
+    throw new LinprobeException("--" + flag + " must be true or false, got '" + s + "'");
+  }
+
+  private static double dbl(Object v, String flag) {
+    if (v instanceof Number n) return n.doubleValue();
+    try {
+      return Double.parseDouble(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      throw new LinprobeException("--" + flag + " value '" + v + "' is not a number");
+    }
+  }
+
+  private static int integer(Object v, String flag) {
+    if (v instanceof Integer n) return n;
+    try {
+      return Integer.parseInt(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      throw new LinprobeException("--" + flag + " value '" + v + "' is not an integer");
+    }
+  }
+
+  private static <T> T check(T v, Predicate<T> ok, Function<T, String> message) {
+    if (!ok.test(v)) throw new LinprobeException(message.apply(v));
+    return v;
+  }
+
+  private static Object checkModels(Object v) {
+    if (v == null) throw new LinprobeException("--models is empty: use e.g. nb,lr");
+    if (v instanceof String s) return List.copyOf(Model.parseList(s));
+    List<Model> out = new ArrayList<>();
+    for (Object m : (List<?>) v) {
+      if (m == null) throw new LinprobeException("--models has a null entry: use e.g. nb,lr");
+      if (!out.contains(m)) out.add((Model) m);
+    }
+    if (out.isEmpty()) throw new LinprobeException("--models is empty: use e.g. nb,lr");
+    return List.copyOf(out);
+  }
+
   /** Parses "1,2,5,10,all". */
-  public void parseShots(String s) {
+  private static Object checkShots(Object v) {
+    if (v == null || v instanceof Shots) return v;
     List<Integer> finite = new ArrayList<>();
     boolean all = false;
-    for (String part : s.split(",")) {
+    for (String part : v.toString().split(",")) {
       String p = part.trim();
       if (p.equalsIgnoreCase("all")) {
         all = true;
         continue;
       }
-      int v;
+      int n;
       try {
-        v = Integer.parseInt(p);
+        n = Integer.parseInt(p);
       } catch (NumberFormatException e) {
         throw new LinprobeException("--shots value '" + p
             + "' is not a number: use positive integers and 'all', e.g. 1,2,5,10,all");
       }
-      if (v <= 0) {
-        throw new LinprobeException("--shots value " + v + " must be positive (shots per class)");
+      if (n <= 0) {
+        throw new LinprobeException("--shots value " + n + " must be positive (shots per class)");
       }
-      if (!finite.contains(v)) finite.add(v);
+      if (!finite.contains(n)) finite.add(n);
     }
     finite.sort(null);
     if (finite.size() > 100) throw new LinprobeException("--shots has more than 100 values");
-    shots = finite.stream().mapToInt(Integer::intValue).toArray();
-    includeAll = all;
-  }
-
-  /** Checks option values that need no data; throws LinprobeException naming the fix. */
-  public void validate() {
-    if (train == null || test == null) {
-      throw new LinprobeException("--train and --test are required");
-    }
-    if (seeds.length == 0) throw new LinprobeException("--seeds must be at least 1");
-    if (!(lrC > 0) || Double.isInfinite(lrC)) {
-      throw new LinprobeException("--lr-c must be a positive number, got " + lrC);
-    }
-    if (lrMaxIter < 1) throw new LinprobeException("--lr-max-iter must be at least 1");
-    if (!(lrTol > 0)) throw new LinprobeException("--lr-tol must be positive, got " + lrTol);
-    if (!(nbEpsilon >= 0)) throw new LinprobeException("--nb-epsilon must be >= 0");
-    if (!(epsilon >= 0)) throw new LinprobeException("--epsilon must be >= 0");
-    if (partitions < 0) throw new LinprobeException("--partitions must be >= 0");
-    if (shots != null && shots.length == 0 && !includeAll) {
+    if (finite.isEmpty() && !all) {
       throw new LinprobeException("--shots is empty: give e.g. 1,2,5,10,all");
     }
+    return new Shots(finite.stream().mapToInt(Integer::intValue).toArray(), all);
+  }
+
+  /** The text of seedList("3,7,11"), told apart from the text of a count ("5"). */
+  private record SeedList(String text) {}
+
+  /** seeds(n) gives an Integer (the default: its text), seedList a long[] or a SeedList. */
+  private static Object checkSeeds(Object v) {
+    if (v instanceof Integer || v instanceof String) {
+      int n = integer(v, "seeds");
+      if (n < 1) throw new LinprobeException("--seeds must be at least 1, got " + n);
+      long[] r = new long[n];
+      for (int i = 0; i < n; i++) r[i] = i;
+      return r;
+    }
+    long[] seeds;
+    if (v instanceof long[] a) {
+      seeds = a.clone();
+    } else if (v instanceof SeedList list && list.text() != null) {
+      String[] parts = list.text().split(",");
+      seeds = new long[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        try {
+          seeds[i] = Long.parseLong(parts[i].trim());
+        } catch (NumberFormatException e) {
+          throw new LinprobeException("--seed-list value '" + parts[i].trim()
+              + "' is not an integer: use e.g. 3,7,11");
+        }
+      }
+    } else {
+      throw new LinprobeException("--seed-list is empty: use e.g. 3,7,11");
+    }
+    if (seeds.length == 0) throw new LinprobeException("--seed-list is empty: use e.g. 3,7,11");
+    if (Arrays.stream(seeds).distinct().count() != seeds.length) {
+      throw new LinprobeException("--seed-list has a repeated seed: each seed once");
+    }
+    return seeds;
+  }
+
+  private static Object checkScaling(Object v) {
+    if (v instanceof Scaler.Kind k) return k;
+    try {
+      return Scaler.Kind.parse(String.valueOf(v));
+    } catch (IllegalArgumentException e) {
+      throw new LinprobeException(e.getMessage() + " (--scaling)");
+    }
+  }
+
+  /** lr-max-iter -> lrMaxIter: a setting's builder method. */
+  static String camel(String key) {
+    StringBuilder sb = new StringBuilder();
+    boolean up = false;
+    for (char ch : key.toCharArray()) {
+      if (ch == '-') {
+        up = true;
+      } else {
+        sb.append(up ? Character.toUpperCase(ch) : ch);
+        up = false;
+      }
+    }
+    return sb.toString();
   }
 }

@@ -13,13 +13,15 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The Java API for notebooks and other drivers (Databricks, Zeppelin, spark-shell, py4j):
- * the same run as {@code linprobe curve}, on the caller's SparkSession, which it never stops.
+ * the same run as {@code linprobe curve} (which calls {@link #curve}), on the caller's
+ * SparkSession, which it never stops.
  *
  * <pre>{@code
- * CurveOptions o = new CurveOptions();
- * o.train = "dbfs:/emb/train"; o.test = "dbfs:/emb/test";
- * o.parseShots("1,2,5,10,all");
- * LinProbe.Result r = LinProbe.curve(spark, o);   // o.out == null: nothing written
+ * CurveOptions o = CurveOptions.builder()
+ *     .train("dbfs:/emb/train").test("dbfs:/emb/test")
+ *     .shots("1,2,5,10,all")
+ *     .build();
+ * LinProbe.Result r = LinProbe.curve(spark, o);   // no out(...): nothing written
  * r.curve().show();
  * }</pre>
  */
@@ -32,21 +34,29 @@ public final class LinProbe {
   public record Result(Dataset<Row> fits, Dataset<Row> curve, String markdown, String summaryJson,
       String verdict) {}
 
-  /** Runs a learning curve; writes the output directory only when options.out is set. */
+  /**
+   * Runs a learning curve, with progress lines on stderr unless options.quiet(); writes the
+   * output directory only when options.out() is set, completely or not at all (a failed run
+   * leaves it as it was).
+   */
   public static Result curve(SparkSession spark, CurveOptions options) {
-    OutputDir dir = options.out == null ? null
-        : OutputDir.check(options.out, options.overwrite, spark.sparkContext().hadoopConfiguration());
+    OutputDir dir = options.out() == null ? null : OutputDir.check(options.out(),
+        options.overwrite(), options.resume(), spark.sparkContext().hadoopConfiguration());
+    Progress progress = new Progress(System.err, options.quiet());
     try {
-      CurveJob job = new CurveJob(spark, options, new Progress(System.err, options.quiet),
-          dir == null ? null : dir.target());
+      CurveJob job = new CurveJob(spark, options, progress, dir == null ? null : dir.target());
       CurveJob.Result r = job.run();
       if (dir != null) {
+        progress.stage("writing " + dir.target());
         CurveOutput.write(spark, dir, r, options);
         job.store().delete();
       }
-      return new Result(CurveOutput.fitsFrame(spark, r.fits()),
-          CurveOutput.curveFrame(spark, r.curve()), Tables.markdown(r.curve(), options.epsilon),
+      Result result = new Result(CurveOutput.fitsFrame(spark, r.fits()),
+          CurveOutput.curveFrame(spark, r.curve()), Tables.markdown(r.curve(), options.epsilon()),
           CurveOutput.summaryJson(spark, r, options), Tables.verdict(r.curve()));
+      progress.stage("done in " + (r.runtimeMs() / 1000) + "s"
+          + (dir == null ? "" : "; results in " + dir.target()));
+      return result;
     } catch (IOException e) {
       if (dir != null) dir.abort();
       throw new UncheckedIOException(e);

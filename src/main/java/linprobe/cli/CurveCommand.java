@@ -1,34 +1,35 @@
 package linprobe.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import linprobe.CurveOptions;
+import linprobe.LinProbe;
 import linprobe.LinprobeException;
-import linprobe.math.Scaler;
-import linprobe.spark.CurveJob;
-import linprobe.spark.CurveOutput;
-import linprobe.spark.OutputDir;
-import linprobe.spark.Progress;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+/**
+ * {@code linprobe curve}: the options are {@link CurveOptions}' settings, one flag each, named
+ * as the setting; their help text and defaults come from {@link CurveOptions.Setting} (through
+ * {@link CurveHelp}), so an option left unset here takes the built-in default there.
+ */
 @Command(name = "curve", mixinStandardHelpOptions = true, sortOptions = false,
+    resourceBundle = "linprobe.cli.CurveHelp",
     description = {"Fit naive Bayes and logistic regression on nested training subsets of "
         + "growing size for several seeds, score them on the test set, and write learning-curve "
         + "tables to --out (fits.csv, curve.csv, curve.md, summary.json, Parquet fits/ and "
         + "curve/, _SUCCESS last). Prints curve.md at the end."})
 public final class CurveCommand implements Callable<Integer> {
-  @Option(names = "--train", paramLabel = "PATH",
-      description = "Training embeddings: Parquet file or directory, any Hadoop path (required).")
+  // unset options stay null: CurveOptions.builder() holds the defaults
+  @Option(names = "--train", paramLabel = "PATH")
   String train;
 
-  @Option(names = "--test", paramLabel = "PATH",
-      description = "Test embeddings, same columns and dimension (required).")
+  @Option(names = "--test", paramLabel = "PATH")
   String test;
 
-  @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory (required); refused if it exists and is not empty (see "
-          + "--overwrite).")
+  @Option(names = "--out", paramLabel = "DIR")
   String out;
 
   @Option(names = "--config", paramLabel = "FILE",
@@ -38,94 +39,62 @@ public final class CurveCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--features-col", paramLabel = "NAME",
-      description = "Embedding column: array<float>, array<double> or ML vector (default: "
-          + CurveOptions.DEFAULT_FEATURES_COL + ").")
-  String featuresCol = CurveOptions.DEFAULT_FEATURES_COL;
+  @Option(names = "--features-col", paramLabel = "NAME")
+  String featuresCol;
 
-  @Option(names = "--label-col", paramLabel = "NAME",
-      description = "Label column: int, long or string; classes in sorted order (default: "
-          + CurveOptions.DEFAULT_LABEL_COL + ").")
-  String labelCol = CurveOptions.DEFAULT_LABEL_COL;
+  @Option(names = "--label-col", paramLabel = "NAME")
+  String labelCol;
 
-  @Option(names = "--id-col", paramLabel = "NAME",
-      description = "Optional row id column for subset sampling; default: a hash of the row.")
+  @Option(names = "--id-col", paramLabel = "NAME")
   String idCol;
 
-  @Option(names = "--models", paramLabel = "LIST",
-      description = "nb (shared-variance Gaussian NB, the paper's), nb-perclass (per-class "
-          + "variance, scikit-learn/MLlib style), lr (multinomial logistic regression) "
-          + "(default: " + CurveOptions.DEFAULT_MODELS + ").")
-  String models = CurveOptions.DEFAULT_MODELS;
+  @Option(names = "--models", paramLabel = "LIST")
+  String models;
 
-  @Option(names = "--shots", paramLabel = "LIST",
-      description = "Shots per class, stratified and nested within a seed, e.g. 1,2,5,10,all "
-          + "(default: 1,2,5,10,20,50,... up to the smallest class, then all).")
+  @Option(names = "--shots", paramLabel = "LIST")
   String shots;
 
-  @Option(names = "--seeds", paramLabel = "N",
-      description = "Seeds 0..N-1 (default: " + CurveOptions.DEFAULT_SEEDS + ").")
+  @Option(names = "--seeds", paramLabel = "N")
   Integer seeds;
 
-  @Option(names = "--seed-list", paramLabel = "LIST", description = "Explicit seeds, e.g. 3,7,11.")
+  @Option(names = "--seed-list", paramLabel = "LIST",
+      description = "Explicit seeds, e.g. 3,7,11 (instead of --seeds).")
   String seedList;
 
-  @Option(names = "--scaling", paramLabel = "KIND",
-      description = "minmax, standard or none, fitted on each training subset only (default: "
-          + CurveOptions.DEFAULT_SCALING + ").")
-  String scaling = CurveOptions.DEFAULT_SCALING;
+  @Option(names = "--scaling", paramLabel = "KIND")
+  String scaling;
 
-  @Option(names = "--lr-c", paramLabel = "C",
-      description = "Inverse L2 strength, scikit-learn's C (default: 1.0).")
-  double lrC = CurveOptions.DEFAULT_LR_C;
+  @Option(names = "--lr-c", paramLabel = "C")
+  Double lrC;
 
-  @Option(names = "--lr-max-iter", paramLabel = "N",
-      description = "L-BFGS iteration limit (default: " + CurveOptions.DEFAULT_LR_MAX_ITER + ").")
-  int lrMaxIter = CurveOptions.DEFAULT_LR_MAX_ITER;
+  @Option(names = "--lr-max-iter", paramLabel = "N")
+  Integer lrMaxIter;
 
-  @Option(names = "--lr-tol", paramLabel = "T",
-      description = "L-BFGS relative tolerance (default: 1e-6).")
-  double lrTol = CurveOptions.DEFAULT_LR_TOL;
+  @Option(names = "--lr-tol", paramLabel = "T")
+  Double lrTol;
 
-  @Option(names = "--nb-epsilon", paramLabel = "E",
-      description = "Absolute variance smoothing of nb (default: 1e-9).")
-  double nbEpsilon = CurveOptions.DEFAULT_NB_EPSILON;
+  @Option(names = "--nb-epsilon", paramLabel = "E")
+  Double nbEpsilon;
 
-  @Option(names = "--epsilon", paramLabel = "E",
-      description = "Tolerance for shots-to-within-epsilon of the asymptotic error "
-          + "(default: 0.01).")
-  double epsilon = CurveOptions.DEFAULT_EPSILON;
+  @Option(names = "--epsilon", paramLabel = "E")
+  Double epsilon;
 
-  @Option(names = "--lr-warm-start",
-      description = "Start each size's logistic regression from the next-smaller size's solution "
-          + "of the same seed (mapped into the new subset's scaling) instead of from zero.")
-  boolean warmStart;
+  @Option(names = "--lr-warm-start")
+  Boolean lrWarmStart;
 
-  @Option(names = "--local-fit-mb", paramLabel = "MB",
-      description = "Largest training subset (MiB of float32 features) fitted inside one Spark "
-          + "task; larger ones use distributed L-BFGS (default: a sixth of one task's share "
-          + "of executor memory, as a fit holds its rows in float32 and a scaled double copy; "
-          + "at most 8192, the double copy being one Java array).")
+  @Option(names = "--local-fit-mb", paramLabel = "MB")
   Integer localFitMb;
 
-  @Option(names = "--partitions", paramLabel = "N",
-      description = "Canonical partitions of the data (default: one per 20,000 training rows "
-          + "and one per 5,000 test rows). Results "
-          + "are bit-identical for a given value whatever the input files or cores; other values "
-          + "agree to rounding.")
-  int partitions;
+  @Option(names = "--partitions", paramLabel = "N")
+  Integer partitions;
 
-  @Option(names = "--drop-invalid",
-      description = "Skip rows with null, NaN or infinite features (counted in summary.json).")
-  boolean dropInvalid;
+  @Option(names = "--drop-invalid")
+  Boolean dropInvalid;
 
   @picocli.CommandLine.Mixin RunOptions run = new RunOptions();
 
-  @Option(names = "--resume",
-      description = "Continue an interrupted run into the same --out with the same inputs and "
-          + "settings: fits recorded before the interruption are not refitted.")
-  boolean resume;
-
+  @Option(names = "--resume")
+  Boolean resume;
 
   CurveOptions options() {
     if (spec != null && spec.defaultValueProvider() instanceof LayeredDefaults d) {
@@ -133,7 +102,7 @@ public final class CurveCommand implements Callable<Integer> {
       for (var opt : spec.options()) flags.add(opt.longestName().replaceFirst("^--", ""));
       d.checkKeys(flags);
     }
-    java.util.List<String> missing = new java.util.ArrayList<>();
+    List<String> missing = new ArrayList<>();
     if (train == null) missing.add("--train");
     if (test == null) missing.add("--test");
     if (out == null) missing.add("--out");
@@ -141,62 +110,30 @@ public final class CurveCommand implements Callable<Integer> {
       throw new LinprobeException("missing " + String.join(", ", missing)
           + ": give them as flags (or spark.linprobe.* settings, or in --config)");
     }
-    CurveOptions o = new CurveOptions();
-    o.train = train;
-    o.test = test;
-    o.out = out;
-    o.featuresCol = featuresCol;
-    o.labelCol = labelCol;
-    o.idCol = idCol;
-    o.models = CurveOptions.Model.parseList(models);
-    if (shots != null) o.parseShots(shots);
     if (seeds != null && seedList != null) {
       throw new LinprobeException("give --seeds or --seed-list, not both");
     }
-    if (seeds != null) {
-      if (seeds < 1) throw new LinprobeException("--seeds must be at least 1, got " + seeds);
-      o.seeds = CurveOptions.range(seeds);
-    }
-    if (seedList != null) o.seeds = parseSeeds(seedList);
-    try {
-      o.scaling = Scaler.Kind.parse(scaling);
-    } catch (IllegalArgumentException e) {
-      throw new LinprobeException(e.getMessage() + " (--scaling)");
-    }
-    o.lrC = lrC;
-    o.lrMaxIter = lrMaxIter;
-    o.lrTol = lrTol;
-    o.nbEpsilon = nbEpsilon;
-    o.epsilon = epsilon;
-    o.partitions = partitions;
-    o.warmStart = warmStart;
-    if (localFitMb != null) {
-      if (localFitMb < 0) throw new LinprobeException("--local-fit-mb must be >= 0");
-      o.localFitMb = localFitMb;
-    }
-    o.dropInvalid = dropInvalid;
-    o.overwrite = run.overwrite;
-    o.resume = resume;
-    o.quiet = run.quiet;
-    o.validate();
-    return o;
-  }
-
-  static long[] parseSeeds(String s) {
-    String[] parts = s.split(",");
-    long[] out = new long[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      try {
-        out[i] = Long.parseLong(parts[i].trim());
-      } catch (NumberFormatException e) {
-        throw new LinprobeException("--seed-list value '" + parts[i].trim()
-            + "' is not an integer: use e.g. 3,7,11");
-      }
-    }
-    if (java.util.Arrays.stream(out).distinct().count() != out.length) {
-      throw new LinprobeException("--seed-list has a repeated seed: each seed once");
-    }
-    return out;
+    CurveOptions.Builder b = CurveOptions.builder().train(train).test(test).out(out)
+        .overwrite(run.overwrite).quiet(run.quiet);
+    if (featuresCol != null) b.featuresCol(featuresCol);
+    if (labelCol != null) b.labelCol(labelCol);
+    if (idCol != null) b.idCol(idCol);
+    if (dropInvalid != null) b.dropInvalid(dropInvalid);
+    if (models != null) b.models(models);
+    if (shots != null) b.shots(shots);
+    if (seeds != null) b.seeds(seeds);
+    if (seedList != null) b.seedList(seedList);
+    if (scaling != null) b.scaling(scaling);
+    if (lrC != null) b.lrC(lrC);
+    if (lrMaxIter != null) b.lrMaxIter(lrMaxIter);
+    if (lrTol != null) b.lrTol(lrTol);
+    if (lrWarmStart != null) b.lrWarmStart(lrWarmStart);
+    if (nbEpsilon != null) b.nbEpsilon(nbEpsilon);
+    if (partitions != null) b.partitions(partitions);
+    if (localFitMb != null) b.localFitMb(localFitMb);
+    if (epsilon != null) b.epsilon(epsilon);
+    if (resume != null) b.resume(resume);
+    return b.build();
   }
 
   @Override
@@ -204,24 +141,11 @@ public final class CurveCommand implements Callable<Integer> {
     return run(options());
   }
 
-  /** Runs a curve and prints curve.md; shared with demo. */
-  static int run(CurveOptions o) throws Exception {
+  /** Runs a curve on this JVM's SparkSession and prints curve.md; shared with demo. */
+  static int run(CurveOptions o) {
     SparkSession spark = SparkSession.builder().appName("linprobe curve").getOrCreate();
-    OutputDir dir = OutputDir.check(o.out, o.overwrite,
-        spark.sparkContext().hadoopConfiguration());
-    Progress progress = new Progress(System.err, o.quiet);
-    try {
-      CurveJob job = new CurveJob(spark, o, progress, dir.target());
-      CurveJob.Result r = job.run();
-      progress.stage("writing " + dir.target());
-      CurveOutput.write(spark, dir, r, o);
-      if (job.store() != null) job.store().delete();
-      System.out.println(linprobe.curve.Tables.markdown(r.curve(), o.epsilon));
-      progress.stage("done in " + (r.runtimeMs() / 1000) + "s; results in " + dir.target());
-      return Main.EXIT_OK;
-    } catch (Exception | Error e) {
-      dir.abort();
-      throw e;
-    }
+    LinProbe.Result r = LinProbe.curve(spark, o);
+    System.out.println(r.markdown());
+    return Main.EXIT_OK;
   }
 }

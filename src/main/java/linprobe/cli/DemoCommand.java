@@ -25,8 +25,9 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Where data-samples is (default: the linprobe checkout's data-samples).")
   String dataSamples;
 
-  @Option(names = "--seeds", paramLabel = "N", description = "Seeds 0..N-1 (default: 5).")
-  int seeds = CurveOptions.DEFAULT_SEEDS;
+  @Option(names = "--seeds", paramLabel = "N",
+      description = "Seeds 0..N-1 (default: curve's, 5).")
+  Integer seeds;
 
   @picocli.CommandLine.Mixin RunOptions run = new RunOptions();
 
@@ -36,7 +37,6 @@ public final class DemoCommand implements Callable<Integer> {
     if (!dataset.equals("digits") && !dataset.equals("fashion")) {
       throw new LinprobeException("unknown --dataset '" + dataset + "': use digits or fashion");
     }
-    if (seeds < 1) throw new LinprobeException("--seeds must be at least 1");
     File base = new File(dataSamples != null ? dataSamples
         : System.getProperty("linprobe.home", ".") + "/data-samples");
     File train = new File(base, dataset + "/train.parquet");
@@ -45,15 +45,12 @@ public final class DemoCommand implements Callable<Integer> {
       throw new LinprobeException("bundled data not found at " + base + "/" + dataset
           + ": run from the linprobe checkout or pass --data-samples DIR");
     }
-    CurveOptions o = new CurveOptions();
-    o.train = train.getPath();
-    o.test = test.getPath();
-    o.out = out != null ? out
-        : Files.createTempDirectory("linprobe-demo-" + dataset + "-").toString();
-    o.seeds = CurveOptions.range(seeds);
-    o.overwrite = run.overwrite;
-    o.quiet = run.quiet;
-    o.models = CurveOptions.Model.parseList("nb,nb-perclass,lr");
-    return CurveCommand.run(o);
+    CurveOptions.Builder o = CurveOptions.builder().train(train.getPath()).test(test.getPath())
+        .models("nb,nb-perclass,lr").overwrite(run.overwrite).quiet(run.quiet);
+    if (seeds != null) o.seeds(seeds);
+    o.build(); // checked before a temporary directory is made
+    o.out(out != null ? out
+        : Files.createTempDirectory("linprobe-demo-" + dataset + "-").toString());
+    return CurveCommand.run(o.build());
   }
 }

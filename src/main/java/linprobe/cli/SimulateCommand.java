@@ -50,17 +50,17 @@ public final class SimulateCommand implements Callable<Integer> {
   int testRows = 10_000;
 
   @Option(names = "--seeds", paramLabel = "N", description = "Seeds 0..N-1 (default: 5).")
-  int seeds = CurveOptions.DEFAULT_SEEDS;
+  Integer seeds;
 
   @Option(names = "--epsilon", paramLabel = "E",
       description = "m_eps tolerance above the Bayes error (default: 0.01).")
-  double epsilon = CurveOptions.DEFAULT_EPSILON;
+  Double epsilon;
 
   @Option(names = "--lr-c", paramLabel = "C", description = "LR's C (default: 1, the paper's).")
-  double lrC = CurveOptions.DEFAULT_LR_C;
+  Double lrC;
 
   @Option(names = "--models", paramLabel = "LIST", description = "As curve (default: nb,lr).")
-  String models = CurveOptions.DEFAULT_MODELS;
+  String models;
 
   @picocli.CommandLine.Mixin RunOptions run = new RunOptions();
 
@@ -88,9 +88,17 @@ public final class SimulateCommand implements Callable<Integer> {
     int[] ks = ints(classes, "--classes", 2);
     int[] ns = ints(dims, "--dims", 2);
     int[] ms = sizes == null ? null : ints(sizes, "--sizes", 2);
-    if (seeds < 1) throw new LinprobeException("--seeds must be at least 1");
     if (poolFactor < 1) throw new LinprobeException("--pool-factor must be at least 1");
-    List<CurveOptions.Model> modelList = CurveOptions.Model.parseList(models);
+    // curve's options for every (K, n), but the data; unset ones take curve's defaults
+    CurveOptions.Builder grid = CurveOptions.builder().quiet(true);
+    if (models != null) grid.models(models);
+    if (seeds != null) grid.seeds(seeds);
+    if (lrC != null) grid.lrC(lrC);
+    if (epsilon != null) grid.epsilon(epsilon);
+    // checked now, before Spark starts (the paths are placeholders, set for each run below)
+    CurveOptions checked = grid.train("-").test("-").build();
+    List<CurveOptions.Model> modelList = checked.models();
+    double eps = checked.epsilon();
     SparkSession spark = SparkSession.builder().appName("linprobe simulate").getOrCreate();
     OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration());
     Progress progress = new Progress(System.err, run.quiet);
@@ -107,15 +115,8 @@ public final class SimulateCommand implements Callable<Integer> {
           int parts = (int) Math.max(2, pool * n / 5_000_000L);
           Synthetic.paperMixture(spark, 0, pool, n, k, 1, parts).write().parquet(data + "/train");
           Synthetic.paperMixture(spark, pool, testRows, n, k, 2, 2).write().parquet(data + "/test");
-          CurveOptions o = new CurveOptions();
-          o.train = data + "/train";
-          o.test = data + "/test";
-          o.models = modelList;
-          o.seeds = CurveOptions.range(seeds);
-          o.lrC = lrC;
-          o.quiet = true;
-          o.shots = shotsFor(ms, k, pool);
-          o.includeAll = true;
+          CurveOptions o = grid.train(data + "/train").test(data + "/test")
+              .shots(shotsSpec(shotsFor(ms, k, pool))).build();
           CurveJob.Result r = new CurveJob(spark, o, Progress.silent()).run();
           for (String line : Tables.fitsCsv(r.fits()).split("\n", -1)) {
             if (!line.isEmpty() && !line.startsWith("model,")) {
@@ -130,7 +131,7 @@ public final class SimulateCommand implements Callable<Integer> {
           BayesError.Estimate bayes = BayesError.of(Synthetic.paperMeans(k),
               Synthetic.paperStd(n), 200_000, 7);
           for (String m : r.curve().models()) {
-            Long mEps = samplesToBayes(r.curve(), m, bayes.error() + epsilon);
+            Long mEps = samplesToBayes(r.curve(), m, bayes.error() + eps);
             results.add(new Complexity(m, k, n, mEps, bayes.error(), bayes.method()));
             progress.stage(String.format(Locale.ROOT, "K=%d n=%d %s: m_eps=%s (Bayes error %.4f, "
                 + "%s; asymptote %.4f)", k, n, m, mEps == null ? "not reached" : mEps,
@@ -158,7 +159,7 @@ public final class SimulateCommand implements Callable<Integer> {
       dir.writeText("simulate.md", md);
       Plots.Picture pic = Plots.sampleComplexity(results.stream().map(c -> new Plots.MEps(
           c.model(), c.classes(), c.dims(), c.mEps())).toList(),
-          "m_eps against dimension n (epsilon " + Tables.num(epsilon) + ")");
+          "m_eps against dimension n (epsilon " + Tables.num(eps) + ")");
       dir.writeBytes("sample_complexity.png", pic.png());
       dir.writeText("sample_complexity.svg", pic.svg());
       dir.writeText("report.html", linprobe.report.HtmlReport.page("linprobe simulate",
@@ -172,10 +173,10 @@ public final class SimulateCommand implements Callable<Integer> {
       summary.put("dims", ns);
       summary.put("pool_factor", poolFactor);
       summary.put("test_rows", testRows);
-      summary.put("seeds", seeds);
-      summary.put("epsilon", epsilon);
-      summary.put("lr_c", lrC);
-      summary.put("models", models);
+      summary.put("seeds", checked.seeds().length);
+      summary.put("epsilon", eps);
+      summary.put("lr_c", checked.lrC());
+      summary.put("models", String.join(",", modelList.stream().map(m -> m.id).toList()));
       dir.writeText("summary.json", new com.fasterxml.jackson.databind.ObjectMapper()
           .writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
       dir.commit();
@@ -196,6 +197,13 @@ public final class SimulateCommand implements Callable<Integer> {
       for (int s : CurveOptions.defaultShots(pool / k)) if (s >= 2 && (long) s * k < pool) out.add(s);
     }
     return out.stream().mapToInt(Integer::intValue).sorted().toArray();
+  }
+
+  /** The --shots text of a finite grid, with "all". */
+  static String shotsSpec(int[] shots) {
+    StringBuilder sb = new StringBuilder();
+    for (int s : shots) sb.append(s).append(',');
+    return sb.append("all").toString();
   }
 
   /** The sentence: how many rows each model needs at the largest setting. */

@@ -87,28 +87,27 @@ public final class CurveJob {
 
   private Result run(List<Runnable> onFailure) {
     long t0 = System.currentTimeMillis();
-    o.validate();
-    EmbeddingSource source = new EmbeddingSource(spark, o.featuresCol, o.labelCol, o.idCol,
-        o.dropInvalid);
-    if (o.models.contains(Model.LR)) {
+    EmbeddingSource source = new EmbeddingSource(spark, o.featuresCol(), o.labelCol(), o.idCol(),
+        o.dropInvalid());
+    if (o.models().contains(Model.LR)) {
       // in local mode the fits run in this JVM: load Breeze while Spark reads the data
       Thread warm = new Thread(LogisticRegression::warmUp, "linprobe-warm-up");
       warm.setDaemon(true);
       warm.start();
     }
-    progress.stage("reading and validating " + o.train);
-    EmbeddingSource.Profile trainProfile = source.profile(o.train, "train");
+    progress.stage("reading and validating " + o.train());
+    EmbeddingSource.Profile trainProfile = source.profile(o.train(), "train");
     onFailure.add(trainProfile::release);
-    progress.stage("reading and validating " + o.test);
-    EmbeddingSource.Profile testProfile = source.profile(o.test, "test");
+    progress.stage("reading and validating " + o.test());
+    EmbeddingSource.Profile testProfile = source.profile(o.test(), "test");
     onFailure.add(testProfile::release);
     if (trainProfile.dim() != testProfile.dim()) {
       throw new LinprobeException("train embeddings have dimension " + trainProfile.dim()
           + " but test embeddings have " + testProfile.dim()
           + ": both must come from the same model and layer");
     }
-    if (new org.apache.hadoop.fs.Path(o.train).equals(new org.apache.hadoop.fs.Path(o.test))) {
-      progress.warn("train and test are the same table (" + o.test + "): the test error is a "
+    if (new org.apache.hadoop.fs.Path(o.train()).equals(new org.apache.hadoop.fs.Path(o.test()))) {
+      progress.warn("train and test are the same table (" + o.test() + "): the test error is a "
           + "training error, not an estimate of error on new data");
     }
     if (trainProfile.labels().size() < 2) {
@@ -117,29 +116,29 @@ public final class CurveJob {
     }
     List<Object> classes = trainProfile.labels();
     long[] counts = trainProfile.counts();
-    int[] shots = o.shots != null ? o.shots : CurveOptions.defaultShots(min(counts));
+    int[] shots = o.shots() != null ? o.shots() : CurveOptions.defaultShots(min(counts));
     // the default grid ends with "all", unless its last value already takes every row
-    boolean includeAll = o.shots != null ? o.includeAll
+    boolean includeAll = o.shots() != null ? o.includeAll()
         : shots.length == 0 || shots[shots.length - 1] < Arrays.stream(counts).max().orElse(0);
     checkShots(shots, classes, counts);
     if (storeFor != null) {
       store = FitStore.open(storeFor, fingerprint(trainProfile, testProfile, shots, includeAll),
-          o.resume, o.overwrite, spark.sparkContext().hadoopConfiguration());
-      if (o.resume) {
+          o.resume(), o.overwrite(), spark.sparkContext().hadoopConfiguration());
+      if (o.resume()) {
         progress.stage("resuming: " + store.count() + " logistic regressions already fitted");
       }
-    } else if (o.resume) {
+    } else if (o.resume()) {
       throw new LinprobeException("--resume needs an output directory (--out)");
     }
 
     progress.stage("laying out " + Arrays.stream(counts).sum() + " training rows");
-    Embeddings train = source.load(trainProfile, classes, o.partitions,
+    Embeddings train = source.load(trainProfile, classes, o.partitions(),
         EmbeddingSource.ROWS_PER_PARTITION);
     onFailure.add(() -> train.blocks().unpersist(false));
-    Embeddings test = source.load(testProfile, classes, o.partitions,
+    Embeddings test = source.load(testProfile, classes, o.partitions(),
         EmbeddingSource.TEST_ROWS_PER_PARTITION);
     int k = classes.size(), d = train.dim();
-    long[] seeds = o.seeds;
+    long[] seeds = o.seeds();
 
     // lay the test rows out now, interleaved with the training passes (whose few partitions
     // leave cores idle), not alone at the end; the scoring pass finds them cached
@@ -158,7 +157,7 @@ public final class CurveJob {
 
     // every subset in output order, with its scaler and preconditioner; naive Bayes from the
     // same statistics in closed form
-    List<Model> models = o.models;
+    List<Model> models = o.models();
     List<Model> naiveBayes = models.stream().filter(Model::isNaiveBayes).toList();
     List<SubsetId> ids = plan.subsets(includeAll);
     progress.start(naiveBayes.size() * ids.size(), 0);
@@ -166,7 +165,7 @@ public final class CurveJob {
     Map<Model, List<FitResult>> byModel = new EnumMap<>(Model.class);
     for (SubsetId id : ids) {
       GaussianStats[] stats = grid.stats(id);
-      Subset subset = Subset.of(id, stats, o.scaling);
+      Subset subset = Subset.of(id, stats, o.scaling());
       subsets.add(subset);
       for (Model m : naiveBayes) {
         FitResult f = naiveBayes(m, subset, stats);
@@ -201,7 +200,7 @@ public final class CurveJob {
   private FitResult naiveBayes(Model m, Subset subset, GaussianStats[] stats) {
     long t = System.currentTimeMillis();
     LinearModel model = m == Model.NB
-        ? NaiveBayes.sharedVariance(stats, subset.scaler(), o.nbEpsilon)
+        ? NaiveBayes.sharedVariance(stats, subset.scaler(), o.nbEpsilon())
         : NaiveBayes.perClassVariance(stats, subset.scaler(), PERCLASS_VAR_SMOOTHING);
     return FitResult.closedForm(m.id, subset, model, System.currentTimeMillis() - t);
   }
@@ -214,8 +213,8 @@ public final class CurveJob {
    */
   private List<FitResult> fitLogistic(JavaRDD<RowBlock> bucketed, List<Subset> subsets, int k,
       int d) {
-    LrChain.Settings settings = new LrChain.Settings(k, d, o.lrC, o.lrMaxIter, o.lrTol,
-        o.warmStart);
+    LrChain.Settings settings = new LrChain.Settings(k, d, o.lrC(), o.lrMaxIter(), o.lrTol(),
+        o.lrWarmStart());
     long budget = localFitBudget();
     List<LogisticPass.Split> splits = new ArrayList<>();
     int inTask = 0;
@@ -232,7 +231,7 @@ public final class CurveJob {
     if (inTask > 0) {
       progress.stage("logistic regression: " + inTask + " fits inside Spark tasks (subsets up to "
           + (budget >> 20) + " MiB each)");
-      inTasks = LogisticPass.fitInTasks(bucketed, splits, store, !o.quiet);
+      inTasks = LogisticPass.fitInTasks(bucketed, splits, store, !o.quiet());
       for (List<FitResult> chainFits : inTasks) {
         for (FitResult f : chainFits) {
           done.put(f.subset().id(), f);
@@ -268,7 +267,7 @@ public final class CurveJob {
   }
 
   private long uncappedLocalFitBudget() {
-    if (o.localFitMb >= 0) return (long) o.localFitMb << 20;
+    if (o.localFitMb() >= 0) return (long) o.localFitMb() << 20;
     var sc = spark.sparkContext();
     long perTask;
     if (sc.isLocal()) {
@@ -281,15 +280,18 @@ public final class CurveJob {
     return perTask / 2 / 3;
   }
 
-  /** What makes two runs' fits interchangeable: inputs, their sizes and every fit setting. */
+  /**
+   * What makes two runs' fits interchangeable: the training rows themselves (a digest from the
+   * profile pass, so other files at the same path are other data), facts of the input tables,
+   * the grid as resolved against them, and every setting that can change a fit
+   * (CurveOptions.fitSettings()).
+   */
   private String fingerprint(EmbeddingSource.Profile train, EmbeddingSource.Profile test,
       int[] shots, boolean includeAll) {
-    return String.join("\n", "linprobe fits v1", o.train, o.test, o.featuresCol, o.labelCol,
-        String.valueOf(o.idCol), Arrays.toString(train.counts()), Arrays.toString(test.counts()),
-        train.labels().toString(), String.valueOf(train.dim()), Arrays.toString(shots),
-        String.valueOf(includeAll), Arrays.toString(o.seeds), o.scaling.name(),
-        Double.toString(o.lrC), Integer.toString(o.lrMaxIter), Double.toString(o.lrTol),
-        String.valueOf(o.warmStart), String.valueOf(o.dropInvalid), String.valueOf(o.partitions),
+    return String.join("\n", "linprobe fits v3", Long.toHexString(train.digest()),
+        Arrays.toString(train.counts()),
+        Arrays.toString(test.counts()), train.labels().toString(), String.valueOf(train.dim()),
+        Arrays.toString(shots), String.valueOf(includeAll), o.fitSettings().toString(),
         Version.get());
   }
 

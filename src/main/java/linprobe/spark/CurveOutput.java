@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +29,11 @@ public final class CurveOutput {
       throws IOException {
     dir.writeText("fits.csv", Tables.fitsCsv(r.fits()));
     dir.writeText("curve.csv", Tables.curveCsv(r.curve()));
-    dir.writeText("curve.md", Tables.markdown(r.curve(), o.epsilon));
+    dir.writeText("curve.md", Tables.markdown(r.curve(), o.epsilon()));
     String summary = summaryJson(spark, r, o);
     dir.writeText("summary.json", summary);
     int k = r.classes().size();
-    String title = "linprobe: " + datasetName(o.train) + " (" + r.train().dim() + " dims, " + k
+    String title = "linprobe: " + datasetName(o.train()) + " (" + r.train().dim() + " dims, " + k
         + " classes)";
     Plots.Picture err = Plots.errorCurve(r.curve(), k, title);
     Plots.Picture ll = Plots.loglossCurve(r.curve(), k, title);
@@ -43,7 +42,7 @@ public final class CurveOutput {
     dir.writeBytes("logloss_curve.png", ll.png());
     dir.writeText("logloss_curve.svg", ll.svg());
     dir.writeText("report.html",
-        HtmlReport.render(title, r.curve(), o.epsilon, err.svg(), ll.svg(), summary));
+        HtmlReport.render(title, r.curve(), o.epsilon(), err.svg(), ll.svg(), summary));
     fitsFrame(spark, r.fits()).coalesce(1).write().parquet(dir.stagingPath("fits"));
     curveFrame(spark, r.curve()).coalesce(1).write().parquet(dir.stagingPath("curve"));
     dir.commit();
@@ -106,13 +105,6 @@ public final class CurveOutput {
     s.put("blas", r.blas());
     s.put("runtime_ms", r.runtimeMs());
     s.put("cached_bytes_per_row", Math.round(r.cachedBytesPerRow()));
-    Map<String, Object> inputs = new LinkedHashMap<>();
-    inputs.put("train", o.train);
-    inputs.put("test", o.test);
-    inputs.put("features_col", o.featuresCol);
-    inputs.put("label_col", o.labelCol);
-    inputs.put("id_col", o.idCol);
-    s.put("inputs", inputs);
     Map<String, Object> rows = new LinkedHashMap<>();
     rows.put("train", r.train().rows());
     rows.put("test", r.test().rows());
@@ -131,21 +123,13 @@ public final class CurveOutput {
     }
     s.put("classes", classes);
     s.put("partitions", Map.of("train", r.train().partitions(), "test", r.test().partitions()));
-    Map<String, Object> cfg = new LinkedHashMap<>();
-    cfg.put("models", o.models.stream().map(m -> m.id).toList());
+    // every setting, grouped, from the one description of the options
+    s.put("config", o.describe());
+    // the grid as run: the default grid resolved against the smallest class
     List<String> shots = new ArrayList<>();
     for (int v : r.shots()) shots.add(Integer.toString(v));
     if (r.includeAll()) shots.add("all");
-    cfg.put("shots", shots);
-    cfg.put("seeds", Arrays.stream(o.seeds).boxed().toList());
-    cfg.put("scaling", o.scaling.cliName());
-    cfg.put("lr_c", o.lrC);
-    cfg.put("lr_max_iter", o.lrMaxIter);
-    cfg.put("lr_tol", o.lrTol);
-    cfg.put("nb_epsilon", o.nbEpsilon);
-    cfg.put("epsilon", o.epsilon);
-    cfg.put("drop_invalid", o.dropInvalid);
-    s.put("config", cfg);
+    s.put("shots", shots);
     LearningCurve curve = r.curve();
     Map<String, Object> models = new LinkedHashMap<>();
     for (String m : curve.models()) {
@@ -153,7 +137,7 @@ public final class CurveOutput {
       List<LearningCurve.Point> ps = curve.of(m);
       mm.put("asymptotic_error", curve.asymptoticError(m));
       mm.put("asymptote_at_shots", ps.isEmpty() ? null : Fit.shotsLabel(ps.get(ps.size() - 1).shots()));
-      Integer e = curve.shotsToEpsilon(m, o.epsilon);
+      Integer e = curve.shotsToEpsilon(m, o.epsilon());
       mm.put("shots_to_epsilon", e == null ? null : Fit.shotsLabel(e));
       models.put(m, mm);
     }

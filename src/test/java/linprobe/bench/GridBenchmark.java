@@ -90,13 +90,9 @@ public final class GridBenchmark {
   static void run(SparkSession spark, Workload w, boolean baseline, boolean warm)
       throws Exception {
     Path dir = data(spark, w.name(), w.rows(), w.testRows(), w.dim(), w.classes(), w.separation());
-    CurveOptions o = new CurveOptions();
-    o.train = dir.resolve("train").toString();
-    o.test = dir.resolve("test").toString();
-    o.out = "unused";
-    o.parseShots(w.shots());
-    o.seeds = CurveOptions.range(w.seeds());
-    o.models = CurveOptions.Model.parseList("nb,nb-perclass,lr");
+    CurveOptions o = CurveOptions.builder().train(dir.resolve("train").toString())
+        .test(dir.resolve("test").toString()).out("unused").shots(w.shots()).seeds(w.seeds())
+        .models("nb,nb-perclass,lr").build();
     System.out.printf(Locale.ROOT, "%nworkload %s: %d train x %d dims, %d classes, %d test rows, "
         + "shots %s, %d seeds%n", w.name(), w.rows(), w.dim(), w.classes(), w.testRows(),
         w.shots(), w.seeds());
@@ -122,9 +118,9 @@ public final class GridBenchmark {
     if (warm) {
       // the same grid with warm starts: iterations saved (or not) by starting each size from the
       // next-smaller size's solution of the same seed
-      o.warmStart = true;
+      CurveOptions warmStarts = o.toBuilder().lrWarmStart(true).build();
       Measured<CurveJob.Result> ws = measure(spark,
-          () -> new CurveJob(spark, o, Progress.silent()).run());
+          () -> new CurveJob(spark, warmStarts, Progress.silent()).run());
       int warmIter = ws.value.fits().stream().filter(f -> f.model().equals("lr"))
           .mapToInt(Fit::iterations).sum();
       double worst = 0;
@@ -135,7 +131,6 @@ public final class GridBenchmark {
       System.out.printf(Locale.ROOT, "warm starts: %.1f s, LR iterations %d (cold %d: %+d), "
           + "largest mean-error change %.4f%n", ws.seconds, warmIter, lrIter, warmIter - lrIter,
           worst);
-      o.warmStart = false;
     }
     if (!baseline) return;
 
@@ -164,7 +159,7 @@ public final class GridBenchmark {
    */
   static void warmUp(SparkSession spark, CurveOptions o) {
     long t = System.nanoTime();
-    for (String path : new String[] {o.train, o.test}) {
+    for (String path : new String[] {o.train(), o.test()}) {
       spark.read().parquet(path).javaRDD().map(row -> row.getList(2).size()).reduce(Integer::sum);
     }
     System.out.printf(Locale.ROOT, "warm-up (untimed): a full read of both tables, %.1f s%n",
@@ -174,11 +169,11 @@ public final class GridBenchmark {
   /** The naive loop on the same rows and the same subsets, cached as MLlib wants them. */
   static Measured<Map<String, Double>> baseline(SparkSession spark, CurveOptions o,
       CurveJob.Result r) throws Exception {
-    EmbeddingSource src = new EmbeddingSource(spark, o.featuresCol, o.labelCol, null, false);
-    EmbeddingSource.Profile tp = src.profile(o.train, "train");
+    EmbeddingSource src = new EmbeddingSource(spark, o.featuresCol(), o.labelCol(), null, false);
+    EmbeddingSource.Profile tp = src.profile(o.train(), "train");
     Embeddings train = src.load(tp, tp.labels(), 0, EmbeddingSource.ROWS_PER_PARTITION);
-    SubsetPlan plan = SubsetRanking.plan(train, r.shots(), o.seeds);
-    int s = o.seeds.length;
+    SubsetPlan plan = SubsetRanking.plan(train, r.shots(), o.seeds());
+    int s = o.seeds().length;
     StructType schema = new StructType().add("label", DataTypes.DoubleType)
         .add("features", SQLDataTypes.VectorType());
     for (int i = 0; i < s; i++) schema = schema.add("b" + i, DataTypes.IntegerType);
@@ -187,7 +182,7 @@ public final class GridBenchmark {
     cached.count();
     train.blocks().unpersist(false);
     tp.release();
-    EmbeddingSource.Profile ep = src.profile(o.test, "test");
+    EmbeddingSource.Profile ep = src.profile(o.test(), "test");
     Embeddings test = src.load(ep, tp.labels(), 0, EmbeddingSource.TEST_ROWS_PER_PARTITION);
     var testRows = test.blocks().flatMap(b -> toRows(b, 0).iterator());
     Dataset<Row> testDf = spark.createDataFrame(testRows, new StructType()
@@ -212,8 +207,8 @@ public final class GridBenchmark {
           Dataset<Row> te = sc.transform(testDf);
           var nb = new NaiveBayes().setModelType("gaussian").setFeaturesCol("x").fit(tr);
           var lr = new LogisticRegression().setFeaturesCol("x").setFamily("multinomial")
-              .setRegParam(1.0 / (o.lrC * m)).setElasticNetParam(0).setStandardization(false)
-              .setMaxIter(o.lrMaxIter).setTol(o.lrTol).fit(tr);
+              .setRegParam(1.0 / (o.lrC() * m)).setElasticNetParam(0).setStandardization(false)
+              .setMaxIter(o.lrMaxIter()).setTol(o.lrTol()).fit(tr);
           String key = all ? "all" : Integer.toString(shots[b]);
           errs.computeIfAbsent("nb@" + key, k -> new ArrayList<>()).add(
               nb.transform(te).filter(col("prediction").notEqual(col("label"))).count()
@@ -256,12 +251,9 @@ public final class GridBenchmark {
     double base = 0;
     for (long rows : new long[] {100_000, 300_000, 1_000_000}) {
       Path dir = data(spark, "C", rows, 10_000, 256, 10, 0.1);
-      CurveOptions o = new CurveOptions();
-      o.train = dir.resolve("train").toString();
-      o.test = dir.resolve("test").toString();
-      o.parseShots("1,2,5,10,20,50,100,all");
-      o.seeds = CurveOptions.range(3);
-      o.quiet = true;
+      CurveOptions o = CurveOptions.builder().train(dir.resolve("train").toString())
+          .test(dir.resolve("test").toString()).shots("1,2,5,10,20,50,100,all").seeds(3)
+          .quiet(true).build();
       if (base == 0) warmUp(spark, o);
       Measured<CurveJob.Result> m = measure(spark,
           () -> new CurveJob(spark, o, Progress.silent()).run());

@@ -47,18 +47,18 @@ class ConfigPrecedenceTest extends SparkTestBase {
   @Test
   void builtInDefaultsAreThePapersProtocol() {
     CurveOptions o = parse();
-    assertEquals(1.0, o.lrC);
-    assertEquals(1000, o.lrMaxIter);
-    assertEquals(5, o.seeds.length);
-    assertEquals(List.of(CurveOptions.Model.NB, CurveOptions.Model.LR), o.models);
+    assertEquals(1.0, o.lrC());
+    assertEquals(1000, o.lrMaxIter());
+    assertEquals(5, o.seeds().length);
+    assertEquals(List.of(CurveOptions.Model.NB, CurveOptions.Model.LR), o.models());
   }
 
   @Test
   void configFileOverridesBuiltInDefaults() throws Exception {
     CurveOptions o = parse("--config", config("lr-c = 0.5\nmodels = lr\nshots = 1,2,all\n"));
-    assertEquals(0.5, o.lrC);
-    assertEquals(List.of(CurveOptions.Model.LR), o.models);
-    assertArrayEquals(new int[] {1, 2}, o.shots);
+    assertEquals(0.5, o.lrC());
+    assertEquals(List.of(CurveOptions.Model.LR), o.models());
+    assertArrayEquals(new int[] {1, 2}, o.shots());
   }
 
   @Test
@@ -66,15 +66,15 @@ class ConfigPrecedenceTest extends SparkTestBase {
     spark().conf().set("spark.linprobe.lr-c", "0.25");
     spark().conf().set("spark.linprobe.lrMaxIter", "7");
     CurveOptions o = parse("--config", config("lr-c = 0.5\nlr-max-iter = 9\n"));
-    assertEquals(0.25, o.lrC);
-    assertEquals(7, o.lrMaxIter);
+    assertEquals(0.25, o.lrC());
+    assertEquals(7, o.lrMaxIter());
   }
 
   @Test
   void flagOverridesEverything() throws Exception {
     spark().conf().set("spark.linprobe.lr-c", "0.25");
     CurveOptions o = parse("--config", config("lr-c = 0.5\n"), "--lr-c", "2");
-    assertEquals(2.0, o.lrC);
+    assertEquals(2.0, o.lrC());
   }
 
   @Test
@@ -91,16 +91,76 @@ class ConfigPrecedenceTest extends SparkTestBase {
   void shippedConfigFileEqualsTheBuiltInDefaults() {
     String shipped = System.getProperty("user.dir") + "/conf/linprobe.properties";
     CurveOptions fromFile = parse("--config", shipped);
-    CurveOptions builtIn = new CurveOptions();
-    assertEquals(builtIn.featuresCol, fromFile.featuresCol);
-    assertEquals(builtIn.labelCol, fromFile.labelCol);
-    assertEquals(builtIn.models, fromFile.models);
-    assertArrayEquals(builtIn.seeds, fromFile.seeds);
-    assertEquals(builtIn.scaling, fromFile.scaling);
-    assertEquals(builtIn.lrC, fromFile.lrC);
-    assertEquals(builtIn.lrMaxIter, fromFile.lrMaxIter);
-    assertEquals(builtIn.lrTol, fromFile.lrTol);
-    assertEquals(builtIn.nbEpsilon, fromFile.nbEpsilon);
-    assertEquals(builtIn.epsilon, fromFile.epsilon);
+    CurveOptions builtIn = CurveOptions.builder().train("a").test("b").out("c").build();
+    assertEquals(builtIn.featuresCol(), fromFile.featuresCol());
+    assertEquals(builtIn.labelCol(), fromFile.labelCol());
+    assertEquals(builtIn.models(), fromFile.models());
+    assertArrayEquals(builtIn.seeds(), fromFile.seeds());
+    assertEquals(builtIn.scaling(), fromFile.scaling());
+    assertEquals(builtIn.lrC(), fromFile.lrC());
+    assertEquals(builtIn.lrMaxIter(), fromFile.lrMaxIter());
+    assertEquals(builtIn.lrTol(), fromFile.lrTol());
+    assertEquals(builtIn.nbEpsilon(), fromFile.nbEpsilon());
+    assertEquals(builtIn.epsilon(), fromFile.epsilon());
+    // and every other setting: the whole description is the same
+    assertEquals(builtIn.describe(), fromFile.describe());
+  }
+
+  @Test
+  void shippedConfigFileNamesEverySetting() throws Exception {
+    // each setting is set there or listed among the others possible: the file cannot drift
+    String shipped = Files.readString(Path.of(System.getProperty("user.dir"),
+        "conf/linprobe.properties"));
+    java.util.Properties p = new java.util.Properties();
+    p.load(new java.io.StringReader(shipped));
+    for (CurveOptions.Setting s : CurveOptions.Setting.values()) {
+      if (p.containsKey(s.key())) {
+        assertEquals(s.defaultText(), p.getProperty(s.key()), s.key());
+      } else {
+        assertTrue(shipped.matches("(?s).*#[^\\n]*\\b" + s.key() + "\\b.*"),
+            s.key() + " is neither set nor listed in conf/linprobe.properties");
+      }
+    }
+  }
+
+  @Test
+  void everySettingIsACurveFlagAndEveryFlagReachesTheOptions() {
+    // a non-default value for every setting, given as flags; the CLI must hand each one over
+    String[] args = {"--train", "tr", "--test", "te", "--out", "o", "--features-col", "f",
+        "--label-col", "l", "--id-col", "i", "--drop-invalid", "--models", "lr",
+        "--shots", "3,all", "--seeds", "2", "--scaling", "standard", "--lr-c", "0.5",
+        "--lr-max-iter", "7", "--lr-tol", "1e-4", "--lr-warm-start", "--nb-epsilon", "0.1",
+        "--partitions", "3", "--local-fit-mb", "9", "--epsilon", "0.5", "--overwrite",
+        "--resume", "--quiet"};
+    CommandLine cl = new CommandLine(new CurveCommand());
+    cl.parseArgs(args);
+    CurveOptions o = ((CurveCommand) cl.getCommand()).options();
+    CurveOptions expected = CurveOptions.builder().train("tr").test("te").out("o")
+        .featuresCol("f").labelCol("l").idCol("i").dropInvalid(true).models("lr")
+        .shots("3,all").seeds(2).scaling("standard").lrC(0.5).lrMaxIter(7).lrTol(1e-4)
+        .lrWarmStart(true).nbEpsilon(0.1).partitions(3).localFitMb(9).epsilon(0.5)
+        .overwrite(true).resume(true).quiet(true).build();
+    assertEquals(expected.describe(), o.describe());
+    CurveOptions defaults = CurveOptions.builder().train("a").test("b").out("c").build();
+    for (CurveOptions.Setting s : CurveOptions.Setting.values()) {
+      assertTrue(List.of(args).contains("--" + s.key()), "curve has no flag --" + s.key());
+      Object given = o.describe().get(s.group().key()) instanceof java.util.Map<?, ?> g
+          ? g.get(s.describeKey()) : null;
+      Object dflt = ((java.util.Map<?, ?>) defaults.describe().get(s.group().key()))
+          .get(s.describeKey());
+      assertTrue(!java.util.Objects.equals(given, dflt), "--" + s.key() + " was not handed over");
+    }
+  }
+
+  @Test
+  void curveHelpShowsEachSettingsDocAndDefault() {
+    java.io.StringWriter help = new java.io.StringWriter();
+    CommandLine cl = new CommandLine(new CurveCommand());
+    cl.usage(new java.io.PrintWriter(help));
+    String text = help.toString().replaceAll("\\s+", " ");
+    for (CurveOptions.Setting s : CurveOptions.Setting.values()) {
+      assertTrue(text.contains(s.help().replaceAll("\\s+", " ")), "help of --" + s.key()
+          + ": " + s.help() + "\n" + text);
+    }
   }
 }

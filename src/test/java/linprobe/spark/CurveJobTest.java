@@ -119,16 +119,9 @@ class CurveJobTest extends SparkTestBase {
     assertArrayEquals(local.gradSum(), dist.gradSum(), 1e-9);
   }
 
-  CurveOptions options(String train, String test, String out) {
-    CurveOptions o = new CurveOptions();
-    o.train = train;
-    o.test = test;
-    o.out = out;
-    o.parseShots("1,2,5,all");
-    o.seeds = new long[] {0, 1};
-    o.models = CurveOptions.Model.parseList("nb,nb-perclass,lr");
-    o.quiet = true;
-    return o;
+  CurveOptions.Builder options(String train, String test, String out) {
+    return CurveOptions.builder().train(train).test(test).out(out).shots("1,2,5,all")
+        .seedList(0, 1).models("nb,nb-perclass,lr").quiet(true);
   }
 
   static String fitsWithoutTiming(Path dir) throws IOException {
@@ -137,7 +130,8 @@ class CurveJobTest extends SparkTestBase {
   }
 
   CurveJob.Result runCurve(CurveOptions o) throws Exception {
-    OutputDir dir = OutputDir.check(o.out, o.overwrite, spark().sparkContext().hadoopConfiguration());
+    OutputDir dir = OutputDir.check(o.out(), o.overwrite(),
+        spark().sparkContext().hadoopConfiguration());
     CurveJob.Result r = new CurveJob(spark(), o, Progress.silent()).run();
     CurveOutput.write(spark(), dir, r, o);
     return r;
@@ -150,8 +144,8 @@ class CurveJobTest extends SparkTestBase {
     String one = writeParquet(tmp.resolve("one").toString(), g.x, g.y, 64, 1);
     String seven = writeParquet(tmp.resolve("seven").toString(), g.x, g.y, 64, 7);
     String test = writeParquet(tmp.resolve("test").toString(), g.xEval, g.yEval, 64, 3);
-    CurveJob.Result r1 = runCurve(options(one, test, tmp.resolve("out1").toString()));
-    CurveJob.Result r7 = runCurve(options(seven, test, tmp.resolve("out7").toString()));
+    CurveJob.Result r1 = runCurve(options(one, test, tmp.resolve("out1").toString()).build());
+    CurveJob.Result r7 = runCurve(options(seven, test, tmp.resolve("out7").toString()).build());
     int fits = r1.fits().size();
     assertEquals(3 * (2 * 3 + 1), fits);
     for (int i = 0; i < fits; i++) {
@@ -174,13 +168,10 @@ class CurveJobTest extends SparkTestBase {
   @Test
   void fitsInsideTasksEqualDistributedFitsBitForBit() throws Exception {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
-    CurveOptions inTasks = options(train, test, tmp.resolve("tasks").toString());
-    inTasks.models = CurveOptions.Model.parseList("lr");
-    inTasks.partitions = 3;
-    CurveOptions distributed = options(train, test, tmp.resolve("dist").toString());
-    distributed.models = inTasks.models;
-    distributed.partitions = 3;
-    distributed.localFitMb = 0;
+    CurveOptions inTasks = options(train, test, tmp.resolve("tasks").toString()).models("lr")
+        .partitions(3).build();
+    CurveOptions distributed = options(train, test, tmp.resolve("dist").toString())
+        .models(inTasks.models()).partitions(3).localFitMb(0).build();
     int[] jobs = new int[2];
     CurveJob.Result[] r = new CurveJob.Result[2];
     jobs[0] = countJobs(() -> r[0] = new CurveJob(spark(), inTasks, Progress.silent()).run());
@@ -197,17 +188,10 @@ class CurveJobTest extends SparkTestBase {
   @Test
   void warmStartReachesTheSameOptimum() throws Exception {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
-    CurveOptions warm = options(train, test, tmp.resolve("w").toString());
-    warm.models = CurveOptions.Model.parseList("lr");
-    warm.parseShots("5,10,20,50,100");
-    warm.lrTol = 1e-9;
-    CurveOptions cold = options(train, test, tmp.resolve("c").toString());
-    cold.models = warm.models;
-    cold.shots = warm.shots;
-    cold.includeAll = false;
-    cold.lrTol = 1e-9;
-    warm.warmStart = true;
-    cold.warmStart = false;
+    CurveOptions cold = options(train, test, tmp.resolve("c").toString()).models("lr")
+        .shots("5,10,20,50,100").lrTol(1e-9).lrWarmStart(false).build();
+    CurveOptions warm = cold.toBuilder().out(tmp.resolve("w").toString()).lrWarmStart(true)
+        .build();
     CurveJob.Result w = new CurveJob(spark(), warm, Progress.silent()).run();
     CurveJob.Result c = new CurveJob(spark(), cold, Progress.silent()).run();
     boolean differs = false;
@@ -256,10 +240,8 @@ class CurveJobTest extends SparkTestBase {
   @Test
   void canonicalPartitionCountDoesNotChangeTheNumbers() throws Exception {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
-    CurveOptions a = options(train, test, tmp.resolve("p1").toString());
-    a.partitions = 1;
-    CurveOptions b = options(train, test, tmp.resolve("p5").toString());
-    b.partitions = 5;
+    CurveOptions a = options(train, test, tmp.resolve("p1").toString()).partitions(1).build();
+    CurveOptions b = options(train, test, tmp.resolve("p5").toString()).partitions(5).build();
     runCurve(a);
     runCurve(b);
     // rows are ranked by (seed, identity): the same subsets and the same models either way;
@@ -278,8 +260,7 @@ class CurveJobTest extends SparkTestBase {
   @Test
   void classSmallerThanTheShotsIsAClearError() {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
-    CurveOptions o = options(train, test, tmp.resolve("x").toString());
-    o.parseShots("5,500");
+    CurveOptions o = options(train, test, tmp.resolve("x").toString()).shots("5,500").build();
     LinprobeException e = assertThrows(LinprobeException.class,
         () -> new CurveJob(spark(), o, Progress.silent()).run());
     assertTrue(e.getMessage().matches("class '\\d' has only 11\\d training rows, fewer than the "
@@ -288,11 +269,11 @@ class CurveJobTest extends SparkTestBase {
 
   @Test
   void localFitBudgetKeepsTheDoubleCopyOneJavaArray() {
-    CurveOptions o = options("a", "b", "c");
-    o.localFitMb = 64;
+    CurveOptions o = options("a", "b", "c").localFitMb(64).build();
     assertEquals(64L << 20, new CurveJob(spark(), o, Progress.silent()).localFitBudget());
-    o.localFitMb = 100_000; // 100 GB of float32 rows would be 200 GB of doubles
-    long capped = new CurveJob(spark(), o, Progress.silent()).localFitBudget();
+    // 100 GB of float32 rows would be 200 GB of doubles
+    CurveOptions huge = o.toBuilder().localFitMb(100_000).build();
+    long capped = new CurveJob(spark(), huge, Progress.silent()).localFitBudget();
     assertTrue(capped / 4 <= Integer.MAX_VALUE - 8, "rows x dim doubles fit one array");
     assertTrue(capped > 8_000L << 20, "the cap is not lower than it must be");
   }
@@ -302,14 +283,13 @@ class CurveJobTest extends SparkTestBase {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
     var before = new java.util.HashSet<>(org.apache.spark.api.java.JavaSparkContext
         .fromSparkContext(spark().sparkContext()).getPersistentRDDs().keySet());
-    CurveOptions o = options(train, test, tmp.resolve("x").toString());
-    o.parseShots("5,500");
+    CurveOptions o = options(train, test, tmp.resolve("x").toString()).shots("5,500").build();
     assertThrows(LinprobeException.class, () -> new CurveJob(spark(), o, Progress.silent()).run());
     // and one that fails while laying the tables out: a test class the training data lacks
     float[] x = new float[3 * 64];
     String odd = writeParquet(tmp.resolve("odd.parquet").toString(), x, new int[] {1, 2, 99}, 64,
         1);
-    CurveOptions o2 = options(train, odd, tmp.resolve("y").toString());
+    CurveOptions o2 = options(train, odd, tmp.resolve("y").toString()).build();
     LinprobeException e = assertThrows(LinprobeException.class,
         () -> new CurveJob(spark(), o2, Progress.silent()).run());
     assertTrue(e.getMessage().startsWith("test class '99'"), e.getMessage());
@@ -336,7 +316,7 @@ class CurveJobTest extends SparkTestBase {
     CurveJob.Result r;
     try {
       CurveOptions o = options(dataSamples("digits", "train"), dataSamples("digits", "test"),
-          tmp.resolve("once").toString());
+          tmp.resolve("once").toString()).build();
       r = new CurveJob(spark(), o, Progress.silent()).run();
       sc.listenerBus().waitUntilEmpty();
     } finally {
@@ -357,9 +337,7 @@ class CurveJobTest extends SparkTestBase {
     assertTrue(e.getMessage().contains("--overwrite"));
     assertEquals("mine", Files.readString(out.resolve("keep.txt")));
     CurveOptions o = options(dataSamples("digits", "train"), dataSamples("digits", "test"),
-        out.toString());
-    o.overwrite = true;
-    o.models = CurveOptions.Model.parseList("nb");
+        out.toString()).overwrite(true).models("nb").build();
     runCurve(o);
     assertFalse(Files.exists(out.resolve("keep.txt")));
     assertTrue(Files.exists(out.resolve("_SUCCESS")));
