@@ -62,8 +62,8 @@ public final class FitStore implements FitRecord {
         }
         if (!old.equals(fingerprint)) {
           throw new LinprobeException("--resume: the unfinished run into " + target
-              + " had other inputs or settings; rerun it with the same ones, or use --overwrite "
-              + "to start over");
+              + " had other inputs, data or settings; rerun it with the same ones, or use "
+              + "--overwrite to start over");
         }
       }
       // created with the first recorded fit: a run that fails before fitting leaves nothing

@@ -106,12 +106,50 @@ class ResumeIT {
         + " logistic regressions already fitted"), Files.readString(log3));
     assertFalse(Files.exists(store), "the record of fits is removed once the run is done");
 
-    Path whole = tmp.resolve("whole");
-    Process uninterrupted = start(args(whole), tmp.resolve("whole.log"));
-    assertTrue(uninterrupted.waitFor(5, TimeUnit.MINUTES));
-    assertEquals(0, uninterrupted.exitValue());
+    assertSameAsAnUninterruptedRun(out);
+  }
+
+  @TempDir static Path shared;
+  static Path whole;
+
+  /** The run's tables equal those of one uninterrupted, unshared run (made once per class). */
+  static synchronized void assertSameAsAnUninterruptedRun(Path out) throws Exception {
+    if (whole == null) {
+      Path dir = shared.resolve("whole");
+      Process uninterrupted = start(args(dir), shared.resolve("whole.log"));
+      assertTrue(uninterrupted.waitFor(5, TimeUnit.MINUTES));
+      assertEquals(0, uninterrupted.exitValue());
+      whole = dir;
+    }
     assertEquals(fitsWithoutTiming(whole), fitsWithoutTiming(out));
     assertEquals(Files.readString(whole.resolve("curve.csv")),
         Files.readString(out.resolve("curve.csv")));
+  }
+
+  @Test
+  void aSecondWriterIntoTheSameOutIsRefusedAndTheFirstIsUntouched() throws Exception {
+    // an Airflow retry started while the first try still runs: other data, same --out
+    Path out = tmp.resolve("run");
+    Path log1 = tmp.resolve("first.log");
+    Process first = start(args(out), log1);
+    long deadline = System.currentTimeMillis() + 300_000;
+    while (lrFits(log1) < 2 && System.currentTimeMillis() < deadline) {
+      assertTrue(first.isAlive(), Files.readString(log1));
+      Thread.sleep(100);
+    }
+    Path log2 = tmp.resolve("second.log");
+    List<String> other = new ArrayList<>(List.of("jobs/linprobe", "curve", "--train",
+        ROOT + "/data-samples/fashion/train.parquet", "--test",
+        ROOT + "/data-samples/fashion/test.parquet", "--out", out.toString(), "--seeds", "1",
+        "--shots", "1,all", "--models", "nb,lr", "--overwrite", "--resume"));
+    Process second = start(other, log2);
+    assertTrue(second.waitFor(2, TimeUnit.MINUTES));
+    assertEquals(2, second.exitValue(), Files.readString(log2));
+    assertTrue(Files.readString(log2).contains("another linprobe run (" + first.pid() + "@"),
+        Files.readString(log2));
+    assertTrue(first.isAlive(), "the second writer was refused before it touched anything");
+    assertTrue(first.waitFor(5, TimeUnit.MINUTES));
+    assertEquals(0, first.exitValue(), Files.readString(log1));
+    assertSameAsAnUninterruptedRun(out);
   }
 }

@@ -1,0 +1,74 @@
+package linprobe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import linprobe.CurveOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * --resume over changed data: an interrupted run's recorded fits belong to its training rows;
+ * other rows at the same path (same shape, same class counts) are refused, exit 2.
+ */
+class ResumeRefusalTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  record Run(int code, String err) {}
+
+  static Run run(String... args) {
+    var err = new java.io.ByteArrayOutputStream();
+    int code = linprobe.cli.Main.execute(args, new java.io.PrintStream(
+        new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err, true));
+    return new Run(code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  static void table(String path, long seed) {
+    Random rnd = new Random(seed);
+    int n = 60, d = 4;
+    float[] x = new float[n * d];
+    int[] y = new int[n];
+    for (int r = 0; r < n; r++) {
+      y[r] = r % 3;
+      for (int j = 0; j < d; j++) x[r * d + j] = (float) (rnd.nextGaussian() + (j == y[r] ? 2 : 0));
+    }
+    writeParquet(path, x, y, d, 2);
+  }
+
+  @Test
+  void resumeOverOtherRowsAtTheSamePathIsRefused() throws Exception {
+    String train = tmp.resolve("train").toString();
+    String test = tmp.resolve("test").toString();
+    table(train, 1);
+    table(test, 2);
+    Path out = tmp.resolve("out");
+    // an interrupted run: the fits are recorded beside --out, nothing is committed
+    CurveOptions o = CurveOptions.builder().train(train).test(test).out(out.toString())
+        .shots("1,2,5,all").seeds(2).models("lr").quiet(true).build();
+    CurveJob job = new CurveJob(spark(), o, Progress.silent(),
+        new org.apache.hadoop.fs.Path(out.toString()));
+    job.run();
+    assertTrue(job.store().count() > 0);
+    // other rows, same shape and class counts, at the same path
+    org.apache.commons.io.FileUtils.deleteDirectory(tmp.resolve("train").toFile());
+    table(train, 3);
+    Run r = run("curve", "--train", train, "--test", test, "--out",
+        out.toString(), "--shots", "1,2,5,all", "--seeds", "2", "--models", "lr", "--quiet",
+        "--resume");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("had other inputs, data or settings"), r.err());
+    assertFalse(Files.exists(out));
+    // the same rows again (other files, other order): resumed
+    org.apache.commons.io.FileUtils.deleteDirectory(tmp.resolve("train").toFile());
+    table(train, 1);
+    Run same = run("curve", "--train", train, "--test", test, "--out",
+        out.toString(), "--shots", "1,2,5,all", "--seeds", "2", "--models", "lr", "--resume");
+    assertEquals(0, same.code(), same.err());
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    assertFalse(Files.exists(tmp.resolve(".out.linprobe-fits")), "the record is gone once done");
+  }
+}
