@@ -77,7 +77,7 @@ public final class CurveOptions implements Serializable {
         "Embedding column: array<float>, array<double> or ML vector.",
         v -> column(v, "features-col")),
     LABEL_COL("label-col", Group.INPUT, "label",
-        "Label column: int, long or string; classes in sorted order.", v -> column(v, "label-col")),
+        "Label column: numeric or string; classes in sorted order.", v -> column(v, "label-col")),
     ID_COL("id-col", Group.INPUT, null,
         "Optional row id column for subset sampling; default: a hash of the row.",
         v -> v == null ? null : column(v, "id-col")),

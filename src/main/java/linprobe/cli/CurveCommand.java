@@ -133,7 +133,14 @@ public final class CurveCommand implements Callable<Integer> {
     if (localFitMb != null) b.localFitMb(localFitMb);
     if (epsilon != null) b.epsilon(epsilon);
     if (resume != null) b.resume(resume);
-    return b.build();
+    try {
+      return b.build();
+    } catch (LinprobeException e) {
+      if (spec == null || !(spec.defaultValueProvider() instanceof LayeredDefaults d)) throw e;
+      var parsed = spec.commandLine().getParseResult();
+      String message = d.blame(e.getMessage(), parsed::hasMatchedOption);
+      throw message.equals(e.getMessage()) ? e : new LinprobeException(message, e);
+    }
   }
 
   @Override

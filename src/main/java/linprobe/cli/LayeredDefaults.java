@@ -35,10 +35,16 @@ public final class LayeredDefaults implements IDefaultValueProvider {
 
   private final Map<String, String> spark;
   private final Properties file;
+  private final String filePath;
 
   LayeredDefaults(Map<String, String> spark, Properties file) {
+    this(spark, file, "(none)");
+  }
+
+  LayeredDefaults(Map<String, String> spark, Properties file, String filePath) {
     this.spark = spark;
     this.file = file;
+    this.filePath = filePath;
   }
 
   /** Reads the Spark layer now and the --config file named in args, if any. */
@@ -57,7 +63,8 @@ public final class LayeredDefaults implements IDefaultValueProvider {
         conf.put(SPARK_PREFIX + kv._1(), kv._2());
       }
     }
-    return new LayeredDefaults(conf, loadConfig(configPath(args)));
+    String path = configPath(args);
+    return new LayeredDefaults(conf, loadConfig(path), path);
   }
 
   static String configPath(String[] args) {
@@ -102,6 +109,32 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     return sb.toString();
   }
 
+  /**
+   * Where a flag's value comes from when it is not on the command line: "Spark setting
+   * spark.linprobe.lr-c" or "config file F, key 'lr-c'", or null (the built-in default).
+   */
+  String source(String flag) {
+    for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + camel(flag)}) {
+      if (spark.containsKey(key)) return "Spark setting " + key;
+    }
+    return file.containsKey(flag) ? "config file " + filePath + ", key '" + flag + "'" : null;
+  }
+
+  /**
+   * A message about a bad value, with the place the value came from when the user did not type
+   * it: a flag the message names that is not on the command line but in a lower layer.
+   */
+  String blame(String message, java.util.function.Predicate<String> onCommandLine) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("--([a-z][a-z-]*)")
+        .matcher(message);
+    while (m.find()) {
+      String flag = m.group(1);
+      String from = onCommandLine.test("--" + flag) ? null : source(flag);
+      if (from != null) return message + " (the value comes from " + from + ": fix it there)";
+    }
+    return message;
+  }
+
   @Override
   public String defaultValue(ArgSpec arg) {
     if (!(arg instanceof OptionSpec o)) return null;
@@ -119,7 +152,7 @@ public final class LayeredDefaults implements IDefaultValueProvider {
   void checkKeys(java.util.Set<String> flags) {
     for (String k : file.stringPropertyNames()) {
       if (!flags.contains(k)) {
-        throw new LinprobeException("config file has an unknown key '" + k
+        throw new LinprobeException("config file " + filePath + " has an unknown key '" + k
             + "': keys are curve's flag names without dashes, e.g. lr-c");
       }
     }

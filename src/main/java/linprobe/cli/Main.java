@@ -100,7 +100,13 @@ public final class Main implements Runnable {
       return EXIT_FAILED;
     });
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("linprobe: error: " + ex.getMessage());
+      String message = ex.getMessage();
+      if (cl.getDefaultValueProvider() instanceof LayeredDefaults d) {
+        // a bad value in --config or spark.linprobe.*: name that place, not a flag never typed
+        message = d.blame(message, name -> java.util.Arrays.stream(args)
+            .anyMatch(x -> x.equals(name) || x.startsWith(name + "=")));
+      }
+      err.println("linprobe: error: " + message);
       err.println("linprobe: see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
           + " --help'");
       return EXIT_INVALID;

@@ -78,6 +78,34 @@ class ConfigPrecedenceTest extends SparkTestBase {
   }
 
   @Test
+  void aBadValueInALowerLayerNamesItsPlaceNotAFlagNeverTyped() throws Exception {
+    String bad = config("lr-c = -1\n");
+    CliTest.Run r = CliTest.run("curve", "--train", "a", "--test", "b", "--out",
+        tmp.resolve("o").toString(), "--config", bad);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--lr-c must be a positive number")
+        && r.err().contains("(the value comes from config file " + bad + ", key 'lr-c': fix it "
+            + "there)"), r.err());
+    Path other = tmp.resolve("other.properties");
+    Files.writeString(other, "lr-max-iter = lots\n");
+    String notANumber = other.toString();
+    r = CliTest.run("curve", "--train", "a", "--test", "b", "--out", tmp.resolve("o").toString(),
+        "--config", notANumber);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("'lots'") && r.err().contains("config file " + notANumber
+        + ", key 'lr-max-iter'"), r.err());
+    spark().conf().set("spark.linprobe.lr-c", "0");
+    r = CliTest.run("curve", "--train", "a", "--test", "b", "--out", tmp.resolve("o").toString());
+    assertTrue(r.err().contains("(the value comes from Spark setting spark.linprobe.lr-c"),
+        r.err());
+    // typed on the command line: the flag is the place, nothing is added
+    r = CliTest.run("curve", "--train", "a", "--test", "b", "--out", tmp.resolve("o").toString(),
+        "--lr-c", "-2", "--config", bad);
+    assertTrue(r.err().contains("--lr-c must be a positive number")
+        && !r.err().contains("comes from"), r.err());
+  }
+
+  @Test
   void typosInConfigFileOrSparkConfAreErrors() throws Exception {
     String cfg = config("lr-cc = 0.5\n");
     LinprobeException e = assertThrows(LinprobeException.class, () -> parse("--config", cfg));
