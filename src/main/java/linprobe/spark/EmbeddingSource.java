@@ -94,7 +94,7 @@ public final class EmbeddingSource {
     DataType lt = l.dataType();
     if (!(lt instanceof NumericType) && lt != DataTypes.StringType) {
       throw new LinprobeException(role + " label column '" + labelCol + "' has type "
-          + lt.simpleString() + ": use an int, long or string column (--label-col)");
+          + lt.simpleString() + ": use a numeric or string column (--label-col)");
     }
     Dataset<Row> frame = raw.select(features.as("f"), column(labelCol).as("y"),
         hasId ? column(idCol).as("id") : lit(null).as("id"));
