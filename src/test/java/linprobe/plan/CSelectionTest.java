@@ -1,0 +1,169 @@
+package linprobe.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import linprobe.Golden;
+import linprobe.math.GaussianStats;
+import linprobe.math.LocalRows;
+import linprobe.math.LogisticObjective;
+import linprobe.math.Preconditioner;
+import linprobe.math.ScaledRows;
+import linprobe.math.Scaler;
+import linprobe.math.ValidationSums;
+import org.junit.jupiter.api.Test;
+
+/**
+ * C chosen by cross-validation against scikit-learn's LogisticRegressionCV on the same rows,
+ * folds and grid (src/test/python/golden_cv_sklearn.py), and the search's own rules.
+ */
+class CSelectionTest {
+
+  /** The golden rows held in memory, with the fold of each row given. */
+  static final class Rows implements SubsetRows {
+    final float[] x;
+    final int[] y;
+    final int[] fold;
+    final int d;
+    final int k;
+
+    Rows(float[] x, int[] y, int[] fold, int d, int k) {
+      this.x = x;
+      this.y = y;
+      this.fold = fold;
+      this.d = d;
+      this.k = k;
+    }
+
+    /** Rows with fold != f (keep = false) or fold == f (keep = true); every row when f < 0. */
+    ScaledRows pick(Subset s, int f, boolean keep) {
+      List<Integer> idx = new ArrayList<>();
+      for (int r = 0; r < y.length; r++) {
+        if (f < 0 || (fold[r] == f) == keep) idx.add(r);
+      }
+      float[] sx = new float[idx.size() * d];
+      int[] sy = new int[idx.size()];
+      for (int i = 0; i < idx.size(); i++) {
+        System.arraycopy(x, idx.get(i) * d, sx, i * d, d);
+        sy[i] = y[idx.get(i)];
+      }
+      return ScaledRows.scale(sx, sy.length, d, r -> true, s.scaler(), sy,
+          new double[sy.length * d], new int[sy.length], 0);
+    }
+
+    @Override
+    public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut) {
+      return new LocalRows(List.of(List.of(pick(s, folds == 0 ? -1 : heldOut, false))), k, d);
+    }
+
+    @Override
+    public ValidationSums validate(Subset s, int folds, int f, double[] coef) {
+      ScaledRows rows = pick(s, f, true);
+      return new ValidationSums().add(rows, coef, k, new double[rows.n() * k]);
+    }
+
+    @Override
+    public long[] foldSizes(Subset s, int folds) {
+      long[] n = new long[folds];
+      for (int f : fold) n[f]++;
+      return n;
+    }
+  }
+
+  static JsonNode sklearn() throws Exception {
+    try (InputStream in = CSelectionTest.class.getResourceAsStream(
+        "/golden/digits_cv_sklearn.json")) {
+      return new ObjectMapper().readTree(in);
+    }
+  }
+
+  FitResult select(boolean byError, Golden g, int[] folds) {
+    GaussianStats all = new GaussianStats(64);
+    for (int r = 0; r < g.n; r++) all.add(g.x, r * 64);
+    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
+    Subset s = new Subset(new SubsetId.All(), g.n, sc, Preconditioner.of(sc, all));
+    CSelection sel = new CSelection(1e-4, 1e4, 8, byError, 1.0, 5);
+    LrChain chain = new LrChain(List.of(s),
+        new LrChain.Settings(10, 64, Double.NaN, 1000, 1e-9, false, sel));
+    return chain.fit(0, 1, new Rows(g.x, g.y, folds, 64, 10), null, null, false).get(0);
+  }
+
+  @Test
+  void logLossSelectionAgreesWithLogisticRegressionCv() throws Exception {
+    JsonNode ref = sklearn();
+    Golden g = Golden.digits();
+    FitResult f = select(false, g, Golden.ints(ref.get("folds")));
+    JsonNode ll = ref.get("logloss");
+    assertEquals("cv", f.cSource());
+    CSelection.Trace t = f.selection();
+    assertEquals(ll.get("chosen_index").asInt(), t.chosen(), t.toString());
+    assertEquals(ll.get("chosen_c").asDouble(), f.c(), 1e-9 * f.c());
+    double[] mean = Golden.doubles(ll.get("mean"));
+    for (int i = 0; i < t.evaluated().length; i++) {
+      // scikit-learn's lbfgs stops on its function-change test about 1e-6 short of the optimum
+      assertEquals(mean[t.evaluated()[i]], t.scores()[i], 2e-5 * mean[t.evaluated()[i]],
+          "mean held-out log-loss at grid index " + t.evaluated()[i]);
+    }
+    int[] want = Golden.ints(ll.get("predictions"));
+    int agree = 0;
+    for (int r = 0; r < g.nEval; r++) {
+      if (f.fitted().predict(Golden.row(g.xEval, r, 64)) == want[r]) agree++;
+    }
+    assertTrue(agree >= g.nEval - 1, agree + " of " + g.nEval + " refit predictions agree");
+  }
+
+  @Test
+  void errorSelectionAgreesWithLogisticRegressionCv() throws Exception {
+    JsonNode ref = sklearn();
+    FitResult f = select(true, Golden.digits(), Golden.ints(ref.get("folds")));
+    JsonNode err = ref.get("error");
+    CSelection.Trace t = f.selection();
+    double[] mean = Golden.doubles(err.get("mean"));
+    for (int i = 0; i < t.evaluated().length; i++) {
+      assertEquals(mean[t.evaluated()[i]], t.scores()[i], 1e-12,
+          "mean held-out error at grid index " + t.evaluated()[i]);
+    }
+    // the search sees the evaluated points only: its choice is their best, smallest C on ties;
+    // scikit-learn's (the whole grid's best) is reported beside it
+    int best = t.evaluated()[0];
+    for (int i = 0; i < t.evaluated().length; i++) {
+      int j = t.evaluated()[i];
+      if (mean[j] < mean[best] || (mean[j] == mean[best] && j < best)) best = j;
+    }
+    assertEquals(best, t.chosen());
+    assertEquals(err.get("chosen_index").asInt(), t.chosen(),
+        "on digits the refinement reaches LogisticRegressionCV's choice");
+  }
+
+  @Test
+  void searchVisitsCoarseDecadesThenHalvesAroundTheBest() {
+    CSelection sel = new CSelection(1e-4, 1e4, 8, false, 1.0, 5);
+    assertEquals(65, sel.size());
+    assertEquals(1e-4, sel.c(0), 1e-18);
+    assertEquals(1.0, sel.c(32), 1e-12);
+    assertEquals(1e4, sel.c(64), 1e-8);
+    // a valley at 45.2: the coarse best is 48; then 44 and 52 (best 44), 42 and 46 (best 46),
+    // 45 and 47 (best 45)
+    CSelection.Trace t = sel.search(j -> Math.abs(j - 45.2));
+    assertArrayEquals(new int[] {0, 8, 16, 24, 32, 40, 48, 56, 64, 44, 52, 42, 46, 45, 47},
+        t.evaluated());
+    assertEquals(45, t.chosen());
+    // ties go to the smaller C (the stronger regularization)
+    assertEquals(16, sel.search(j -> j < 16 ? 2.0 : 1.0).chosen());
+  }
+
+  @Test
+  void oneShotSubsetsFallBackAndSampledSubsetsUseAtMostShotsFolds() {
+    CSelection sel = CSelection.defaults();
+    assertEquals(1, sel.foldsFor(new SubsetId.Sampled(0, 0, 0, 1)));
+    assertEquals(2, sel.foldsFor(new SubsetId.Sampled(0, 0, 1, 2)));
+    assertEquals(5, sel.foldsFor(new SubsetId.Sampled(0, 0, 3, 10)));
+    assertEquals(5, sel.foldsFor(new SubsetId.All()));
+  }
+}
