@@ -99,9 +99,25 @@ public final class CurveOptions implements Serializable {
         "minmax, standard or none, fitted on each training subset only.",
         CurveOptions::checkScaling, v -> ((Scaler.Kind) v).cliName()),
 
-    LR_C("lr-c", Group.LR, "1.0", "Inverse L2 strength, scikit-learn's C.",
-        v -> check(dbl(v, "lr-c"), x -> x > 0 && !Double.isInfinite(x),
-            x -> "--lr-c must be a positive number, got " + x)),
+    LR_C("lr-c", Group.LR, "1.0",
+        "Inverse L2 strength, scikit-learn's C: a number (the paper's protocol: 1), or auto to "
+            + "choose it in every training subset by stratified k-fold cross-validation inside "
+            + "the subset (k = min(5, shots); 1-shot subsets use --lr-c-fallback).",
+        CurveOptions::checkC, v -> Double.isNaN((Double) v) ? "auto" : v),
+    LR_C_RANGE("lr-c-range", Group.LR, "1e-4..1e4",
+        "The C grid searched when --lr-c is auto, LO..HI, 8 points per decade: a coarse pass of "
+            + "one point per decade, then refined around the best (CLIP's protocol).",
+        CurveOptions::checkRange, v -> ((double[]) v)[0] + ".." + ((double[]) v)[1]),
+    SELECT_METRIC("select-metric", Group.LR, "logloss",
+        "What cross-validation minimises: logloss (held-out cross-entropy) or error; ties go to "
+            + "the smaller C (the stronger regularization).",
+        v -> check(String.valueOf(v).trim().toLowerCase(Locale.ROOT),
+            x -> x.equals("logloss") || x.equals("error"),
+            x -> "--select-metric must be logloss or error, got '" + x + "'")),
+    LR_C_FALLBACK("lr-c-fallback", Group.LR, "1.0",
+        "C for subsets too small to cross-validate (1 shot per class) when --lr-c is auto.",
+        v -> check(dbl(v, "lr-c-fallback"), x -> x > 0 && !Double.isInfinite(x),
+            x -> "--lr-c-fallback must be a positive number, got " + x)),
     LR_MAX_ITER("lr-max-iter", Group.LR, "1000", "L-BFGS iteration limit.",
         v -> check(integer(v, "lr-max-iter"), x -> x >= 1,
             x -> "--lr-max-iter must be at least 1")),
@@ -327,8 +343,17 @@ public final class CurveOptions implements Serializable {
     return (Scaler.Kind) get(Setting.SCALING);
   }
 
+  /** The fixed C, NaN when it is chosen from data (--lr-c auto; see {@link #selection()}). */
   public double lrC() {
     return (Double) get(Setting.LR_C);
+  }
+
+  /** How C is chosen from data, or null when --lr-c is a number. */
+  public linprobe.plan.CSelection selection() {
+    if (!Double.isNaN(lrC())) return null;
+    double[] range = (double[]) get(Setting.LR_C_RANGE);
+    return new linprobe.plan.CSelection(range[0], range[1], 8,
+        get(Setting.SELECT_METRIC).equals("error"), (Double) get(Setting.LR_C_FALLBACK), 5);
   }
 
   public int lrMaxIter() {
@@ -521,6 +546,24 @@ public final class CurveOptions implements Serializable {
       return set(Setting.LR_C, c);
     }
 
+    /** A number, or "auto" to choose C in every training subset. */
+    public Builder lrC(String c) {
+      return set(Setting.LR_C, c);
+    }
+
+    /** "LO..HI", e.g. "1e-4..1e4". */
+    public Builder lrCRange(String range) {
+      return set(Setting.LR_C_RANGE, range);
+    }
+
+    public Builder selectMetric(String metric) {
+      return set(Setting.SELECT_METRIC, metric);
+    }
+
+    public Builder lrCFallback(double c) {
+      return set(Setting.LR_C_FALLBACK, c);
+    }
+
     public Builder lrMaxIter(int n) {
       return set(Setting.LR_MAX_ITER, n);
     }
@@ -632,6 +675,30 @@ public final class CurveOptions implements Serializable {
   private static <T> T check(T v, Predicate<T> ok, Function<T, String> message) {
     if (!ok.test(v)) throw new LinprobeException(message.apply(v));
     return v;
+  }
+
+  /** A positive C, or "auto" (NaN: chosen from data). */
+  private static Object checkC(Object v) {
+    if (v instanceof String str && str.trim().equalsIgnoreCase("auto")) return Double.NaN;
+    if (v instanceof Double d && d.isNaN()) return d;
+    return check(dbl(v, "lr-c"), x -> x > 0 && !Double.isInfinite(x),
+        x -> "--lr-c must be a positive number, got " + x + " (or auto)");
+  }
+
+  private static Object checkRange(Object v) {
+    if (v instanceof double[] range) return range;
+    String str = String.valueOf(v).trim();
+    String[] parts = str.split("\\.\\.");
+    if (parts.length == 2) {
+      try {
+        double lo = Double.parseDouble(parts[0].trim()), hi = Double.parseDouble(parts[1].trim());
+        if (lo > 0 && hi > lo && !Double.isInfinite(hi)) return new double[] {lo, hi};
+      } catch (NumberFormatException ignored) {
+        // the message below says what is expected
+      }
+    }
+    throw new LinprobeException("--lr-c-range '" + str + "' must be LO..HI with 0 < LO < HI, "
+        + "e.g. 1e-4..1e4");
   }
 
   private static Object checkModels(Object v) {

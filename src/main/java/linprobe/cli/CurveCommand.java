@@ -64,8 +64,17 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--scaling", paramLabel = "KIND")
   String scaling;
 
-  @Option(names = "--lr-c", paramLabel = "C")
-  Double lrC;
+  @Option(names = "--lr-c", paramLabel = "C|auto")
+  String lrC;
+
+  @Option(names = "--lr-c-range", paramLabel = "LO..HI")
+  String lrCRange;
+
+  @Option(names = "--select-metric", paramLabel = "METRIC")
+  String selectMetric;
+
+  @Option(names = "--lr-c-fallback", paramLabel = "C")
+  Double lrCFallback;
 
   @Option(names = "--lr-max-iter", paramLabel = "N")
   Integer lrMaxIter;
@@ -125,6 +134,9 @@ public final class CurveCommand implements Callable<Integer> {
     if (seedList != null) b.seedList(seedList);
     if (scaling != null) b.scaling(scaling);
     if (lrC != null) b.lrC(lrC);
+    if (lrCRange != null) b.lrCRange(lrCRange);
+    if (selectMetric != null) b.selectMetric(selectMetric);
+    if (lrCFallback != null) b.lrCFallback(lrCFallback);
     if (lrMaxIter != null) b.lrMaxIter(lrMaxIter);
     if (lrTol != null) b.lrTol(lrTol);
     if (lrWarmStart != null) b.lrWarmStart(lrWarmStart);

@@ -4,10 +4,9 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
-import linprobe.math.LogisticObjective;
 import linprobe.math.LogisticRegression;
 import linprobe.math.Scaler;
+import linprobe.math.ValidationSums;
 
 /**
  * The logistic regressions of one seed's nested subsets, in ascending size (or of "all" alone),
@@ -15,13 +14,22 @@ import linprobe.math.Scaler;
  * runs wherever its rows are: its small prefix inside one Spark task on the rows shipped there,
  * the rest on the driver with the loss summed over the cluster; both sum the same partitions in
  * the same order, so where a fit ran never changes its numbers.
+ *
+ * <p>With a {@link CSelection}, each subset's C is chosen by stratified cross-validation inside
+ * the subset (the honest few-shot protocol: a k-shot user has only k labels per class), then the
+ * subset is refitted with it.
  */
 public final class LrChain implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** What every logistic regression of a run shares. */
+  /**
+   * What every logistic regression of a run shares.
+   *
+   * @param c the fixed C, used when selection is null
+   * @param selection how C is chosen from data, or null for the fixed c
+   */
   public record Settings(int classes, int dim, double c, int maxIter, double tol,
-      boolean warmStart) implements Serializable {}
+      boolean warmStart, CSelection selection) implements Serializable {}
 
   private final List<Subset> subsets;
   private final Settings settings;
@@ -76,15 +84,15 @@ public final class LrChain implements Serializable {
   }
 
   /**
-   * Fits entries [from, to), each on the rows rowsOf gives for its subset, chaining warm starts
-   * from x0 (the previous entry's solution, or null).
+   * Fits entries [from, to), each on its subset's rows, chaining warm starts from x0 (the
+   * previous entry's solution, or null).
    *
    * @param record finished fits kept for --resume, or null
    * @param log print a line per fit (inside Spark tasks, where the driver hears of fits only
    *     when the job ends)
    */
-  public List<FitResult> fit(int from, int to, Function<Subset, LogisticObjective.DataTerm> rowsOf,
-      double[] x0, FitRecord record, boolean log) {
+  public List<FitResult> fit(int from, int to, SubsetRows rows, double[] x0, FitRecord record,
+      boolean log) {
     List<FitResult> out = new ArrayList<>();
     double[] start = x0;
     Settings s = settings;
@@ -99,20 +107,80 @@ public final class LrChain implements Serializable {
       long t = System.currentTimeMillis();
       double[] x = s.warmStart() && start != null && i > 0
           ? rescale(start, subsets.get(i - 1).scaler(), subset.scaler(), s.classes()) : null;
-      LogisticRegression.Result r = LogisticRegression.fit(rowsOf.apply(subset), s.classes(),
-          s.dim(), subset.rows(), s.c(), s.maxIter(), s.tol(), subset.scaler(), x,
+      double c = s.c();
+      String source = "fixed";
+      CSelection.Trace trace = null;
+      if (s.selection() != null) {
+        int folds = s.selection().foldsFor(subset.id());
+        if (folds < 2) {
+          c = s.selection().fallbackC();
+          source = "fallback";
+        } else {
+          Selected sel = select(subset, rows, folds);
+          trace = sel.trace();
+          c = s.selection().c(trace.chosen());
+          source = "cv";
+          if (x == null) x = sel.start();
+        }
+      }
+      LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, 0, -1),
+          s.classes(), s.dim(), subset.rows(), c, s.maxIter(), s.tol(), subset.scaler(), x,
           subset.preconditioner());
       FitResult done = FitResult.logistic(subset, s.classes(), r.lbfgs().x(),
-          r.lbfgs().iterations(), r.lbfgs().converged(), System.currentTimeMillis() - t);
+          r.lbfgs().iterations(), r.lbfgs().converged(), System.currentTimeMillis() - t)
+          .withC(c, source, trace);
       if (record != null) record.record(done);
       out.add(done);
       if (log) {
-        System.err.printf(Locale.ROOT, "linprobe: (in task) lr %s n=%d iter=%d %.1fs%n",
-            subset.id(), subset.rows(), done.iterations(), done.fitMs() / 1000.0);
+        System.err.printf(Locale.ROOT, "linprobe: (in task) lr %s n=%d C=%.4g (%s) iter=%d %.1fs%n",
+            subset.id(), subset.rows(), c, source, done.iterations(), done.fitMs() / 1000.0);
       }
       start = done.solution();
     }
     return out;
+  }
+
+  /** The chosen C's trace and a start for the refit (fold 0's solution at that C). */
+  private record Selected(CSelection.Trace trace, double[] start) {}
+
+  /**
+   * Cross-validation of C inside one subset: for each C the search asks for, one fit per fold
+   * on the other folds' rows (penalty scaled by their count), warm-started from the same fold's
+   * fit at the nearest C already evaluated, scored on the fold's rows.
+   */
+  private Selected select(Subset subset, SubsetRows rows, int folds) {
+    Settings s = settings;
+    CSelection sel = s.selection();
+    long[] sizes = rows.foldSizes(subset, folds);
+    long total = 0;
+    for (long n : sizes) total += n;
+    double[][][] solutions = new double[sel.size()][][];
+    long all = total;
+    CSelection.Trace trace = sel.search(j -> {
+      double[][] at = new double[folds][];
+      double sum = 0;
+      for (int f = 0; f < folds; f++) {
+        double[] start = nearest(solutions, j, f);
+        LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, folds, f),
+            s.classes(), s.dim(), all - sizes[f], sel.c(j), s.maxIter(), s.tol(),
+            subset.scaler(), start, subset.preconditioner());
+        at[f] = r.lbfgs().x();
+        ValidationSums v = rows.validate(subset, folds, f, at[f]);
+        sum += v.mean(sel.byError());
+      }
+      solutions[j] = at;
+      return sum / folds;
+    });
+    return new Selected(trace, solutions[trace.chosen()][0]);
+  }
+
+  /** Fold f's solution at the evaluated grid index nearest to j (the smaller on ties), or null. */
+  private static double[] nearest(double[][][] solutions, int j, int f) {
+    for (int dist = 1; dist < solutions.length; dist++) {
+      if (j - dist >= 0 && solutions[j - dist] != null) return solutions[j - dist][f];
+      if (j + dist < solutions.length && solutions[j + dist] != null) return solutions[j + dist][f];
+    }
+    return null;
   }
 
   /**

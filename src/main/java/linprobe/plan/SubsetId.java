@@ -16,6 +16,14 @@ public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, 
   /** Whether row r is in the subset, given every seed's bucket of every row (buckets[seed][r]). */
   boolean contains(byte[][] buckets, int r);
 
+  /**
+   * The cross-validation fold (0..folds-1) of row r of the subset. A sampled subset's folds are
+   * stratified: the row of rank i within its class (rank60 holds i mod 60) is in fold i mod folds,
+   * so each fold has the same number of rows of every class, up to one. Every row's fold for
+   * "all" comes from its identity.
+   */
+  int fold(byte[][] rank60, long rowId, int r, int folds);
+
   /** A name for files and logs: "s2-b4" (seed index 2, fifth shots value) or "all". */
   String key();
 
@@ -28,6 +36,11 @@ public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, 
     @Override
     public boolean contains(byte[][] buckets, int r) {
       return buckets[seedIndex][r] <= bucket;
+    }
+
+    @Override
+    public int fold(byte[][] rank60, long rowId, int r, int folds) {
+      return rank60[seedIndex][r] % folds;
     }
 
     @Override
@@ -57,6 +70,11 @@ public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, 
     @Override
     public boolean contains(byte[][] buckets, int r) {
       return true;
+    }
+
+    @Override
+    public int fold(byte[][] rank60, long rowId, int r, int folds) {
+      return (int) Long.remainderUnsigned(RowKeys.mix(rowId ^ 0x5851f42d4c957f2dL), folds);
     }
 
     @Override

@@ -214,7 +214,7 @@ public final class CurveJob {
   private List<FitResult> fitLogistic(JavaRDD<RowBlock> bucketed, List<Subset> subsets, int k,
       int d) {
     LrChain.Settings settings = new LrChain.Settings(k, d, o.lrC(), o.lrMaxIter(), o.lrTol(),
-        o.lrWarmStart());
+        o.lrWarmStart(), o.selection());
     long budget = localFitBudget();
     List<LogisticPass.Split> splits = new ArrayList<>();
     int inTask = 0;
@@ -240,14 +240,13 @@ public final class CurveJob {
       }
     }
     progress.estimateFrom(distributedWork);
+    LogisticPass.OnCluster onCluster = new LogisticPass.OnCluster(bucketed, k, d);
     for (int t = 0; t < splits.size(); t++) {
       LrChain chain = splits.get(t).chain();
       int from = splits.get(t).inTask();
       double[] x0 = from > 0 ? inTasks.get(t).get(from - 1).solution() : null;
       for (int j = from; j < chain.size(); j++) {
-        FitResult f = chain.fit(j, j + 1,
-            s -> LogisticPass.rowsOnCluster(bucketed, s.id(), s.scaler(), k, d), x0, store, false)
-            .get(0);
+        FitResult f = chain.fit(j, j + 1, onCluster, x0, store, false).get(0);
         x0 = f.solution();
         done.put(f.subset().id(), f);
         progress.fitted(f, f.subset().rows());

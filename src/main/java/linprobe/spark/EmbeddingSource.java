@@ -35,6 +35,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
+import linprobe.plan.RowKeys;
 
 /**
  * Reads Parquet embeddings from any Hadoop path, validates them and lays them out in canonical
@@ -375,7 +376,7 @@ public final class EmbeddingSource {
         y[r] = lr.label;
         ids[r] = identity[start + r];
       }
-      out.add(new RowBlock(n, dim, x, y, ids, base + start, null));
+      out.add(new RowBlock(n, dim, x, y, ids, base + start));
     }
     return out.iterator();
   }

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import linprobe.LinprobeException;
+import linprobe.plan.CSelection;
 import linprobe.plan.FitRecord;
 import linprobe.plan.FitResult;
 import linprobe.plan.Subset;
@@ -12,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.util.SerializableConfiguration;
+import linprobe.plan.RowKeys;
 
 /**
  * Finished logistic-regression fits of a run, recorded one file per fit as they finish (from the
@@ -107,6 +109,17 @@ public final class FitStore implements FitRecord {
         double[] x = o.solution();
         out.writeInt(x.length);
         for (double v : x) out.writeDouble(v);
+        out.writeDouble(o.c());
+        out.writeUTF(o.cSource() == null ? "" : o.cSource());
+        CSelection.Trace t = o.selection();
+        out.writeInt(t == null ? -1 : t.evaluated().length);
+        if (t != null) {
+          for (int i = 0; i < t.evaluated().length; i++) {
+            out.writeInt(t.evaluated()[i]);
+            out.writeDouble(t.scores()[i]);
+          }
+          out.writeInt(t.chosen());
+        }
       }
       fs.rename(tmp, p);
     } catch (IOException e) {
@@ -130,7 +143,21 @@ public final class FitStore implements FitRecord {
         long ms = in.readLong();
         double[] x = new double[in.readInt()];
         for (int i = 0; i < x.length; i++) x[i] = in.readDouble();
-        return FitResult.logistic(subset, classes, x, iterations, converged, ms);
+        double c = in.readDouble();
+        String source = in.readUTF();
+        int evaluated = in.readInt();
+        CSelection.Trace trace = null;
+        if (evaluated >= 0) {
+          int[] at = new int[evaluated];
+          double[] scores = new double[evaluated];
+          for (int i = 0; i < evaluated; i++) {
+            at[i] = in.readInt();
+            scores[i] = in.readDouble();
+          }
+          trace = new CSelection.Trace(at, scores, in.readInt());
+        }
+        return FitResult.logistic(subset, classes, x, iterations, converged, ms)
+            .withC(c, source.isEmpty() ? null : source, trace);
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -4,17 +4,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import linprobe.math.LocalRows;
 import linprobe.math.LogisticObjective;
+import linprobe.math.Mergeable;
 import linprobe.math.ScaledRows;
-import linprobe.math.Scaler;
 import linprobe.math.Scratch;
 import linprobe.math.SoftmaxAggregator;
+import linprobe.math.ValidationSums;
 import linprobe.plan.FitRecord;
 import linprobe.plan.FitResult;
 import linprobe.plan.LrChain;
 import linprobe.plan.Subset;
-import linprobe.plan.SubsetId;
+import linprobe.plan.SubsetRows;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -23,8 +25,9 @@ import scala.Tuple2;
 /**
  * The logistic-regression stage. A chain's small prefix is fitted inside one Spark task per
  * chain, all chains in one job ({@link #fitInTasks}); larger subsets by L-BFGS on the driver
- * with the data term summed over the cluster ({@link #rowsOnCluster}), one job per evaluation.
- * Both sum the subset's rows of each canonical partition into one partial, by
+ * with the data term summed over the cluster ({@link OnCluster}), one job per evaluation.
+ * Both gather a subset's rows block by block (and, for cross-validation, fold by fold within a
+ * block), sum each canonical partition's chunks into one partial by
  * {@link LogisticObjective#partition}, and merge the partials in partition order.
  */
 public final class LogisticPass {
@@ -34,29 +37,230 @@ public final class LogisticPass {
   public record Split(LrChain chain, int inTask) implements java.io.Serializable {}
 
   /**
-   * The data term of a subset over the cached blocks: coefficients broadcast once per
-   * evaluation, the subset's rows of each block gathered and scaled into a per-task scratch,
-   * one partial per partition.
+   * The chunks of one block for a fit: the subset's rows in row order when folds == 0, else
+   * one chunk per fold g != heldOut (rows of fold g in row order), in fold order; each gathered
+   * into the buffers when the iterator reaches it, so a consumer sees one at a time.
    */
-  public static LogisticObjective.DataTerm rowsOnCluster(JavaRDD<RowBlock> bucketed, SubsetId id,
-      Scaler scaler, int classes, int dim) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
-    return coef -> {
+  static Iterator<ScaledRows> chunks(Iterator<RowBlock> blocks, Subset s, int folds, int heldOut,
+      boolean keepHeldOutOnly, double[] x, int[] labels) {
+    return new Iterator<>() {
+      RowBlock block;
+      int g = Integer.MAX_VALUE;
+
+      private int width() {
+        return Math.max(1, folds);
+      }
+
+      private boolean wanted(int fold) {
+        if (folds == 0) return true;
+        return keepHeldOutOnly ? fold == heldOut : fold != heldOut;
+      }
+
+      private void advance() {
+        while (true) {
+          if (block != null) {
+            while (g < width() && !wanted(g)) g++;
+            if (g < width()) return;
+          }
+          if (!blocks.hasNext()) {
+            block = null;
+            return;
+          }
+          block = blocks.next();
+          g = 0;
+        }
+      }
+
+      @Override
+      public boolean hasNext() {
+        advance();
+        return block != null;
+      }
+
+      @Override
+      public ScaledRows next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        return block.scaled(s.id(), folds, g++, s.scaler(), x, labels, 0);
+      }
+    };
+  }
+
+  /** A subset's rows summed over the cached blocks on the cluster: one job per evaluation. */
+  public static final class OnCluster implements SubsetRows {
+    private final JavaRDD<RowBlock> bucketed;
+    private final int classes;
+    private final int dim;
+
+    public OnCluster(JavaRDD<RowBlock> bucketed, int classes, int dim) {
+      this.bucketed = bucketed;
+      this.classes = classes;
+      this.dim = dim;
+    }
+
+    @Override
+    public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
+      int k = classes, d = dim;
+      return coef -> {
+        Broadcast<double[]> bCoef = jsc.broadcast(coef);
+        try {
+          return OrderedAggregate.byPartition(bucketed, () -> new SoftmaxAggregator(k, d),
+              (blocks, zero) -> {
+                int n = EmbeddingSource.BLOCK_ROWS;
+                double[] x = new double[n * d];
+                return LogisticObjective.partition(
+                    chunks(blocks, s, folds, heldOut, false, x, new int[n]), bCoef.value(),
+                    new double[n * k], zero);
+              });
+        } finally {
+          bCoef.destroy();
+        }
+      };
+    }
+
+    @Override
+    public ValidationSums validate(Subset s, int folds, int fold, double[] coef) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
       Broadcast<double[]> bCoef = jsc.broadcast(coef);
+      int k = classes, d = dim;
       try {
-        return OrderedAggregate.byPartition(bucketed, () -> new SoftmaxAggregator(classes, dim),
-            (blocks, zero) -> {
-              int n = EmbeddingSource.BLOCK_ROWS;
-              double[] x = new double[n * dim];
-              int[] labels = new int[n];
-              double[] scores = new double[n * classes];
-              Iterator<ScaledRows> chunks = map(blocks, b -> b.scaled(id, scaler, x, labels, 0));
-              return LogisticObjective.partition(chunks, bCoef.value(), scores, zero);
-            });
+        return OrderedAggregate.byPartition(bucketed, ValidationSums::new, (blocks, zero) -> {
+          int n = EmbeddingSource.BLOCK_ROWS;
+          double[] scores = new double[n * k];
+          return Mergeable.fold(chunks(blocks, s, folds, fold, true, new double[n * d],
+              new int[n]), zero, (acc, rows) -> acc.add(rows, bCoef.value(), k, scores));
+        });
       } finally {
         bCoef.destroy();
       }
-    };
+    }
+
+    @Override
+    public long[] foldSizes(Subset s, int folds) {
+      return OrderedAggregate.of(bucketed, () -> new Counts(folds),
+          (acc, b) -> acc.add(b, s, folds)).counts;
+    }
+  }
+
+  /** Rows per fold: the fold-size pass's partial. */
+  static final class Counts implements Mergeable<Counts> {
+    private static final long serialVersionUID = 1L;
+    final long[] counts;
+
+    Counts(int folds) {
+      counts = new long[folds];
+    }
+
+    Counts add(RowBlock b, Subset s, int folds) {
+      for (int r = 0; r < b.n; r++) {
+        if (s.id().contains(b.buckets, r)) counts[b.fold(s.id(), folds, r)]++;
+      }
+      return this;
+    }
+
+    @Override
+    public Counts merge(Counts o) {
+      for (int i = 0; i < counts.length; i++) counts[i] += o.counts[i];
+      return this;
+    }
+  }
+
+  /**
+   * A chain's rows held in this task, in canonical partitions of compacted blocks: a subset's
+   * rows are gathered and scaled to double once per layout (the whole subset in row order, or
+   * block by block fold by fold for cross-validation) into one buffer that the executor thread
+   * keeps for its next task, and every evaluation of every fit on that layout reuses them.
+   */
+  static final class InTask implements SubsetRows {
+    private final List<List<RowBlock>> partitions;
+    private final int classes;
+    private final int dim;
+    private final double[] x;
+    private final int[] labels;
+    private final double[] scores;
+    /** The gathered layout: [partition][block][fold or 0] chunks, for (laidOut, laidFolds). */
+    private List<List<ScaledRows[]>> layout;
+    private Subset laidOut;
+    private int laidFolds = -1;
+
+    InTask(List<List<RowBlock>> partitions, int classes) {
+      this.partitions = partitions;
+      this.classes = classes;
+      int total = 0, d = 0;
+      for (List<RowBlock> part : partitions) {
+        for (RowBlock b : part) {
+          total += b.n;
+          d = b.dim;
+        }
+      }
+      this.dim = d;
+      this.x = Scratch.doubles((long) total * d);
+      this.labels = new int[total];
+      this.scores = new double[EmbeddingSource.BLOCK_ROWS * classes];
+    }
+
+    private void lay(Subset s, int folds) {
+      if (s.equals(laidOut) && folds == laidFolds) return;
+      layout = new ArrayList<>();
+      int at = 0;
+      for (List<RowBlock> part : partitions) {
+        List<ScaledRows[]> p = new ArrayList<>();
+        for (RowBlock b : part) {
+          ScaledRows[] perFold = new ScaledRows[Math.max(1, folds)];
+          for (int g = 0; g < perFold.length; g++) {
+            perFold[g] = b.scaled(s.id(), folds, g, s.scaler(), x, labels, at);
+            at += perFold[g].n();
+          }
+          p.add(perFold);
+        }
+        layout.add(p);
+      }
+      laidOut = s;
+      laidFolds = folds;
+    }
+
+    /** Per partition, the chunks a fit or a validation adds, in the order OnCluster adds them. */
+    private List<List<ScaledRows>> select(int folds, int fold, boolean heldOutOnly) {
+      List<List<ScaledRows>> out = new ArrayList<>();
+      for (List<ScaledRows[]> part : layout) {
+        List<ScaledRows> p = new ArrayList<>();
+        for (ScaledRows[] perFold : part) {
+          for (int g = 0; g < perFold.length; g++) {
+            boolean wanted = folds == 0 || (heldOutOnly ? g == fold : g != fold);
+            if (wanted && perFold[g].n() > 0) p.add(perFold[g]);
+          }
+        }
+        out.add(p);
+      }
+      return out;
+    }
+
+    @Override
+    public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut) {
+      lay(s, folds);
+      return new LocalRows(select(folds, heldOut, false), classes, dim);
+    }
+
+    @Override
+    public ValidationSums validate(Subset s, int folds, int fold, double[] coef) {
+      lay(s, folds);
+      ValidationSums total = new ValidationSums();
+      for (List<ScaledRows> part : select(folds, fold, true)) {
+        total.merge(Mergeable.fold(part.iterator(), new ValidationSums(),
+            (acc, rows) -> acc.add(rows, coef, classes, scores)));
+      }
+      return total;
+    }
+
+    @Override
+    public long[] foldSizes(Subset s, int folds) {
+      lay(s, folds);
+      long[] n = new long[folds];
+      for (List<ScaledRows[]> part : layout) {
+        for (ScaledRows[] perFold : part) for (int g = 0; g < folds; g++) n[g] += perFold[g].n();
+      }
+      return n;
+    }
   }
 
   /**
@@ -103,8 +307,8 @@ public final class LogisticPass {
             List<CompactBlock> blocks = new ArrayList<>();
             while (it.hasNext()) blocks.add(it.next()._2());
             Split sp = bSplits.value().get(t);
-            List<FitResult> fits = sp.chain().fit(0, sp.inTask(),
-                inTaskRows(canonicalPartitions(blocks), sp.chain()), null, record, verbose);
+            SubsetRows rows = new InTask(canonicalPartitions(blocks), sp.chain().classes());
+            List<FitResult> fits = sp.chain().fit(0, sp.inTask(), rows, null, record, verbose);
             return Collections.singletonList(new Tuple2<>(t, fits)).iterator();
           }, true)
           .collect();
@@ -135,55 +339,6 @@ public final class LogisticPass {
       parts.get(parts.size() - 1).add(cb.block);
     }
     return parts;
-  }
-
-  /**
-   * The data term of each subset of a chain over rows held in this task: gathered and scaled
-   * once per fit into one double buffer (a fit evaluates the loss hundreds of times), which the
-   * executor thread keeps for its next task (no gigabytes of short-lived arrays for the GC).
-   */
-  static java.util.function.Function<Subset, LogisticObjective.DataTerm> inTaskRows(
-      List<List<RowBlock>> partitions, LrChain chain) {
-    int total = 0, dim = 0;
-    for (List<RowBlock> part : partitions) {
-      for (RowBlock b : part) {
-        total += b.n;
-        dim = b.dim;
-      }
-    }
-    double[] x = Scratch.doubles((long) total * dim);
-    int[] labels = new int[total];
-    int classes = chain.classes();
-    int d = dim;
-    return subset -> {
-      List<List<ScaledRows>> prepared = new ArrayList<>();
-      int at = 0;
-      for (List<RowBlock> part : partitions) {
-        List<ScaledRows> p = new ArrayList<>();
-        for (RowBlock b : part) {
-          ScaledRows r = b.scaled(subset.id(), subset.scaler(), x, labels, at);
-          at += r.n();
-          if (r.n() > 0) p.add(r);
-        }
-        prepared.add(p);
-      }
-      return new LocalRows(prepared, classes, d);
-    };
-  }
-
-  /** Maps an iterator lazily (each chunk is consumed before the next block is gathered). */
-  private static <A, B> Iterator<B> map(Iterator<A> it, java.util.function.Function<A, B> f) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public B next() {
-        return f.apply(it.next());
-      }
-    };
   }
 
   /** A compacted block with its canonical place (partition, sequence within it). */

@@ -23,9 +23,16 @@ public final class RowBlock implements Serializable {
   /** Position of row 0 in the canonical order; row r is at firstPos + r. */
   public final long firstPos;
   public final byte[][] buckets;
+  /** rank60[s][r]: row r's rank within its class for seed index s, mod 60 (-1 unranked). */
+  public final byte[][] rank60;
+
+  /** A block before any plan: no buckets, no ranks. */
+  public RowBlock(int n, int dim, float[] x, int[] label, long[] rowId, long firstPos) {
+    this(n, dim, x, label, rowId, firstPos, null, null);
+  }
 
   public RowBlock(int n, int dim, float[] x, int[] label, long[] rowId, long firstPos,
-      byte[][] buckets) {
+      byte[][] buckets, byte[][] rank60) {
     this.n = n;
     this.dim = dim;
     this.x = x;
@@ -33,20 +40,28 @@ public final class RowBlock implements Serializable {
     this.rowId = rowId;
     this.firstPos = firstPos;
     this.buckets = buckets;
+    this.rank60 = rank60;
   }
 
-  public RowBlock withBuckets(byte[][] b) {
-    return new RowBlock(n, dim, x, label, rowId, firstPos, b);
+  public RowBlock withBuckets(byte[][] b, byte[][] ranks) {
+    return new RowBlock(n, dim, x, label, rowId, firstPos, b, ranks);
+  }
+
+  /** Row r's cross-validation fold in a subset split into folds (see SubsetId#fold). */
+  public int fold(SubsetId subset, int folds, int r) {
+    return subset.fold(rank60, rowId[r], r, folds);
   }
 
   /**
-   * The subset's rows of this block, scaled to double, into caller-owned buffers from row
-   * position {@code at} on (the one gather every loss evaluation and in-task fit uses).
+   * The subset's rows of this block in fold g of folds (every row of the subset when folds is
+   * 0), scaled to double, into caller-owned buffers from row position {@code at} on: the one
+   * gather every loss evaluation, validation and in-task fit uses.
    */
-  public ScaledRows scaled(SubsetId subset, Scaler scaler, double[] xOut, int[] labelsOut,
-      int at) {
-    return ScaledRows.scale(x, n, dim, r -> subset.contains(buckets, r), scaler, label, xOut,
-        labelsOut, at);
+  public ScaledRows scaled(SubsetId subset, int folds, int g, Scaler scaler, double[] xOut,
+      int[] labelsOut, int at) {
+    return ScaledRows.scale(x, n, dim,
+        r -> subset.contains(buckets, r) && (folds == 0 || fold(subset, folds, r) == g), scaler,
+        label, xOut, labelsOut, at);
   }
 
   /**
@@ -55,7 +70,7 @@ public final class RowBlock implements Serializable {
    */
   public RowBlock compact(SubsetId subset) {
     if (!(subset instanceof SubsetId.Sampled s)) {
-      return new RowBlock(n, dim, x, label, rowId, firstPos, null);
+      return new RowBlock(n, dim, x, label, rowId, firstPos, null, null);
     }
     int m = 0;
     for (int r = 0; r < n; r++) if (subset.contains(buckets, r)) m++;
@@ -65,14 +80,17 @@ public final class RowBlock implements Serializable {
     long[] ids = new long[m];
     byte[][] bk = new byte[s.seedIndex() + 1][];
     bk[s.seedIndex()] = new byte[m];
+    byte[][] rk = new byte[s.seedIndex() + 1][];
+    rk[s.seedIndex()] = new byte[m];
     int i = 0;
     for (int r = 0; r < n; r++) {
       if (!subset.contains(buckets, r)) continue;
       System.arraycopy(x, r * dim, cx, i * dim, dim);
       y[i] = label[r];
       ids[i] = rowId[r];
-      bk[s.seedIndex()][i++] = buckets[s.seedIndex()][r];
+      bk[s.seedIndex()][i] = buckets[s.seedIndex()][r];
+      rk[s.seedIndex()][i++] = rank60[s.seedIndex()][r];
     }
-    return new RowBlock(m, dim, cx, y, ids, firstPos, bk);
+    return new RowBlock(m, dim, cx, y, ids, firstPos, bk, rk);
   }
 }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import linprobe.math.Mergeable;
 import linprobe.plan.SubsetId;
+import linprobe.plan.RowKeys;
 
 /**
  * Nested, stratified training subsets for every seed. Within each class, rows are ranked by
@@ -82,7 +83,18 @@ public final class SubsetPlan implements Serializable {
 
   /** The bucket of a row of class c with canonical position pos, for seed index s. */
   public byte bucket(int s, int c, long rowId, long pos) {
-    if (shots.length == 0) return allBucket();
+    return bucketOf(rank(s, c, rowId, pos));
+  }
+
+  private byte bucketOf(int rank) {
+    if (rank < 0) return allBucket();
+    for (int b = 0; b < shots.length; b++) if (rank < shots[b]) return (byte) b;
+    return allBucket();
+  }
+
+  /** The rank of a row within its class for seed index s, or -1 beyond the largest shots. */
+  int rank(int s, int c, long rowId, long pos) {
+    if (shots.length == 0) return -1;
     long key = RowKeys.key(seeds[s], rowId);
     long[] ks = lowestKey[s][c], ps = lowestPos[s][c];
     int lo = 0, hi = ks.length - 1, rank = -1;
@@ -96,20 +108,25 @@ public final class SubsetPlan implements Serializable {
         break;
       }
     }
-    if (rank < 0) return allBucket();
-    for (int b = 0; b < shots.length; b++) if (rank < shots[b]) return (byte) b;
-    return allBucket();
+    return rank;
   }
 
-  /** Buckets of every row of a block, for every seed. */
-  public byte[][] buckets(RowBlock block) {
-    byte[][] out = new byte[seeds.length][block.n];
+  /**
+   * The block with every row's bucket for every seed, and its rank within its class mod 60 (-1
+   * beyond the largest shots): the cross-validation folds of a subset come from it
+   * ({@link linprobe.plan.SubsetId#fold}; 60 is a multiple of every fold count from 2 to 5).
+   */
+  public RowBlock ranked(RowBlock block) {
+    byte[][] buckets = new byte[seeds.length][block.n];
+    byte[][] rank60 = new byte[seeds.length][block.n];
     for (int s = 0; s < seeds.length; s++) {
       for (int r = 0; r < block.n; r++) {
-        out[s][r] = bucket(s, block.label[r], block.rowId[r], block.firstPos + r);
+        int rank = rank(s, block.label[r], block.rowId[r], block.firstPos + r);
+        buckets[s][r] = bucketOf(rank);
+        rank60[s][r] = (byte) (rank < 0 ? -1 : rank % 60);
       }
     }
-    return out;
+    return block.withBuckets(buckets, rank60);
   }
 
   /** The lowest keys of every (seed index, class): the ranking pass's mergeable partial. */

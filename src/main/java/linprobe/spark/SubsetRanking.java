@@ -23,7 +23,7 @@ public final class SubsetRanking {
   public static JavaRDD<RowBlock> bucketed(Embeddings train, SubsetPlan plan) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.blocks().context());
     Broadcast<SubsetPlan> bPlan = jsc.broadcast(plan);
-    JavaRDD<RowBlock> out = train.blocks().map(b -> b.withBuckets(bPlan.value().buckets(b)));
+    JavaRDD<RowBlock> out = train.blocks().map(b -> bPlan.value().ranked(b));
     return out.persist(StorageLevel.MEMORY_AND_DISK());
   }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import linprobe.plan.RowKeys;
 
 /**
  * Synthetic Gaussian-mixture embeddings generated inside Spark tasks from seeds (no driver-side

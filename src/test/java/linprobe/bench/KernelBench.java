@@ -59,7 +59,7 @@ public class KernelBench {
       y[r] = r % K;
       for (int s = 0; s < 5; s++) buckets[s][r] = (byte) rnd.nextInt(12);
     }
-    block = new RowBlock(N, D, xf, y, new long[N], 0, buckets);
+    block = new RowBlock(N, D, xf, y, new long[N], 0, buckets, null);
     x = new double[N * D];
     for (int i = 0; i < x.length; i++) x[i] = xf[i];
     coef = new double[K * D + K];
@@ -77,7 +77,7 @@ public class KernelBench {
   @OperationsPerInvocation(LOSS_FLOPS)
   public SoftmaxAggregator lossGradientKernel() {
     SoftmaxAggregator acc = new SoftmaxAggregator(K, D);
-    return acc.add(block.scaled(new linprobe.plan.SubsetId.All(), scaler, gathered,
+    return acc.add(block.scaled(new linprobe.plan.SubsetId.All(), 0, 0, scaler, gathered,
         gatheredLabels, 0), coef, scores);
   }
 

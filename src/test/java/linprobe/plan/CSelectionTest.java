@@ -83,6 +83,10 @@ class CSelectionTest {
     }
   }
 
+  static double sel(int j) {
+    return CSelection.defaults().c(j);
+  }
+
   FitResult select(boolean byError, Golden g, int[] folds) {
     GaussianStats all = new GaussianStats(64);
     for (int r = 0; r < g.n; r++) all.add(g.x, r * 64);
@@ -90,7 +94,7 @@ class CSelectionTest {
     Subset s = new Subset(new SubsetId.All(), g.n, sc, Preconditioner.of(sc, all));
     CSelection sel = new CSelection(1e-4, 1e4, 8, byError, 1.0, 5);
     LrChain chain = new LrChain(List.of(s),
-        new LrChain.Settings(10, 64, Double.NaN, 1000, 1e-9, false, sel));
+        new LrChain.Settings(10, 64, Double.NaN, 20_000, 1e-12, false, sel));
     return chain.fit(0, 1, new Rows(g.x, g.y, folds, 64, 10), null, null, false).get(0);
   }
 
@@ -105,10 +109,16 @@ class CSelectionTest {
     assertEquals(ll.get("chosen_index").asInt(), t.chosen(), t.toString());
     assertEquals(ll.get("chosen_c").asDouble(), f.c(), 1e-9 * f.c());
     double[] mean = Golden.doubles(ll.get("mean"));
+    double[] exact = Golden.doubles(ref.get("exact").get("logloss_mean"));
     for (int i = 0; i < t.evaluated().length; i++) {
-      // scikit-learn's lbfgs stops on its function-change test about 1e-6 short of the optimum
-      assertEquals(mean[t.evaluated()[i]], t.scores()[i], 2e-5 * mean[t.evaluated()[i]],
-          "mean held-out log-loss at grid index " + t.evaluated()[i]);
+      int j = t.evaluated()[i];
+      // at every fold's optimum (scipy, gradient 1e-10) the scores agree to 1e-6 up to C = 1e2;
+      // beyond, the training folds are nearly separable and the optimum is flat along a ray:
+      // solvers stop apart (2e-6 relative at C = 1e3, 1e-4 at 1e4), far from the choice;
+      // LogisticRegressionCV's own fits stop short by up to ~1e-4 relative everywhere
+      double tol = sel(j) <= 1e2 ? 1e-6 : 2e-4;
+      assertEquals(exact[j], t.scores()[i], tol * exact[j], "held-out log-loss at index " + j);
+      assertEquals(mean[j], t.scores()[i], 3e-4 * mean[j], "LogisticRegressionCV at index " + j);
     }
     int[] want = Golden.ints(ll.get("predictions"));
     int agree = 0;
@@ -124,7 +134,7 @@ class CSelectionTest {
     FitResult f = select(true, Golden.digits(), Golden.ints(ref.get("folds")));
     JsonNode err = ref.get("error");
     CSelection.Trace t = f.selection();
-    double[] mean = Golden.doubles(err.get("mean"));
+    double[] mean = Golden.doubles(ref.get("exact").get("error_mean"));
     for (int i = 0; i < t.evaluated().length; i++) {
       assertEquals(mean[t.evaluated()[i]], t.scores()[i], 1e-12,
           "mean held-out error at grid index " + t.evaluated()[i]);

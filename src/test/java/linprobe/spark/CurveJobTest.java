@@ -112,7 +112,7 @@ class CurveJobTest extends SparkTestBase {
     double[] coef = new double[10 * 64 + 10];
     java.util.Random rnd = new java.util.Random(1);
     for (int i = 0; i < coef.length; i++) coef[i] = rnd.nextGaussian() * 0.1;
-    SoftmaxAggregator dist = LogisticPass.rowsOnCluster(bucketed, new linprobe.plan.SubsetId.Sampled(0, 4, 0, 5), sc, 10, 64).sums(coef);
+    SoftmaxAggregator dist = new LogisticPass.OnCluster(bucketed, 10, 64).train(new linprobe.plan.Subset(new linprobe.plan.SubsetId.Sampled(0, 4, 0, 5), 50, sc, null), 0, -1).sums(coef);
     SoftmaxAggregator local = LocalRows.of(x, y, n, 10, sc).sums(coef);
     assertEquals(50, dist.count());
     assertEquals(local.lossSum(), dist.lossSum(), 1e-9);

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import linprobe.plan.RowKeys;
 
 /**
  * The bounded top-k of subset sampling (SubsetPlan.LowestKeys) against brute force: sort every

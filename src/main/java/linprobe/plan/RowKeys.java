@@ -1,4 +1,4 @@
-package linprobe.spark;
+package linprobe.plan;
 
 /**
  * Deterministic 64-bit hashing for row identities and per-seed sampling keys. The key of a row
