@@ -15,9 +15,14 @@ import org.apache.commons.math3.distribution.TDistribution;
  */
 public final class LearningCurve {
 
-  /** One (model, shots) point; std is the sample (ddof 1) standard deviation across seeds. */
+  /**
+   * One (model, shots) point; std is the sample (ddof 1) standard deviation across seeds. The
+   * top-5 numbers are NaN with 5 classes or fewer (see {@link Scores#top5Error()}).
+   */
   public record Point(String model, int shots, double nTrain, int seeds, double errorMean,
-      double errorStd, double errorCi95, double loglossMean, double loglossStd) {}
+      double errorStd, double errorCi95, double loglossMean, double loglossStd,
+      double top5ErrorMean, double top5ErrorStd, double balancedErrorMean,
+      double balancedErrorStd) {}
 
   private final List<Point> points;
   private final List<String> models;
@@ -41,13 +46,16 @@ public final class LearningCurve {
         fs.sort(Comparator.comparingLong(Fit::seed));
         double[] err = fs.stream().mapToDouble(Fit::error).toArray();
         double[] ll = fs.stream().mapToDouble(Fit::logloss).toArray();
+        double[] t5 = fs.stream().mapToDouble(Fit::top5Error).toArray();
+        double[] be = fs.stream().mapToDouble(Fit::balancedError).toArray();
         double n = fs.stream().mapToDouble(Fit::nTrain).average().orElse(0);
         // "all" is not sampled: one fit, no spread across seeds by construction.
         boolean deterministic = s.getKey() == Fit.ALL;
         double sd = deterministic ? 0 : std(err);
         double ci = deterministic ? 0 : ci95(sd, err.length);
         points.add(new Point(e.getKey(), s.getKey(), n, fs.size(), mean(err), sd, ci, mean(ll),
-            deterministic ? 0 : std(ll)));
+            deterministic ? 0 : std(ll), mean(t5), spread(t5, deterministic), mean(be),
+            spread(be, deterministic)));
       }
     }
     return new LearningCurve(points, new ArrayList<>(byModel.keySet()));
@@ -114,6 +122,12 @@ public final class LearningCurve {
       }
     }
     return from;
+  }
+
+  /** The std across seeds; 0 for "all" (one fit), NaN where the number itself is NaN. */
+  private static double spread(double[] v, boolean deterministic) {
+    if (!deterministic) return std(v);
+    return Double.isNaN(mean(v)) ? Double.NaN : 0;
   }
 
   static double mean(double[] v) {

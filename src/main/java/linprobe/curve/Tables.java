@@ -6,12 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The run's tables as text: fits.csv, curve.csv and curve.md. */
+/**
+ * The run's tables as text: fits.csv, curve.csv, per_class.csv, comparison.csv and curve.md. A
+ * number that is not defined for the run (top-5 error with 5 classes or fewer) is left empty.
+ */
 public final class Tables {
-  public static final String FITS_HEADER =
-      "model,shots,seed,n_train,error,logloss,iterations,converged,fit_ms";
+  public static final String FITS_HEADER = "model,shots,seed,n_train,error,logloss,top5_error,"
+      + "balanced_error,iterations,converged,fit_ms";
   public static final String CURVE_HEADER = "model,shots,n_train,seeds,error_mean,error_std,"
-      + "error_ci95,logloss_mean,logloss_std";
+      + "error_ci95,logloss_mean,logloss_std,top5_error_mean,top5_error_std,"
+      + "balanced_error_mean,balanced_error_std";
+  public static final String PER_CLASS_HEADER = "model,shots,seed,class,n_test,recall";
 
   private Tables() {}
 
@@ -21,7 +26,8 @@ public final class Tables {
       sb.append(f.model()).append(',').append(Fit.shotsLabel(f.shots())).append(',')
           .append(f.seed() < 0 ? "" : Long.toString(f.seed())).append(',').append(f.nTrain())
           .append(',').append(num(f.error())).append(',').append(num(f.logloss())).append(',')
-          .append(f.iterations()).append(',').append(f.converged()).append(',')
+          .append(defined(f.top5Error())).append(',').append(defined(f.balancedError()))
+          .append(',').append(f.iterations()).append(',').append(f.converged()).append(',')
           .append(f.fitMs()).append('\n');
     }
     return sb.toString();
@@ -34,9 +40,48 @@ public final class Tables {
           .append(num(p.nTrain())).append(',').append(p.seeds()).append(',')
           .append(num(p.errorMean())).append(',').append(num(p.errorStd())).append(',')
           .append(num(p.errorCi95())).append(',').append(num(p.loglossMean())).append(',')
-          .append(num(p.loglossStd())).append('\n');
+          .append(num(p.loglossStd())).append(',')
+          .append(meanAndStd(p.top5ErrorMean(), p.top5ErrorStd())).append(',')
+          .append(meanAndStd(p.balancedErrorMean(), p.balancedErrorStd())).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * per_class.csv: one row per (fit, class) in fits.csv's order, classes in index order.
+   *
+   * @param classes the class labels by index (as summary.json has them)
+   * @param nTest test rows per class index
+   */
+  public static String perClassCsv(List<Fit> fits, List<?> classes, long[] nTest) {
+    StringBuilder sb = new StringBuilder(PER_CLASS_HEADER).append('\n');
+    for (Fit f : fits) {
+      String prefix = f.model() + ',' + Fit.shotsLabel(f.shots()) + ','
+          + (f.seed() < 0 ? "" : Long.toString(f.seed())) + ',';
+      for (int c = 0; c < f.recall().size(); c++) {
+        sb.append(prefix).append(csvField(String.valueOf(classes.get(c)))).append(',')
+            .append(nTest[c]).append(',').append(defined(f.recall().get(c))).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** A number, or empty when it is not defined (NaN). */
+  static String defined(double v) {
+    return Double.isNaN(v) ? "" : num(v);
+  }
+
+  /** "mean,std", both empty when the mean is not defined; a one-seed std stays NaN. */
+  static String meanAndStd(double mean, double std) {
+    return Double.isNaN(mean) ? "," : num(mean) + "," + num(std);
+  }
+
+  /** A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
+  static String csvField(String v) {
+    if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
+      return v;
+    }
+    return '"' + v.replace("\"", "\"\"") + '"';
   }
 
   /** Shots down the side, the models side by side, then asymptotes and the crossover. */

@@ -38,21 +38,64 @@ class TablesTest {
   void curveCsv() {
     // std 0.1 sqrt 2 = 0.141421356...; 95% half-width with 2 seeds: 12.7062047... * 0.1;
     // log-loss std sqrt(0.5) = 0.707106781... (nb) and 0.1 sqrt 2 (lr)
+    // fits without top-5 or balanced error: those columns empty
     String expected = "model,shots,n_train,seeds,error_mean,error_std,error_ci95,logloss_mean,"
-        + "logloss_std\n"
-        + "nb,1,10,2,0.4,0.14142136,1.2706205,1.5,0.70710678\n"
-        + "nb,all,100,1,0.2,0,0,0.9,0\n"
-        + "lr,1,10,2,0.5,0.14142136,1.2706205,1.6,0.14142136\n"
-        + "lr,all,100,1,0.1,0,0,0.3,0\n";
+        + "logloss_std,top5_error_mean,top5_error_std,balanced_error_mean,balanced_error_std\n"
+        + "nb,1,10,2,0.4,0.14142136,1.2706205,1.5,0.70710678,,,,\n"
+        + "nb,all,100,1,0.2,0,0,0.9,0,,,,\n"
+        + "lr,1,10,2,0.5,0.14142136,1.2706205,1.6,0.14142136,,,,\n"
+        + "lr,all,100,1,0.1,0,0,0.3,0,,,,\n";
     assertEquals(expected, Tables.curveCsv(small()));
   }
 
   @Test
   void fitsCsv() {
     List<Fit> fs = List.of(fit("nb", 1, 4, 10, 1.0 / 3, 2.0 / 3), fit("lr", ALL, -1, 100, 0, 0.1));
-    assertEquals("model,shots,seed,n_train,error,logloss,iterations,converged,fit_ms\n"
-        + "nb,1,4,10,0.33333333,0.66666667,3,true,7\n"
-        + "lr,all,,100,0,0.1,3,true,7\n", Tables.fitsCsv(fs));
+    assertEquals("model,shots,seed,n_train,error,logloss,top5_error,balanced_error,iterations,"
+        + "converged,fit_ms\n"
+        + "nb,1,4,10,0.33333333,0.66666667,,,3,true,7\n"
+        + "lr,all,,100,0,0.1,,,3,true,7\n", Tables.fitsCsv(fs));
+  }
+
+  static Fit scored(String model, int shots, long seed, double error, double top5,
+      double balanced, List<Double> recall) {
+    return new Fit(model, shots, seed, 10, error, 1.0, top5, balanced, recall, 3, true, 7);
+  }
+
+  @Test
+  void topFiveBalancedErrorAndPerClassRecall() {
+    double nan = Double.NaN;
+    // made-up numbers, the table's form only: nb at 1 shot, seeds 0 and 1, top-5 error 0.1 and
+    // 0.2, balanced error 0.3 and 0.5; lr at all with top-5 undefined (NaN): empty
+    List<Fit> fs = List.of(
+        scored("nb", 1, 0, 0.2, 0.1, 0.3, List.of(1.0, 0.5, nan)),
+        scored("nb", 1, 1, 0.4, 0.2, 0.5, List.of(0.0, 1.0, nan)),
+        scored("lr", ALL, -1, 0.1, nan, 0.25, List.of(0.75, 1.0 / 3, nan)));
+    assertEquals("model,shots,seed,n_train,error,logloss,top5_error,balanced_error,iterations,"
+        + "converged,fit_ms\n"
+        + "nb,1,0,10,0.2,1,0.1,0.3,3,true,7\n"
+        + "nb,1,1,10,0.4,1,0.2,0.5,3,true,7\n"
+        + "lr,all,,10,0.1,1,,0.25,3,true,7\n", Tables.fitsCsv(fs));
+    // top-5: mean 0.15, std sqrt(2 x 0.05^2 / 1) = 0.070710678; balanced: mean 0.4, std
+    // 0.14142136; "all": one fit, std 0
+    LearningCurve c = LearningCurve.of(fs, List.of("nb", "lr"));
+    assertEquals("model,shots,n_train,seeds,error_mean,error_std,error_ci95,logloss_mean,"
+        + "logloss_std,top5_error_mean,top5_error_std,balanced_error_mean,balanced_error_std\n"
+        + "nb,1,10,2,0.3,0.14142136,1.2706205,1,0,0.15,0.070710678,0.4,0.14142136\n"
+        + "lr,all,10,1,0.1,0,0,1,0,,,0.25,0\n", Tables.curveCsv(c));
+    // classes by label, in index order; a class without test rows has an empty recall; a label
+    // with a comma is quoted
+    assertEquals("model,shots,seed,class,n_test,recall\n"
+        + "nb,1,0,cat,4,1\n"
+        + "nb,1,0,\"dog, small\",2,0.5\n"
+        + "nb,1,0,7,0,\n"
+        + "nb,1,1,cat,4,0\n"
+        + "nb,1,1,\"dog, small\",2,1\n"
+        + "nb,1,1,7,0,\n"
+        + "lr,all,,cat,4,0.75\n"
+        + "lr,all,,\"dog, small\",2,0.33333333\n"
+        + "lr,all,,7,0,\n",
+        Tables.perClassCsv(fs, List.of("cat", "dog, small", 7), new long[] {4, 2, 0}));
   }
 
   @Test
