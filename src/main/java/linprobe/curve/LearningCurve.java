@@ -11,7 +11,8 @@ import org.apache.commons.math3.distribution.TDistribution;
 /**
  * The learning curve of every model: mean, spread and 95% confidence interval of test error and
  * log-loss across seeds at each training size, the asymptotic error, samples to within epsilon of
- * it, and the crossover with logistic regression.
+ * it, and logistic regression against each naive Bayes model from paired differences
+ * ({@link Comparison}: verdict per size and crossover).
  */
 public final class LearningCurve {
 
@@ -24,12 +25,18 @@ public final class LearningCurve {
       double top5ErrorMean, double top5ErrorStd, double balancedErrorMean,
       double balancedErrorStd) {}
 
+  /** The logistic regression model's name: naive Bayes models are compared with it. */
+  public static final String LR = "lr";
+
   private final List<Point> points;
   private final List<String> models;
+  private final Map<String, Comparison> comparisons;
 
-  private LearningCurve(List<Point> points, List<String> models) {
+  private LearningCurve(List<Point> points, List<String> models,
+      Map<String, Comparison> comparisons) {
     this.points = points;
     this.models = models;
+    this.comparisons = comparisons;
   }
 
   public static LearningCurve of(List<Fit> fits, List<String> models) {
@@ -58,7 +65,29 @@ public final class LearningCurve {
             spread(be, deterministic)));
       }
     }
-    return new LearningCurve(points, new ArrayList<>(byModel.keySet()));
+    // lr against every other model, paired by seed on the same subsets
+    Map<String, Comparison> comparisons = new LinkedHashMap<>();
+    if (!byModel.getOrDefault(LR, new TreeMap<>()).isEmpty()) {
+      for (String m : byModel.keySet()) {
+        if (m.equals(LR) || byModel.get(m).isEmpty()) continue;
+        Comparison c = Comparison.of(fits, m, LR);
+        if (!c.rows().isEmpty()) comparisons.put(m, c);
+      }
+    }
+    return new LearningCurve(points, new ArrayList<>(byModel.keySet()), comparisons);
+  }
+
+  /**
+   * lr against each naive Bayes model (every other model with fits), in model order: paired
+   * differences of error per size, verdicts and the crossover. Empty without lr.
+   */
+  public List<Comparison> comparisons() {
+    return List.copyOf(comparisons.values());
+  }
+
+  /** lr against one naive Bayes model, or null when they share no size. */
+  public Comparison comparison(String nbModel) {
+    return comparisons.get(nbModel);
   }
 
   public List<Point> points() {
@@ -108,7 +137,9 @@ public final class LearningCurve {
 
   /**
    * The smallest shots from which logistic regression's mean error stays strictly below the
-   * naive Bayes model's, or null when it is not below at the largest size.
+   * naive Bayes model's, or null when it is not below at the largest size: the means alone,
+   * without their uncertainty. The crossover linprobe reports is the paired one,
+   * {@link Comparison#crossover()}.
    */
   public Integer crossover(String nbModel, String lrModel) {
     Integer from = null;

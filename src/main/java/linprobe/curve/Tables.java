@@ -17,6 +17,8 @@ public final class Tables {
       + "error_ci95,logloss_mean,logloss_std,top5_error_mean,top5_error_std,"
       + "balanced_error_mean,balanced_error_std";
   public static final String PER_CLASS_HEADER = "model,shots,seed,class,n_test,recall";
+  public static final String COMPARISON_HEADER =
+      "nb_model,shots,seeds,mean_diff,std_diff,ci95,verdict";
 
   private Tables() {}
 
@@ -110,34 +112,63 @@ public final class Tables {
       sb.append(String.format(Locale.ROOT, "- %s: %.4f, reached from %s shots\n", m,
           c.asymptoticError(m), e == null ? "no" : Fit.shotsLabel(e)));
     }
+    List<Comparison> comparisons = c.comparisons();
+    if (!comparisons.isEmpty()) {
+      sb.append("\nTest error of lr minus naive Bayes, paired by seed (the same subsets): mean ± "
+          + "Student-t 95% half-width over seeds. Below 0: lr better; level when the interval "
+          + "contains 0; one fit (all) is decided by its sign.\n\n| shots |");
+      for (Comparison k : comparisons) {
+        sb.append(" lr - ").append(k.nbModel()).append(" | verdict |");
+      }
+      sb.append("\n|---:|").append("---:|---|".repeat(comparisons.size())).append('\n');
+      for (int s : c.shots()) {
+        sb.append("| ").append(Fit.shotsLabel(s)).append(" |");
+        for (Comparison k : comparisons) {
+          Comparison.Row r = k.at(s);
+          sb.append(' ').append(diffCell(r)).append(" | ")
+              .append(r == null ? "" : r.verdictText()).append(" |");
+        }
+        sb.append('\n');
+      }
+    }
     String verdict = verdict(c);
     if (verdict != null) sb.append("\nVerdict: ").append(verdict).append('\n');
     return sb.toString();
   }
 
-  /** The answer in one sentence, e.g. "nb is as good or better up to 10 shots per class; lr from 20 on." */
+  /**
+   * The answer in one sentence, from the paired differences (see {@link Comparison}), e.g.
+   * "lr is better than nb from 2 shots on (level at 1 shot)."; null without lr or without a
+   * naive Bayes model.
+   */
   public static String verdict(LearningCurve c) {
-    if (!c.models().contains("lr")) return null;
     List<String> parts = new ArrayList<>();
-    List<Integer> shots = c.shots();
-    for (String nb : c.models()) {
-      if (nb.equals("lr")) continue;
-      Integer x = c.crossover(nb, "lr");
-      if (x == null) {
-        parts.add("lr never stays below " + nb + " (crossover: none)");
-      } else {
-        int i = shots.indexOf(x);
-        if (i == 0) {
-          parts.add("lr is better than " + nb + " at every size");
-        } else {
-          int last = shots.get(i - 1);
-          parts.add(nb + " is as good or better up to " + Fit.shotsLabel(last)
-              + (last == 1 ? " shot" : " shots") + " per class; lr from " + Fit.shotsLabel(x)
-              + " on");
-        }
-      }
+    for (Comparison k : c.comparisons()) {
+      String s = k.sentence();
+      if (s != null) parts.add(s);
     }
     return parts.isEmpty() ? null : String.join("; ", parts) + ".";
+  }
+
+  /** comparison.csv: lr against each naive Bayes model, one row per size. */
+  public static String comparisonCsv(LearningCurve c) {
+    StringBuilder sb = new StringBuilder(COMPARISON_HEADER).append('\n');
+    for (Comparison k : c.comparisons()) {
+      for (Comparison.Row r : k.rows()) {
+        sb.append(k.nbModel()).append(',').append(Fit.shotsLabel(r.shots())).append(',')
+            .append(r.seeds()).append(',').append(num(r.meanDiff())).append(',')
+            .append(defined(r.stdDiff())).append(',').append(defined(r.ci95())).append(',')
+            .append(r.verdictText()).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** "-0.0033 ± 0.0264", or the one exact difference "-0.0701"; empty without a row. */
+  public static String diffCell(Comparison.Row r) {
+    if (r == null) return "";
+    return r.oneFit() ? String.format(Locale.ROOT, "%+.4f", r.meanDiff())
+        : String.format(Locale.ROOT, "%+.4f ± %.4f", r.meanDiff(), r.ci95());
   }
 
   /** "mean ± std" of a point's error or log-loss; "all" (one fit, no sampling) shows the mean. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import linprobe.CurveOptions;
 import linprobe.Version;
+import linprobe.curve.Comparison;
 import linprobe.curve.Fit;
 import linprobe.curve.LearningCurve;
 import linprobe.curve.Tables;
@@ -31,6 +32,7 @@ public final class CurveOutput {
     dir.writeText("curve.csv", Tables.curveCsv(r.curve()));
     dir.writeText("per_class.csv",
         Tables.perClassCsv(r.fits(), r.classes(), r.test().classCounts()));
+    dir.writeText("comparison.csv", Tables.comparisonCsv(r.curve()));
     dir.writeText("curve.md", Tables.markdown(r.curve(), o.epsilon()));
     String summary = summaryJson(spark, r, o);
     dir.writeText("summary.json", summary);
@@ -181,15 +183,27 @@ public final class CurveOutput {
       models.put(m, mm);
     }
     s.put("models", models);
+    // lr against each naive Bayes model, from the paired differences per size
     Map<String, Object> cross = new LinkedHashMap<>();
-    if (curve.models().contains("lr")) {
-      for (String m : curve.models()) {
-        if (m.equals("lr")) continue;
-        Integer x = curve.crossover(m, "lr");
-        cross.put(m, x == null ? null : Fit.shotsLabel(x));
+    Map<String, Object> comparison = new LinkedHashMap<>();
+    for (Comparison k : curve.comparisons()) {
+      Integer x = k.crossover();
+      cross.put(k.nbModel(), x == null ? null : Fit.shotsLabel(x));
+      List<Map<String, Object>> sizes = new ArrayList<>();
+      for (Comparison.Row row : k.rows()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("shots", Fit.shotsLabel(row.shots()));
+        m.put("seeds", row.seeds());
+        m.put("mean_diff", row.meanDiff());
+        m.put("std_diff", row.oneFit() ? null : row.stdDiff());
+        m.put("ci95", row.oneFit() ? null : row.ci95());
+        m.put("verdict", row.verdictText());
+        sizes.add(m);
       }
+      comparison.put(k.nbModel(), sizes);
     }
     s.put("crossover", cross);
+    s.put("comparison", comparison);
     s.put("verdict", Tables.verdict(curve));
     return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s)
         + "\n";
