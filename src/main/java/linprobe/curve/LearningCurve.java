@@ -11,20 +11,32 @@ import org.apache.commons.math3.distribution.TDistribution;
 /**
  * The learning curve of every model: mean, spread and 95% confidence interval of test error and
  * log-loss across seeds at each training size, the asymptotic error, samples to within epsilon of
- * it, and the crossover with logistic regression.
+ * it, and logistic regression against each naive Bayes model from paired differences
+ * ({@link Comparison}: verdict per size and crossover).
  */
 public final class LearningCurve {
 
-  /** One (model, shots) point; std is the sample (ddof 1) standard deviation across seeds. */
+  /**
+   * One (model, shots) point; std is the sample (ddof 1) standard deviation across seeds. The
+   * top-5 numbers are NaN with 5 classes or fewer (see {@link Scores#top5Error()}).
+   */
   public record Point(String model, int shots, double nTrain, int seeds, double errorMean,
-      double errorStd, double errorCi95, double loglossMean, double loglossStd) {}
+      double errorStd, double errorCi95, double loglossMean, double loglossStd,
+      double top5ErrorMean, double top5ErrorStd, double balancedErrorMean,
+      double balancedErrorStd) {}
+
+  /** The logistic regression model's name: naive Bayes models are compared with it. */
+  public static final String LR = "lr";
 
   private final List<Point> points;
   private final List<String> models;
+  private final Map<String, Comparison> comparisons;
 
-  private LearningCurve(List<Point> points, List<String> models) {
+  private LearningCurve(List<Point> points, List<String> models,
+      Map<String, Comparison> comparisons) {
     this.points = points;
     this.models = models;
+    this.comparisons = comparisons;
   }
 
   public static LearningCurve of(List<Fit> fits, List<String> models) {
@@ -41,16 +53,41 @@ public final class LearningCurve {
         fs.sort(Comparator.comparingLong(Fit::seed));
         double[] err = fs.stream().mapToDouble(Fit::error).toArray();
         double[] ll = fs.stream().mapToDouble(Fit::logloss).toArray();
+        double[] t5 = fs.stream().mapToDouble(Fit::top5Error).toArray();
+        double[] be = fs.stream().mapToDouble(Fit::balancedError).toArray();
         double n = fs.stream().mapToDouble(Fit::nTrain).average().orElse(0);
         // "all" is not sampled: one fit, no spread across seeds by construction.
         boolean deterministic = s.getKey() == Fit.ALL;
         double sd = deterministic ? 0 : std(err);
         double ci = deterministic ? 0 : ci95(sd, err.length);
         points.add(new Point(e.getKey(), s.getKey(), n, fs.size(), mean(err), sd, ci, mean(ll),
-            deterministic ? 0 : std(ll)));
+            deterministic ? 0 : std(ll), mean(t5), spread(t5, deterministic), mean(be),
+            spread(be, deterministic)));
       }
     }
-    return new LearningCurve(points, new ArrayList<>(byModel.keySet()));
+    // lr against every other model, paired by seed on the same subsets
+    Map<String, Comparison> comparisons = new LinkedHashMap<>();
+    if (!byModel.getOrDefault(LR, new TreeMap<>()).isEmpty()) {
+      for (String m : byModel.keySet()) {
+        if (m.equals(LR) || byModel.get(m).isEmpty()) continue;
+        Comparison c = Comparison.of(fits, m, LR);
+        if (!c.rows().isEmpty()) comparisons.put(m, c);
+      }
+    }
+    return new LearningCurve(points, new ArrayList<>(byModel.keySet()), comparisons);
+  }
+
+  /**
+   * lr against each naive Bayes model (every other model with fits), in model order: paired
+   * differences of error per size, verdicts and the crossover. Empty without lr.
+   */
+  public List<Comparison> comparisons() {
+    return List.copyOf(comparisons.values());
+  }
+
+  /** lr against one naive Bayes model, or null when they share no size. */
+  public Comparison comparison(String nbModel) {
+    return comparisons.get(nbModel);
   }
 
   public List<Point> points() {
@@ -100,7 +137,9 @@ public final class LearningCurve {
 
   /**
    * The smallest shots from which logistic regression's mean error stays strictly below the
-   * naive Bayes model's, or null when it is not below at the largest size.
+   * naive Bayes model's, or null when it is not below at the largest size: the means alone,
+   * without their uncertainty. The crossover linprobe reports is the paired one,
+   * {@link Comparison#crossover()}.
    */
   public Integer crossover(String nbModel, String lrModel) {
     Integer from = null;
@@ -114,6 +153,12 @@ public final class LearningCurve {
       }
     }
     return from;
+  }
+
+  /** The std across seeds; 0 for "all" (one fit), NaN where the number itself is NaN. */
+  private static double spread(double[] v, boolean deterministic) {
+    if (!deterministic) return std(v);
+    return Double.isNaN(mean(v)) ? Double.NaN : 0;
   }
 
   static double mean(double[] v) {

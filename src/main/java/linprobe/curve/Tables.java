@@ -6,12 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The run's tables as text: fits.csv, curve.csv and curve.md. */
+/**
+ * The run's tables as text: fits.csv, curve.csv, per_class.csv, comparison.csv and curve.md. A
+ * number that is not defined for the run (top-5 error with 5 classes or fewer) is left empty.
+ */
 public final class Tables {
-  public static final String FITS_HEADER =
-      "model,shots,seed,n_train,error,logloss,iterations,converged,fit_ms";
+  public static final String FITS_HEADER = "model,shots,seed,n_train,error,logloss,top5_error,"
+      + "balanced_error,iterations,converged,fit_ms";
   public static final String CURVE_HEADER = "model,shots,n_train,seeds,error_mean,error_std,"
-      + "error_ci95,logloss_mean,logloss_std";
+      + "error_ci95,logloss_mean,logloss_std,top5_error_mean,top5_error_std,"
+      + "balanced_error_mean,balanced_error_std";
+  public static final String PER_CLASS_HEADER = "model,shots,seed,class,n_test,recall";
+  public static final String COMPARISON_HEADER =
+      "nb_model,shots,seeds,mean_diff,std_diff,ci95,verdict";
 
   private Tables() {}
 
@@ -21,7 +28,8 @@ public final class Tables {
       sb.append(f.model()).append(',').append(Fit.shotsLabel(f.shots())).append(',')
           .append(f.seed() < 0 ? "" : Long.toString(f.seed())).append(',').append(f.nTrain())
           .append(',').append(num(f.error())).append(',').append(num(f.logloss())).append(',')
-          .append(f.iterations()).append(',').append(f.converged()).append(',')
+          .append(defined(f.top5Error())).append(',').append(defined(f.balancedError()))
+          .append(',').append(f.iterations()).append(',').append(f.converged()).append(',')
           .append(f.fitMs()).append('\n');
     }
     return sb.toString();
@@ -34,9 +42,48 @@ public final class Tables {
           .append(num(p.nTrain())).append(',').append(p.seeds()).append(',')
           .append(num(p.errorMean())).append(',').append(num(p.errorStd())).append(',')
           .append(num(p.errorCi95())).append(',').append(num(p.loglossMean())).append(',')
-          .append(num(p.loglossStd())).append('\n');
+          .append(num(p.loglossStd())).append(',')
+          .append(meanAndStd(p.top5ErrorMean(), p.top5ErrorStd())).append(',')
+          .append(meanAndStd(p.balancedErrorMean(), p.balancedErrorStd())).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * per_class.csv: one row per (fit, class) in fits.csv's order, classes in index order.
+   *
+   * @param classes the class labels by index (as summary.json has them)
+   * @param nTest test rows per class index
+   */
+  public static String perClassCsv(List<Fit> fits, List<?> classes, long[] nTest) {
+    StringBuilder sb = new StringBuilder(PER_CLASS_HEADER).append('\n');
+    for (Fit f : fits) {
+      String prefix = f.model() + ',' + Fit.shotsLabel(f.shots()) + ','
+          + (f.seed() < 0 ? "" : Long.toString(f.seed())) + ',';
+      for (int c = 0; c < f.recall().size(); c++) {
+        sb.append(prefix).append(csvField(String.valueOf(classes.get(c)))).append(',')
+            .append(nTest[c]).append(',').append(defined(f.recall().get(c))).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** A number, or empty when it is not defined (NaN). */
+  static String defined(double v) {
+    return Double.isNaN(v) ? "" : num(v);
+  }
+
+  /** "mean,std", both empty when the mean is not defined; a one-seed std stays NaN. */
+  static String meanAndStd(double mean, double std) {
+    return Double.isNaN(mean) ? "," : num(mean) + "," + num(std);
+  }
+
+  /** A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
+  static String csvField(String v) {
+    if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
+      return v;
+    }
+    return '"' + v.replace("\"", "\"\"") + '"';
   }
 
   /** Shots down the side, the models side by side, then asymptotes and the crossover. */
@@ -65,34 +112,63 @@ public final class Tables {
       sb.append(String.format(Locale.ROOT, "- %s: %.4f, reached from %s shots\n", m,
           c.asymptoticError(m), e == null ? "no" : Fit.shotsLabel(e)));
     }
+    List<Comparison> comparisons = c.comparisons();
+    if (!comparisons.isEmpty()) {
+      sb.append("\nTest error of lr minus naive Bayes, paired by seed (the same subsets): mean ± "
+          + "Student-t 95% half-width over seeds. Below 0: lr better; level when the interval "
+          + "contains 0; one fit (all) is decided by its sign.\n\n| shots |");
+      for (Comparison k : comparisons) {
+        sb.append(" lr - ").append(k.nbModel()).append(" | verdict |");
+      }
+      sb.append("\n|---:|").append("---:|---|".repeat(comparisons.size())).append('\n');
+      for (int s : c.shots()) {
+        sb.append("| ").append(Fit.shotsLabel(s)).append(" |");
+        for (Comparison k : comparisons) {
+          Comparison.Row r = k.at(s);
+          sb.append(' ').append(diffCell(r)).append(" | ")
+              .append(r == null ? "" : r.verdictText()).append(" |");
+        }
+        sb.append('\n');
+      }
+    }
     String verdict = verdict(c);
     if (verdict != null) sb.append("\nVerdict: ").append(verdict).append('\n');
     return sb.toString();
   }
 
-  /** The answer in one sentence, e.g. "nb is as good or better up to 10 shots per class; lr from 20 on." */
+  /**
+   * The answer in one sentence, from the paired differences (see {@link Comparison}), e.g.
+   * "lr is better than nb from 2 shots on (level at 1 shot)."; null without lr or without a
+   * naive Bayes model.
+   */
   public static String verdict(LearningCurve c) {
-    if (!c.models().contains("lr")) return null;
     List<String> parts = new ArrayList<>();
-    List<Integer> shots = c.shots();
-    for (String nb : c.models()) {
-      if (nb.equals("lr")) continue;
-      Integer x = c.crossover(nb, "lr");
-      if (x == null) {
-        parts.add("lr never stays below " + nb + " (crossover: none)");
-      } else {
-        int i = shots.indexOf(x);
-        if (i == 0) {
-          parts.add("lr is better than " + nb + " at every size");
-        } else {
-          int last = shots.get(i - 1);
-          parts.add(nb + " is as good or better up to " + Fit.shotsLabel(last)
-              + (last == 1 ? " shot" : " shots") + " per class; lr from " + Fit.shotsLabel(x)
-              + " on");
-        }
-      }
+    for (Comparison k : c.comparisons()) {
+      String s = k.sentence();
+      if (s != null) parts.add(s);
     }
     return parts.isEmpty() ? null : String.join("; ", parts) + ".";
+  }
+
+  /** comparison.csv: lr against each naive Bayes model, one row per size. */
+  public static String comparisonCsv(LearningCurve c) {
+    StringBuilder sb = new StringBuilder(COMPARISON_HEADER).append('\n');
+    for (Comparison k : c.comparisons()) {
+      for (Comparison.Row r : k.rows()) {
+        sb.append(k.nbModel()).append(',').append(Fit.shotsLabel(r.shots())).append(',')
+            .append(r.seeds()).append(',').append(num(r.meanDiff())).append(',')
+            .append(defined(r.stdDiff())).append(',').append(defined(r.ci95())).append(',')
+            .append(r.verdictText()).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** "-0.0033 ± 0.0264", or the one exact difference "-0.0701"; empty without a row. */
+  public static String diffCell(Comparison.Row r) {
+    if (r == null) return "";
+    return r.oneFit() ? String.format(Locale.ROOT, "%+.4f", r.meanDiff())
+        : String.format(Locale.ROOT, "%+.4f ± %.4f", r.meanDiff(), r.ci95());
   }
 
   /** "mean ± std" of a point's error or log-loss; "all" (one fit, no sampling) shows the mean. */

@@ -3,6 +3,7 @@ package linprobe.plan;
 import java.io.Serializable;
 import java.util.Arrays;
 import linprobe.curve.Fit;
+import linprobe.curve.Scores;
 import linprobe.math.LinearModel;
 
 /**
@@ -41,7 +42,7 @@ public record FitResult(String model, Subset subset, LinearModel fitted, double[
   }
 
   /** The fits.csv row once the test set has scored the model. */
-  public Fit scored(double error, double logloss) {
-    return subset.id().fit(model, subset.rows(), error, logloss, iterations, converged, fitMs);
+  public Fit scored(Scores scores) {
+    return subset.id().fit(model, subset.rows(), scores, iterations, converged, fitMs);
   }
 }

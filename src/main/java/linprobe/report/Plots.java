@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import linprobe.curve.Comparison;
 import linprobe.curve.Fit;
 import linprobe.curve.LearningCurve;
 import org.knowm.xchart.BitmapEncoder;
@@ -24,7 +25,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Learning-curve pictures (XChart, headless): mean test error or log-loss against shots per
  * class on a log axis, one line per model with a +-1 std band across seeds, and the crossover
- * marked. "all" is drawn at the mean class size of the whole training set.
+ * (paired, see {@link Comparison}) marked. "all" is drawn at the mean class size of the whole training set.
  */
 public final class Plots {
   static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
@@ -148,18 +149,17 @@ public final class Plots {
       line.setMarker(SeriesMarkers.CIRCLE);
       line.setLineStyle(new BasicStroke(2.5f));
     }
-    if (c.models().contains("lr")) {
-      for (String nb : c.models()) {
-        if (nb.equals("lr")) continue;
-        Integer cross = c.crossover(nb, "lr");
-        if (cross == null || cross.equals(c.shots().get(0))) continue;
-        double xc = cross == Fit.ALL ? c.at("lr", cross).nTrain() / classes : cross;
-        XYSeries v = chart.addSeries("lr below " + nb + " from " + Fit.shotsLabel(cross)
-            + " shots", new double[] {xc, xc}, new double[] {ymin, ymax});
-        v.setLineColor(Color.DARK_GRAY);
-        v.setLineStyle(SeriesLines.DASH_DASH);
-        v.setMarker(SeriesMarkers.NONE);
-      }
+    for (Comparison k : c.comparisons()) {
+      Integer cross = k.crossover();
+      if (cross == null || cross.equals(k.rows().get(0).shots())) continue;
+      String nb = k.nbModel();
+      double xc = cross == Fit.ALL ? c.at(k.lrModel(), cross).nTrain() / classes : cross;
+      XYSeries v = chart.addSeries(k.lrModel() + " better than " + nb + " from "
+          + (cross == Fit.ALL ? "all rows" : Fit.shotsLabel(cross) + " shots"),
+          new double[] {xc, xc}, new double[] {ymin, ymax});
+      v.setLineColor(Color.DARK_GRAY);
+      v.setLineStyle(SeriesLines.DASH_DASH);
+      v.setMarker(SeriesMarkers.NONE);
     }
     return encode(chart);
   }

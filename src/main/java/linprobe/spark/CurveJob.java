@@ -12,6 +12,7 @@ import linprobe.LinprobeException;
 import linprobe.Version;
 import linprobe.curve.Fit;
 import linprobe.curve.LearningCurve;
+import linprobe.curve.Scores;
 import linprobe.math.Blas;
 import linprobe.math.GaussianStats;
 import linprobe.math.LinearModel;
@@ -181,11 +182,11 @@ public final class CurveJob {
     }
     progress.stage("scoring " + fitted.size() + " models on " + test.rows()
         + " test rows (one pass)");
-    double[][] eval = ScoringPass.evaluate(test,
+    List<Scores> scores = ScoringPass.score(test,
         fitted.stream().map(FitResult::fitted).toList());
     List<Fit> fits = new ArrayList<>();
     for (int i = 0; i < fitted.size(); i++) {
-      Fit f = fitted.get(i).scored(eval[i][0] / test.rows(), eval[i][1] / test.rows());
+      Fit f = fitted.get(i).scored(scores.get(i));
       fits.add(f);
       progress.scored(f);
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import linprobe.CurveOptions;
 import linprobe.Version;
+import linprobe.curve.Comparison;
 import linprobe.curve.Fit;
 import linprobe.curve.LearningCurve;
 import linprobe.curve.Tables;
@@ -29,6 +30,9 @@ public final class CurveOutput {
       throws IOException {
     dir.writeText("fits.csv", Tables.fitsCsv(r.fits()));
     dir.writeText("curve.csv", Tables.curveCsv(r.curve()));
+    dir.writeText("per_class.csv",
+        Tables.perClassCsv(r.fits(), r.classes(), r.test().classCounts()));
+    dir.writeText("comparison.csv", Tables.comparisonCsv(r.curve()));
     dir.writeText("curve.md", Tables.markdown(r.curve(), o.epsilon()));
     String summary = summaryJson(spark, r, o);
     dir.writeText("summary.json", summary);
@@ -45,6 +49,8 @@ public final class CurveOutput {
         HtmlReport.render(title, r.curve(), o.epsilon(), err.svg(), ll.svg(), summary));
     fitsFrame(spark, r.fits()).coalesce(1).write().parquet(dir.stagingPath("fits"));
     curveFrame(spark, r.curve()).coalesce(1).write().parquet(dir.stagingPath("curve"));
+    perClassFrame(spark, r.fits(), r.classes(), r.test().classCounts()).coalesce(1).write()
+        .parquet(dir.stagingPath("per_class"));
     dir.commit();
   }
 
@@ -52,6 +58,8 @@ public final class CurveOutput {
       .add("model", DataTypes.StringType, false).add("shots", DataTypes.StringType, false)
       .add("seed", DataTypes.LongType, true).add("n_train", DataTypes.LongType, false)
       .add("error", DataTypes.DoubleType, false).add("logloss", DataTypes.DoubleType, false)
+      .add("top5_error", DataTypes.DoubleType, true)
+      .add("balanced_error", DataTypes.DoubleType, true)
       .add("iterations", DataTypes.IntegerType, false)
       .add("converged", DataTypes.BooleanType, false).add("fit_ms", DataTypes.LongType, false);
 
@@ -61,7 +69,16 @@ public final class CurveOutput {
       .add("error_mean", DataTypes.DoubleType, false).add("error_std", DataTypes.DoubleType, false)
       .add("error_ci95", DataTypes.DoubleType, false)
       .add("logloss_mean", DataTypes.DoubleType, false)
-      .add("logloss_std", DataTypes.DoubleType, false);
+      .add("logloss_std", DataTypes.DoubleType, false)
+      .add("top5_error_mean", DataTypes.DoubleType, true)
+      .add("top5_error_std", DataTypes.DoubleType, true)
+      .add("balanced_error_mean", DataTypes.DoubleType, true)
+      .add("balanced_error_std", DataTypes.DoubleType, true);
+
+  static final StructType PER_CLASS_SCHEMA = new StructType()
+      .add("model", DataTypes.StringType, false).add("shots", DataTypes.StringType, false)
+      .add("seed", DataTypes.LongType, true).add("class", DataTypes.StringType, false)
+      .add("n_test", DataTypes.LongType, false).add("recall", DataTypes.DoubleType, true);
 
   /** "digits" for .../digits/train.parquet: the folder that holds the training table. */
   static String datasetName(String train) {
@@ -78,12 +95,27 @@ public final class CurveOutput {
     return spark.createDataFrame(curveRows(curve), CURVE_SCHEMA);
   }
 
+  /** per_class.csv as a frame: one row per (fit, class); class is the label's text. */
+  public static Dataset<Row> perClassFrame(SparkSession spark, List<Fit> fits, List<?> classes,
+      long[] nTest) {
+    List<Row> rows = new ArrayList<>();
+    for (Fit f : fits) {
+      for (int c = 0; c < f.recall().size(); c++) {
+        rows.add(RowFactory.create(f.model(), Fit.shotsLabel(f.shots()),
+            f.seed() < 0 ? null : f.seed(), String.valueOf(classes.get(c)), nTest[c],
+            defined(f.recall().get(c))));
+      }
+    }
+    return spark.createDataFrame(rows, PER_CLASS_SCHEMA);
+  }
+
   static List<Row> fitRows(List<Fit> fits) {
     List<Row> rows = new ArrayList<>();
     for (Fit f : fits) {
       rows.add(RowFactory.create(f.model(), Fit.shotsLabel(f.shots()),
-          f.seed() < 0 ? null : f.seed(), f.nTrain(), f.error(), f.logloss(), f.iterations(),
-          f.converged(), f.fitMs()));
+          f.seed() < 0 ? null : f.seed(), f.nTrain(), f.error(), f.logloss(),
+          defined(f.top5Error()), defined(f.balancedError()), f.iterations(), f.converged(),
+          f.fitMs()));
     }
     return rows;
   }
@@ -91,10 +123,19 @@ public final class CurveOutput {
   static List<Row> curveRows(LearningCurve c) {
     List<Row> rows = new ArrayList<>();
     for (LearningCurve.Point p : c.points()) {
+      boolean top5 = !Double.isNaN(p.top5ErrorMean());
+      boolean balanced = !Double.isNaN(p.balancedErrorMean());
       rows.add(RowFactory.create(p.model(), Fit.shotsLabel(p.shots()), p.nTrain(), p.seeds(),
-          p.errorMean(), p.errorStd(), p.errorCi95(), p.loglossMean(), p.loglossStd()));
+          p.errorMean(), p.errorStd(), p.errorCi95(), p.loglossMean(), p.loglossStd(),
+          top5 ? p.top5ErrorMean() : null, top5 ? p.top5ErrorStd() : null,
+          balanced ? p.balancedErrorMean() : null, balanced ? p.balancedErrorStd() : null));
     }
     return rows;
+  }
+
+  /** null where the CSV is empty: a number not defined for the run. */
+  private static Double defined(double v) {
+    return Double.isNaN(v) ? null : v;
   }
 
   public static String summaryJson(SparkSession spark, CurveJob.Result r, CurveOptions o)
@@ -142,15 +183,27 @@ public final class CurveOutput {
       models.put(m, mm);
     }
     s.put("models", models);
+    // lr against each naive Bayes model, from the paired differences per size
     Map<String, Object> cross = new LinkedHashMap<>();
-    if (curve.models().contains("lr")) {
-      for (String m : curve.models()) {
-        if (m.equals("lr")) continue;
-        Integer x = curve.crossover(m, "lr");
-        cross.put(m, x == null ? null : Fit.shotsLabel(x));
+    Map<String, Object> comparison = new LinkedHashMap<>();
+    for (Comparison k : curve.comparisons()) {
+      Integer x = k.crossover();
+      cross.put(k.nbModel(), x == null ? null : Fit.shotsLabel(x));
+      List<Map<String, Object>> sizes = new ArrayList<>();
+      for (Comparison.Row row : k.rows()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("shots", Fit.shotsLabel(row.shots()));
+        m.put("seeds", row.seeds());
+        m.put("mean_diff", row.meanDiff());
+        m.put("std_diff", row.oneFit() ? null : row.stdDiff());
+        m.put("ci95", row.oneFit() ? null : row.ci95());
+        m.put("verdict", row.verdictText());
+        sizes.add(m);
       }
+      comparison.put(k.nbModel(), sizes);
     }
     s.put("crossover", cross);
+    s.put("comparison", comparison);
     s.put("verdict", Tables.verdict(curve));
     return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s)
         + "\n";

@@ -1,7 +1,9 @@
 package linprobe.spark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import linprobe.curve.Scores;
 import linprobe.math.LinearModel;
 import linprobe.math.Mergeable;
 import linprobe.math.Softmax;
@@ -12,24 +14,50 @@ import org.apache.spark.broadcast.Broadcast;
 public final class ScoringPass {
   private ScoringPass() {}
 
-  /** Per model: misclassified rows and summed cross-entropy. */
+  /** Layout of a model's sums: misclassified rows. */
+  public static final int MISCLASSIFIED = 0;
+  /** Layout of a model's sums: summed clipped cross-entropy. */
+  public static final int CROSS_ENTROPY = 1;
+  /** Layout of a model's sums: rows whose true class is not among the 5 highest scores. */
+  public static final int TOP5_MISSES = 2;
+  /** Layout of a model's sums: correctly classified rows of class c at CORRECT + c. */
+  public static final int CORRECT = 3;
+
+  /**
+   * Per model: misclassified rows, summed cross-entropy, top-5 misses and correct rows per
+   * class (all counts are whole numbers, exact in a double).
+   */
   public static final class ScoreSums implements Mergeable<ScoreSums> {
-    private static final long serialVersionUID = 1L;
-    /** [model][0] = misclassified rows, [model][1] = summed cross-entropy. */
+    private static final long serialVersionUID = 2L;
+    /** [model][MISCLASSIFIED, CROSS_ENTROPY, TOP5_MISSES, CORRECT + class...]. */
     final double[][] sums;
 
-    ScoreSums(int models) {
-      this.sums = new double[models][2];
+    ScoreSums(int[] classes) {
+      this.sums = new double[classes.length][];
+      for (int i = 0; i < classes.length; i++) sums[i] = new double[CORRECT + classes[i]];
     }
 
     @Override
     public ScoreSums merge(ScoreSums o) {
       for (int i = 0; i < sums.length; i++) {
-        sums[i][0] += o.sums[i][0];
-        sums[i][1] += o.sums[i][1];
+        for (int j = 0; j < sums[i].length; j++) sums[i][j] += o.sums[i][j];
       }
       return this;
     }
+  }
+
+  /**
+   * Every model's test scores (error, log-loss, top-5 error, balanced error, per-class recall)
+   * from one pass over the test blocks ({@link #evaluate}).
+   */
+  public static List<Scores> score(Embeddings test, List<LinearModel> models) {
+    double[][] sums = evaluate(test, models);
+    List<Scores> out = new ArrayList<>(sums.length);
+    for (double[] s : sums) {
+      out.add(Scores.of(s[MISCLASSIFIED], s[CROSS_ENTROPY], s[TOP5_MISSES],
+          Arrays.copyOfRange(s, CORRECT, s.length), test.classCounts(), test.rows()));
+    }
+    return out;
   }
 
   /**
@@ -39,15 +67,18 @@ public final class ScoringPass {
    * one GEMM. Quadratic models (nb-perclass) are scored one GEMM each, in their own scaled space,
    * where their 1/variance weights stay well conditioned.
    *
-   * @return [model][0] = misclassified rows, [model][1] = summed cross-entropy
+   * @return per model: [MISCLASSIFIED] misclassified rows, [CROSS_ENTROPY] summed
+   *     cross-entropy, [TOP5_MISSES] rows whose true class is not among the 5 highest scores,
+   *     [CORRECT + c] correctly classified rows of class c
    */
   public static double[][] evaluate(Embeddings test, List<LinearModel> models) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(test.blocks().context());
     Broadcast<ArrayList<Stacked>> bStacked = jsc.broadcast(Stacked.groups(models));
     Broadcast<ArrayList<LinearModel>> bModels = jsc.broadcast(new ArrayList<>(models));
     int nm = models.size();
+    int[] k = models.stream().mapToInt(LinearModel::classes).toArray();
     try {
-      return OrderedAggregate.byPartition(test.blocks(), () -> new ScoreSums(nm), (it, zero) -> {
+      return OrderedAggregate.byPartition(test.blocks(), () -> new ScoreSums(k), (it, zero) -> {
         double[][] acc = zero.sums;
         List<LinearModel> ms = bModels.value();
         List<Stacked> groups = bStacked.value();
@@ -90,15 +121,31 @@ public final class ScoringPass {
     }
   }
 
-  /** Adds errors and cross-entropy of one model's columns [col, col + k) of a score matrix. */
-  private static void score(RowBlock b, double[] scores, int width, int col, int k, double[] acc) {
+  /**
+   * Adds one model's counts for a block, from its columns [col, col + k) of a score matrix:
+   * errors (argmax, ties to the lowest class index, as numpy), cross-entropy, top-5 misses and
+   * correct rows per class. The true class y is among the top 5 when fewer than 5 classes rank
+   * before it, a class c ranking before y when s_c > s_y, or s_c = s_y and c < y: ties broken by
+   * the lower class index, as argmax breaks them, so a top-1 hit is always a top-5 hit.
+   */
+  static void score(RowBlock b, double[] scores, int width, int col, int k, double[] acc) {
     double[] row = new double[k];
     for (int r = 0; r < b.n; r++) {
       System.arraycopy(scores, r * width + col, row, 0, k);
       int y = b.label[r];
-      if (Softmax.argmax(row, 0, k) != y) acc[0] += 1;
+      if (Softmax.argmax(row, 0, k) != y) {
+        acc[MISCLASSIFIED] += 1;
+      } else {
+        acc[CORRECT + y] += 1;
+      }
       double sy = row[y];
-      acc[1] += Math.min(Softmax.softmaxInPlace(row, 0, k) - sy, Softmax.MAX_CROSS_ENTROPY);
+      int before = 0;
+      for (int c = 0; c < k; c++) {
+        if (row[c] > sy || (row[c] == sy && c < y)) before++;
+      }
+      if (before >= Scores.TOP) acc[TOP5_MISSES] += 1;
+      acc[CROSS_ENTROPY] +=
+          Math.min(Softmax.softmaxInPlace(row, 0, k) - sy, Softmax.MAX_CROSS_ENTROPY);
     }
   }
 
