@@ -23,7 +23,7 @@ public final class LearningCurve {
   public record Point(String model, int shots, double nTrain, int seeds, double errorMean,
       double errorStd, double errorCi95, double loglossMean, double loglossStd,
       double top5ErrorMean, double top5ErrorStd, double balancedErrorMean,
-      double balancedErrorStd) {}
+      double balancedErrorStd, double cMedian) {}
 
   /** The logistic regression model's name: naive Bayes models are compared with it. */
   public static final String LR = "lr";
@@ -62,7 +62,7 @@ public final class LearningCurve {
         double ci = deterministic ? 0 : ci95(sd, err.length);
         points.add(new Point(e.getKey(), s.getKey(), n, fs.size(), mean(err), sd, ci, mean(ll),
             deterministic ? 0 : std(ll), mean(t5), spread(t5, deterministic), mean(be),
-            spread(be, deterministic)));
+            spread(be, deterministic), median(fs.stream().mapToDouble(Fit::c).toArray())));
       }
     }
     // lr against every other model, paired by seed on the same subsets
@@ -159,6 +159,13 @@ public final class LearningCurve {
   private static double spread(double[] v, boolean deterministic) {
     if (!deterministic) return std(v);
     return Double.isNaN(mean(v)) ? Double.NaN : 0;
+  }
+
+  /** Median of the defined values (logistic regression's chosen C), NaN when there are none. */
+  static double median(double[] v) {
+    double[] d = java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    if (d.length == 0) return Double.NaN;
+    return d.length % 2 == 1 ? d[d.length / 2] : (d[d.length / 2 - 1] + d[d.length / 2]) / 2;
   }
 
   static double mean(double[] v) {

@@ -12,10 +12,10 @@ import java.util.Locale;
  */
 public final class Tables {
   public static final String FITS_HEADER = "model,shots,seed,n_train,error,logloss,top5_error,"
-      + "balanced_error,iterations,converged,fit_ms";
+      + "balanced_error,c,c_source,iterations,converged,fit_ms";
   public static final String CURVE_HEADER = "model,shots,n_train,seeds,error_mean,error_std,"
       + "error_ci95,logloss_mean,logloss_std,top5_error_mean,top5_error_std,"
-      + "balanced_error_mean,balanced_error_std";
+      + "balanced_error_mean,balanced_error_std,c_median";
   public static final String PER_CLASS_HEADER = "model,shots,seed,class,n_test,recall";
   public static final String COMPARISON_HEADER =
       "nb_model,shots,seeds,mean_diff,std_diff,ci95,verdict";
@@ -29,6 +29,8 @@ public final class Tables {
           .append(f.seed() < 0 ? "" : Long.toString(f.seed())).append(',').append(f.nTrain())
           .append(',').append(num(f.error())).append(',').append(num(f.logloss())).append(',')
           .append(defined(f.top5Error())).append(',').append(defined(f.balancedError()))
+          .append(',').append(defined(f.c())).append(',')
+          .append(f.cSource() == null ? "" : f.cSource())
           .append(',').append(f.iterations()).append(',').append(f.converged()).append(',')
           .append(f.fitMs()).append('\n');
     }
@@ -44,7 +46,8 @@ public final class Tables {
           .append(num(p.errorCi95())).append(',').append(num(p.loglossMean())).append(',')
           .append(num(p.loglossStd())).append(',')
           .append(meanAndStd(p.top5ErrorMean(), p.top5ErrorStd())).append(',')
-          .append(meanAndStd(p.balancedErrorMean(), p.balancedErrorStd())).append('\n');
+          .append(meanAndStd(p.balancedErrorMean(), p.balancedErrorStd())).append(',')
+          .append(defined(p.cMedian())).append('\n');
     }
     return sb.toString();
   }

@@ -43,6 +43,7 @@ public record FitResult(String model, Subset subset, LinearModel fitted, double[
 
   /** The fits.csv row once the test set has scored the model. */
   public Fit scored(Scores scores) {
-    return subset.id().fit(model, subset.rows(), scores, iterations, converged, fitMs);
+    return subset.id().fit(model, subset.rows(), scores, c, cSource, iterations, converged,
+        fitMs);
   }
 }

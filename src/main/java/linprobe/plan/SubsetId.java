@@ -29,8 +29,8 @@ public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, 
   String key();
 
   /** The fits.csv form: the Fit of this subset for a model (seed -1 for all). */
-  Fit fit(String model, long rows, Scores scores, int iterations, boolean converged,
-      long fitMs);
+  Fit fit(String model, long rows, Scores scores, double c, String cSource, int iterations,
+      boolean converged, long fitMs);
 
   /** k shots per class drawn with seed (the seedIndex-th of the run), the bucket-th shots value. */
   record Sampled(int seedIndex, long seed, int bucket, int shots) implements SubsetId {
@@ -50,9 +50,9 @@ public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, 
     }
 
     @Override
-    public Fit fit(String model, long rows, Scores scores, int iterations, boolean converged,
-        long fitMs) {
-      return new Fit(model, shots, seed, rows, scores, iterations, converged, fitMs);
+    public Fit fit(String model, long rows, Scores scores, double c, String cSource,
+        int iterations, boolean converged, long fitMs) {
+      return new Fit(model, shots, seed, rows, scores, c, cSource, iterations, converged, fitMs);
     }
 
     @Override
@@ -84,9 +84,9 @@ public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, 
     }
 
     @Override
-    public Fit fit(String model, long rows, Scores scores, int iterations, boolean converged,
-        long fitMs) {
-      return new Fit(model, Fit.ALL, -1, rows, scores, iterations, converged, fitMs);
+    public Fit fit(String model, long rows, Scores scores, double c, String cSource,
+        int iterations, boolean converged, long fitMs) {
+      return new Fit(model, Fit.ALL, -1, rows, scores, c, cSource, iterations, converged, fitMs);
     }
 
     @Override

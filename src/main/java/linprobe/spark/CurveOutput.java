@@ -60,6 +60,7 @@ public final class CurveOutput {
       .add("error", DataTypes.DoubleType, false).add("logloss", DataTypes.DoubleType, false)
       .add("top5_error", DataTypes.DoubleType, true)
       .add("balanced_error", DataTypes.DoubleType, true)
+      .add("c", DataTypes.DoubleType, true).add("c_source", DataTypes.StringType, true)
       .add("iterations", DataTypes.IntegerType, false)
       .add("converged", DataTypes.BooleanType, false).add("fit_ms", DataTypes.LongType, false);
 
@@ -73,7 +74,8 @@ public final class CurveOutput {
       .add("top5_error_mean", DataTypes.DoubleType, true)
       .add("top5_error_std", DataTypes.DoubleType, true)
       .add("balanced_error_mean", DataTypes.DoubleType, true)
-      .add("balanced_error_std", DataTypes.DoubleType, true);
+      .add("balanced_error_std", DataTypes.DoubleType, true)
+      .add("c_median", DataTypes.DoubleType, true);
 
   static final StructType PER_CLASS_SCHEMA = new StructType()
       .add("model", DataTypes.StringType, false).add("shots", DataTypes.StringType, false)
@@ -114,8 +116,8 @@ public final class CurveOutput {
     for (Fit f : fits) {
       rows.add(RowFactory.create(f.model(), Fit.shotsLabel(f.shots()),
           f.seed() < 0 ? null : f.seed(), f.nTrain(), f.error(), f.logloss(),
-          defined(f.top5Error()), defined(f.balancedError()), f.iterations(), f.converged(),
-          f.fitMs()));
+          defined(f.top5Error()), defined(f.balancedError()), defined(f.c()), f.cSource(),
+          f.iterations(), f.converged(), f.fitMs()));
     }
     return rows;
   }
@@ -128,7 +130,8 @@ public final class CurveOutput {
       rows.add(RowFactory.create(p.model(), Fit.shotsLabel(p.shots()), p.nTrain(), p.seeds(),
           p.errorMean(), p.errorStd(), p.errorCi95(), p.loglossMean(), p.loglossStd(),
           top5 ? p.top5ErrorMean() : null, top5 ? p.top5ErrorStd() : null,
-          balanced ? p.balancedErrorMean() : null, balanced ? p.balancedErrorStd() : null));
+          balanced ? p.balancedErrorMean() : null, balanced ? p.balancedErrorStd() : null,
+          defined(p.cMedian())));
     }
     return rows;
   }

@@ -1,6 +1,7 @@
 package linprobe.curve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.ArrayList;
@@ -40,26 +41,44 @@ class TablesTest {
     // log-loss std sqrt(0.5) = 0.707106781... (nb) and 0.1 sqrt 2 (lr)
     // fits without top-5 or balanced error: those columns empty
     String expected = "model,shots,n_train,seeds,error_mean,error_std,error_ci95,logloss_mean,"
-        + "logloss_std,top5_error_mean,top5_error_std,balanced_error_mean,balanced_error_std\n"
-        + "nb,1,10,2,0.4,0.14142136,1.2706205,1.5,0.70710678,,,,\n"
-        + "nb,all,100,1,0.2,0,0,0.9,0,,,,\n"
-        + "lr,1,10,2,0.5,0.14142136,1.2706205,1.6,0.14142136,,,,\n"
-        + "lr,all,100,1,0.1,0,0,0.3,0,,,,\n";
+        + "logloss_std,top5_error_mean,top5_error_std,balanced_error_mean,balanced_error_std,"
+        + "c_median\n"
+        + "nb,1,10,2,0.4,0.14142136,1.2706205,1.5,0.70710678,,,,,\n"
+        + "nb,all,100,1,0.2,0,0,0.9,0,,,,,\n"
+        + "lr,1,10,2,0.5,0.14142136,1.2706205,1.6,0.14142136,,,,,\n"
+        + "lr,all,100,1,0.1,0,0,0.3,0,,,,,\n";
     assertEquals(expected, Tables.curveCsv(small()));
   }
 
   @Test
   void fitsCsv() {
     List<Fit> fs = List.of(fit("nb", 1, 4, 10, 1.0 / 3, 2.0 / 3), fit("lr", ALL, -1, 100, 0, 0.1));
-    assertEquals("model,shots,seed,n_train,error,logloss,top5_error,balanced_error,iterations,"
-        + "converged,fit_ms\n"
-        + "nb,1,4,10,0.33333333,0.66666667,,,3,true,7\n"
-        + "lr,all,,100,0,0.1,,,3,true,7\n", Tables.fitsCsv(fs));
+    assertEquals("model,shots,seed,n_train,error,logloss,top5_error,balanced_error,c,c_source,"
+        + "iterations,converged,fit_ms\n"
+        + "nb,1,4,10,0.33333333,0.66666667,,,,,3,true,7\n"
+        + "lr,all,,100,0,0.1,,,,,3,true,7\n", Tables.fitsCsv(fs));
   }
 
   static Fit scored(String model, int shots, long seed, double error, double top5,
       double balanced, List<Double> recall) {
-    return new Fit(model, shots, seed, 10, error, 1.0, top5, balanced, recall, 3, true, 7);
+    return new Fit(model, shots, seed, 10, error, 1.0, top5, balanced, recall, Double.NaN, null,
+        3, true, 7);
+  }
+
+  @Test
+  void chosenCAndItsSourceAndTheMedianPerSize() {
+    List<Fit> fs = List.of(
+        new Fit("lr", 5, 0, 50, 0.2, 1.0, Double.NaN, 0.2, List.of(), 0.5, "cv", 3, true, 7),
+        new Fit("lr", 5, 1, 50, 0.2, 1.0, Double.NaN, 0.2, List.of(), 2, "cv", 3, true, 7),
+        new Fit("lr", 5, 2, 50, 0.2, 1.0, Double.NaN, 0.2, List.of(), 100, "cv", 3, true, 7),
+        new Fit("lr", 1, 0, 10, 0.5, 2.0, Double.NaN, 0.5, List.of(), 1, "fallback", 3, true, 7));
+    String fits = Tables.fitsCsv(fs);
+    assertTrue(fits.contains("\nlr,5,1,50,0.2,1,,0.2,2,cv,3,true,7\n"), fits);
+    assertTrue(fits.contains("\nlr,1,0,10,0.5,2,,0.5,1,fallback,3,true,7\n"), fits);
+    String curve = Tables.curveCsv(LearningCurve.of(fs, List.of("lr")));
+    // the median of 0.5, 2 and 100 is 2
+    assertTrue(curve.contains("\nlr,5,50,3,") && curve.split("\n")[2].endsWith(",2"), curve);
+    assertTrue(curve.split("\n")[1].endsWith(",1"), curve);
   }
 
   @Test
@@ -71,18 +90,19 @@ class TablesTest {
         scored("nb", 1, 0, 0.2, 0.1, 0.3, List.of(1.0, 0.5, nan)),
         scored("nb", 1, 1, 0.4, 0.2, 0.5, List.of(0.0, 1.0, nan)),
         scored("lr", ALL, -1, 0.1, nan, 0.25, List.of(0.75, 1.0 / 3, nan)));
-    assertEquals("model,shots,seed,n_train,error,logloss,top5_error,balanced_error,iterations,"
-        + "converged,fit_ms\n"
-        + "nb,1,0,10,0.2,1,0.1,0.3,3,true,7\n"
-        + "nb,1,1,10,0.4,1,0.2,0.5,3,true,7\n"
-        + "lr,all,,10,0.1,1,,0.25,3,true,7\n", Tables.fitsCsv(fs));
+    assertEquals("model,shots,seed,n_train,error,logloss,top5_error,balanced_error,c,c_source,"
+        + "iterations,converged,fit_ms\n"
+        + "nb,1,0,10,0.2,1,0.1,0.3,,,3,true,7\n"
+        + "nb,1,1,10,0.4,1,0.2,0.5,,,3,true,7\n"
+        + "lr,all,,10,0.1,1,,0.25,,,3,true,7\n", Tables.fitsCsv(fs));
     // top-5: mean 0.15, std sqrt(2 x 0.05^2 / 1) = 0.070710678; balanced: mean 0.4, std
     // 0.14142136; "all": one fit, std 0
     LearningCurve c = LearningCurve.of(fs, List.of("nb", "lr"));
     assertEquals("model,shots,n_train,seeds,error_mean,error_std,error_ci95,logloss_mean,"
-        + "logloss_std,top5_error_mean,top5_error_std,balanced_error_mean,balanced_error_std\n"
-        + "nb,1,10,2,0.3,0.14142136,1.2706205,1,0,0.15,0.070710678,0.4,0.14142136\n"
-        + "lr,all,10,1,0.1,0,0,1,0,,,0.25,0\n", Tables.curveCsv(c));
+        + "logloss_std,top5_error_mean,top5_error_std,balanced_error_mean,balanced_error_std,"
+        + "c_median\n"
+        + "nb,1,10,2,0.3,0.14142136,1.2706205,1,0,0.15,0.070710678,0.4,0.14142136,\n"
+        + "lr,all,10,1,0.1,0,0,1,0,,,0.25,0,\n", Tables.curveCsv(c));
     // classes by label, in index order; a class without test rows has an empty recall; a label
     // with a comma is quoted
     assertEquals("model,shots,seed,class,n_test,recall\n"

@@ -74,11 +74,11 @@ class ScoringMetricsTest extends SparkTestBase {
     float[] x = new float[N * N];
     for (int r = 0; r < N; r++) x[r * N + r] = 1;
     RowBlock first = new RowBlock(3, N, java.util.Arrays.copyOfRange(x, 0, 3 * N),
-        new int[] {Y[0], Y[1], Y[2]}, new long[] {0, 1, 2}, 0, null);
+        new int[] {Y[0], Y[1], Y[2]}, new long[] {0, 1, 2}, 0);
     float[] x2 = new float[3 * N];
     for (int r = 3; r < N; r++) x2[(r - 3) * N + r] = 1;
     RowBlock second = new RowBlock(3, N, x2, new int[] {Y[3], Y[4], Y[5]},
-        new long[] {3, 4, 5}, 3, null);
+        new long[] {3, 4, 5}, 3);
     var blocks = JavaSparkContext.fromSparkContext(spark().sparkContext())
         .parallelize(List.of(first, second), 2);
     return new Embeddings("hand-made", blocks, N, N, COUNTS, 2, 0);
