@@ -186,6 +186,45 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
+  void chosenCIsTheSameInTasksAndOnTheClusterAndForAnyFiles() throws Exception {
+    // C chosen by 2-fold (2 shots) and 5-fold (5 shots) cross-validation; 1 shot falls back
+    Golden g = Golden.digits();
+    String train = writeParquet(tmp.resolve("one").toString(), g.x, g.y, 64, 1);
+    String seven = writeParquet(tmp.resolve("seven").toString(), g.x, g.y, 64, 7);
+    String test = writeParquet(tmp.resolve("test").toString(), g.xEval, g.yEval, 64, 2);
+    CurveOptions inTasks = options(train, test, tmp.resolve("t").toString()).models("lr")
+        .shots("1,2,5").seedList(3).lrC("auto").lrCRange("1e-1..1e1").partitions(2).build();
+    // on the cluster a Spark job per L-BFGS evaluation: the nested 1- and 2-shot subsets only
+    CurveOptions onCluster = inTasks.toBuilder().shots("1,2").localFitMb(0).build();
+    CurveJob.Result a = new CurveJob(spark(), inTasks, Progress.silent()).run();
+    CurveJob.Result b = new CurveJob(spark(), onCluster, Progress.silent()).run();
+    assertEquals(2, b.fits().size());
+    for (int i = 0; i < b.fits().size(); i++) {
+      var fa = a.fits().get(i);
+      var fb = b.fits().get(i);
+      assertEquals(fa.c(), fb.c());
+      assertEquals(fa.iterations(), fb.iterations());
+      assertEquals(fa.error(), fb.error());
+      // scoring stacks the run's models around their mean offset: 3 models here, 2 there
+      assertEquals(fa.logloss(), fb.logloss(), 1e-13);
+    }
+    List<String> sources = a.fits().stream().map(f -> f.cSource()).toList();
+    assertEquals(List.of("fallback", "cv", "cv"), sources);
+    assertEquals(1.0, a.fits().get(0).c(), "1 shot: the fallback C");
+    for (var f : a.fits().subList(1, 3)) {
+      double grid = Math.log10(f.c()) * 8;
+      assertEquals(Math.round(grid), grid, 1e-9, "a grid point: " + f.c());
+      assertTrue(f.c() >= 1e-1 - 1e-15 && f.c() <= 1e1 + 1e-9, "within the range: " + f.c());
+    }
+    // the same rows in 7 files: the same folds, the same choices
+    CurveJob.Result c = new CurveJob(spark(), inTasks.toBuilder().train(seven).build(),
+        Progress.silent()).run();
+    for (int i = 0; i < a.fits().size(); i++) {
+      assertEquals(a.fits().get(i).c(), c.fits().get(i).c(), "C at " + a.fits().get(i).shots());
+    }
+  }
+
+  @Test
   void warmStartReachesTheSameOptimum() throws Exception {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
     CurveOptions cold = options(train, test, tmp.resolve("c").toString()).models("lr")
