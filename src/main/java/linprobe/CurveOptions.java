@@ -99,7 +99,7 @@ public final class CurveOptions implements Serializable {
         "minmax, standard or none, fitted on each training subset only.",
         CurveOptions::checkScaling, v -> ((Scaler.Kind) v).cliName()),
 
-    LR_C("lr-c", Group.LR, "1.0",
+    LR_C("lr-c", Group.LR, "auto",
         "Inverse L2 strength, scikit-learn's C: a number (the paper's protocol: 1), or auto to "
             + "choose it in every training subset by stratified k-fold cross-validation inside "
             + "the subset (k = min(5, shots); 1-shot subsets use --lr-c-fallback).",

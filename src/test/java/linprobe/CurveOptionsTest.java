@@ -50,7 +50,9 @@ class CurveOptionsTest extends SparkTestBase {
     assertTrue(o.includeAll());
     assertArrayEquals(new long[] {0, 1, 2, 3, 4}, o.seeds());
     assertEquals(Scaler.Kind.MINMAX, o.scaling());
-    assertEquals(1.0, o.lrC());
+    // C chosen by cross-validation in each subset: what every linear-probe benchmark does
+    assertEquals(Double.NaN, o.lrC());
+    assertEquals(linprobe.plan.CSelection.defaults(), o.selection());
     assertEquals(1000, o.lrMaxIter());
     assertEquals(1e-6, o.lrTol());
     assertFalse(o.lrWarmStart());
@@ -168,7 +170,7 @@ class CurveOptionsTest extends SparkTestBase {
     assertThrows(UnsupportedOperationException.class, () -> o.models().add(Model.LR));
     CurveOptions.Builder b = o.toBuilder();
     b.lrC(3);
-    assertEquals(1.0, o.lrC(), "a builder from the options does not change them");
+    assertEquals(Double.NaN, o.lrC(), "a builder from the options does not change them (auto)");
     assertEquals(o, o.toBuilder().build());
     // Serializable, and equal after the trip
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

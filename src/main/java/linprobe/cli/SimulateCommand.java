@@ -93,7 +93,7 @@ public final class SimulateCommand implements Callable<Integer> {
     CurveOptions.Builder grid = CurveOptions.builder().quiet(true);
     if (models != null) grid.models(models);
     if (seeds != null) grid.seeds(seeds);
-    if (lrC != null) grid.lrC(lrC);
+    grid.lrC(lrC != null ? lrC : 1.0); // the paper's C, not curve's auto: this reproduces it
     if (epsilon != null) grid.epsilon(epsilon);
     // checked now, before Spark starts (the paths are placeholders, set for each run below)
     CurveOptions checked = grid.train("-").test("-").build();

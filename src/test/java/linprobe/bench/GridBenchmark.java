@@ -92,7 +92,7 @@ public final class GridBenchmark {
     Path dir = data(spark, w.name(), w.rows(), w.testRows(), w.dim(), w.classes(), w.separation());
     CurveOptions o = CurveOptions.builder().train(dir.resolve("train").toString())
         .test(dir.resolve("test").toString()).out("unused").shots(w.shots()).seeds(w.seeds())
-        .models("nb,nb-perclass,lr").build();
+        .models("nb,nb-perclass,lr").lrC(1).build(); // the MLlib loop's fixed C
     System.out.printf(Locale.ROOT, "%nworkload %s: %d train x %d dims, %d classes, %d test rows, "
         + "shots %s, %d seeds%n", w.name(), w.rows(), w.dim(), w.classes(), w.testRows(),
         w.shots(), w.seeds());
@@ -253,7 +253,7 @@ public final class GridBenchmark {
       Path dir = data(spark, "C", rows, 10_000, 256, 10, 0.1);
       CurveOptions o = CurveOptions.builder().train(dir.resolve("train").toString())
           .test(dir.resolve("test").toString()).shots("1,2,5,10,20,50,100,all").seeds(3)
-          .quiet(true).build();
+          .lrC(1).quiet(true).build();
       if (base == 0) warmUp(spark, o);
       Measured<CurveJob.Result> m = measure(spark,
           () -> new CurveJob(spark, o, Progress.silent()).run());

@@ -47,7 +47,11 @@ class ConfigPrecedenceTest extends SparkTestBase {
   @Test
   void builtInDefaultsAreThePapersProtocol() {
     CurveOptions o = parse();
-    assertEquals(1.0, o.lrC());
+    // C is chosen from data by default (--lr-c auto); the paper's C = 1 is one flag away
+    assertTrue(Double.isNaN(o.lrC()));
+    assertEquals(linprobe.plan.CSelection.defaults(), o.selection());
+    assertEquals(1.0, parse("--lr-c", "1").lrC());
+    assertEquals(null, parse("--lr-c", "1").selection());
     assertEquals(1000, o.lrMaxIter());
     assertEquals(5, o.seeds().length);
     assertEquals(List.of(CurveOptions.Model.NB, CurveOptions.Model.LR), o.models());

@@ -147,7 +147,7 @@ class GoldenCurveTest extends SparkTestBase {
     Path out = tmp.resolve("curve");
     Run r = run("curve", "--train", dataSamples("digits", "train"), "--test",
         dataSamples("digits", "test"), "--shots", SHOTS, "--seeds", "1", "--models",
-        "nb,nb-perclass,lr", "--out", out.toString(), "--quiet");
+        "nb,nb-perclass,lr", "--lr-c", "1", "--out", out.toString(), "--quiet");
     assertEquals(0, r.code(), r.err());
     Map<String, Map<String, String>> all = allRows(out.resolve("fits.csv"));
     JsonNode models = golden.get("models");
@@ -189,7 +189,8 @@ class GoldenCurveTest extends SparkTestBase {
     Path out = tmp.resolve("lr-tight");
     Run r = run("curve", "--train", dataSamples("digits", "train"), "--test",
         dataSamples("digits", "test"), "--shots", SHOTS, "--seeds", "1", "--models", "lr",
-        "--lr-tol", "1e-10", "--lr-max-iter", "100000", "--out", out.toString(), "--quiet");
+        "--lr-tol", "1e-10", "--lr-max-iter", "100000", "--lr-c", "1", "--out", out.toString(),
+        "--quiet");
     assertEquals(0, r.code(), r.err());
     Map<String, String> lr = allRows(out.resolve("fits.csv")).get("lr");
     JsonNode opt = golden.get("models").get("lr_optimum");
@@ -204,7 +205,7 @@ class GoldenCurveTest extends SparkTestBase {
     Path out = tmp.resolve("all-only");
     Run r = run("curve", "--train", dataSamples("digits", "train"), "--test",
         dataSamples("digits", "test"), "--shots", "all", "--models", "nb,nb-perclass,lr",
-        "--out", out.toString(), "--quiet");
+        "--lr-c", "1", "--out", out.toString(), "--quiet");
     assertEquals(0, r.code(), r.err());
     Map<String, Map<String, String>> all = allRows(out.resolve("fits.csv"));
     for (String m : new String[] {"nb", "nb-perclass", "lr"}) {

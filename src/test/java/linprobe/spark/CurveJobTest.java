@@ -120,7 +120,7 @@ class CurveJobTest extends SparkTestBase {
   }
 
   CurveOptions.Builder options(String train, String test, String out) {
-    return CurveOptions.builder().train(train).test(test).out(out).shots("1,2,5,all")
+    return CurveOptions.builder().train(train).test(test).out(out).shots("1,2,5,all").lrC(1)
         .seedList(0, 1).models("nb,nb-perclass,lr").quiet(true);
   }
 

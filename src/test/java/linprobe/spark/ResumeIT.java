@@ -26,7 +26,7 @@ class ResumeIT {
     List<String> a = new ArrayList<>(List.of("jobs/linprobe", "curve", "--train",
         ROOT + "/data-samples/digits/train.parquet", "--test",
         ROOT + "/data-samples/digits/test.parquet", "--out", out.toString(), "--seeds", "2",
-        "--shots", "1,2,5,10,all", "--models", "nb,lr", "--local-fit-mb", "0"));
+        "--shots", "1,2,5,10,all", "--models", "nb,lr", "--local-fit-mb", "0", "--lr-c", "1"));
     a.addAll(List.of(extra));
     return a;
   }

@@ -48,7 +48,7 @@ class ResumeRefusalTest extends SparkTestBase {
     Path out = tmp.resolve("out");
     // an interrupted run: the fits are recorded beside --out, nothing is committed
     CurveOptions o = CurveOptions.builder().train(train).test(test).out(out.toString())
-        .shots("1,2,5,all").seeds(2).models("lr").quiet(true).build();
+        .shots("1,2,5,all").seeds(2).models("lr").lrC(1).quiet(true).build();
     CurveJob job = new CurveJob(spark(), o, Progress.silent(),
         new org.apache.hadoop.fs.Path(out.toString()));
     job.run();
@@ -57,7 +57,7 @@ class ResumeRefusalTest extends SparkTestBase {
     org.apache.commons.io.FileUtils.deleteDirectory(tmp.resolve("train").toFile());
     table(train, 3);
     Run r = run("curve", "--train", train, "--test", test, "--out",
-        out.toString(), "--shots", "1,2,5,all", "--seeds", "2", "--models", "lr", "--quiet",
+        out.toString(), "--shots", "1,2,5,all", "--seeds", "2", "--models", "lr", "--lr-c", "1", "--quiet",
         "--resume");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("had other inputs, data or settings"), r.err());
@@ -66,7 +66,7 @@ class ResumeRefusalTest extends SparkTestBase {
     org.apache.commons.io.FileUtils.deleteDirectory(tmp.resolve("train").toFile());
     table(train, 1);
     Run same = run("curve", "--train", train, "--test", test, "--out",
-        out.toString(), "--shots", "1,2,5,all", "--seeds", "2", "--models", "lr", "--resume");
+        out.toString(), "--shots", "1,2,5,all", "--seeds", "2", "--models", "lr", "--lr-c", "1", "--resume");
     assertEquals(0, same.code(), same.err());
     assertTrue(Files.exists(out.resolve("_SUCCESS")));
     assertFalse(Files.exists(tmp.resolve(".out.linprobe-fits")), "the record is gone once done");
