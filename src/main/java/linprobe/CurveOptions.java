@@ -789,8 +789,8 @@ public final class CurveOptions implements Serializable {
     }
   }
 
-  /** lr-max-iter -> lrMaxIter: a setting's builder method. */
-  static String camel(String key) {
+  /** lr-max-iter -> lrMaxIter: a setting's builder method (and its spark.linprobe.* alias). */
+  public static String camel(String key) {
     StringBuilder sb = new StringBuilder();
     boolean up = false;
     for (char ch : key.toCharArray()) {

@@ -94,27 +94,12 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     return p;
   }
 
-  /** The camelCase form of a flag name: lr-max-iter -> lrMaxIter. */
-  static String camel(String flag) {
-    StringBuilder sb = new StringBuilder();
-    boolean up = false;
-    for (char ch : flag.toCharArray()) {
-      if (ch == '-') {
-        up = true;
-      } else {
-        sb.append(up ? Character.toUpperCase(ch) : ch);
-        up = false;
-      }
-    }
-    return sb.toString();
-  }
-
   /**
    * Where a flag's value comes from when it is not on the command line: "Spark setting
    * spark.linprobe.lr-c" or "config file F, key 'lr-c'", or null (the built-in default).
    */
   String source(String flag) {
-    for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + camel(flag)}) {
+    for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + linprobe.CurveOptions.camel(flag)}) {
       if (spark.containsKey(key)) return "Spark setting " + key;
     }
     return file.containsKey(flag) ? "config file " + filePath + ", key '" + flag + "'" : null;
@@ -140,7 +125,7 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     if (!(arg instanceof OptionSpec o)) return null;
     String flag = o.longestName().replaceFirst("^--", "");
     if (flag.equals("config") || flag.equals("help") || flag.equals("version")) return null;
-    for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + camel(flag)}) {
+    for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + linprobe.CurveOptions.camel(flag)}) {
       String v = spark.get(key);
       if (v != null) return v.trim();
     }
@@ -159,7 +144,7 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     for (String k : spark.keySet()) {
       String flag = k.substring(SPARK_PREFIX.length());
       boolean known = flags.contains(flag)
-          || flags.stream().anyMatch(f -> camel(f).equals(flag));
+          || flags.stream().anyMatch(f -> linprobe.CurveOptions.camel(f).equals(flag));
       if (!known) {
         throw new LinprobeException("unknown Spark setting '" + k + "': use " + SPARK_PREFIX
             + "<curve flag>, e.g. " + SPARK_PREFIX + "lr-c");

@@ -64,33 +64,31 @@ public record Preconditioner(double[] mean, double[] invStd) implements Serializ
 
   /** Coefficients [W, b] of the model from the optimizer's [V, c]. */
   public double[] toModel(double[] v, int classes) {
-    int d = dim(), wLen = classes * d;
-    double[] x = new double[v.length];
-    for (int k = 0; k < classes; k++) {
-      double shift = 0;
-      for (int j = 0; j < d; j++) {
-        double w = v[k * d + j] * invStd[j];
-        x[k * d + j] = w;
-        shift += w * mean[j];
-      }
-      x[wLen + k] = v[wLen + k] - shift;
-    }
-    return x;
+    return map(v, classes, true);
   }
 
   /** The optimizer's [V, c] of model coefficients [W, b] (a warm start). */
   public double[] fromModel(double[] x, int classes) {
+    return map(x, classes, false);
+  }
+
+  /**
+   * T (toModel) or its inverse: W_kj = V_kj inv_j and b_k = c_k - sum_j W_kj mean_j; either way
+   * the shift sums the model's weights W times the mean.
+   */
+  private double[] map(double[] in, int classes, boolean toModel) {
     int d = dim(), wLen = classes * d;
-    double[] v = new double[x.length];
+    double[] out = new double[in.length];
     for (int k = 0; k < classes; k++) {
       double shift = 0;
       for (int j = 0; j < d; j++) {
-        v[k * d + j] = x[k * d + j] / invStd[j];
-        shift += x[k * d + j] * mean[j];
+        double w = toModel ? in[k * d + j] * invStd[j] : in[k * d + j];
+        out[k * d + j] = toModel ? w : in[k * d + j] / invStd[j];
+        shift += w * mean[j];
       }
-      v[wLen + k] = x[wLen + k] + shift;
+      out[wLen + k] = toModel ? in[wLen + k] - shift : in[wLen + k] + shift;
     }
-    return v;
+    return out;
   }
 
   /** The objective in the optimizer's coordinates: f(T v), gradient T^T grad f. */

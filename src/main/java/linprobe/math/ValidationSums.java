@@ -11,14 +11,6 @@ public final class ValidationSums implements Mergeable<ValidationSums> {
   private long errors;
   private long rows;
 
-  public double logloss() {
-    return logloss;
-  }
-
-  public long errors() {
-    return errors;
-  }
-
   public long rows() {
     return rows;
   }

@@ -19,11 +19,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Writes a run's results into its output directory (through staging; _SUCCESS last). */
 public final class CurveOutput {
+  private static final DataType STRING = DataTypes.StringType;
+  private static final DataType LONG = DataTypes.LongType;
+
   private CurveOutput() {}
 
   public static void write(SparkSession spark, OutputDir dir, CurveJob.Result r, CurveOptions o)
@@ -54,33 +58,27 @@ public final class CurveOutput {
     dir.commit();
   }
 
-  static final StructType FITS_SCHEMA = new StructType()
-      .add("model", DataTypes.StringType, false).add("shots", DataTypes.StringType, false)
-      .add("seed", DataTypes.LongType, true).add("n_train", DataTypes.LongType, false)
-      .add("error", DataTypes.DoubleType, false).add("logloss", DataTypes.DoubleType, false)
-      .add("top5_error", DataTypes.DoubleType, true)
-      .add("balanced_error", DataTypes.DoubleType, true)
-      .add("c", DataTypes.DoubleType, true).add("c_source", DataTypes.StringType, true)
-      .add("iterations", DataTypes.IntegerType, false)
-      .add("converged", DataTypes.BooleanType, false).add("fit_ms", DataTypes.LongType, false);
+  static final StructType FITS_SCHEMA = schema(Tables.FITS_HEADER, Map.of("model", STRING,
+      "shots", STRING, "seed", LONG, "n_train", LONG, "c_source", STRING, "iterations",
+      DataTypes.IntegerType, "converged", DataTypes.BooleanType, "fit_ms", LONG));
 
-  static final StructType CURVE_SCHEMA = new StructType()
-      .add("model", DataTypes.StringType, false).add("shots", DataTypes.StringType, false)
-      .add("n_train", DataTypes.DoubleType, false).add("seeds", DataTypes.IntegerType, false)
-      .add("error_mean", DataTypes.DoubleType, false).add("error_std", DataTypes.DoubleType, false)
-      .add("error_ci95", DataTypes.DoubleType, false)
-      .add("logloss_mean", DataTypes.DoubleType, false)
-      .add("logloss_std", DataTypes.DoubleType, false)
-      .add("top5_error_mean", DataTypes.DoubleType, true)
-      .add("top5_error_std", DataTypes.DoubleType, true)
-      .add("balanced_error_mean", DataTypes.DoubleType, true)
-      .add("balanced_error_std", DataTypes.DoubleType, true)
-      .add("c_median", DataTypes.DoubleType, true);
+  static final StructType CURVE_SCHEMA = schema(Tables.CURVE_HEADER, Map.of("model", STRING,
+      "shots", STRING, "seeds", DataTypes.IntegerType));
 
-  static final StructType PER_CLASS_SCHEMA = new StructType()
-      .add("model", DataTypes.StringType, false).add("shots", DataTypes.StringType, false)
-      .add("seed", DataTypes.LongType, true).add("class", DataTypes.StringType, false)
-      .add("n_test", DataTypes.LongType, false).add("recall", DataTypes.DoubleType, true);
+  static final StructType PER_CLASS_SCHEMA = schema(Tables.PER_CLASS_HEADER, Map.of("model",
+      STRING, "shots", STRING, "seed", LONG, "class", STRING, "n_test", LONG));
+
+  /**
+   * The Parquet schema of a table whose CSV header is given: the columns are declared once, in
+   * Tables; each is a nullable double unless typed here.
+   */
+  static StructType schema(String header, Map<String, DataType> types) {
+    StructType t = new StructType();
+    for (String column : header.split(",")) {
+      t = t.add(column, types.getOrDefault(column, DataTypes.DoubleType), true);
+    }
+    return t;
+  }
 
   /** "digits" for .../digits/train.parquet: the folder that holds the training table. */
   static String datasetName(String train) {

@@ -60,6 +60,7 @@ public final class GridBenchmark {
     java.util.List<String> flags = java.util.Arrays.asList(args);
     boolean baseline = !flags.contains("--no-baseline");
     boolean warm = flags.contains("--warm");
+    boolean tuned = flags.contains("--tuned");
     SparkSession spark = SparkSession.builder().appName("linprobe-bench").getOrCreate();
     System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, heap "
         + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, Spark " + spark.version() + ", master "
@@ -68,9 +69,38 @@ public final class GridBenchmark {
       scale(spark);
       return;
     }
+    if (which.equals("digits-tuned")) {
+      digitsTuned(spark);
+      return;
+    }
     Workload w = WORKLOADS.get(which);
     if (w == null) throw new IllegalArgumentException("workload A, B, C or small");
-    run(spark, w, baseline, warm);
+    run(spark, w, baseline, warm, tuned);
+  }
+
+  /**
+   * The tuned grid on the bundled digits (default shots, 5 seeds, --lr-c auto) against the same
+   * grid with C fixed, timed in this JVM; jobs/bench runs scikit-learn's LogisticRegressionCV on
+   * the same grid right after (scripts/sklearn_cv_bench.py).
+   */
+  static void digitsTuned(SparkSession spark) throws Exception {
+    String root = System.getProperty("user.dir") + "/data-samples/digits/";
+    CurveOptions fixed = CurveOptions.builder().train(root + "train.parquet")
+        .test(root + "test.parquet").models("lr").lrC(1).quiet(true).build();
+    warmUp(spark, fixed);
+    Measured<CurveJob.Result> f = measure(spark,
+        () -> new CurveJob(spark, fixed, Progress.silent()).run());
+    CurveOptions auto = fixed.toBuilder().lrC("auto").build();
+    Measured<CurveJob.Result> t = measure(spark,
+        () -> new CurveJob(spark, auto, Progress.silent()).run());
+    System.out.printf(Locale.ROOT, "%ndigits, lr only, default shots, 5 seeds: fixed C = 1 %.1f s;"
+        + " tuned (5-fold CV in every subset, 1e-4..1e4) %.1f s = %.1fx%n", f.seconds, t.seconds,
+        t.seconds / f.seconds);
+    for (var p : t.value.curve().points()) {
+      System.out.printf(Locale.ROOT, "  shots %-4s tuned error %.4f (median C %.3g)  C = 1: %.4f%n",
+          Fit.shotsLabel(p.shots()), p.errorMean(), p.cMedian(),
+          f.value.curve().at(p.model(), p.shots()).errorMean());
+    }
   }
 
   static Path data(SparkSession spark, String name, long rows, long testRows, int dim,
@@ -87,7 +117,7 @@ public final class GridBenchmark {
     return dir;
   }
 
-  static void run(SparkSession spark, Workload w, boolean baseline, boolean warm)
+  static void run(SparkSession spark, Workload w, boolean baseline, boolean warm, boolean tuned)
       throws Exception {
     Path dir = data(spark, w.name(), w.rows(), w.testRows(), w.dim(), w.classes(), w.separation());
     CurveOptions o = CurveOptions.builder().train(dir.resolve("train").toString())
@@ -131,6 +161,22 @@ public final class GridBenchmark {
       System.out.printf(Locale.ROOT, "warm starts: %.1f s, LR iterations %d (cold %d: %+d), "
           + "largest mean-error change %.4f%n", ws.seconds, warmIter, lrIter, warmIter - lrIter,
           worst);
+    }
+    if (tuned) {
+      // C chosen by 5-fold cross-validation in every subset instead of fixed: the cost
+      CurveOptions auto = o.toBuilder().lrC("auto").build();
+      Measured<CurveJob.Result> t = measure(spark,
+          () -> new CurveJob(spark, auto, Progress.silent()).run());
+      int tunedIter = t.value.fits().stream().filter(f -> f.model().equals("lr"))
+          .mapToInt(Fit::iterations).sum();
+      System.out.printf(Locale.ROOT, "tuned (--lr-c auto): %.1f s = %.1fx the first fixed-C run, "
+          + "%.1fx the second; refits' LR iterations %d%n", t.seconds, t.seconds / lp.seconds,
+          t.seconds / again.seconds, tunedIter);
+      for (var p : t.value.curve().of("lr")) {
+        System.out.printf(Locale.ROOT, "  lr shots %-5s tuned %.4f (median C %.3g)  C = 1: %.4f%n",
+            Fit.shotsLabel(p.shots()), p.errorMean(), p.cMedian(),
+            r.curve().at("lr", p.shots()).errorMean());
+      }
     }
     if (!baseline) return;
 

@@ -1,0 +1,60 @@
+"""scikit-learn's LogisticRegressionCV on the digits learning-curve grid, timed: the baseline
+for linprobe's tuned probes (jobs/bench digits-tuned runs both in one benchmark run).
+
+Usage: /usr/bin/python3 scripts/sklearn_cv_bench.py [N_CS]
+
+The same grid as `jobs/linprobe curve --lr-c auto` on data-samples/digits: the 1,198 training
+rows of scikit-learn's digits split as data-samples/make_idx.py makes it, shots per class 1, 2, 5,
+10, 20, 50, 100 and all, seeds 0-4, nested stratified subsets, MinMax scaling fitted on each
+subset, LogisticRegressionCV(Cs = N_CS log-spaced values in 1e-4..1e4 (default 33), stratified
+k-fold with k = min(5, shots), neg_log_loss, lbfgs, max_iter 1000, tol 1e-4); a 1-shot subset is
+fitted with C = 1 (LogisticRegression), as linprobe's fallback. Prints the time per size and the
+total, and the mean test error per size.
+"""
+
+import sys
+import time
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.preprocessing import MinMaxScaler
+
+SHOTS = [1, 2, 5, 10, 20, 50, 100, None]
+
+
+def main(argv):
+    n_cs = int(argv[1]) if len(argv) > 1 else 33
+    cs = np.logspace(-4, 4, n_cs)
+    d = load_digits()
+    x_tr, x_te, y_tr, y_te = train_test_split(d.data, d.target, test_size=1 / 3, random_state=0,
+                                              stratify=d.target)
+    total = 0.0
+    for shots in SHOTS:
+        errors, t0 = [], time.time()
+        for seed in range(1 if shots is None else 5):
+            rng = np.random.RandomState(seed)
+            if shots is None:
+                idx = np.arange(len(y_tr))
+            else:
+                idx = np.concatenate([rng.permutation(np.where(y_tr == c)[0])[:shots]
+                                      for c in range(10)])
+            x, y = x_tr[idx], y_tr[idx]
+            sc = MinMaxScaler().fit(x)
+            k = 5 if shots is None else min(5, shots)
+            if k < 2:
+                m = LogisticRegression(C=1.0, max_iter=1000).fit(sc.transform(x), y)
+            else:
+                m = LogisticRegressionCV(Cs=cs, cv=StratifiedKFold(k), scoring="neg_log_loss",
+                                         max_iter=1000).fit(sc.transform(x), y)
+            errors.append(np.mean(m.predict(sc.transform(x_te)) != y_te))
+        dt = time.time() - t0
+        total += dt
+        print("shots %-4s %6.1f s  mean error %.4f" % (shots or "all", dt, np.mean(errors)),
+              flush=True)
+    print("sklearn LogisticRegressionCV, %d Cs: %.1f s in all" % (n_cs, total))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
