@@ -96,6 +96,9 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--resume")
   Boolean resume;
 
+  @Option(names = "--title", paramLabel = "TEXT")
+  String title;
+
   CurveOptions options() {
     if (spec != null && spec.defaultValueProvider() instanceof LayeredDefaults d) {
       java.util.Set<String> flags = new java.util.HashSet<>();
@@ -133,6 +136,7 @@ public final class CurveCommand implements Callable<Integer> {
     if (localFitMb != null) b.localFitMb(localFitMb);
     if (epsilon != null) b.epsilon(epsilon);
     if (resume != null) b.resume(resume);
+    if (title != null) b.title(title);
     try {
       return b.build();
     } catch (LinprobeException e) {

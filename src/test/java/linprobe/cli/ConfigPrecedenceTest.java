@@ -159,7 +159,7 @@ class ConfigPrecedenceTest extends SparkTestBase {
         "--shots", "3,all", "--seeds", "2", "--scaling", "standard", "--lr-c", "0.5",
         "--lr-max-iter", "7", "--lr-tol", "1e-4", "--lr-warm-start", "--nb-epsilon", "0.1",
         "--partitions", "3", "--local-fit-mb", "9", "--epsilon", "0.5", "--overwrite",
-        "--resume", "--quiet"};
+        "--resume", "--quiet", "--title", "T"};
     CommandLine cl = new CommandLine(new CurveCommand());
     cl.parseArgs(args);
     CurveOptions o = ((CurveCommand) cl.getCommand()).options();
@@ -167,7 +167,7 @@ class ConfigPrecedenceTest extends SparkTestBase {
         .featuresCol("f").labelCol("l").idCol("i").dropInvalid(true).models("lr")
         .shots("3,all").seeds(2).scaling("standard").lrC(0.5).lrMaxIter(7).lrTol(1e-4)
         .lrWarmStart(true).nbEpsilon(0.1).partitions(3).localFitMb(9).epsilon(0.5)
-        .overwrite(true).resume(true).quiet(true).build();
+        .overwrite(true).resume(true).quiet(true).title("T").build();
     assertEquals(expected.describe(), o.describe());
     CurveOptions defaults = CurveOptions.builder().train("a").test("b").out("c").build();
     for (CurveOptions.Setting s : CurveOptions.Setting.values()) {
