@@ -41,9 +41,12 @@ public final class Plots {
         LearningCurve.Point::errorStd, false);
   }
 
-  /** Log-loss on a log axis: naive Bayes' can be a hundred times logistic regression's. */
+  /**
+   * Log-loss on a log axis (naive Bayes' can be a hundred times logistic regression's); on a
+   * linear one when a mean log-loss is 0.
+   */
   public static Picture loglossCurve(LearningCurve c, int classes, String title) throws IOException {
-    return draw(c, classes, title, "mean test log-loss (log scale)",
+    return draw(c, classes, title, "mean test log-loss",
         LearningCurve.Point::loglossMean, LearningCurve.Point::loglossStd, true);
   }
 
@@ -107,26 +110,29 @@ public final class Plots {
     return p.shots() == Fit.ALL ? p.nTrain() / classes : p.shots();
   }
 
+  /** A log axis needs every mean above 0 (a perfect fit's log-loss can be 0). */
+  static boolean logScalePossible(LearningCurve c, ToDoubleFunction<LearningCurve.Point> mean) {
+    double low = Double.POSITIVE_INFINITY;
+    for (LearningCurve.Point p : c.points()) low = Math.min(low, mean.applyAsDouble(p));
+    return low > 0 && !Double.isInfinite(low);
+  }
+
   static Picture draw(LearningCurve c, int classes, String title, String yTitle,
       ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std,
       boolean logY) throws IOException {
+    logY &= logScalePossible(c, mean);
+    double low = Double.POSITIVE_INFINITY;
+    for (LearningCurve.Point p : c.points()) low = Math.min(low, mean.applyAsDouble(p));
     XYChart chart = chart(title,
-        "shots per class (log scale; the last point is all training rows)", yTitle);
+        "shots per class (log scale; the last point is all training rows)",
+        yTitle + (logY ? " (log scale)" : ""));
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(logY);
     if (!logY) chart.getStyler().setYAxisDecimalPattern("0.00");
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     // a band's lower edge stays above the axis' floor: 0 linear, half the smallest mean on a log
-    double floor = 0;
-    if (logY) {
-      double low = Double.POSITIVE_INFINITY;
-      for (LearningCurve.Point p : c.points()) {
-        double m = mean.applyAsDouble(p);
-        if (m > 0) low = Math.min(low, m);
-      }
-      floor = Double.isInfinite(low) ? 1e-3 : low / 2;
-    }
+    double floor = logY ? low / 2 : 0;
     double ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
     int i = 0;
     for (String model : c.models()) {
