@@ -41,7 +41,7 @@ import linprobe.math.Scaler;
  *   <li>{@code execution}, how the work is laid out: partitions (0: derived from the row count),
  *       local_fit_mb (-1: derived from executor memory; does not change the numbers);
  *   <li>{@code output}, what is written and reported, never the fits: out, epsilon, overwrite,
- *       resume, quiet.
+ *       resume, quiet, title (null: derived from the input tables' names).
  * </ul>
  *
  * <p>The builder's setters are named as the CLI flags in camelCase and each returns the
@@ -107,7 +107,7 @@ public final class CurveOptions implements Serializable {
     LR_C_RANGE("lr-c-range", Group.LR, "1e-4..1e4",
         "The C grid searched when --lr-c is auto, LO..HI, 8 points per decade: a coarse pass of "
             + "one point per decade, then refined around the best (CLIP's protocol).",
-        CurveOptions::checkRange, v -> ((double[]) v)[0] + ".." + ((double[]) v)[1]),
+        CurveOptions::checkRange, v -> plain(((double[]) v)[0]) + ".." + plain(((double[]) v)[1])),
     SELECT_METRIC("select-metric", Group.LR, "logloss",
         "What cross-validation minimises: logloss (held-out cross-entropy) or error; ties go to "
             + "the smaller C (the stronger regularization).",
@@ -158,7 +158,11 @@ public final class CurveOptions implements Serializable {
         "Continue an interrupted run into the same --out with the same inputs and settings: "
             + "fits recorded before the interruption are not refitted.",
         v -> bool(v, "resume")),
-    QUIET("quiet", Group.OUTPUT, "false", "No progress lines on stderr.", v -> bool(v, "quiet"));
+    QUIET("quiet", Group.OUTPUT, "false", "No progress lines on stderr.", v -> bool(v, "quiet")),
+    TITLE("title", Group.OUTPUT, null,
+        "Title of report.html and the pictures; default: the train and test tables' names, "
+            + "each with its folder (\"digits/train vs digits/test\").",
+        CurveOptions::checkTitle);
 
     private final String key;
     private final Group group;
@@ -407,6 +411,11 @@ public final class CurveOptions implements Serializable {
     return (Boolean) get(Setting.QUIET);
   }
 
+  /** The report's title as given, or null to derive it from the input tables' names. */
+  public String title() {
+    return (String) get(Setting.TITLE);
+  }
+
   /**
    * Every setting, grouped: {group: {key: value}} in declaration order, values as JSON has
    * them (strings, numbers, booleans, lists, null). summary.json's "config" is this.
@@ -610,6 +619,11 @@ public final class CurveOptions implements Serializable {
       return set(Setting.QUIET, on);
     }
 
+    /** Title of report.html and the pictures; null (the default) derives it from the inputs. */
+    public Builder title(String title) {
+      return set(Setting.TITLE, title);
+    }
+
     /**
      * Checks every setting and returns the options.
      *
@@ -675,6 +689,12 @@ public final class CurveOptions implements Serializable {
   private static <T> T check(T v, Predicate<T> ok, Function<T, String> message) {
     if (!ok.test(v)) throw new LinprobeException(message.apply(v));
     return v;
+  }
+
+  /** 10000 for 1e4, 1.0e-4 for 1e-4: a bound of --lr-c-range as a person writes it. */
+  static String plain(double x) {
+    return x == Math.rint(x) && Math.abs(x) < 1e9 ? Long.toString((long) x)
+        : Double.toString(x).replace('E', 'e');
   }
 
   /** A positive C, or "auto" (NaN: chosen from data). */
@@ -778,6 +798,16 @@ public final class CurveOptions implements Serializable {
       throw new LinprobeException("--seed-list has a repeated seed: each seed once");
     }
     return seeds;
+  }
+
+  private static Object checkTitle(Object v) {
+    if (v == null) return null;
+    String t = v.toString().strip();
+    if (t.isEmpty()) {
+      throw new LinprobeException("--title is empty: give a title, or leave it out for the "
+          + "input tables' names");
+    }
+    return t;
   }
 
   private static Object checkScaling(Object v) {

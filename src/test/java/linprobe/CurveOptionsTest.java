@@ -105,7 +105,7 @@ class CurveOptionsTest extends SparkTestBase {
         b -> b.lrC(2), b -> b.lrMaxIter(3), b -> b.lrTol(1e-3), b -> b.lrWarmStart(true),
         b -> b.localFitMb(5), b -> b.nbEpsilon(0.5), b -> b.epsilon(0.2), b -> b.partitions(4),
         b -> b.dropInvalid(true), b -> b.overwrite(true), b -> b.resume(true),
-        b -> b.quiet(true));
+        b -> b.quiet(true), b -> b.title("x"));
     for (UnaryOperator<CurveOptions.Builder> c : changes) {
       assertNotEquals(base.describe(), c.apply(base.toBuilder()).build().describe());
     }

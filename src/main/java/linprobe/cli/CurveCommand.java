@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
     resourceBundle = "linprobe.cli.CurveHelp",
     description = {"Fit naive Bayes and logistic regression on nested training subsets of "
         + "growing size for several seeds, score them on the test set, and write learning-curve "
-        + "tables to --out (fits.csv, curve.csv, curve.md, summary.json, Parquet fits/ and "
-        + "curve/, _SUCCESS last). Prints curve.md at the end."})
+        + "tables to --out (fits.csv, curve.csv, per_class.csv, comparison.csv, curve.md, "
+        + "summary.json, report.html, Parquet fits/, curve/ and per_class/, _SUCCESS last). "
+        + "Prints curve.md at the end."})
 public final class CurveCommand implements Callable<Integer> {
   // unset options stay null: CurveOptions.builder() holds the defaults
   @Option(names = "--train", paramLabel = "PATH")
@@ -105,6 +106,9 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--resume")
   Boolean resume;
 
+  @Option(names = "--title", paramLabel = "TEXT")
+  String title;
+
   CurveOptions options() {
     if (spec != null && spec.defaultValueProvider() instanceof LayeredDefaults d) {
       java.util.Set<String> flags = new java.util.HashSet<>();
@@ -145,6 +149,7 @@ public final class CurveCommand implements Callable<Integer> {
     if (localFitMb != null) b.localFitMb(localFitMb);
     if (epsilon != null) b.epsilon(epsilon);
     if (resume != null) b.resume(resume);
+    if (title != null) b.title(title);
     try {
       return b.build();
     } catch (LinprobeException e) {

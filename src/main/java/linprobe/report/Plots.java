@@ -38,12 +38,16 @@ public final class Plots {
 
   public static Picture errorCurve(LearningCurve c, int classes, String title) throws IOException {
     return draw(c, classes, title, "mean test error (0-1)", LearningCurve.Point::errorMean,
-        LearningCurve.Point::errorStd);
+        LearningCurve.Point::errorStd, false);
   }
 
+  /**
+   * Log-loss on a log axis (naive Bayes' can be a hundred times logistic regression's); on a
+   * linear one when a mean log-loss is 0.
+   */
   public static Picture loglossCurve(LearningCurve c, int classes, String title) throws IOException {
-    return draw(c, classes, title, "mean test log-loss", LearningCurve.Point::loglossMean,
-        LearningCurve.Point::loglossStd);
+    return draw(c, classes, title, "mean test log-loss",
+        LearningCurve.Point::loglossMean, LearningCurve.Point::loglossStd, true);
   }
 
   /** One m_eps point of the simulation (null when not reached). */
@@ -106,13 +110,29 @@ public final class Plots {
     return p.shots() == Fit.ALL ? p.nTrain() / classes : p.shots();
   }
 
+  /** A log axis needs every mean above 0 (a perfect fit's log-loss can be 0). */
+  static boolean logScalePossible(LearningCurve c, ToDoubleFunction<LearningCurve.Point> mean) {
+    double low = Double.POSITIVE_INFINITY;
+    for (LearningCurve.Point p : c.points()) low = Math.min(low, mean.applyAsDouble(p));
+    return low > 0 && !Double.isInfinite(low);
+  }
+
   static Picture draw(LearningCurve c, int classes, String title, String yTitle,
-      ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std)
-      throws IOException {
+      ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std,
+      boolean logY) throws IOException {
+    logY &= logScalePossible(c, mean);
+    double low = Double.POSITIVE_INFINITY;
+    for (LearningCurve.Point p : c.points()) low = Math.min(low, mean.applyAsDouble(p));
     XYChart chart = chart(title,
-        "shots per class (log scale; the last point is all training rows)", yTitle);
+        "shots per class (log scale; the last point is all training rows)",
+        yTitle + (logY ? " (log scale)" : ""));
     chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setYAxisLogarithmic(logY);
+    if (!logY) chart.getStyler().setYAxisDecimalPattern("0.00");
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    // a band's lower edge stays above the axis' floor: 0 linear, half the smallest mean on a log
+    double floor = logY ? low / 2 : 0;
     double ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
     int i = 0;
     for (String model : c.models()) {
@@ -135,7 +155,7 @@ public final class Plots {
       for (int k = ps.size() - 1; k >= 0; k--) {
         double sd = std.applyAsDouble(ps.get(k));
         bx.add(xs[k]);
-        by.add(Math.max(ys[k] - (Double.isNaN(sd) ? 0 : sd), 0));
+        by.add(Math.max(ys[k] - (Double.isNaN(sd) ? 0 : sd), floor));
       }
       XYSeries band = chart.addSeries(model + " ±1 std", bx, by);
       band.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.PolygonArea);
@@ -149,17 +169,28 @@ public final class Plots {
       line.setMarker(SeriesMarkers.CIRCLE);
       line.setLineStyle(new BasicStroke(2.5f));
     }
+    // the crossovers, one dashed line per size (naive Bayes models crossed there named together)
+    java.util.Map<Integer, List<String>> crossed = new java.util.TreeMap<>();
     for (Comparison k : c.comparisons()) {
       Integer cross = k.crossover();
       if (cross == null || cross.equals(k.rows().get(0).shots())) continue;
-      String nb = k.nbModel();
-      double xc = cross == Fit.ALL ? c.at(k.lrModel(), cross).nTrain() / classes : cross;
-      XYSeries v = chart.addSeries(k.lrModel() + " better than " + nb + " from "
-          + (cross == Fit.ALL ? "all rows" : Fit.shotsLabel(cross) + " shots"),
+      crossed.computeIfAbsent(cross, x -> new ArrayList<>()).add(k.nbModel());
+    }
+    for (var e : crossed.entrySet()) {
+      int cross = e.getKey();
+      double xc = cross == Fit.ALL ? c.at(LearningCurve.LR, cross).nTrain() / classes : cross;
+      XYSeries v = chart.addSeries(LearningCurve.LR + " better than "
+          + String.join(", ", e.getValue()) + " from "
+          + (cross == Fit.ALL ? "all rows" : Fit.shotsLabel(cross) + " shots") + " on",
           new double[] {xc, xc}, new double[] {ymin, ymax});
       v.setLineColor(Color.DARK_GRAY);
       v.setLineStyle(SeriesLines.DASH_DASH);
       v.setMarker(SeriesMarkers.NONE);
+    }
+    if (logY && floor > 0) {
+      // down to a power of ten, so that the axis has at least two labelled decades
+      chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(Math.min(floor * 2,
+          ymin)))));
     }
     return encode(chart);
   }

@@ -38,19 +38,20 @@ public final class CurveOutput {
         Tables.perClassCsv(r.fits(), r.classes(), r.test().classCounts()));
     dir.writeText("comparison.csv", Tables.comparisonCsv(r.curve()));
     dir.writeText("curve.md", Tables.markdown(r.curve(), o.epsilon()));
-    String summary = summaryJson(spark, r, o);
-    dir.writeText("summary.json", summary);
+    Map<String, Object> summary = summary(spark, r, o);
+    String summaryJson = json(summary);
+    dir.writeText("summary.json", summaryJson);
     int k = r.classes().size();
-    String title = "linprobe: " + datasetName(o.train()) + " (" + r.train().dim() + " dims, " + k
-        + " classes)";
-    Plots.Picture err = Plots.errorCurve(r.curve(), k, title);
-    Plots.Picture ll = Plots.loglossCurve(r.curve(), k, title);
+    String title = title(o);
+    String chartTitle = title + " (" + r.train().dim() + " dims, " + k + " classes)";
+    Plots.Picture err = Plots.errorCurve(r.curve(), k, chartTitle);
+    Plots.Picture ll = Plots.loglossCurve(r.curve(), k, chartTitle);
     dir.writeBytes("learning_curve.png", err.png());
     dir.writeText("learning_curve.svg", err.svg());
     dir.writeBytes("logloss_curve.png", ll.png());
     dir.writeText("logloss_curve.svg", ll.svg());
-    dir.writeText("report.html",
-        HtmlReport.render(title, r.curve(), o.epsilon(), err.svg(), ll.svg(), summary));
+    dir.writeText("report.html", HtmlReport.render(title, r.curve(), o.epsilon(), err.svg(),
+        ll.svg(), summary, summaryJson));
     fitsFrame(spark, r.fits()).coalesce(1).write().parquet(dir.stagingPath("fits"));
     curveFrame(spark, r.curve()).coalesce(1).write().parquet(dir.stagingPath("curve"));
     perClassFrame(spark, r.fits(), r.classes(), r.test().classCounts()).coalesce(1).write()
@@ -80,11 +81,20 @@ public final class CurveOutput {
     return t;
   }
 
-  /** "digits" for .../digits/train.parquet: the folder that holds the training table. */
-  static String datasetName(String train) {
-    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(train);
+  /**
+   * The report's title: --title, else the input tables' names, "digits/train.parquet vs
+   * digits/test.parquet".
+   */
+  public static String title(CurveOptions o) {
+    return o.title() != null ? o.title() : tableName(o.train()) + " vs " + tableName(o.test());
+  }
+
+  /** "digits/train.parquet" for .../digits/train.parquet: the table with its folder. */
+  static String tableName(String path) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
     org.apache.hadoop.fs.Path parent = p.getParent();
-    return parent == null || parent.getName().isEmpty() ? p.getName() : parent.getName();
+    return parent == null || parent.getName().isEmpty() ? p.getName()
+        : parent.getName() + "/" + p.getName();
   }
 
   public static Dataset<Row> fitsFrame(SparkSession spark, List<Fit> fits) {
@@ -141,6 +151,16 @@ public final class CurveOutput {
 
   public static String summaryJson(SparkSession spark, CurveJob.Result r, CurveOptions o)
       throws IOException {
+    return json(summary(spark, r, o));
+  }
+
+  static String json(Map<String, Object> summary) throws IOException {
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(summary) + "\n";
+  }
+
+  /** summary.json's content, in its order. */
+  static Map<String, Object> summary(SparkSession spark, CurveJob.Result r, CurveOptions o) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("linprobe_version", Version.get());
     s.put("spark_version", spark.version());
@@ -206,7 +226,6 @@ public final class CurveOutput {
     s.put("crossover", cross);
     s.put("comparison", comparison);
     s.put("verdict", Tables.verdict(curve));
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s)
-        + "\n";
+    return s;
   }
 }

@@ -40,9 +40,10 @@ class ReportAndSimulateTest extends SparkTestBase {
     }
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("<svg"), "inline SVG");
-    // two seeds: Student-t intervals with one degree of freedom are wide, every sampled size
-    // is level; "all" is one fit, decided by its sign
-    assertTrue(html.contains("Lr is better than nb with all training rows only, from one fit "
+    // the verdict from paired differences: with two seeds the 95% interval (one degree of
+    // freedom) contains 0 at every sampled size, level; "all" is one fit, decided by its sign;
+    // model names as typed
+    assertTrue(html.contains("lr is better than nb with all training rows only, from one fit "
         + "(level at 1 to 20 shots)"), "verdict");
     assertTrue(html.contains("<th>lr error</th>"));
     assertTrue(html.contains("\"lr_c\" : \"auto\""), "config");

@@ -1,0 +1,31 @@
+package linprobe.report;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import linprobe.curve.Fit;
+import linprobe.curve.LearningCurve;
+import org.junit.jupiter.api.Test;
+
+/** The log-loss picture: a log axis, and a linear one when a mean log-loss is 0. */
+class PlotsTest {
+  static LearningCurve curve(double nbLoss, double lrLoss) {
+    return LearningCurve.of(List.of(
+        new Fit("nb", 1, 0, 2, 0.5, nbLoss, 0, true, 0),
+        new Fit("nb", 1, 1, 2, 0.4, nbLoss * 2, 0, true, 0),
+        new Fit("lr", 1, 0, 2, 0.3, lrLoss, 5, true, 0),
+        new Fit("lr", 1, 1, 2, 0.2, lrLoss * 2, 5, true, 0),
+        new Fit("nb", Fit.ALL, -1, 4, 0.1, nbLoss, 0, true, 0),
+        new Fit("lr", Fit.ALL, -1, 4, 0.05, lrLoss, 5, true, 0)), List.of("nb", "lr"));
+  }
+
+  @Test
+  void logLossOnALogAxisUnlessAMeanIsZero() throws Exception {
+    assertTrue(Plots.logScalePossible(curve(15, 0.2), LearningCurve.Point::loglossMean));
+    assertTrue(Plots.loglossCurve(curve(15, 0.2), 2, "t").svg().contains("<svg"));
+    // a perfect fit's log-loss is 0: a linear axis, and no failure
+    assertFalse(Plots.logScalePossible(curve(15, 0), LearningCurve.Point::loglossMean));
+    assertTrue(Plots.loglossCurve(curve(15, 0), 2, "t").svg().contains("<svg"));
+  }
+}
