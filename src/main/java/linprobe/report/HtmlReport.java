@@ -21,7 +21,7 @@ public final class HtmlReport {
    * @param summaryJson the same as written, shown folded at the end
    */
   public static String render(String title, LearningCurve c, double epsilon, String errorSvg,
-      String loglossSvg, Map<String, Object> summary, String summaryJson) {
+      String loglossSvg, String chosenCSvg, Map<String, Object> summary, String summaryJson) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
         .append(esc(title)).append(" - linprobe</title>\n<style>\n")
@@ -75,6 +75,12 @@ public final class HtmlReport {
     }
     h.append("<h2>Test error</h2>\n").append(stripXmlProlog(errorSvg)).append('\n');
     h.append("<h2>Test log-loss</h2>\n").append(stripXmlProlog(loglossSvg)).append('\n');
+    if (chosenCSvg != null) {
+      h.append("<h2>Logistic regression's C, chosen in every subset</h2>\n<p class=\"note\">"
+          + "Each point is one fit's C (cross-validation inside its subset; 1-shot subsets use "
+          + "the fallback C); the line is the median per size.</p>\n")
+          .append(stripXmlProlog(chosenCSvg)).append('\n');
+    }
     h.append("<h2>Learning curve</h2>\n<p class=\"note\">Mean over seeds &plusmn; sample "
         + "standard deviation.</p>\n");
     h.append("<table><tr><th>shots</th><th>n_train</th>");

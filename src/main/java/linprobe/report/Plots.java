@@ -50,6 +50,39 @@ public final class Plots {
         LearningCurve.Point::loglossMean, LearningCurve.Point::loglossStd, true);
   }
 
+  /**
+   * Logistic regression's C per fit against shots (both log axes) and the median per size, or
+   * null when no C was chosen from data (a fixed --lr-c).
+   */
+  public static Picture chosenC(List<Fit> fits, LearningCurve c, int classes, String title)
+      throws IOException {
+    List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+    for (Fit f : fits) {
+      if (f.cSource() == null || f.cSource().equals("fixed")) continue;
+      xs.add(f.shots() == Fit.ALL ? f.nTrain() / (double) classes : f.shots());
+      ys.add(f.c());
+    }
+    if (xs.isEmpty()) return null;
+    XYChart chart = chart(title, "shots per class (log scale; the last point is all training rows)",
+        "chosen C (log scale)");
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    XYSeries each = chart.addSeries("C of each fit", xs, ys);
+    each.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    each.setMarkerColor(COLORS[0]);
+    List<Double> mx = new ArrayList<>(), my = new ArrayList<>();
+    for (LearningCurve.Point p : c.of("lr")) {
+      if (Double.isNaN(p.cMedian())) continue;
+      mx.add(x(p, classes));
+      my.add(p.cMedian());
+    }
+    XYSeries median = chart.addSeries("median per size", mx, my);
+    median.setLineColor(COLORS[1]);
+    median.setMarkerColor(COLORS[1]);
+    return encode(chart);
+  }
+
   /** One m_eps point of the simulation (null when not reached). */
   public record MEps(String model, int classes, int dims, Long mEps) {}
 

@@ -50,8 +50,13 @@ public final class CurveOutput {
     dir.writeText("learning_curve.svg", err.svg());
     dir.writeBytes("logloss_curve.png", ll.png());
     dir.writeText("logloss_curve.svg", ll.svg());
+    Plots.Picture cs = Plots.chosenC(r.fits(), r.curve(), k, chartTitle);
+    if (cs != null) {
+      dir.writeBytes("chosen_c.png", cs.png());
+      dir.writeText("chosen_c.svg", cs.svg());
+    }
     dir.writeText("report.html", HtmlReport.render(title, r.curve(), o.epsilon(), err.svg(),
-        ll.svg(), summary, summaryJson));
+        ll.svg(), cs == null ? null : cs.svg(), summary, summaryJson));
     fitsFrame(spark, r.fits()).coalesce(1).write().parquet(dir.stagingPath("fits"));
     curveFrame(spark, r.curve()).coalesce(1).write().parquet(dir.stagingPath("curve"));
     perClassFrame(spark, r.fits(), r.classes(), r.test().classCounts()).coalesce(1).write()

@@ -1,6 +1,7 @@
 package linprobe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -150,6 +151,7 @@ class GoldenCurveTest extends SparkTestBase {
         "nb,nb-perclass,lr", "--lr-c", "1", "--out", out.toString(), "--quiet");
     assertEquals(0, r.code(), r.err());
     Map<String, Map<String, String>> all = allRows(out.resolve("fits.csv"));
+    assertFalse(Files.exists(out.resolve("chosen_c.png")), "a fixed C draws no C picture");
     JsonNode models = golden.get("models");
     long nTrain = golden.get("train").get("rows").asLong();
 

@@ -46,6 +46,9 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertTrue(html.contains("lr is better than nb with all training rows only, from one fit "
         + "(level at 1 to 20 shots)"), "verdict");
     assertTrue(html.contains("<th>lr error</th>"));
+    // C chosen from data (the default): its picture, in the report and beside it
+    assertTrue(html.contains("Logistic regression's C, chosen in every subset"), "C picture");
+    assertEquals(900, ImageIO.read(out.resolve("chosen_c.png").toFile()).getWidth());
     assertTrue(html.contains("\"lr_c\" : \"auto\""), "config");
   }
 
