@@ -108,6 +108,13 @@ public final class CurveOptions implements Serializable {
         "The C grid searched when --lr-c is auto, LO..HI, 8 points per decade: a coarse pass of "
             + "one point per decade, then refined around the best (CLIP's protocol).",
         CurveOptions::checkRange, v -> plain(((double[]) v)[0]) + ".." + plain(((double[]) v)[1])),
+    LR_C_PATIENCE("lr-c-patience", Group.LR, "2",
+        "When --lr-c is auto: the coarse pass starts at the C chosen for the next-smaller subset "
+            + "of the same seed (LO for the first) and walks a decade at a time each way until it "
+            + "is this many decades past the best C so far (the weak-regularization end costs the "
+            + "most iterations); 0 visits every decade from LO.",
+        v -> check(integer(v, "lr-c-patience"), x -> x >= 0,
+            x -> "--lr-c-patience must be 0 or more decades, got " + x)),
     SELECT_METRIC("select-metric", Group.LR, "logloss",
         "What cross-validation minimises: logloss (held-out cross-entropy) or error; ties go to "
             + "the smaller C (the stronger regularization).",
@@ -357,7 +364,8 @@ public final class CurveOptions implements Serializable {
     if (!Double.isNaN(lrC())) return null;
     double[] range = (double[]) get(Setting.LR_C_RANGE);
     return new linprobe.plan.CSelection(range[0], range[1], 8,
-        get(Setting.SELECT_METRIC).equals("error"), (Double) get(Setting.LR_C_FALLBACK), 5);
+        get(Setting.SELECT_METRIC).equals("error"), (Double) get(Setting.LR_C_FALLBACK), 5,
+        (Integer) get(Setting.LR_C_PATIENCE));
   }
 
   public int lrMaxIter() {
@@ -563,6 +571,11 @@ public final class CurveOptions implements Serializable {
     /** "LO..HI", e.g. "1e-4..1e4". */
     public Builder lrCRange(String range) {
       return set(Setting.LR_C_RANGE, range);
+    }
+
+    /** Decades past the best C before a coarse walk stops; 0 for every decade. */
+    public Builder lrCPatience(int decades) {
+      return set(Setting.LR_C_PATIENCE, decades);
     }
 
     public Builder selectMetric(String metric) {

@@ -71,6 +71,9 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--lr-c-range", paramLabel = "LO..HI")
   String lrCRange;
 
+  @Option(names = "--lr-c-patience", paramLabel = "DECADES")
+  Integer lrCPatience;
+
   @Option(names = "--select-metric", paramLabel = "METRIC")
   String selectMetric;
 
@@ -139,6 +142,7 @@ public final class CurveCommand implements Callable<Integer> {
     if (scaling != null) b.scaling(scaling);
     if (lrC != null) b.lrC(lrC);
     if (lrCRange != null) b.lrCRange(lrCRange);
+    if (lrCPatience != null) b.lrCPatience(lrCPatience);
     if (selectMetric != null) b.selectMetric(selectMetric);
     if (lrCFallback != null) b.lrCFallback(lrCFallback);
     if (lrMaxIter != null) b.lrMaxIter(lrMaxIter);

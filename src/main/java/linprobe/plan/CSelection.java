@@ -7,21 +7,36 @@ import java.util.function.IntToDoubleFunction;
 
 /**
  * How logistic regression's C is chosen from data when it is not fixed: on a log grid of C from
- * lo to hi with stepsPerDecade points per decade, a coarse pass over one point per decade (from
- * strong to weak regularization, each fit warm-started from the previous C's), then CLIP's
- * refinement: the step around the best point so far is halved until it is one grid step. The
- * score of a C is the mean over stratified folds of the held-out metric; the lowest score wins,
- * ties going to the smaller C (the stronger regularization). A subset whose folds would be
- * smaller than two rows per class (one shot) is fitted with the fallback C instead.
+ * lo to hi with stepsPerDecade points per decade, a coarse pass of one point per decade (each fit
+ * warm-started from the nearest C already fitted), then CLIP's refinement: the step around the
+ * best point so far is halved until it is one grid step. The score of a C is the mean over
+ * stratified folds of the held-out metric; the lowest score wins, ties going to the smaller C
+ * (the stronger regularization). A subset whose folds would be smaller than two rows per class
+ * (one shot) is fitted with the fallback C instead.
+ *
+ * <p>The coarse pass starts at a given grid point (lo for the first subset of a seed, the C
+ * chosen for the next-smaller subset after that) and walks a decade at a time towards weaker,
+ * then towards stronger regularization; with patience p &gt; 0 a walk stops once it is p decades
+ * past the best score so far (the weak end is where fits take the most iterations, and is rarely
+ * chosen), always at the ends of the range. Patience 0 visits every decade from lo, as CLIP
+ * does.
  *
  * @param folds at most this many folds (k = min(folds, shots))
+ * @param patience decades past the best before a coarse walk stops; 0 for the whole range
  */
 public record CSelection(double lo, double hi, int stepsPerDecade, boolean byError,
-    double fallbackC, int folds) implements Serializable {
+    double fallbackC, int folds, int patience) implements Serializable {
 
-  /** The default protocol: 1e-4 to 1e4, 8 steps per decade, log-loss, fallback 1, 5 folds. */
+  /** The default protocol: 1e-4 to 1e4, 8 steps per decade, log-loss, fallback 1, 5 folds,
+   * patience 2. */
   public static CSelection defaults() {
-    return new CSelection(1e-4, 1e4, 8, false, 1.0, 5);
+    return new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 2);
+  }
+
+  /** The grid index nearest to c, within the grid. */
+  public int index(double c) {
+    int j = (int) Math.round(Math.log10(c / lo) * stepsPerDecade);
+    return Math.max(0, Math.min(size() - 1, j));
   }
 
   /** Number of grid points. */
@@ -51,38 +66,55 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
     }
   }
 
-  /**
-   * Runs the search over grid indices with score(j) (lower is better); see the class. Each index
-   * is scored at most once, in the order a path from strong to weak regularization and then the
-   * refinement visit them.
-   */
+  /** {@link #search(int, IntToDoubleFunction)} from lo. */
   public Trace search(IntToDoubleFunction score) {
+    return search(0, score);
+  }
+
+  /**
+   * Runs the search over grid indices with score(j) (lower is better), the coarse pass starting
+   * at grid index start (ignored with patience 0); see the class. Each index is scored at most
+   * once, in the order the walks and then the refinement visit them.
+   */
+  public Trace search(int start, IntToDoubleFunction score) {
     int n = size();
     double[] s = new double[n];
     Arrays.fill(s, Double.NaN);
     int[] order = new int[n];
-    int count = 0;
+    int[] count = {0};
+    IntToDoubleFunction visit = j -> {
+      if (Double.isNaN(s[j])) {
+        s[j] = score.applyAsDouble(j);
+        order[count[0]++] = j;
+      }
+      return s[j];
+    };
     int step = Math.max(1, stepsPerDecade);
-    for (int j = 0; j < n; j += step) {
-      s[j] = score.applyAsDouble(j);
-      order[count++] = j;
-    }
-    if (Double.isNaN(s[n - 1])) {
-      s[n - 1] = score.applyAsDouble(n - 1);
-      order[count++] = n - 1;
+    if (patience <= 0) {
+      for (int j = 0; j < n; j += step) visit.applyAsDouble(j);
+      visit.applyAsDouble(n - 1);
+    } else {
+      int from = Math.max(0, Math.min(n - 1, start));
+      visit.applyAsDouble(from);
+      int reach = patience * step;
+      for (int j = from; j < n - 1 && j - best(s) < reach; ) {
+        j = Math.min(n - 1, j + step);
+        visit.applyAsDouble(j);
+      }
+      for (int j = from; j > 0 && best(s) - j < reach; ) {
+        j = Math.max(0, j - step);
+        visit.applyAsDouble(j);
+      }
     }
     for (int h = step / 2; h >= 1; h /= 2) {
       int best = best(s);
       for (int j : new int[] {best - h, best + h}) {
-        if (j >= 0 && j < n && Double.isNaN(s[j])) {
-          s[j] = score.applyAsDouble(j);
-          order[count++] = j;
-        }
+        if (j >= 0 && j < n) visit.applyAsDouble(j);
       }
     }
-    int[] evaluated = Arrays.copyOf(order, count);
-    double[] scores = new double[count];
-    for (int i = 0; i < count; i++) scores[i] = s[evaluated[i]];
+    int[] evaluated = Arrays.copyOf(order, count[0]);
+    double[] scores = new double[evaluated.length];
+    for (int i = 0; i < evaluated.length; i++) scores[i] = s[evaluated[i]];
     return new Trace(evaluated, scores, best(s));
   }
 

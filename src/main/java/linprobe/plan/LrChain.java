@@ -84,29 +84,32 @@ public final class LrChain implements Serializable {
   }
 
   /**
-   * Fits entries [from, to), each on its subset's rows, chaining warm starts from x0 (the
-   * previous entry's solution, or null).
+   * Fits entries [from, to), each on its subset's rows, chaining from previous (the fit of
+   * entry from - 1, or null): its solution is the warm start (with warm starts on) and the start
+   * of the search for C, and its chosen C where the search's coarse pass starts.
    *
    * @param record finished fits kept for --resume, or null
    * @param log print a line per fit (inside Spark tasks, where the driver hears of fits only
    *     when the job ends)
    */
-  public List<FitResult> fit(int from, int to, SubsetRows rows, double[] x0, FitRecord record,
-      boolean log) {
+  public List<FitResult> fit(int from, int to, SubsetRows rows, FitResult previous,
+      FitRecord record, boolean log) {
     List<FitResult> out = new ArrayList<>();
-    double[] start = x0;
+    FitResult prev = previous;
     Settings s = settings;
     for (int i = from; i < to; i++) {
       Subset subset = subsets.get(i);
       FitResult kept = record == null ? null : record.find(subset, s.classes());
       if (kept != null) {
         out.add(kept);
-        start = kept.solution();
+        prev = kept;
         continue;
       }
       long t = System.currentTimeMillis();
-      double[] x = s.warmStart() && start != null && i > 0
-          ? rescale(start, subsets.get(i - 1).scaler(), subset.scaler(), s.classes()) : null;
+      double[] carried = prev != null && i > 0
+          ? rescale(prev.solution(), subsets.get(i - 1).scaler(), subset.scaler(), s.classes())
+          : null;
+      double[] x = s.warmStart() ? carried : null;
       double c = s.c();
       String source = "fixed";
       CSelection.Trace trace = null;
@@ -116,7 +119,9 @@ public final class LrChain implements Serializable {
           c = s.selection().fallbackC();
           source = "fallback";
         } else {
-          Selected sel = select(subset, rows, folds);
+          boolean chained = prev != null && i > 0 && "cv".equals(prev.cSource());
+          int begin = chained ? s.selection().index(prev.c()) : 0;
+          Selected sel = select(subset, rows, folds, begin, chained ? carried : null);
           trace = sel.trace();
           c = s.selection().c(trace.chosen());
           source = "cv";
@@ -135,7 +140,7 @@ public final class LrChain implements Serializable {
         System.err.printf(Locale.ROOT, "linprobe: (in task) lr %s n=%d C=%.4g (%s) iter=%d %.1fs%n",
             subset.id(), subset.rows(), c, source, done.iterations(), done.fitMs() / 1000.0);
       }
-      start = done.solution();
+      prev = done;
     }
     return out;
   }
@@ -146,9 +151,11 @@ public final class LrChain implements Serializable {
   /**
    * Cross-validation of C inside one subset: for each C the search asks for, one fit per fold
    * on the other folds' rows (penalty scaled by their count), warm-started from the same fold's
-   * fit at the nearest C already evaluated, scored on the fold's rows.
+   * fit at the nearest C already evaluated (the first C from initial, which may be null), scored
+   * on the fold's rows. The coarse pass starts at grid index begin.
    */
-  private Selected select(Subset subset, SubsetRows rows, int folds) {
+  private Selected select(Subset subset, SubsetRows rows, int folds, int begin,
+      double[] initial) {
     Settings s = settings;
     CSelection sel = s.selection();
     long[] sizes = rows.foldSizes(subset, folds);
@@ -156,11 +163,12 @@ public final class LrChain implements Serializable {
     for (long n : sizes) total += n;
     double[][][] solutions = new double[sel.size()][][];
     long all = total;
-    CSelection.Trace trace = sel.search(j -> {
+    CSelection.Trace trace = sel.search(begin, j -> {
       double[][] at = new double[folds][];
       double sum = 0;
       for (int f = 0; f < folds; f++) {
         double[] start = nearest(solutions, j, f);
+        if (start == null) start = initial;
         LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, folds, f),
             s.classes(), s.dim(), all - sizes[f], sel.c(j), s.maxIter(), s.tol(),
             subset.scaler(), start, subset.preconditioner());

@@ -245,10 +245,10 @@ public final class CurveJob {
     for (int t = 0; t < splits.size(); t++) {
       LrChain chain = splits.get(t).chain();
       int from = splits.get(t).inTask();
-      double[] x0 = from > 0 ? inTasks.get(t).get(from - 1).solution() : null;
+      FitResult previous = from > 0 ? inTasks.get(t).get(from - 1) : null;
       for (int j = from; j < chain.size(); j++) {
-        FitResult f = chain.fit(j, j + 1, onCluster, x0, store, false).get(0);
-        x0 = f.solution();
+        FitResult f = chain.fit(j, j + 1, onCluster, previous, store, false).get(0);
+        previous = f;
         done.put(f.subset().id(), f);
         progress.fitted(f, f.subset().rows());
       }

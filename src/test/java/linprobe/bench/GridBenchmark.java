@@ -93,12 +93,21 @@ public final class GridBenchmark {
     CurveOptions auto = fixed.toBuilder().lrC("auto").build();
     Measured<CurveJob.Result> t = measure(spark,
         () -> new CurveJob(spark, auto, Progress.silent()).run());
+    CurveOptions whole = auto.toBuilder().lrCPatience(0).build();
+    Measured<CurveJob.Result> w = measure(spark,
+        () -> new CurveJob(spark, whole, Progress.silent()).run());
     System.out.printf(Locale.ROOT, "%ndigits, lr only, default shots, 5 seeds: fixed C = 1 %.1f s;"
-        + " tuned (5-fold CV in every subset, 1e-4..1e4) %.1f s = %.1fx%n", f.seconds, t.seconds,
-        t.seconds / f.seconds);
+        + " tuned (5-fold CV in every subset, 1e-4..1e4, patience 2) %.1f s = %.1fx;"
+        + " every decade (patience 0) %.1f s = %.1fx%n", f.seconds, t.seconds,
+        t.seconds / f.seconds, w.seconds, w.seconds / f.seconds);
+    System.out.printf(Locale.ROOT, "  CPU time: fixed %.1f s, tuned %.1f s = %.1fx, every decade "
+        + "%.1f s = %.1fx%n", f.cpuSeconds, t.cpuSeconds, t.cpuSeconds / f.cpuSeconds,
+        w.cpuSeconds, w.cpuSeconds / f.cpuSeconds);
     for (var p : t.value.curve().points()) {
-      System.out.printf(Locale.ROOT, "  shots %-4s tuned error %.4f (median C %.3g)  C = 1: %.4f%n",
-          Fit.shotsLabel(p.shots()), p.errorMean(), p.cMedian(),
+      var e = w.value.curve().at(p.model(), p.shots());
+      System.out.printf(Locale.ROOT, "  shots %-4s tuned error %.4f (median C %.3g), every decade"
+          + " %.4f (median C %.3g)  C = 1: %.4f%n", Fit.shotsLabel(p.shots()), p.errorMean(),
+          p.cMedian(), e.errorMean(), e.cMedian(),
           f.value.curve().at(p.model(), p.shots()).errorMean());
     }
   }
@@ -170,8 +179,10 @@ public final class GridBenchmark {
       int tunedIter = t.value.fits().stream().filter(f -> f.model().equals("lr"))
           .mapToInt(Fit::iterations).sum();
       System.out.printf(Locale.ROOT, "tuned (--lr-c auto): %.1f s = %.1fx the first fixed-C run, "
-          + "%.1fx the second; refits' LR iterations %d%n", t.seconds, t.seconds / lp.seconds,
-          t.seconds / again.seconds, tunedIter);
+          + "%.1fx the second; refits' LR iterations %d; CPU time %.1f s = %.1fx the second "
+          + "fixed-C run's (%.1f s)%n", t.seconds, t.seconds / lp.seconds,
+          t.seconds / again.seconds, tunedIter, t.cpuSeconds, t.cpuSeconds / again.cpuSeconds,
+          again.cpuSeconds);
       for (var p : t.value.curve().of("lr")) {
         System.out.printf(Locale.ROOT, "  lr shots %-5s tuned %.4f (median C %.3g)  C = 1: %.4f%n",
             Fit.shotsLabel(p.shots()), p.errorMean(), p.cMedian(),
@@ -311,7 +322,14 @@ public final class GridBenchmark {
     }
   }
 
-  record Measured<T>(T value, double seconds, int jobs, long peakHeapMiB) {}
+  /** cpuSeconds: the process's CPU time over the body, all threads (less sensitive than seconds
+   * to other processes on the machine). */
+  record Measured<T>(T value, double seconds, int jobs, long peakHeapMiB, double cpuSeconds) {}
+
+  static double processCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+  }
 
   interface Body<T> {
     T run() throws Exception;
@@ -330,15 +348,17 @@ public final class GridBenchmark {
     sc.addSparkListener(l);
     System.gc();
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
+    double cpu0 = processCpuSeconds();
     long t0 = System.nanoTime();
     T v = body.run();
     double sec = (System.nanoTime() - t0) / 1e9;
+    double cpu = processCpuSeconds() - cpu0;
     sc.listenerBus().waitUntilEmpty();
     sc.removeSparkListener(l);
     long peak = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
       if (p.getType() == MemoryType.HEAP) peak += p.getPeakUsage().getUsed();
     }
-    return new Measured<>(v, sec, jobs.get(), peak >> 20);
+    return new Measured<>(v, sec, jobs.get(), peak >> 20, cpu);
   }
 }

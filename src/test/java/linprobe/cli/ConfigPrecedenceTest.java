@@ -164,7 +164,7 @@ class ConfigPrecedenceTest extends SparkTestBase {
         "--lr-max-iter", "7", "--lr-tol", "1e-4", "--lr-warm-start", "--nb-epsilon", "0.1",
         "--partitions", "3", "--local-fit-mb", "9", "--epsilon", "0.5", "--overwrite",
         "--lr-c-range", "1e-2..1e2", "--select-metric", "error", "--lr-c-fallback", "2",
-        "--resume", "--quiet", "--title", "T"};
+        "--lr-c-patience", "0", "--resume", "--quiet", "--title", "T"};
     CommandLine cl = new CommandLine(new CurveCommand());
     cl.parseArgs(args);
     CurveOptions o = ((CurveCommand) cl.getCommand()).options();
@@ -172,7 +172,7 @@ class ConfigPrecedenceTest extends SparkTestBase {
         .featuresCol("f").labelCol("l").idCol("i").dropInvalid(true).models("lr")
         .shots("3,all").seeds(2).scaling("standard").lrC(0.5).lrMaxIter(7).lrTol(1e-4)
         .lrWarmStart(true).nbEpsilon(0.1).partitions(3).localFitMb(9).epsilon(0.5)
-        .lrCRange("1e-2..1e2").selectMetric("error").lrCFallback(2)
+        .lrCRange("1e-2..1e2").selectMetric("error").lrCFallback(2).lrCPatience(0)
         .overwrite(true).resume(true).quiet(true).title("T").build();
     assertEquals(expected.describe(), o.describe());
     CurveOptions defaults = CurveOptions.builder().train("a").test("b").out("c").build();

@@ -18,6 +18,8 @@ import linprobe.math.ScaledRows;
 import linprobe.math.Scaler;
 import linprobe.math.ValidationSums;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * C chosen by cross-validation against scikit-learn's LogisticRegressionCV on the same rows,
@@ -87,22 +89,24 @@ class CSelectionTest {
     return CSelection.defaults().c(j);
   }
 
-  FitResult select(boolean byError, Golden g, int[] folds) {
+  FitResult select(boolean byError, Golden g, int[] folds, int patience) {
     GaussianStats all = new GaussianStats(64);
     for (int r = 0; r < g.n; r++) all.add(g.x, r * 64);
     Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
     Subset s = new Subset(new SubsetId.All(), g.n, sc, Preconditioner.of(sc, all));
-    CSelection sel = new CSelection(1e-4, 1e4, 8, byError, 1.0, 5);
+    CSelection sel = new CSelection(1e-4, 1e4, 8, byError, 1.0, 5, patience);
     LrChain chain = new LrChain(List.of(s),
         new LrChain.Settings(10, 64, Double.NaN, 20_000, 1e-12, false, sel));
     return chain.fit(0, 1, new Rows(g.x, g.y, folds, 64, 10), null, null, false).get(0);
   }
 
-  @Test
-  void logLossSelectionAgreesWithLogisticRegressionCv() throws Exception {
+  /** Patience 0 is CLIP's whole coarse pass; 2 (the default) stops two decades past the best. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2})
+  void logLossSelectionAgreesWithLogisticRegressionCv(int patience) throws Exception {
     JsonNode ref = sklearn();
     Golden g = Golden.digits();
-    FitResult f = select(false, g, Golden.ints(ref.get("folds")));
+    FitResult f = select(false, g, Golden.ints(ref.get("folds")), patience);
     JsonNode ll = ref.get("logloss");
     assertEquals("cv", f.cSource());
     CSelection.Trace t = f.selection();
@@ -128,10 +132,11 @@ class CSelectionTest {
     assertTrue(agree >= g.nEval - 1, agree + " of " + g.nEval + " refit predictions agree");
   }
 
-  @Test
-  void errorSelectionAgreesWithLogisticRegressionCv() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {0, 2})
+  void errorSelectionAgreesWithLogisticRegressionCv(int patience) throws Exception {
     JsonNode ref = sklearn();
-    FitResult f = select(true, Golden.digits(), Golden.ints(ref.get("folds")));
+    FitResult f = select(true, Golden.digits(), Golden.ints(ref.get("folds")), patience);
     JsonNode err = ref.get("error");
     CSelection.Trace t = f.selection();
     double[] mean = Golden.doubles(ref.get("exact").get("error_mean"));
@@ -153,7 +158,7 @@ class CSelectionTest {
 
   @Test
   void searchVisitsCoarseDecadesThenHalvesAroundTheBest() {
-    CSelection sel = new CSelection(1e-4, 1e4, 8, false, 1.0, 5);
+    CSelection sel = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 0);
     assertEquals(65, sel.size());
     assertEquals(1e-4, sel.c(0), 1e-18);
     assertEquals(1.0, sel.c(32), 1e-12);
@@ -166,6 +171,32 @@ class CSelectionTest {
     assertEquals(45, t.chosen());
     // ties go to the smaller C (the stronger regularization)
     assertEquals(16, sel.search(j -> j < 16 ? 2.0 : 1.0).chosen());
+  }
+
+  @Test
+  void aWalkStartsWhereItIsToldAndStopsPatienceDecadesPastTheBest() {
+    CSelection sel = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 2);
+    // from lo: a valley at 21.3 stops the upward walk at 40 (two decades past 24), then refines
+    CSelection.Trace t = sel.search(0, j -> Math.abs(j - 21.3));
+    assertArrayEquals(new int[] {0, 8, 16, 24, 32, 40, 20, 28, 18, 22, 21, 23}, t.evaluated());
+    assertEquals(21, t.chosen());
+    // from 26 (the previous subset's choice): up to 42 (2 decades past 26), then down to 10
+    t = sel.search(26, j -> Math.abs(j - 27.4));
+    assertArrayEquals(new int[] {26, 34, 42, 18, 10, 22, 30, 24, 28, 27, 29}, t.evaluated());
+    assertEquals(27, t.chosen());
+    // the walk reaches the ends of the range, clamped onto them
+    t = sel.search(60, j -> -j);
+    assertArrayEquals(new int[] {60, 64, 52, 44, 62, 63}, t.evaluated());
+    assertEquals(64, t.chosen());
+    // the best found walking up ends the walk down as soon as it is two decades away
+    t = sel.search(26, j -> Math.abs(j - 43.0));
+    assertEquals(26, t.evaluated()[0]);
+    assertEquals(43, t.chosen());
+    assertEquals(-1, java.util.Arrays.stream(t.evaluated()).filter(j -> j < 26).findAny()
+        .orElse(-1));
+    assertEquals(26, sel.index(sel.c(26)));
+    assertEquals(0, sel.index(1e-9));
+    assertEquals(64, sel.index(1e9));
   }
 
   @Test
