@@ -108,11 +108,12 @@ public final class CurveOptions implements Serializable {
         "The C grid searched when --lr-c is auto, LO..HI, 8 points per decade: a coarse pass of "
             + "one point per decade, then refined around the best (CLIP's protocol).",
         CurveOptions::checkRange, v -> plain(((double[]) v)[0]) + ".." + plain(((double[]) v)[1])),
-    LR_C_PATIENCE("lr-c-patience", Group.LR, "2",
-        "When --lr-c is auto: the coarse pass starts at the C chosen for the next-smaller subset "
-            + "of the same seed (LO for the first) and walks a decade at a time each way until it "
-            + "is this many decades past the best C so far (the weak-regularization end costs the "
-            + "most iterations); 0 visits every decade from LO.",
+    LR_C_PATIENCE("lr-c-patience", Group.LR, "1",
+        "When --lr-c is auto, how far the search walks past the best C so far: the first subset "
+            + "of each seed (and all) walks up from LO a decade at a time, each later one from "
+            + "the C chosen for the next-smaller subset half a decade at a time each way, each "
+            + "walk stopping this many steps past the best; then the refinement. 0: every "
+            + "decade of the range for every subset (CLIP's coarse pass).",
         v -> check(integer(v, "lr-c-patience"), x -> x >= 0,
             x -> "--lr-c-patience must be 0 or more decades, got " + x)),
     SELECT_METRIC("select-metric", Group.LR, "logloss",

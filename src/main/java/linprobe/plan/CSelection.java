@@ -14,23 +14,24 @@ import java.util.function.IntToDoubleFunction;
  * (the stronger regularization). A subset whose folds would be smaller than two rows per class
  * (one shot) is fitted with the fallback C instead.
  *
- * <p>The coarse pass starts at a given grid point (lo for the first subset of a seed, the C
- * chosen for the next-smaller subset after that) and walks a decade at a time towards weaker,
- * then towards stronger regularization; with patience p &gt; 0 a walk stops once it is p decades
- * past the best score so far (the weak end is where fits take the most iterations, and is rarely
- * chosen), always at the ends of the range. Patience 0 visits every decade from lo, as CLIP
- * does.
+ * <p>With patience p &gt; 0 the coarse pass is a walk: for the first subset of a seed (and for
+ * every row) from lo a decade at a time towards weaker regularization, stopping once it is p
+ * decades past the best score so far (the weak end is where fits take the most iterations);
+ * for every later subset from the C chosen for the next-smaller one, half a decade at a time
+ * each way, each walk stopping p half-decades past the best, the refinement then starting at a
+ * quarter decade. Walks stop at the ends of the range. Patience 0 is CLIP's coarse pass: every
+ * decade from lo, for every subset.
  *
  * @param folds at most this many folds (k = min(folds, shots))
- * @param patience decades past the best before a coarse walk stops; 0 for the whole range
+ * @param patience steps past the best before a walk stops; 0 for every decade
  */
 public record CSelection(double lo, double hi, int stepsPerDecade, boolean byError,
     double fallbackC, int folds, int patience) implements Serializable {
 
   /** The default protocol: 1e-4 to 1e4, 8 steps per decade, log-loss, fallback 1, 5 folds,
-   * patience 2. */
+   * patience 1. */
   public static CSelection defaults() {
-    return new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 2);
+    return new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 1);
   }
 
   /** The grid index nearest to c, within the grid. */
@@ -66,17 +67,18 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
     }
   }
 
-  /** {@link #search(int, IntToDoubleFunction)} from lo. */
+  /** {@link #search(int, IntToDoubleFunction)} with no previous choice: from lo. */
   public Trace search(IntToDoubleFunction score) {
-    return search(0, score);
+    return search(-1, score);
   }
 
   /**
-   * Runs the search over grid indices with score(j) (lower is better), the coarse pass starting
-   * at grid index start (ignored with patience 0); see the class. Each index is scored at most
-   * once, in the order the walks and then the refinement visit them.
+   * Runs the search over grid indices with score(j) (lower is better); see the class. previous
+   * is the grid index chosen for the next-smaller subset of the same seed, or -1 (ignored with
+   * patience 0). Each index is scored at most once, in the order the walks and then the
+   * refinement visit them.
    */
-  public Trace search(int start, IntToDoubleFunction score) {
+  public Trace search(int previous, IntToDoubleFunction score) {
     int n = size();
     double[] s = new double[n];
     Arrays.fill(s, Double.NaN);
@@ -89,24 +91,21 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
       }
       return s[j];
     };
-    int step = Math.max(1, stepsPerDecade);
+    int decade = Math.max(1, stepsPerDecade);
+    int refineFrom;
     if (patience <= 0) {
-      for (int j = 0; j < n; j += step) visit.applyAsDouble(j);
+      for (int j = 0; j < n; j += decade) visit.applyAsDouble(j);
       visit.applyAsDouble(n - 1);
+      refineFrom = decade / 2;
+    } else if (previous < 0) {
+      walk(0, decade, n, s, visit);
+      refineFrom = decade / 2;
     } else {
-      int from = Math.max(0, Math.min(n - 1, start));
-      visit.applyAsDouble(from);
-      int reach = patience * step;
-      for (int j = from; j < n - 1 && j - best(s) < reach; ) {
-        j = Math.min(n - 1, j + step);
-        visit.applyAsDouble(j);
-      }
-      for (int j = from; j > 0 && best(s) - j < reach; ) {
-        j = Math.max(0, j - step);
-        visit.applyAsDouble(j);
-      }
+      int half = Math.max(1, decade / 2);
+      walk(Math.min(n - 1, previous), half, n, s, visit);
+      refineFrom = half / 2;
     }
-    for (int h = step / 2; h >= 1; h /= 2) {
+    for (int h = refineFrom; h >= 1; h /= 2) {
       int best = best(s);
       for (int j : new int[] {best - h, best + h}) {
         if (j >= 0 && j < n) visit.applyAsDouble(j);
@@ -116,6 +115,24 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
     double[] scores = new double[evaluated.length];
     for (int i = 0; i < evaluated.length; i++) scores[i] = s[evaluated[i]];
     return new Trace(evaluated, scores, best(s));
+  }
+
+  /**
+   * From grid index from, steps of the given size towards weaker regularization, then towards
+   * stronger, each walk stopping once it is patience steps past the best score so far, or at
+   * the end of the grid (clamped onto it).
+   */
+  private void walk(int from, int stride, int n, double[] s, IntToDoubleFunction visit) {
+    visit.applyAsDouble(from);
+    int reach = patience * stride;
+    for (int j = from; j < n - 1 && j - best(s) < reach; ) {
+      j = Math.min(n - 1, j + stride);
+      visit.applyAsDouble(j);
+    }
+    for (int j = from; j > 0 && best(s) - j < reach; ) {
+      j = Math.max(0, j - stride);
+      visit.applyAsDouble(j);
+    }
   }
 
   /** The lowest score's index, the smallest index among ties (NaN: not evaluated). */

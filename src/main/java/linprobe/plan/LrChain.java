@@ -113,6 +113,7 @@ public final class LrChain implements Serializable {
       double c = s.c();
       String source = "fixed";
       CSelection.Trace trace = null;
+      String searched = "";
       if (s.selection() != null) {
         int folds = s.selection().foldsFor(subset.id());
         if (folds < 2) {
@@ -120,11 +121,13 @@ public final class LrChain implements Serializable {
           source = "fallback";
         } else {
           boolean chained = prev != null && i > 0 && "cv".equals(prev.cSource());
-          int begin = chained ? s.selection().index(prev.c()) : 0;
+          int begin = chained ? s.selection().index(prev.c()) : -1;
           Selected sel = select(subset, rows, folds, begin, chained ? carried : null);
           trace = sel.trace();
           c = s.selection().c(trace.chosen());
           source = "cv";
+          searched = String.format(Locale.ROOT, ", %d C x %d folds, %d fold iterations",
+              trace.evaluated().length, folds, sel.foldIterations());
           if (x == null) x = sel.start();
         }
       }
@@ -137,22 +140,27 @@ public final class LrChain implements Serializable {
       if (record != null) record.record(done);
       out.add(done);
       if (log) {
-        System.err.printf(Locale.ROOT, "linprobe: (in task) lr %s n=%d C=%.4g (%s) iter=%d %.1fs%n",
-            subset.id(), subset.rows(), c, source, done.iterations(), done.fitMs() / 1000.0);
+        System.err.printf(Locale.ROOT, "linprobe: (in task) lr %s n=%d C=%.4g (%s%s) iter=%d %.1fs%n",
+            subset.id(), subset.rows(), c, source, searched, done.iterations(),
+            done.fitMs() / 1000.0);
       }
       prev = done;
     }
     return out;
   }
 
-  /** The chosen C's trace and a start for the refit (fold 0's solution at that C). */
-  private record Selected(CSelection.Trace trace, double[] start) {}
+  /**
+   * The chosen C's trace, a start for the refit (fold 0's solution at that C), and the L-BFGS
+   * iterations of every fold fit (for the progress line: where the time went).
+   */
+  private record Selected(CSelection.Trace trace, double[] start, long foldIterations) {}
 
   /**
    * Cross-validation of C inside one subset: for each C the search asks for, one fit per fold
    * on the other folds' rows (penalty scaled by their count), warm-started from the same fold's
    * fit at the nearest C already evaluated (the first C from initial, which may be null), scored
-   * on the fold's rows. The coarse pass starts at grid index begin.
+   * on the fold's rows. The search starts from grid index begin (the previous subset's choice)
+   * or, when begin is -1, from the low end of the range.
    */
   private Selected select(Subset subset, SubsetRows rows, int folds, int begin,
       double[] initial) {
@@ -163,6 +171,7 @@ public final class LrChain implements Serializable {
     for (long n : sizes) total += n;
     double[][][] solutions = new double[sel.size()][][];
     long all = total;
+    long[] iterations = {0};
     CSelection.Trace trace = sel.search(begin, j -> {
       double[][] at = new double[folds][];
       double sum = 0;
@@ -173,13 +182,14 @@ public final class LrChain implements Serializable {
             s.classes(), s.dim(), all - sizes[f], sel.c(j), s.maxIter(), s.tol(),
             subset.scaler(), start, subset.preconditioner());
         at[f] = r.lbfgs().x();
+        iterations[0] += r.lbfgs().iterations();
         ValidationSums v = rows.validate(subset, folds, f, at[f]);
         sum += v.mean(sel.byError());
       }
       solutions[j] = at;
       return sum / folds;
     });
-    return new Selected(trace, solutions[trace.chosen()][0]);
+    return new Selected(trace, solutions[trace.chosen()][0], iterations[0]);
   }
 
   /** Fold f's solution at the evaluated grid index nearest to j (the smaller on ties), or null. */

@@ -100,9 +100,10 @@ class CSelectionTest {
     return chain.fit(0, 1, new Rows(g.x, g.y, folds, 64, 10), null, null, false).get(0);
   }
 
-  /** Patience 0 is CLIP's whole coarse pass; 2 (the default) stops two decades past the best. */
+  /** Patience 0 is CLIP's whole coarse pass; 1 (the default) and 2 stop a walk that far past
+   * the best. */
   @ParameterizedTest
-  @ValueSource(ints = {0, 2})
+  @ValueSource(ints = {0, 1, 2})
   void logLossSelectionAgreesWithLogisticRegressionCv(int patience) throws Exception {
     JsonNode ref = sklearn();
     Golden g = Golden.digits();
@@ -133,7 +134,7 @@ class CSelectionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 2})
+  @ValueSource(ints = {0, 1, 2})
   void errorSelectionAgreesWithLogisticRegressionCv(int patience) throws Exception {
     JsonNode ref = sklearn();
     FitResult f = select(true, Golden.digits(), Golden.ints(ref.get("folds")), patience);
@@ -174,29 +175,34 @@ class CSelectionTest {
   }
 
   @Test
-  void aWalkStartsWhereItIsToldAndStopsPatienceDecadesPastTheBest() {
-    CSelection sel = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 2);
-    // from lo: a valley at 21.3 stops the upward walk at 40 (two decades past 24), then refines
-    CSelection.Trace t = sel.search(0, j -> Math.abs(j - 21.3));
+  void aWalkStartsWhereItIsToldAndStopsPatienceStepsPastTheBest() {
+    CSelection two = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 2);
+    CSelection one = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 1);
+    // no previous choice: from lo a decade at a time; a valley at 21.3 stops the walk two
+    // decades past 24 (patience 2) or one (patience 1), then the refinement halves from 4
+    CSelection.Trace t = two.search(-1, j -> Math.abs(j - 21.3));
     assertArrayEquals(new int[] {0, 8, 16, 24, 32, 40, 20, 28, 18, 22, 21, 23}, t.evaluated());
     assertEquals(21, t.chosen());
-    // from 26 (the previous subset's choice): up to 42 (2 decades past 26), then down to 10
-    t = sel.search(26, j -> Math.abs(j - 27.4));
-    assertArrayEquals(new int[] {26, 34, 42, 18, 10, 22, 30, 24, 28, 27, 29}, t.evaluated());
+    t = one.search(-1, j -> Math.abs(j - 21.3));
+    assertArrayEquals(new int[] {0, 8, 16, 24, 32, 20, 28, 18, 22, 21, 23}, t.evaluated());
+    assertEquals(21, t.chosen());
+    // from the previous choice (26): half a decade each way, then the refinement from 2
+    t = one.search(26, j -> Math.abs(j - 27.4));
+    assertArrayEquals(new int[] {26, 30, 22, 24, 28, 27, 29}, t.evaluated());
     assertEquals(27, t.chosen());
-    // the walk reaches the ends of the range, clamped onto them
-    t = sel.search(60, j -> -j);
-    assertArrayEquals(new int[] {60, 64, 52, 44, 62, 63}, t.evaluated());
+    // the walk goes on while the score improves, and is clamped onto the ends of the range
+    t = one.search(60, j -> -j);
+    assertArrayEquals(new int[] {60, 64, 62, 63}, t.evaluated());
     assertEquals(64, t.chosen());
-    // the best found walking up ends the walk down as soon as it is two decades away
-    t = sel.search(26, j -> Math.abs(j - 43.0));
-    assertEquals(26, t.evaluated()[0]);
+    t = one.search(26, j -> Math.abs(j - 43.0));
+    assertArrayEquals(new int[] {26, 30, 34, 38, 42, 46, 40, 44, 41, 43}, t.evaluated());
     assertEquals(43, t.chosen());
-    assertEquals(-1, java.util.Arrays.stream(t.evaluated()).filter(j -> j < 26).findAny()
-        .orElse(-1));
-    assertEquals(26, sel.index(sel.c(26)));
-    assertEquals(0, sel.index(1e-9));
-    assertEquals(64, sel.index(1e9));
+    // patience 0 ignores the previous choice: every decade from lo
+    CSelection all = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 0);
+    assertEquals(0, all.search(26, j -> Math.abs(j - 27.4)).evaluated()[0]);
+    assertEquals(26, one.index(one.c(26)));
+    assertEquals(0, one.index(1e-9));
+    assertEquals(64, one.index(1e9));
   }
 
   @Test

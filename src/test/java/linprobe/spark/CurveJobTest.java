@@ -187,18 +187,19 @@ class CurveJobTest extends SparkTestBase {
 
   @Test
   void chosenCIsTheSameInTasksAndOnTheClusterAndForAnyFiles() throws Exception {
-    // C chosen by 2-fold (2 shots) and 5-fold (5 shots) cross-validation; 1 shot falls back
+    // C chosen by 2-, 3- and 5-fold cross-validation (2, 3, 5 shots); 1 shot falls back; the 3-
+    // shot search starts from the 2-shot choice, on the cluster as in a task
     Golden g = Golden.digits();
     String train = writeParquet(tmp.resolve("one").toString(), g.x, g.y, 64, 1);
     String seven = writeParquet(tmp.resolve("seven").toString(), g.x, g.y, 64, 7);
     String test = writeParquet(tmp.resolve("test").toString(), g.xEval, g.yEval, 64, 2);
     CurveOptions inTasks = options(train, test, tmp.resolve("t").toString()).models("lr")
-        .shots("1,2,5").seedList(3).lrC("auto").lrCRange("1e-1..1e1").partitions(2).build();
-    // on the cluster a Spark job per L-BFGS evaluation: the nested 1- and 2-shot subsets only
-    CurveOptions onCluster = inTasks.toBuilder().shots("1,2").localFitMb(0).build();
+        .shots("1,2,3,5").seedList(3).lrC("auto").lrCRange("1e-1..1e1").partitions(2).build();
+    // on the cluster a Spark job per L-BFGS evaluation: the nested 1- to 3-shot subsets only
+    CurveOptions onCluster = inTasks.toBuilder().shots("1,2,3").localFitMb(0).build();
     CurveJob.Result a = new CurveJob(spark(), inTasks, Progress.silent()).run();
     CurveJob.Result b = new CurveJob(spark(), onCluster, Progress.silent()).run();
-    assertEquals(2, b.fits().size());
+    assertEquals(3, b.fits().size());
     for (int i = 0; i < b.fits().size(); i++) {
       var fa = a.fits().get(i);
       var fb = b.fits().get(i);
@@ -209,9 +210,9 @@ class CurveJobTest extends SparkTestBase {
       assertEquals(fa.logloss(), fb.logloss(), 1e-13);
     }
     List<String> sources = a.fits().stream().map(f -> f.cSource()).toList();
-    assertEquals(List.of("fallback", "cv", "cv"), sources);
+    assertEquals(List.of("fallback", "cv", "cv", "cv"), sources);
     assertEquals(1.0, a.fits().get(0).c(), "1 shot: the fallback C");
-    for (var f : a.fits().subList(1, 3)) {
+    for (var f : a.fits().subList(1, 4)) {
       double grid = Math.log10(f.c()) * 8;
       assertEquals(Math.round(grid), grid, 1e-9, "a grid point: " + f.c());
       assertTrue(f.c() >= 1e-1 - 1e-15 && f.c() <= 1e1 + 1e-9, "within the range: " + f.c());
