@@ -33,10 +33,12 @@ import linprobe.math.Scaler;
  * the {@code --resume} fingerprint. The groups, with describe()'s keys (the flag names with
  * underscores):
  * <ul>
- *   <li>{@code input}: train, test, features_col, label_col, id_col, drop_invalid;
+ *   <li>{@code input}: train, test, validation, validation_fraction, features_col, label_col,
+ *       id_col, drop_invalid;
  *   <li>{@code grid}, what is fitted: models, shots (null: the default 1-2-5 grid), seeds, and
  *       scaling (fitted on each training subset of the grid);
- *   <li>{@code lr}: lr_c, lr_max_iter, lr_tol, lr_warm_start;
+ *   <li>{@code lr}: lr_c, select, lr_c_range, lr_c_patience, select_metric, lr_c_fallback,
+ *       lr_max_iter, lr_tol, lr_warm_start;
  *   <li>{@code nb}: nb_epsilon;
  *   <li>{@code execution}, how the work is laid out: partitions (0: derived from the row count),
  *       local_fit_mb (-1: derived from executor memory; does not change the numbers);
@@ -73,6 +75,15 @@ public final class CurveOptions implements Serializable {
         v -> required(v)),
     TEST("test", Group.INPUT, null,
         "Test embeddings, same columns and dimension (required).", v -> required(v)),
+    VALIDATION("validation", Group.INPUT, null,
+        "With --select validation: a validation table like --train (same columns, dimension and "
+            + "classes) on which C is chosen; its rows never enter a training subset.",
+        v -> v == null ? null : v.toString()),
+    VALIDATION_FRACTION("validation-fraction", Group.INPUT, null,
+        "With --select validation: hold out this fraction F (0 < F < 1) of every class of --train "
+            + "as the validation rows, round(F n_c) per class chosen by row identity, before any "
+            + "subset is drawn (all included).",
+        CurveOptions::checkFraction),
     FEATURES_COL("features-col", Group.INPUT, "embedding",
         "Embedding column: array<float>, array<double> or ML vector.",
         v -> column(v, "features-col")),
@@ -104,6 +115,14 @@ public final class CurveOptions implements Serializable {
             + "choose it in every training subset by stratified k-fold cross-validation inside "
             + "the subset (k = min(5, shots); 1-shot subsets use --lr-c-fallback).",
         CurveOptions::checkC, v -> Double.isNaN((Double) v) ? "auto" : v),
+    SELECT("select", Group.LR, "cv",
+        "How --lr-c auto chooses C: cv (stratified k-fold inside each training subset, the honest "
+            + "few-shot protocol) or validation (each subset fitted on all its rows at every C "
+            + "searched and scored on held-out rows, CLIP's protocol: needs --validation or "
+            + "--validation-fraction).",
+        v -> check(String.valueOf(v).trim().toLowerCase(Locale.ROOT),
+            x -> x.equals("cv") || x.equals("validation"),
+            x -> "--select must be cv or validation, got '" + x + "'")),
     LR_C_RANGE("lr-c-range", Group.LR, "1e-4..1e4",
         "The C grid searched when --lr-c is auto, LO..HI, 8 points per decade: a coarse pass of "
             + "one point per decade, then refined around the best (CLIP's protocol).",
@@ -366,7 +385,28 @@ public final class CurveOptions implements Serializable {
     double[] range = (double[]) get(Setting.LR_C_RANGE);
     return new linprobe.plan.CSelection(range[0], range[1], 8,
         get(Setting.SELECT_METRIC).equals("error"), (Double) get(Setting.LR_C_FALLBACK), 5,
-        (Integer) get(Setting.LR_C_PATIENCE));
+        (Integer) get(Setting.LR_C_PATIENCE), validationSelect());
+  }
+
+  /** "cv" or "validation": how --lr-c auto chooses C. */
+  public String select() {
+    return (String) get(Setting.SELECT);
+  }
+
+  /** Whether C is chosen on held-out validation rows (--select validation). */
+  public boolean validationSelect() {
+    return select().equals("validation");
+  }
+
+  /** The validation table (--validation), or null. */
+  public String validation() {
+    return (String) get(Setting.VALIDATION);
+  }
+
+  /** The fraction of every class held out of train as validation rows, NaN when not set. */
+  public double validationFraction() {
+    Double f = (Double) get(Setting.VALIDATION_FRACTION);
+    return f == null ? Double.NaN : f;
   }
 
   public int lrMaxIter() {
@@ -504,6 +544,19 @@ public final class CurveOptions implements Serializable {
       return set(Setting.TEST, path);
     }
 
+    /** Validation table for --select validation; null (the default) for none. */
+    public Builder validation(String path) {
+      return set(Setting.VALIDATION, path);
+    }
+
+    /**
+     * Fraction of every class held out of train for --select validation (0 &lt; F &lt; 1); NaN
+     * (the default) for none.
+     */
+    public Builder validationFraction(double fraction) {
+      return set(Setting.VALIDATION_FRACTION, fraction);
+    }
+
     /** Output directory; null (the default) writes nothing. */
     public Builder out(String dir) {
       return set(Setting.OUT, dir);
@@ -567,6 +620,11 @@ public final class CurveOptions implements Serializable {
     /** A number, or "auto" to choose C in every training subset. */
     public Builder lrC(String c) {
       return set(Setting.LR_C, c);
+    }
+
+    /** "cv" or "validation": how --lr-c auto chooses C. */
+    public Builder select(String protocol) {
+      return set(Setting.SELECT, protocol);
     }
 
     /** "LO..HI", e.g. "1e-4..1e4". */
@@ -646,6 +704,7 @@ public final class CurveOptions implements Serializable {
     public CurveOptions build() {
       EnumMap<Setting, Object> checked = new EnumMap<>(Setting.class);
       for (Setting s : Setting.values()) checked.put(s, s.validate(raw.get(s)));
+      checkValidation(checked);
       return new CurveOptions(checked);
     }
   }
@@ -717,6 +776,39 @@ public final class CurveOptions implements Serializable {
     if (v instanceof Double d && d.isNaN()) return d;
     return check(dbl(v, "lr-c"), x -> x > 0 && !Double.isInfinite(x),
         x -> "--lr-c must be a positive number, got " + x + " (or auto)");
+  }
+
+  /** Fraction of every class held out for validation: null (not set, or NaN) or 0 &lt; F &lt; 1. */
+  private static Object checkFraction(Object v) {
+    if (v == null || (v instanceof Double d && d.isNaN())) return null;
+    return check(dbl(v, "validation-fraction"), x -> x > 0 && x < 1,
+        x -> "--validation-fraction must be between 0 and 1 (exclusive), got " + x);
+  }
+
+  /** --select validation and its two sources: settings that only make sense together. */
+  private static void checkValidation(Map<Setting, Object> v) {
+    boolean validation = "validation".equals(v.get(Setting.SELECT));
+    boolean table = v.get(Setting.VALIDATION) != null;
+    boolean fraction = v.get(Setting.VALIDATION_FRACTION) != null;
+    double c = (Double) v.get(Setting.LR_C);
+    if (validation && !Double.isNaN(c)) {
+      throw new LinprobeException("--select validation chooses C on held-out rows but --lr-c is "
+          + "fixed at " + plain(c) + ": use --lr-c auto, or drop --select validation");
+    }
+    if (table && fraction) {
+      throw new LinprobeException("--validation and --validation-fraction are two sources of "
+          + "validation rows: give one of them, not both");
+    }
+    if (validation && !table && !fraction) {
+      throw new LinprobeException("--select validation needs validation rows: give "
+          + "--validation PATH (a table like --train) or --validation-fraction F (e.g. 0.1 of "
+          + "every class of --train)");
+    }
+    if (!validation && (table || fraction)) {
+      String flag = table ? "--validation" : "--validation-fraction";
+      throw new LinprobeException(flag + " is used only to choose C on held-out rows: add "
+          + "--select validation (with --lr-c auto), or drop " + flag);
+    }
   }
 
   private static Object checkRange(Object v) {

@@ -53,6 +53,10 @@ class CurveOptionsTest extends SparkTestBase {
     // C chosen by cross-validation in each subset: what every linear-probe benchmark does
     assertEquals(Double.NaN, o.lrC());
     assertEquals(linprobe.plan.CSelection.defaults(), o.selection());
+    assertEquals("cv", o.select());
+    assertFalse(o.selection().validation());
+    assertNull(o.validation());
+    assertEquals(Double.NaN, o.validationFraction());
     assertEquals(1000, o.lrMaxIter());
     assertEquals(1e-6, o.lrTol());
     assertFalse(o.lrWarmStart());
@@ -105,7 +109,9 @@ class CurveOptionsTest extends SparkTestBase {
         b -> b.lrC(2), b -> b.lrMaxIter(3), b -> b.lrTol(1e-3), b -> b.lrWarmStart(true),
         b -> b.localFitMb(5), b -> b.nbEpsilon(0.5), b -> b.epsilon(0.2), b -> b.partitions(4),
         b -> b.dropInvalid(true), b -> b.overwrite(true), b -> b.resume(true),
-        b -> b.quiet(true), b -> b.title("x"));
+        b -> b.quiet(true), b -> b.title("x"),
+        b -> b.select("validation").validationFraction(0.1),
+        b -> b.select("validation").validation("v"));
     for (UnaryOperator<CurveOptions.Builder> c : changes) {
       assertNotEquals(base.describe(), c.apply(base.toBuilder()).build().describe());
     }
@@ -132,6 +138,17 @@ class CurveOptionsTest extends SparkTestBase {
         {"--partitions must be >= 0", "partitions"},
         {"--local-fit-mb must be >= 0", "localFitMb"},
         {"--models is empty", "modelsList"},
+        {"--select must be cv or validation, got 'holdout'", "select"},
+        {"--select validation chooses C on held-out rows but --lr-c is fixed at 0.5: use "
+            + "--lr-c auto, or drop --select validation", "fixedC"},
+        {"--select validation needs validation rows: give --validation PATH", "noSource"},
+        {"--validation and --validation-fraction are two sources of validation rows: give one "
+            + "of them, not both", "bothSources"},
+        {"--validation-fraction must be between 0 and 1 (exclusive), got 1.0", "fraction1"},
+        {"--validation-fraction must be between 0 and 1 (exclusive), got 0.0", "fraction0"},
+        {"--validation-fraction is used only to choose C on held-out rows: add --select "
+            + "validation", "fractionWithCv"},
+        {"--validation is used only to choose C on held-out rows", "tableWithCv"},
     };
     for (String[] c : cases) {
       CurveOptions.Builder b = minimal();
@@ -148,6 +165,14 @@ class CurveOptionsTest extends SparkTestBase {
         case "partitions" -> b.partitions(-1);
         case "localFitMb" -> b.localFitMb(-2);
         case "modelsList" -> b.models(List.of());
+        case "select" -> b.select("holdout");
+        case "fixedC" -> b.lrC(0.5).select("validation").validationFraction(0.1);
+        case "noSource" -> b.select("validation");
+        case "bothSources" -> b.select("validation").validation("v").validationFraction(0.1);
+        case "fraction1" -> b.select("validation").validationFraction(1);
+        case "fraction0" -> b.select("validation").validationFraction(0);
+        case "fractionWithCv" -> b.validationFraction(0.1);
+        case "tableWithCv" -> b.validation("v");
         default -> {
           String[] kv = c[1].split(":", 2);
           if (kv[0].equals("shots")) b.shots(kv[1]);

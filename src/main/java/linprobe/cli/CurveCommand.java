@@ -33,6 +33,12 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR")
   String out;
 
+  @Option(names = "--validation", paramLabel = "PATH")
+  String validation;
+
+  @Option(names = "--validation-fraction", paramLabel = "F")
+  Double validationFraction;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Properties file of defaults, keys are flag names (lr-c = 0.5). Precedence: "
           + "flag > Spark conf spark.linprobe.<flag> > this file > built-in defaults.")
@@ -67,6 +73,9 @@ public final class CurveCommand implements Callable<Integer> {
 
   @Option(names = "--lr-c", paramLabel = "C|auto")
   String lrC;
+
+  @Option(names = "--select", paramLabel = "cv|validation")
+  String select;
 
   @Option(names = "--lr-c-range", paramLabel = "LO..HI")
   String lrCRange;
@@ -131,6 +140,8 @@ public final class CurveCommand implements Callable<Integer> {
     }
     CurveOptions.Builder b = CurveOptions.builder().train(train).test(test).out(out)
         .overwrite(run.overwrite).quiet(run.quiet);
+    if (validation != null) b.validation(validation);
+    if (validationFraction != null) b.validationFraction(validationFraction);
     if (featuresCol != null) b.featuresCol(featuresCol);
     if (labelCol != null) b.labelCol(labelCol);
     if (idCol != null) b.idCol(idCol);
@@ -141,6 +152,7 @@ public final class CurveCommand implements Callable<Integer> {
     if (seedList != null) b.seedList(seedList);
     if (scaling != null) b.scaling(scaling);
     if (lrC != null) b.lrC(lrC);
+    if (select != null) b.select(select);
     if (lrCRange != null) b.lrCRange(lrCRange);
     if (lrCPatience != null) b.lrCPatience(lrCPatience);
     if (selectMetric != null) b.selectMetric(selectMetric);

@@ -11,7 +11,7 @@ import java.util.List;
  * @param balancedError see {@link Scores#balancedError()}
  * @param recall per class index, see {@link Scores#recall()}
  * @param c logistic regression's C (NaN for naive Bayes)
- * @param cSource "fixed", "cv" or "fallback" (null for naive Bayes)
+ * @param cSource "fixed", "cv", "validation" or "fallback" (null for naive Bayes)
  * @param iterations L-BFGS iterations (0 for naive Bayes, which is closed form)
  */
 public record Fit(String model, int shots, long seed, long nTrain, double error, double logloss,

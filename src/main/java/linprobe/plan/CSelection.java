@@ -22,11 +22,22 @@ import java.util.function.IntToDoubleFunction;
  * quarter decade. Walks stop at the ends of the range. Patience 0 is CLIP's coarse pass: every
  * decade from lo, for every subset.
  *
+ * <p>With {@code validation} (--select validation) a C's score is instead that of the subset's
+ * fit on all its rows, scored on held-out validation rows (CLIP's protocol); every subset is
+ * searched, one shot included, and the fit at the chosen C is the subset's model.
+ *
  * @param folds at most this many folds (k = min(folds, shots))
  * @param patience steps past the best before a walk stops; 0 for every decade
+ * @param validation score on held-out validation rows instead of folds of the subset
  */
 public record CSelection(double lo, double hi, int stepsPerDecade, boolean byError,
-    double fallbackC, int folds, int patience) implements Serializable {
+    double fallbackC, int folds, int patience, boolean validation) implements Serializable {
+
+  /** Cross-validation inside each subset (--select cv). */
+  public CSelection(double lo, double hi, int stepsPerDecade, boolean byError, double fallbackC,
+      int folds, int patience) {
+    this(lo, hi, stepsPerDecade, byError, fallbackC, folds, patience, false);
+  }
 
   /** The default protocol: 1e-4 to 1e4, 8 steps per decade, log-loss, fallback 1, 5 folds,
    * patience 1. */

@@ -12,9 +12,10 @@ import linprobe.math.LinearModel;
  * @param solution the optimizer's coefficients [W, b] in the subset's scaled space (logistic
  *     regression; null for the closed-form naive Bayes)
  * @param c logistic regression's C (NaN for naive Bayes)
- * @param cSource where C came from: "fixed", "cv" (chosen by cross-validation in the subset) or
- *     "fallback" (a subset too small to validate on); null for naive Bayes
- * @param selection what the cross-validation evaluated (null unless cSource is "cv")
+ * @param cSource where C came from: "fixed", "cv" (chosen by cross-validation in the subset),
+ *     "validation" (chosen on held-out validation rows) or "fallback" (a subset too small to
+ *     cross-validate); null for naive Bayes
+ * @param selection what the search evaluated (null unless cSource is "cv" or "validation")
  */
 public record FitResult(String model, Subset subset, LinearModel fitted, double[] solution,
     int iterations, boolean converged, long fitMs, double c, String cSource,

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import linprobe.math.LogisticRegression;
 import linprobe.math.Scaler;
+import linprobe.math.ValidationRows;
 import linprobe.math.ValidationSums;
 
 /**
@@ -17,7 +18,8 @@ import linprobe.math.ValidationSums;
  *
  * <p>With a {@link CSelection}, each subset's C is chosen by stratified cross-validation inside
  * the subset (the honest few-shot protocol: a k-shot user has only k labels per class), then the
- * subset is refitted with it.
+ * subset is refitted with it; or, with --select validation, on held-out validation rows (see
+ * {@link #onValidation}).
  */
 public final class LrChain implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -110,6 +112,11 @@ public final class LrChain implements Serializable {
           ? rescale(prev.solution(), subsets.get(i - 1).scaler(), subset.scaler(), s.classes())
           : null;
       double[] x = s.warmStart() ? carried : null;
+      if (s.selection() != null && s.selection().validation()) {
+        prev = keep(onValidation(subset, rows, i > 0 ? prev : null, carried, t), "", record, out,
+            log);
+        continue;
+      }
       double c = s.c();
       String source = "fixed";
       CSelection.Trace trace = null;
@@ -137,16 +144,64 @@ public final class LrChain implements Serializable {
       FitResult done = FitResult.logistic(subset, s.classes(), r.lbfgs().x(),
           r.lbfgs().iterations(), r.lbfgs().converged(), System.currentTimeMillis() - t)
           .withC(c, source, trace);
-      if (record != null) record.record(done);
-      out.add(done);
-      if (log) {
-        System.err.printf(Locale.ROOT, "linprobe: (in task) lr %s n=%d C=%.4g (%s%s) iter=%d %.1fs%n",
-            subset.id(), subset.rows(), c, source, searched, done.iterations(),
-            done.fitMs() / 1000.0);
-      }
-      prev = done;
+      prev = keep(done, searched, record, out, log);
     }
     return out;
+  }
+
+  /**
+   * A finished fit: recorded (for --resume), added to out, and logged when asked (detail: what
+   * the search for C did).
+   */
+  private static FitResult keep(FitResult done, String detail, FitRecord record,
+      List<FitResult> out, boolean log) {
+    if (record != null) record.record(done);
+    out.add(done);
+    if (log) {
+      System.err.printf(Locale.ROOT, "linprobe: (in task) lr %s n=%d C=%.4g (%s%s) iter=%d %.1fs%n",
+          done.subset().id(), done.subset().rows(), done.c(), done.cSource(), detail,
+          done.iterations(), done.fitMs() / 1000.0);
+    }
+    return done;
+  }
+
+  /**
+   * C chosen on held-out validation rows (--select validation): for each C the search asks for,
+   * the subset is fitted on all its rows (penalty scaled by their count), warm-started from the
+   * fit at the nearest C already evaluated (the first from initial, which may be null), and
+   * scored on the validation rows scaled by the subset's scaler. The fit at the chosen C is the
+   * subset's model: it was fitted on the same rows, so there is nothing to refit. Every subset
+   * is searched, one shot included: its validation rows are not its own.
+   *
+   * @param prev the fit of the previous subset of the chain, or null
+   * @param carried prev's solution in this subset's coordinates, or null
+   */
+  private FitResult onValidation(Subset subset, SubsetRows rows, FitResult prev,
+      double[] carried, long t0) {
+    Settings s = settings;
+    CSelection sel = s.selection();
+    ValidationRows held = rows.validation();
+    if (held == null) {
+      throw new IllegalStateException("--select validation without validation rows");
+    }
+    boolean chained = prev != null && "validation".equals(prev.cSource());
+    int begin = chained ? sel.index(prev.c()) : -1;
+    double[] initial = chained || s.warmStart() ? carried : null;
+    LogisticRegression.Result[] fitted = new LogisticRegression.Result[sel.size()];
+    double[][][] solutions = new double[sel.size()][][];
+    CSelection.Trace trace = sel.search(begin, j -> {
+      double[] start = nearest(solutions, j, 0);
+      LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, 0, -1),
+          s.classes(), s.dim(), subset.rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(),
+          start == null ? initial : start, subset.preconditioner());
+      fitted[j] = r;
+      solutions[j] = new double[][] {r.lbfgs().x()};
+      return held.score(subset.scaler(), r.lbfgs().x(), s.classes()).mean(sel.byError());
+    });
+    LogisticRegression.Result r = fitted[trace.chosen()];
+    return FitResult.logistic(subset, s.classes(), r.lbfgs().x(), r.lbfgs().iterations(),
+        r.lbfgs().converged(), System.currentTimeMillis() - t0)
+        .withC(sel.c(trace.chosen()), "validation", trace);
   }
 
   /**

@@ -1,6 +1,7 @@
 package linprobe.plan;
 
 import linprobe.math.LogisticObjective;
+import linprobe.math.ValidationRows;
 import linprobe.math.ValidationSums;
 
 /**
@@ -21,4 +22,12 @@ public interface SubsetRows {
 
   /** Rows of the subset in each fold. */
   long[] foldSizes(Subset subset, int folds);
+
+  /**
+   * The held-out rows C is chosen on with --select validation (the same rows, in the same order,
+   * wherever the fit runs), or null when there are none.
+   */
+  default ValidationRows validation() {
+    return null;
+  }
 }

@@ -196,6 +196,12 @@ public final class HtmlReport {
         + invalid(num(rows, "train_invalid")) + " from " + input.get("train")});
     t.add(new String[] {"test rows", String.format(Locale.ROOT, "%,d", num(rows, "test"))
         + invalid(num(rows, "test_invalid")) + " from " + input.get("test")});
+    if (s.get("validation") instanceof Map<?, ?> v) {
+      t.add(new String[] {"validation rows", String.format(Locale.ROOT, "%,d", num(v, "rows"))
+          + (v.get("path") != null ? " from " + v.get("path")
+              : " held out of train (" + v.get("fraction") + " of every class), never trained on")
+          + "; C chosen on them"});
+    }
     t.add(new String[] {"dimension", String.valueOf(s.get("dimension"))});
     t.add(new String[] {"classes", classes((List<?>) s.get("classes"))});
     t.add(new String[] {"models", String.join(", ", strings((List<?>) grid.get("models")))});

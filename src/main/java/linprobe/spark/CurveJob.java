@@ -18,6 +18,7 @@ import linprobe.math.GaussianStats;
 import linprobe.math.LinearModel;
 import linprobe.math.LogisticRegression;
 import linprobe.math.NaiveBayes;
+import linprobe.math.ValidationRows;
 import linprobe.plan.FitResult;
 import linprobe.plan.LrChain;
 import linprobe.plan.Subset;
@@ -61,10 +62,29 @@ public final class CurveJob {
     return store;
   }
 
-  /** What a run produced, before anything is written. */
+  /**
+   * What a run produced, before anything is written.
+   *
+   * @param train the training pool subsets are drawn from (without held-out validation rows)
+   * @param validation where C was chosen (--select validation), or null
+   */
   public record Result(List<Fit> fits, LearningCurve curve, Embeddings train, Embeddings test,
       List<Object> classes, int[] shots, boolean includeAll, long runtimeMs, String blas,
-      double cachedBytesPerRow) {}
+      double cachedBytesPerRow, Validation validation) {}
+
+  /**
+   * The validation rows of --select validation.
+   *
+   * @param path the validation table, or null when the rows were held out of train
+   * @param fraction the fraction held out of train (NaN with a table)
+   * @param perClass rows per class index
+   * @param invalid rows of the validation table dropped by --drop-invalid
+   */
+  public record Validation(String path, double fraction, long[] perClass, long invalid) {
+    public long rows() {
+      return java.util.Arrays.stream(perClass).sum();
+    }
+  }
 
   public Result run() {
     // what a failed run must not leave behind in a long-lived session (a notebook's): cached
@@ -116,15 +136,27 @@ public final class CurveJob {
           + trainProfile.labels().get(0) + "'): a classifier needs at least two");
     }
     List<Object> classes = trainProfile.labels();
-    long[] counts = trainProfile.counts();
+    EmbeddingSource.Profile validationProfile = null;
+    if (o.validation() != null) {
+      progress.stage("reading and validating " + o.validation());
+      validationProfile = source.profile(o.validation(), "validation");
+      onFailure.add(validationProfile::release);
+      checkValidationTable(source, validationProfile, trainProfile, classes);
+    }
+    // rows held out of train for validation leave the pool before anything is drawn from it
+    long[] heldOut = Double.isNaN(o.validationFraction()) ? null
+        : HeldOut.counts(trainProfile.counts(), o.validationFraction(), classes);
+    long[] counts = trainProfile.counts().clone();
+    if (heldOut != null) for (int c = 0; c < counts.length; c++) counts[c] -= heldOut[c];
     int[] shots = o.shots() != null ? o.shots() : CurveOptions.defaultShots(min(counts));
     // the default grid ends with "all", unless its last value already takes every row
     boolean includeAll = o.shots() != null ? o.includeAll()
         : shots.length == 0 || shots[shots.length - 1] < Arrays.stream(counts).max().orElse(0);
-    checkShots(shots, classes, counts);
+    checkShots(shots, classes, counts, heldOut != null);
     if (storeFor != null) {
-      store = FitStore.open(storeFor, fingerprint(trainProfile, testProfile, shots, includeAll),
-          o.resume(), o.overwrite(), spark.sparkContext().hadoopConfiguration());
+      store = FitStore.open(storeFor, fingerprint(trainProfile, testProfile, validationProfile,
+          shots, includeAll), o.resume(), o.overwrite(),
+          spark.sparkContext().hadoopConfiguration());
       if (o.resume()) {
         progress.stage("resuming: " + store.count() + " logistic regressions already fitted");
       }
@@ -132,14 +164,37 @@ public final class CurveJob {
       throw new LinprobeException("--resume needs an output directory (--out)");
     }
 
-    progress.stage("laying out " + Arrays.stream(counts).sum() + " training rows");
-    Embeddings train = source.load(trainProfile, classes, o.partitions(),
+    progress.stage("laying out " + Arrays.stream(trainProfile.counts()).sum()
+        + " training rows");
+    Embeddings loaded = source.load(trainProfile, classes, o.partitions(),
         EmbeddingSource.ROWS_PER_PARTITION);
-    onFailure.add(() -> train.blocks().unpersist(false));
+    onFailure.add(() -> loaded.blocks().unpersist(false));
     Embeddings test = source.load(testProfile, classes, o.partitions(),
         EmbeddingSource.TEST_ROWS_PER_PARTITION);
-    int k = classes.size(), d = train.dim();
+    int k = classes.size(), d = loaded.dim();
     long[] seeds = o.seeds();
+    Embeddings train = loaded;
+    ValidationRows validationRows = null;
+    Validation validation = null;
+    if (heldOut != null) {
+      progress.stage("holding out " + Arrays.stream(heldOut).sum() + " training rows ("
+          + o.validationFraction() + " of every class) to choose C on");
+      HeldOut.Split split = HeldOut.split(loaded, heldOut);
+      train = split.pool();
+      validationRows = split.validation();
+      validation = new Validation(null, o.validationFraction(), validationRows.perClass(), 0);
+    } else if (validationProfile != null) {
+      progress.stage("laying out " + Arrays.stream(validationProfile.counts()).sum()
+          + " validation rows");
+      Embeddings table = source.load(validationProfile, classes, o.partitions(),
+          EmbeddingSource.TEST_ROWS_PER_PARTITION, "validation");
+      onFailure.add(() -> table.blocks().unpersist(false));
+      validationRows = HeldOut.of(table, k);
+      table.blocks().unpersist(false);
+      validationProfile.release();
+      validation = new Validation(o.validation(), Double.NaN, validationRows.perClass(),
+          validationProfile.invalid());
+    }
 
     // lay the test rows out now, interleaved with the training passes (whose few partitions
     // leave cores idle), not alone at the end; the scoring pass finds them cached
@@ -153,7 +208,7 @@ public final class CurveJob {
     onFailure.add(() -> bucketed.unpersist(false));
     progress.stage("naive Bayes statistics for the whole grid (one pass)");
     GridStats grid = NaiveBayesPass.statistics(bucketed, seeds.length, k, shots.length, d);
-    train.blocks().unpersist(false);
+    loaded.blocks().unpersist(false);
     double cachedPerRow = cachedBytes(bucketed.id()) / (double) train.rows();
 
     // every subset in output order, with its scaler and preconditioner; naive Bayes from the
@@ -174,7 +229,9 @@ public final class CurveJob {
         progress.fitted(f, 0);
       }
     }
-    if (models.contains(Model.LR)) byModel.put(Model.LR, fitLogistic(bucketed, subsets, k, d));
+    if (models.contains(Model.LR)) {
+      byModel.put(Model.LR, fitLogistic(bucketed, subsets, k, d, validationRows));
+    }
 
     List<FitResult> fitted = new ArrayList<>();
     for (int i = 0; i < subsets.size(); i++) {
@@ -195,7 +252,7 @@ public final class CurveJob {
     testProfile.release();
     List<String> names = models.stream().map(m -> m.id).toList();
     return new Result(fits, LearningCurve.of(fits, names), train, test, classes, shots, includeAll,
-        System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow);
+        System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow, validation);
   }
 
   private FitResult naiveBayes(Model m, Subset subset, GaussianStats[] stats) {
@@ -213,7 +270,7 @@ public final class CurveJob {
    * the chain.
    */
   private List<FitResult> fitLogistic(JavaRDD<RowBlock> bucketed, List<Subset> subsets, int k,
-      int d) {
+      int d, ValidationRows validation) {
     LrChain.Settings settings = new LrChain.Settings(k, d, o.lrC(), o.lrMaxIter(), o.lrTol(),
         o.lrWarmStart(), o.selection());
     long budget = localFitBudget();
@@ -232,7 +289,7 @@ public final class CurveJob {
     if (inTask > 0) {
       progress.stage("logistic regression: " + inTask + " fits inside Spark tasks (subsets up to "
           + (budget >> 20) + " MiB each)");
-      inTasks = LogisticPass.fitInTasks(bucketed, splits, store, !o.quiet());
+      inTasks = LogisticPass.fitInTasks(bucketed, splits, validation, store, !o.quiet());
       for (List<FitResult> chainFits : inTasks) {
         for (FitResult f : chainFits) {
           done.put(f.subset().id(), f);
@@ -241,7 +298,7 @@ public final class CurveJob {
       }
     }
     progress.estimateFrom(distributedWork);
-    LogisticPass.OnCluster onCluster = new LogisticPass.OnCluster(bucketed, k, d);
+    LogisticPass.OnCluster onCluster = new LogisticPass.OnCluster(bucketed, k, d, validation);
     for (int t = 0; t < splits.size(); t++) {
       LrChain chain = splits.get(t).chain();
       int from = splits.get(t).inTask();
@@ -287,12 +344,49 @@ public final class CurveJob {
    * (CurveOptions.fitSettings()).
    */
   private String fingerprint(EmbeddingSource.Profile train, EmbeddingSource.Profile test,
-      int[] shots, boolean includeAll) {
-    return String.join("\n", "linprobe fits v3", Long.toHexString(train.digest()),
+      EmbeddingSource.Profile validation, int[] shots, boolean includeAll) {
+    String fp = String.join("\n", "linprobe fits v3", Long.toHexString(train.digest()),
         Arrays.toString(train.counts()),
         Arrays.toString(test.counts()), train.labels().toString(), String.valueOf(train.dim()),
         Arrays.toString(shots), String.valueOf(includeAll), o.fitSettings().toString(),
         Version.get());
+    // the validation table's rows decide every C: other rows at its path are another run
+    return validation == null ? fp : fp + "\nvalidation " + Long.toHexString(validation.digest())
+        + " " + Arrays.toString(validation.counts());
+  }
+
+  /**
+   * A validation table must be like train: same dimension, and every training class present
+   * (each C is scored on every class); a class train lacks is refused when it is laid out.
+   */
+  private void checkValidationTable(EmbeddingSource source, EmbeddingSource.Profile v,
+      EmbeddingSource.Profile train, List<Object> classes) {
+    if (v.dim() != train.dim()) {
+      throw new LinprobeException("train embeddings have dimension " + train.dim()
+          + " but validation embeddings have " + v.dim()
+          + ": both must come from the same model and layer");
+    }
+    org.apache.hadoop.fs.Path vp = new org.apache.hadoop.fs.Path(o.validation());
+    if (vp.equals(new org.apache.hadoop.fs.Path(o.train()))) {
+      throw new LinprobeException("--validation is the training table (" + o.validation()
+          + "): C would be chosen on the rows it is fitted on; give a held-out table, or "
+          + "--validation-fraction F to hold rows out of train");
+    }
+    if (vp.equals(new org.apache.hadoop.fs.Path(o.test()))) {
+      progress.warn("validation and test are the same table (" + o.test() + "): C is chosen "
+          + "on the test rows, so the test error is optimistic");
+    }
+    long[] perClass = source.classCounts(v, classes, "validation");
+    List<Object> missing = new ArrayList<>();
+    for (int c = 0; c < perClass.length; c++) if (perClass[c] == 0) missing.add(classes.get(c));
+    if (!missing.isEmpty()) {
+      List<String> names = missing.stream().limit(5).map(l -> "'" + l + "'").toList();
+      throw new LinprobeException("validation data at " + o.validation() + " has no rows of "
+          + "training class" + (missing.size() == 1 ? " " : "es ") + String.join(", ", names)
+          + (missing.size() > 5 ? " (and " + (missing.size() - 5) + " more)" : "")
+          + ": every class needs validation rows to choose C on; add them, or use "
+          + "--validation-fraction F to hold rows out of train");
+    }
   }
 
   /** Bytes Spark's block manager holds for a cached RDD (memory and disk). */
@@ -303,7 +397,8 @@ public final class CurveJob {
     return 0;
   }
 
-  private static void checkShots(int[] shots, List<Object> classes, long[] counts) {
+  private static void checkShots(int[] shots, List<Object> classes, long[] counts,
+      boolean heldOut) {
     if (shots.length == 0) return;
     int max = shots[shots.length - 1];
     int worst = -1;
@@ -312,7 +407,8 @@ public final class CurveJob {
     }
     if (worst >= 0) {
       throw new LinprobeException("class '" + classes.get(worst) + "' has only " + counts[worst]
-          + " training rows, fewer than the " + max + " shots requested: lower --shots to at most "
+          + " training rows" + (heldOut ? " once the validation rows are held out" : "")
+          + ", fewer than the " + max + " shots requested: lower --shots to at most "
           + counts[worst] + " (or use 'all')");
     }
   }

@@ -177,6 +177,11 @@ public final class CurveOutput {
     rows.put("test", r.test().rows());
     rows.put("train_invalid", r.train().droppedInvalid());
     rows.put("test_invalid", r.test().droppedInvalid());
+    CurveJob.Validation held = r.validation();
+    if (held != null) {
+      rows.put("validation", held.rows());
+      rows.put("validation_invalid", held.invalid());
+    }
     s.put("rows", rows);
     s.put("dimension", r.train().dim());
     List<Map<String, Object>> classes = new ArrayList<>();
@@ -186,9 +191,19 @@ public final class CurveOutput {
       m.put("label", r.classes().get(c));
       m.put("train", r.train().classCounts()[c]);
       m.put("test", r.test().classCounts()[c]);
+      if (held != null) m.put("validation", held.perClass()[c]);
       classes.add(m);
     }
     s.put("classes", classes);
+    // where C was chosen (--select validation): the held-out rows, per class above
+    if (held != null) {
+      Map<String, Object> val = new LinkedHashMap<>();
+      val.put("source", held.path() != null ? "table" : "fraction of train");
+      val.put("path", held.path());
+      val.put("fraction", Double.isNaN(held.fraction()) ? null : held.fraction());
+      val.put("rows", held.rows());
+      s.put("validation", val);
+    }
     s.put("partitions", Map.of("train", r.train().partitions(), "test", r.test().partitions()));
     // every setting, grouped, from the one description of the options
     s.put("config", o.describe());

@@ -188,24 +188,18 @@ public final class EmbeddingSource {
    */
   public Embeddings load(Profile p, List<Object> trainLabels, int partitions,
       long rowsPerPartition) {
+    return load(p, trainLabels, partitions, rowsPerPartition, "test");
+  }
+
+  /**
+   * As {@link #load(Profile, List, int, long)}, role naming the table in messages ("test",
+   * "validation").
+   */
+  public Embeddings load(Profile p, List<Object> trainLabels, int partitions,
+      long rowsPerPartition, String role) {
     Map<Object, Integer> index = new HashMap<>();
     for (int i = 0; i < trainLabels.size(); i++) index.put(trainLabels.get(i), i);
-    long[] counts = new long[trainLabels.size()];
-    for (int i = 0; i < p.labels().size(); i++) {
-      Integer c = index.get(p.labels().get(i));
-      if (c == null) {
-        Object label = p.labels().get(i);
-        String trainKind = labelKind(trainLabels.get(0));
-        if (!labelKind(label).equals(trainKind)) {
-          throw new LinprobeException("test labels in '" + labelCol + "' are " + labelKind(label)
-              + "s but train labels are " + trainKind + "s (test class '" + label + "' matches "
-              + "none): store both label columns with the same type");
-        }
-        throw new LinprobeException("test class '" + label + "' (" + p.counts()[i]
-            + " rows) does not occur in the training data: remove it from the test set");
-      }
-      counts[c] = p.counts()[i];
-    }
+    long[] counts = classCounts(p, trainLabels, role);
     long rows = Arrays.stream(counts).sum();
     int parts = partitions > 0 ? partitions
         : (int) Math.max(1, Math.min(100_000, (rows + rowsPerPartition - 1) / rowsPerPartition));
@@ -230,6 +224,34 @@ public final class EmbeddingSource {
         .mapPartitionsWithIndex((idx, it) -> toBlocks(idx, it, dim, idName), true);
     blocks.persist(StorageLevel.MEMORY_AND_DISK());
     return new Embeddings(p.path(), blocks, dim, rows, counts, parts, p.invalid());
+  }
+
+  /**
+   * A profiled table's rows per training class index.
+   *
+   * @throws LinprobeException naming a class of the table that train lacks
+   */
+  public long[] classCounts(Profile p, List<Object> trainLabels, String role) {
+    Map<Object, Integer> index = new HashMap<>();
+    for (int i = 0; i < trainLabels.size(); i++) index.put(trainLabels.get(i), i);
+    long[] counts = new long[trainLabels.size()];
+    for (int i = 0; i < p.labels().size(); i++) {
+      Integer c = index.get(p.labels().get(i));
+      if (c == null) {
+        Object label = p.labels().get(i);
+        String trainKind = labelKind(trainLabels.get(0));
+        if (!labelKind(label).equals(trainKind)) {
+          throw new LinprobeException(role + " labels in '" + labelCol + "' are "
+              + labelKind(label) + "s but train labels are " + trainKind + "s (" + role
+              + " class '" + label + "' matches none): store both label columns with the same "
+              + "type");
+        }
+        throw new LinprobeException(role + " class '" + label + "' (" + p.counts()[i]
+            + " rows) does not occur in the training data: remove it from the " + role + " set");
+      }
+      counts[c] = p.counts()[i];
+    }
+    return counts;
   }
 
   private Dataset<Row> read(String path, String role) {

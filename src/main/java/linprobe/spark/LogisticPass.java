@@ -11,6 +11,7 @@ import linprobe.math.Mergeable;
 import linprobe.math.ScaledRows;
 import linprobe.math.Scratch;
 import linprobe.math.SoftmaxAggregator;
+import linprobe.math.ValidationRows;
 import linprobe.math.ValidationSums;
 import linprobe.plan.FitRecord;
 import linprobe.plan.FitResult;
@@ -85,16 +86,32 @@ public final class LogisticPass {
     };
   }
 
-  /** A subset's rows summed over the cached blocks on the cluster: one job per evaluation. */
+  /**
+   * A subset's rows summed over the cached blocks on the cluster: one job per evaluation. The
+   * validation rows (--select validation) are held on the driver and scored there.
+   */
   public static final class OnCluster implements SubsetRows {
     private final JavaRDD<RowBlock> bucketed;
     private final int classes;
     private final int dim;
+    private final ValidationRows validation;
 
     public OnCluster(JavaRDD<RowBlock> bucketed, int classes, int dim) {
+      this(bucketed, classes, dim, null);
+    }
+
+    /** @param validation the held-out rows of --select validation, or null */
+    public OnCluster(JavaRDD<RowBlock> bucketed, int classes, int dim,
+        ValidationRows validation) {
       this.bucketed = bucketed;
       this.classes = classes;
       this.dim = dim;
+      this.validation = validation;
+    }
+
+    @Override
+    public ValidationRows validation() {
+      return validation;
     }
 
     @Override
@@ -178,14 +195,16 @@ public final class LogisticPass {
     private final double[] x;
     private final int[] labels;
     private final double[] scores;
+    private final ValidationRows validation;
     /** The gathered layout: [partition][block][fold or 0] chunks, for (laidOut, laidFolds). */
     private List<List<ScaledRows[]>> layout;
     private Subset laidOut;
     private int laidFolds = -1;
 
-    InTask(List<List<RowBlock>> partitions, int classes) {
+    InTask(List<List<RowBlock>> partitions, int classes, ValidationRows validation) {
       this.partitions = partitions;
       this.classes = classes;
+      this.validation = validation;
       int total = 0, d = 0;
       for (List<RowBlock> part : partitions) {
         for (RowBlock b : part) {
@@ -253,6 +272,11 @@ public final class LogisticPass {
     }
 
     @Override
+    public ValidationRows validation() {
+      return validation;
+    }
+
+    @Override
     public long[] foldSizes(Subset s, int folds) {
       lay(s, folds);
       long[] n = new long[folds];
@@ -267,13 +291,17 @@ public final class LogisticPass {
    * Fits each split's in-task prefix inside Spark tasks, one task per chain, all in one job:
    * each block ships to a task only the rows of that chain's largest in-task subset
    * (compacted, with its canonical place), and the task fits the prefix with no further job.
+   * The validation rows, when C is chosen on them, are broadcast once.
    *
+   * @param validation the held-out rows of --select validation, or null
    * @return per split, its in-task fits in chain order
    */
   public static List<List<FitResult>> fitInTasks(JavaRDD<RowBlock> bucketed, List<Split> splits,
-      FitRecord record, boolean verbose) {
+      ValidationRows validation, FitRecord record, boolean verbose) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
     Broadcast<ArrayList<Split>> bSplits = jsc.broadcast(new ArrayList<>(splits));
+    Broadcast<ValidationRows> bValidation = validation == null ? null
+        : jsc.broadcast(validation);
     int nt = splits.size();
     // Spark starts partitions in index order: give the heaviest chain partition 0 so that it
     // does not start last and run alone at the end.
@@ -307,7 +335,8 @@ public final class LogisticPass {
             List<CompactBlock> blocks = new ArrayList<>();
             while (it.hasNext()) blocks.add(it.next()._2());
             Split sp = bSplits.value().get(t);
-            SubsetRows rows = new InTask(canonicalPartitions(blocks), sp.chain().classes());
+            SubsetRows rows = new InTask(canonicalPartitions(blocks), sp.chain().classes(),
+                bValidation == null ? null : bValidation.value());
             List<FitResult> fits = sp.chain().fit(0, sp.inTask(), rows, null, record, verbose);
             return Collections.singletonList(new Tuple2<>(t, fits)).iterator();
           }, true)
@@ -318,6 +347,7 @@ public final class LogisticPass {
       return byChain;
     } finally {
       bSplits.destroy();
+      if (bValidation != null) bValidation.destroy();
     }
   }
 

@@ -65,6 +65,27 @@ public final class RowBlock implements Serializable {
   }
 
   /**
+   * The rows of this block that keep selects, in order, at this block's positions (row r of the
+   * result is at firstPos + r: positions stay unique and ordered, which is all ranking needs),
+   * with no buckets: a block of the training pool or of the validation rows before any plan.
+   */
+  public RowBlock keep(java.util.function.IntPredicate keep) {
+    int m = 0;
+    for (int r = 0; r < n; r++) if (keep.test(r)) m++;
+    float[] kx = new float[m * dim];
+    int[] y = new int[m];
+    long[] ids = new long[m];
+    int i = 0;
+    for (int r = 0; r < n; r++) {
+      if (!keep.test(r)) continue;
+      System.arraycopy(x, r * dim, kx, i * dim, dim);
+      y[i] = label[r];
+      ids[i++] = rowId[r];
+    }
+    return new RowBlock(m, dim, kx, y, ids, firstPos);
+  }
+
+  /**
    * The subset's rows of this block, with their buckets for the subset's seed only (kept at the
    * seed's index), or null when it has none: what a Spark task fitting the subset needs.
    */

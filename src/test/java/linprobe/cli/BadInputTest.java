@@ -174,6 +174,72 @@ class BadInputTest extends SparkTestBase {
   }
 
   @Test
+  void validationSelectionNeedsAutoCAndOneSourceOfRows() {
+    expect("--select validation chooses C on held-out rows but --lr-c is fixed at 0.5: use "
+        + "--lr-c auto, or drop --select validation", "--lr-c", "0.5", "--select", "validation",
+        "--validation-fraction", "0.25");
+    expect("--select validation needs validation rows: give --validation PATH (a table like "
+        + "--train) or --validation-fraction F", "--select", "validation");
+    expect("--validation and --validation-fraction are two sources of validation rows: give one "
+        + "of them, not both", "--select", "validation", "--validation", goodTest,
+        "--validation-fraction", "0.25");
+    expect("--validation-fraction must be between 0 and 1 (exclusive), got 1.5", "--select",
+        "validation", "--validation-fraction", "1.5");
+    expect("--validation-fraction must be between 0 and 1 (exclusive), got 0.0", "--select",
+        "validation", "--validation-fraction", "0");
+    expect("--validation-fraction is used only to choose C on held-out rows: add --select "
+        + "validation (with --lr-c auto), or drop --validation-fraction",
+        "--validation-fraction", "0.25");
+    expect("--select must be cv or validation, got 'holdout'", "--select", "holdout");
+  }
+
+  @Test
+  void validationFractionMustLeaveTrainingRows() {
+    // 4 rows per class: 0.9 of them is 4, none left to train on
+    expect("class '0' has 4 training rows: holding out --validation-fraction 0.9 of it (4) "
+        + "leaves none to train on; lower --validation-fraction, or give a --validation table",
+        "--select", "validation", "--validation-fraction", "0.9");
+    // 0.5 holds out 2 of 4: 2 left, fewer than 3 shots
+    expect("class '0' has only 2 training rows once the validation rows are held out, fewer "
+        + "than the 3 shots requested", "--select", "validation", "--validation-fraction", "0.5",
+        "--shots", "1,3");
+  }
+
+  @Test
+  void validationTableMustBeLikeTrain() {
+    String dim2 = table("vdim2", new Object[][] {row(0, 1f, 2f), row(1, 2f, 2f), row(2, 1f, 1f)});
+    expect("train embeddings have dimension 3 but validation embeddings have 2: both must come "
+        + "from the same model and layer", "--select", "validation", "--validation", dim2);
+    String twoClasses = table("vtwo", new Object[][] {row(0, 1f, 2f, 3f), row(1, 2f, 2f, 3f)});
+    expect("validation data at " + twoClasses + " has no rows of training class '2': every "
+        + "class needs validation rows to choose C on", "--select", "validation",
+        "--validation", twoClasses);
+    String extra = table("vextra", new Object[][] {row(0, 1f, 2f, 3f), row(1, 2f, 2f, 3f),
+        row(2, 2f, 1f, 3f), row(7, 2f, 1f, 3f)});
+    expect("validation class '7' (1 rows) does not occur in the training data: remove it from "
+        + "the validation set", "--select", "validation", "--validation", extra);
+    expect("--validation is the training table (" + good + "): C would be chosen on the rows it "
+        + "is fitted on", "--select", "validation", "--validation", good);
+    expect("validation path " + tmp.resolve("nowhere") + " does not exist: check --validation",
+        "--select", "validation", "--validation", tmp.resolve("nowhere").toString());
+    String empty = table("vempty", new Object[0][]);
+    expect("validation data at " + empty + " has no rows: point --validation at a non-empty "
+        + "table", "--select", "validation", "--validation", empty);
+  }
+
+  @Test
+  void validationRunsOnTheGoodFixture() {
+    CliTest.Run r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out",
+        tmp.resolve("val-ok").toString(), "--shots", "1,2", "--seeds", "1", "--quiet",
+        "--select", "validation", "--validation-fraction", "0.25");
+    assertEquals(0, r.code(), r.err());
+    r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out",
+        tmp.resolve("val-table").toString(), "--shots", "1,2", "--seeds", "1", "--quiet",
+        "--select", "validation", "--validation", goodTest);
+    assertEquals(0, r.code(), r.err());
+  }
+
+  @Test
   void outputExistsOrIsNotWritable() throws Exception {
     Path taken = tmp.resolve("taken");
     Files.createDirectories(taken);

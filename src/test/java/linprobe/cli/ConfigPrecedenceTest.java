@@ -175,14 +175,34 @@ class ConfigPrecedenceTest extends SparkTestBase {
         .lrCRange("1e-2..1e2").selectMetric("error").lrCFallback(2).lrCPatience(0)
         .overwrite(true).resume(true).quiet(true).title("T").build();
     assertEquals(expected.describe(), o.describe());
+    // C chosen on validation rows: a table, or a fraction of train (one of the two; --lr-c auto)
+    String[][] validation = {{"--train", "tr", "--test", "te", "--out", "o", "--select",
+        "validation", "--validation", "v"}, {"--train", "tr", "--test", "te", "--out", "o",
+        "--select", "validation", "--validation-fraction", "0.2"}};
+    List<CurveOptions> parsed = new java.util.ArrayList<>(List.of(o));
+    List<String> flags = new java.util.ArrayList<>(List.of(args));
+    for (String[] a : validation) {
+      CommandLine v = new CommandLine(new CurveCommand());
+      v.parseArgs(a);
+      parsed.add(((CurveCommand) v.getCommand()).options());
+      flags.addAll(List.of(a));
+    }
+    assertEquals(CurveOptions.builder().train("tr").test("te").out("o").select("validation")
+        .validation("v").build().describe(), parsed.get(1).describe());
+    assertEquals(CurveOptions.builder().train("tr").test("te").out("o").select("validation")
+        .validationFraction(0.2).build().describe(), parsed.get(2).describe());
     CurveOptions defaults = CurveOptions.builder().train("a").test("b").out("c").build();
     for (CurveOptions.Setting s : CurveOptions.Setting.values()) {
-      assertTrue(List.of(args).contains("--" + s.key()), "curve has no flag --" + s.key());
-      Object given = o.describe().get(s.group().key()) instanceof java.util.Map<?, ?> g
-          ? g.get(s.describeKey()) : null;
+      assertTrue(flags.contains("--" + s.key()), "curve has no flag --" + s.key());
       Object dflt = ((java.util.Map<?, ?>) defaults.describe().get(s.group().key()))
           .get(s.describeKey());
-      assertTrue(!java.util.Objects.equals(given, dflt), "--" + s.key() + " was not handed over");
+      boolean handed = false;
+      for (CurveOptions p : parsed) {
+        Object given = p.describe().get(s.group().key()) instanceof java.util.Map<?, ?> g
+            ? g.get(s.describeKey()) : null;
+        handed |= !java.util.Objects.equals(given, dflt);
+      }
+      assertTrue(handed, "--" + s.key() + " was not handed over");
     }
   }
 
