@@ -73,8 +73,10 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "m_eps tolerance above the Bayes error (default: 0.01).")
   Double epsilon;
 
-  @Option(names = "--lr-c", paramLabel = "C", description = "LR's C (default: 1, the paper's).")
-  Double lrC;
+  @Option(names = "--lr-c", paramLabel = "C|auto",
+      description = "LR's C (default: 1, the paper's); auto chooses it from data in every "
+          + "subset, as curve does by default (several times slower).")
+  String lrC;
 
   @Option(names = "--models", paramLabel = "LIST", description = "As curve (default: nb,lr).")
   String models;
@@ -104,7 +106,8 @@ public final class SimulateCommand implements Callable<Integer> {
       String method) {}
 
   /** The growth laws of one (model, K): null laws when fewer than 3 m_eps were reached. */
-  record Growth(String model, int classes, int points, GrowthLaw logN, GrowthLaw linear) {
+  record Growth(String model, int classes, int points, GrowthLaw logN, GrowthLaw linear,
+      double exponent) {
     /** "log n", "n", "no growth" (both slopes <= 0) or "too few points". */
     String better() {
       if (logN == null) return "too few points";
@@ -146,7 +149,7 @@ public final class SimulateCommand implements Callable<Integer> {
     CurveOptions.Builder grid = CurveOptions.builder().quiet(true);
     if (models != null) grid.models(models);
     if (seeds != null) grid.seeds(seeds);
-    grid.lrC(lrC != null ? lrC : 1.0); // the paper's C, not curve's auto: this reproduces it
+    grid.lrC(lrC != null ? lrC : "1"); // the paper's C, not curve's auto: this reproduces it
     if (epsilon != null) grid.epsilon(epsilon);
     // checked now, before Spark starts (the paths are placeholders, set for each run below)
     CurveOptions checked = grid.train("-").test("-").build();
@@ -250,7 +253,7 @@ public final class SimulateCommand implements Callable<Integer> {
       summary.put("test_rows", testRows);
       summary.put("seeds", checked.seeds().length);
       summary.put("epsilon", eps);
-      summary.put("lr_c", checked.lrC());
+      summary.put("lr_c", Double.isNaN(checked.lrC()) ? "auto" : checked.lrC());
       summary.put("models", String.join(",", modelList.stream().map(m -> m.id).toList()));
       dir.writeText("summary.json", new com.fasterxml.jackson.databind.ObjectMapper()
           .writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
@@ -313,26 +316,29 @@ public final class SimulateCommand implements Callable<Integer> {
         List<Complexity> pts = rs.stream().filter(c -> c.model().equals(m.id)
             && c.classes() == k && c.mEps() != null).toList();
         if (pts.size() < 3) {
-          out.add(new Growth(m.id, k, pts.size(), null, null));
+          out.add(new Growth(m.id, k, pts.size(), null, null, Double.NaN));
           continue;
         }
         double[] n = pts.stream().mapToDouble(Complexity::dims).toArray();
         double[] y = pts.stream().mapToDouble(c -> c.mEps()).toArray();
+        double[] logY = java.util.Arrays.stream(y).map(Math::log).toArray();
         out.add(new Growth(m.id, k, pts.size(), GrowthLaw.fit(n, y, true),
-            GrowthLaw.fit(n, y, false)));
+            GrowthLaw.fit(n, y, false), GrowthLaw.fit(n, logY, true).slope()));
       }
     }
     return out;
   }
 
   static String growthCsv(List<Growth> gs) {
-    StringBuilder sb = new StringBuilder("model,classes,points,intercept_log_n,slope_vs_log_n,"
+    StringBuilder sb = new StringBuilder("model,classes,points,exponent,intercept_log_n,"
+        + "slope_vs_log_n,"
         + "r2_log_n,intercept_n,slope_vs_n,r2_n,better_fit\n");
     for (Growth g : gs) {
       sb.append(g.model()).append(',').append(g.classes()).append(',').append(g.points());
       if (g.logN() == null) {
-        sb.append(",,,,,,,");
+        sb.append(",,,,,,,,");
       } else {
+        sb.append(',').append(Tables.num(g.exponent()));
         for (GrowthLaw l : new GrowthLaw[] {g.logN(), g.linear()}) {
           sb.append(',').append(Tables.num(l.intercept())).append(',')
               .append(Tables.num(l.slope())).append(',').append(Tables.num(l.r2()));
@@ -375,15 +381,18 @@ public final class SimulateCommand implements Callable<Integer> {
       sb.append('\n');
     }
     sb.append("\nGrowth of m_eps (least squares over the reached m_eps; R^2 says which law "
-        + "fits better):\n\n| model | K | points | a + b log n | R^2 | a + b n | R^2 | better |\n"
-        + "|---|---:|---:|---|---:|---|---:|---|\n");
+        + "fits better; p is the slope of log m_eps on log n, m_eps ~ n^p: 1 for linear growth, "
+        + "near 0 for logarithmic):\n\n"
+        + "| model | K | points | p | a + b log n | R^2 | a + b n | R^2 | better |\n"
+        + "|---|---:|---:|---:|---|---:|---|---:|---|\n");
     for (Growth g : growth) {
       sb.append("| ").append(g.model()).append(" | ").append(g.classes()).append(" | ")
           .append(g.points()).append(" | ");
       if (g.logN() == null) {
-        sb.append("| | | | ");
+        sb.append("| | | | | ");
       } else {
-        sb.append(g.logN().formula()).append(" | ")
+        sb.append(String.format(Locale.ROOT, "%.2f", g.exponent())).append(" | ")
+            .append(g.logN().formula()).append(" | ")
             .append(String.format(Locale.ROOT, "%.3f", g.logN().r2())).append(" | ")
             .append(g.linear().formula()).append(" | ")
             .append(String.format(Locale.ROOT, "%.3f", g.linear().r2())).append(" | ");

@@ -89,8 +89,8 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertTrue(sc.stream().anyMatch(l -> l.startsWith("nb,2,4,") && l.endsWith(",closed form")));
     assertTrue(sc.stream().anyMatch(l -> l.startsWith("lr,3,16,") && l.endsWith(",closed form")));
     List<String> growth = Files.readAllLines(out.resolve("growth.csv"));
-    assertEquals("model,classes,points,intercept_log_n,slope_vs_log_n,r2_log_n,intercept_n,"
-        + "slope_vs_n,r2_n,better_fit", growth.get(0));
+    assertEquals("model,classes,points,exponent,intercept_log_n,slope_vs_log_n,r2_log_n,"
+        + "intercept_n,slope_vs_n,r2_n,better_fit", growth.get(0));
     assertEquals(1 + 2 * 2, growth.size());
     // the paper's separation: the Bayes error falls with n (K = 2: Phi(-sqrt(2 + 2n) / 2))
     assertEquals(bayes(sc, "nb,2,4,"), 0.5 * org.apache.commons.math3.special.Erf.erfc(
@@ -131,7 +131,7 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertTrue(bayes(sc, "nb,3,4,") > two, "three classes are harder");
     String md = Files.readString(out.resolve("simulate.md"));
     assertTrue(md.contains("fixed separation: Mahalanobis distance 2.5"), md);
-    assertTrue(md.contains("| model | K | points | a + b log n | R^2 | a + b n | R^2 | better |"),
+    assertTrue(md.contains("| model | K | points | p | a + b log n | R^2 | a + b n | R^2 | better |"),
         md);
     assertTrue(Files.readString(out.resolve("summary.json")).contains("\"distance\" : 2.5"));
     assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
