@@ -103,7 +103,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   /** One (model, K, n) result. */
   record Complexity(String model, int classes, int dims, Long mEps, double asymptote,
-      String method) {}
+      String method, double testBayes) {}
 
   /** The growth laws of one (model, K): null laws when fewer than 3 m_eps were reached. */
   record Growth(String model, int classes, int points, GrowthLaw logN, GrowthLaw linear,
@@ -120,6 +120,29 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The checked --separation and --distance: null for the paper's separation, else the
+   * distance of --separation fixed (default {@link #DEFAULT_DISTANCE}).
+   */
+  static Double fixedDistance(String separation, Double distance) {
+    if (!separation.equals("paper") && !separation.equals("fixed")) {
+      throw new LinprobeException("--separation must be paper or fixed, not '" + separation
+          + "'");
+    }
+    if (separation.equals("paper")) {
+      if (distance != null) {
+        throw new LinprobeException("--distance applies to --separation fixed only; add "
+            + "--separation fixed or drop --distance");
+      }
+      return null;
+    }
+    double d = distance != null ? distance : DEFAULT_DISTANCE;
+    if (!(d > 0) || Double.isInfinite(d)) {
+      throw new LinprobeException("--distance must be a positive number, not " + distance);
+    }
+    return d;
+  }
+
   /** Class means (the same value on every coordinate) for K classes in n dimensions. */
   static double[] means(boolean fixed, double d, int k, int n) {
     return fixed ? Synthetic.fixedMeans(k, n, d) : Synthetic.paperMeans(k);
@@ -132,19 +155,9 @@ public final class SimulateCommand implements Callable<Integer> {
     int[] ms = sizes == null ? null : ints(sizes, "--sizes", 2);
     if (poolFactor < 1) throw new LinprobeException("--pool-factor must be at least 1");
     if (testRows < 1) throw new LinprobeException("--test-rows must be at least 1");
-    if (!separation.equals("paper") && !separation.equals("fixed")) {
-      throw new LinprobeException("--separation must be paper or fixed, not '" + separation
-          + "'");
-    }
-    boolean fixed = separation.equals("fixed");
-    if (distance != null && !fixed) {
-      throw new LinprobeException("--distance applies to --separation fixed only; add "
-          + "--separation fixed or drop --distance");
-    }
-    double d = distance != null ? distance : DEFAULT_DISTANCE;
-    if (!(d > 0) || Double.isInfinite(d)) {
-      throw new LinprobeException("--distance must be a positive number, not " + distance);
-    }
+    Double fixedD = fixedDistance(separation, distance);
+    boolean fixed = fixedD != null;
+    double d = fixed ? fixedD : Double.NaN;
     // curve's options for every (K, n), but the data; unset ones take curve's defaults
     CurveOptions.Builder grid = CurveOptions.builder().quiet(true);
     if (models != null) grid.models(models);
@@ -194,12 +207,17 @@ public final class SimulateCommand implements Callable<Integer> {
             }
           }
           BayesError.Estimate bayes = BayesError.of(means(fixed, d, k, n), Synthetic.paperStd(n));
+          // the reference for m_eps: the Bayes classifier on the same test rows, so that the
+          // test set's sampling error (shared by every fit) mostly cancels
+          double testBayes = Synthetic.bayesErrorOn(spark.read().parquet(data + "/test"),
+              means(fixed, d, k, n), n);
           for (String m : r.curve().models()) {
-            Long mEps = samplesToBayes(r.curve(), m, bayes.error() + eps);
-            results.add(new Complexity(m, k, n, mEps, bayes.error(), bayes.method()));
+            Long mEps = samplesToBayes(r.curve(), m, testBayes + eps);
+            results.add(new Complexity(m, k, n, mEps, bayes.error(), bayes.method(), testBayes));
             progress.stage(String.format(Locale.ROOT, "K=%d n=%d %s: m_eps=%s (Bayes error %.4f, "
-                + "%s; asymptote %.4f)", k, n, m, mEps == null ? "not reached" : mEps,
-                bayes.error(), bayes.method(), r.curve().asymptoticError(m)));
+                + "%s; on the test rows %.4f; asymptote %.4f)", k, n, m,
+                mEps == null ? "not reached" : mEps, bayes.error(), bayes.method(), testBayes,
+                r.curve().asymptoticError(m)));
           }
           org.apache.hadoop.fs.Path dp = new org.apache.hadoop.fs.Path(data);
           dp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dp, true);
@@ -210,11 +228,12 @@ public final class SimulateCommand implements Callable<Integer> {
       dir.writeText("fits.csv", fits.toString());
       dir.writeText("curve.csv", curve.toString());
       StringBuilder sc = new StringBuilder(
-          "model,classes,dims,m_eps,asymptotic_error,asymptote_method\n");
+          "model,classes,dims,m_eps,asymptotic_error,asymptote_method,test_bayes_error\n");
       for (Complexity c : results) {
         sc.append(c.model()).append(',').append(c.classes()).append(',').append(c.dims())
             .append(',').append(c.mEps() == null ? "" : c.mEps()).append(',')
-            .append(Tables.num(c.asymptote())).append(',').append(c.method()).append('\n');
+            .append(Tables.num(c.asymptote())).append(',').append(c.method()).append(',')
+            .append(Tables.num(c.testBayes())).append('\n');
       }
       dir.writeText("sample_complexity.csv", sc.toString());
       List<Growth> growth = growth(results, modelList, ks);
@@ -354,7 +373,8 @@ public final class SimulateCommand implements Callable<Integer> {
       String setting, double eps) {
     StringBuilder sb = new StringBuilder("Setting: " + setting + ".\n\nm_eps (training rows "
         + "from which the mean test error stays within " + Tables.num(eps) + " of the Bayes "
-        + "error; - not reached within the pool), by classes K and dimension n:\n\n| model | K |");
+        + "classifier's error on the same test rows; - not reached within the pool), by classes K "
+        + "and dimension n:\n\n| model | K |");
     for (int n : ns) sb.append(" n=").append(n).append(" |");
     sb.append("\n|---|---:|").append("---:|".repeat(ns.length)).append('\n');
     List<String> models = rs.stream().map(Complexity::model).distinct().toList();
@@ -368,20 +388,21 @@ public final class SimulateCommand implements Callable<Integer> {
         sb.append('\n');
       }
     }
-    sb.append("\nBayes error (exact):\n\n| K |");
+    sb.append("\nBayes error, exact (and the Bayes classifier's on the test rows):\n\n| K |");
     for (int n : ns) sb.append(" n=").append(n).append(" |");
     sb.append("\n|---:|").append("---:|".repeat(ns.length)).append('\n');
     for (int k : ks) {
       sb.append("| ").append(k).append(" |");
       for (int n : ns) {
         Complexity c = models.isEmpty() ? null : find(rs, models.get(0), k, n);
-        sb.append(' ').append(c == null ? "-" : String.format(Locale.ROOT, "%.4g",
-            c.asymptote())).append(" |");
+        sb.append(' ').append(c == null ? "-" : String.format(Locale.ROOT, "%.4g (%.4g)",
+            c.asymptote(), c.testBayes())).append(" |");
       }
       sb.append('\n');
     }
-    sb.append("\nGrowth of m_eps (least squares over the reached m_eps; R^2 says which law "
-        + "fits better; p is the slope of log m_eps on log n, m_eps ~ n^p: 1 for linear growth, "
+    sb.append("\nGrowth of m_eps (least squares over the reached m_eps; better: the law with "
+        + "the higher R^2, which over a narrow range of n tells the two apart poorly; p, the "
+        + "slope of log m_eps on log n (m_eps ~ n^p), is the clearer sign: 1 for linear growth, "
         + "near 0 for logarithmic):\n\n"
         + "| model | K | points | p | a + b log n | R^2 | a + b n | R^2 | better |\n"
         + "|---|---:|---:|---:|---|---:|---|---:|---|\n");

@@ -45,7 +45,9 @@ public record GrowthLaw(boolean logN, double intercept, double slope, double r2,
 
   /** "12.3 + 4.56 log n" or "-5.1 + 4.56 n" (3 significant digits). */
   public String formula() {
-    return sig3(intercept) + (slope < 0 ? " - " : " + ") + sig3(Math.abs(slope))
+    // an intercept at rounding-error level (an exact fit through the origin) prints as 0
+    double a = Math.abs(intercept) < 1e-9 * (1 + Math.abs(slope)) ? 0 : intercept;
+    return sig3(a) + (slope < 0 ? " - " : " + ") + sig3(Math.abs(slope))
         + (logN ? " log n" : " n");
   }
 

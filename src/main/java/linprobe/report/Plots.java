@@ -91,14 +91,13 @@ public final class Plots {
   public record Law(String model, int classes, GrowthLaw law) {}
 
   /**
-   * m_eps against n (log axes), one solid line with markers per (model, K): the colour is the
+   * m_eps against n (log y axis), one solid line with markers per (model, K): the colour is the
    * model, the marker the number of classes; each with its fitted growth law, dotted, drawn
-   * across the range of n (where it is positive), named with its formula and R^2.
+   * across the range of n (within the range of the m_eps), named with its formula and R^2.
    */
   public static Picture sampleComplexity(List<MEps> points, List<Law> laws, String title)
       throws IOException {
-    XYChart chart = chart(title, "dimension n (log scale)", "m_eps (training rows, log scale)");
-    chart.getStyler().setXAxisLogarithmic(true);
+    XYChart chart = chart(title, "dimension n", "m_eps (training rows, log scale)");
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setLegendFont(chart.getStyler().getLegendFont().deriveFont(12f));
@@ -107,6 +106,12 @@ public final class Plots {
         SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
     double lo = points.stream().mapToInt(MEps::dims).min().orElse(1);
     double hi = points.stream().mapToInt(MEps::dims).max().orElse(1);
+    double yLo = points.stream().filter(p -> p.mEps() != null).mapToLong(MEps::mEps).min()
+        .orElse(1) / 1.5;
+    double yHi = points.stream().filter(p -> p.mEps() != null).mapToLong(MEps::mEps).max()
+        .orElse(1) * 1.5;
+    chart.getStyler().setYAxisMin(yLo);
+    chart.getStyler().setYAxisMax(yHi);
     int i = 0;
     for (String model : points.stream().map(MEps::model).distinct().toList()) {
       Color col = COLORS[i++ % COLORS.length];
@@ -131,8 +136,8 @@ public final class Plots {
           if (!l.model().equals(model) || l.classes() != k) continue;
           List<Double> fx = new ArrayList<>(), fy = new ArrayList<>();
           for (int t = 0; t <= 40 && hi > lo; t++) {
-            double n = lo * Math.pow(hi / lo, t / 40.0), y = l.law().at(n);
-            if (y > 0) {
+            double n = lo + (hi - lo) * t / 40.0, y = l.law().at(n);
+            if (y >= yLo && y <= yHi) {
               fx.add(n);
               fy.add(y);
             }

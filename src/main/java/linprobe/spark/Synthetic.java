@@ -114,6 +114,36 @@ public final class Synthetic {
   }
 
   /**
+   * The Bayes classifier's error on the given rows (label, embedding) of a mixture with class k's
+   * mean means[k] on every coordinate and the paper's covariance: the share of rows whose
+   * projection s = sum_j x_j / sd_j^2 is nearer another class's projected mean
+   * means[c] sum_j 1 / sd_j^2 than their own (the variance of s is the same in every class, so
+   * with equal priors this is the Bayes rule). Counted by Spark tasks.
+   */
+  public static double bayesErrorOn(Dataset<Row> rows, double[] means, int dim) {
+    double[] w = new double[dim];
+    double norm = 0;
+    double[] sd = paperStd(dim);
+    for (int j = 0; j < dim; j++) {
+      w[j] = 1 / (sd[j] * sd[j]);
+      norm += w[j];
+    }
+    double[] centre = new double[means.length];
+    for (int k = 0; k < means.length; k++) centre[k] = means[k] * norm;
+    long[] wrongAndAll = rows.select("label", "embedding").javaRDD().map(r -> {
+      List<Float> x = r.getList(1);
+      double proj = 0;
+      for (int j = 0; j < w.length; j++) proj += x.get(j) * w[j];
+      int best = 0;
+      for (int k = 1; k < centre.length; k++) {
+        if (Math.abs(proj - centre[k]) < Math.abs(proj - centre[best])) best = k;
+      }
+      return new long[] {best == r.getInt(0) ? 0 : 1, 1};
+    }).reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+    return (double) wrongAndAll[0] / wrongAndAll[1];
+  }
+
+  /**
    * The Mahalanobis distance between the means of classes 0 and 1 of the paper's mixture,
    * 2 sqrt(sum_j 1 / sd_j^2) = sqrt(2 + 2n) for even n: it grows with n.
    */

@@ -77,6 +77,29 @@ class ReportAndSimulateTest extends SparkTestBase {
   }
 
   @Test
+  void generateWritesTheFixedSeparationMixture() throws Exception {
+    Path out = tmp.resolve("genfixed");
+    CliTest.Run r = CliTest.run("generate", "--out", out.toString(), "--separation", "fixed",
+        "--distance", "2", "--classes", "2", "--dims", "8", "--train-rows", "20000",
+        "--test-rows", "10", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    // the class means: -1 and 1 times 2 / (2 sqrt(4 / 8 + 4)) = 0.4714 on every coordinate
+    // (the mean over 8 coordinates of 10,000 rows has a standard error of sqrt(4.5 / 10^4))
+    var means = spark().read().parquet(out.resolve("train.parquet").toString())
+        .selectExpr("label", "explode(embedding) as x").groupBy("label")
+        .agg(org.apache.spark.sql.functions.avg("x")).orderBy("label").collectAsList();
+    double expected = 1 / Math.sqrt(4.5);
+    assertEquals(-expected, means.get(0).getDouble(1), 0.05);
+    assertEquals(expected, means.get(1).getDouble(1), 0.05);
+    CliTest.Run bad = CliTest.run("generate", "--out", tmp.resolve("genbad").toString(),
+        "--distance", "2");
+    assertEquals(2, bad.code());
+    assertEquals("linprobe: error: --distance applies to --separation fixed only; add "
+        + "--separation fixed or drop --distance", bad.err().strip());
+    assertTrue(!Files.exists(tmp.resolve("genbad")));
+  }
+
+  @Test
   void simulateMeasuresSampleComplexity() throws Exception {
     Path out = tmp.resolve("sim");
     CliTest.Run r = CliTest.run("simulate", "--out", out.toString(), "--classes", "2,3",
@@ -84,10 +107,11 @@ class ReportAndSimulateTest extends SparkTestBase {
         "--epsilon", "0.05", "--quiet");
     assertEquals(0, r.code(), r.err());
     List<String> sc = Files.readAllLines(out.resolve("sample_complexity.csv"));
-    assertEquals("model,classes,dims,m_eps,asymptotic_error,asymptote_method", sc.get(0));
+    assertEquals("model,classes,dims,m_eps,asymptotic_error,asymptote_method,test_bayes_error",
+        sc.get(0));
     assertEquals(1 + 2 * 2 * 3, sc.size(), String.join("\n", sc));
-    assertTrue(sc.stream().anyMatch(l -> l.startsWith("nb,2,4,") && l.endsWith(",closed form")));
-    assertTrue(sc.stream().anyMatch(l -> l.startsWith("lr,3,16,") && l.endsWith(",closed form")));
+    assertTrue(sc.stream().anyMatch(l -> l.startsWith("nb,2,4,") && l.contains(",closed form,")));
+    assertTrue(sc.stream().anyMatch(l -> l.startsWith("lr,3,16,") && l.contains(",closed form,")));
     List<String> growth = Files.readAllLines(out.resolve("growth.csv"));
     assertEquals("model,classes,points,exponent,intercept_log_n,slope_vs_log_n,r2_log_n,"
         + "intercept_n,slope_vs_n,r2_n,better_fit", growth.get(0));
@@ -127,6 +151,12 @@ class ReportAndSimulateTest extends SparkTestBase {
     for (int n : new int[] {4, 8, 16}) {
       assertEquals(two, bayes(sc, "nb,2," + n + ","), 1e-6);
       assertEquals(bayes(sc, "nb,3,4,"), bayes(sc, "nb,3," + n + ","), 1e-12);
+      // the Bayes classifier on the 2,000 test rows: the exact error within sampling error
+      // (standard error sqrt(0.106 * 0.894 / 2000) = 0.007 for K = 2)
+      for (String key : new String[] {"nb,2," + n + ",", "nb,3," + n + ","}) {
+        String line = sc.stream().filter(l -> l.startsWith(key)).findFirst().orElseThrow();
+        assertEquals(bayes(sc, key), Double.parseDouble(line.split(",")[6]), 0.035, line);
+      }
     }
     assertTrue(bayes(sc, "nb,3,4,") > two, "three classes are harder");
     String md = Files.readString(out.resolve("simulate.md"));
@@ -136,7 +166,8 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertTrue(Files.readString(out.resolve("summary.json")).contains("\"distance\" : 2.5"));
     assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
     // stdout is the markdown report
-    assertTrue(r.out().contains("Bayes error (exact)"), r.out());
+    assertTrue(r.out().contains("Bayes error, exact (and the Bayes classifier's on the test rows)"),
+        r.out());
   }
 
   @Test

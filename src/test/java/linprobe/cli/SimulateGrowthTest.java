@@ -17,11 +17,11 @@ class SimulateGrowthTest {
     List<SimulateCommand.Complexity> rs = new ArrayList<>();
     for (int n : NS) {
       rs.add(new SimulateCommand.Complexity("nb", 2, n, Math.round(7 + 3 * Math.log(n)), 0.1,
-          "closed form")); // 17, 19, 21, 23 (rounded): logarithmic
-      rs.add(new SimulateCommand.Complexity("lr", 2, n, 10L * n, 0.1, "closed form"));
-      rs.add(new SimulateCommand.Complexity("nb", 3, n, 4000L / n, 0.2, "closed form"));
+          "closed form", 0.1)); // 17, 19, 21, 23 (rounded): logarithmic
+      rs.add(new SimulateCommand.Complexity("lr", 2, n, 10L * n, 0.1, "closed form", 0.1));
+      rs.add(new SimulateCommand.Complexity("nb", 3, n, 4000L / n, 0.2, "closed form", 0.2));
       rs.add(new SimulateCommand.Complexity("lr", 3, n, n <= 50 ? 100L : null, 0.2,
-          "closed form"));
+          "closed form", 0.2));
     }
     List<CurveOptions.Model> models = CurveOptions.builder().train("-").test("-").models("nb,lr")
         .build().models();
@@ -53,6 +53,7 @@ class SimulateGrowthTest {
     assertTrue(md.contains("| lr | 3 | 100 | 100 | - | - |"), md);
     assertTrue(md.contains("| lr | 2 | 4 | 1.00 |"), md);
     assertTrue(md.contains("0 + 10 n | 1.000 | n |"), md);
-    assertTrue(md.contains("| 3 | 0.2000 | 0.2000 | 0.2000 | 0.2000 |"), md);
+    assertTrue(md.contains("| 3 | 0.2000 (0.2000) | 0.2000 (0.2000) | 0.2000 (0.2000) | "
+        + "0.2000 (0.2000) |"), md);
   }
 }

@@ -48,6 +48,9 @@ class GrowthLawTest {
     assertEquals("6 - 2 n", falling.formula());
     assertThrows(IllegalArgumentException.class,
         () -> GrowthLaw.fit(new double[] {1}, new double[] {1}, false));
+    // y = 2.5 n exactly: the intercept is rounding error, printed as 0
+    GrowthLaw through0 = GrowthLaw.fit(new double[] {4, 8, 16}, new double[] {10, 20, 40}, false);
+    assertEquals("0 + 2.5 n", through0.formula());
   }
 
   @Test
