@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
     description = {"Reproduce the paper's Gaussian-mixture simulation: for every (classes K, "
         + "dimension n) generate a training pool and a test set in Spark tasks, fit the learning "
         + "curves, and measure m_eps, the smallest training size whose mean error stays within "
-        + "epsilon of the Bayes error (exact); then fit m_eps against log n and against n. "
+        + "epsilon of the Bayes classifier's error on the same test rows (the exact Bayes "
+        + "error is reported beside it); then fit m_eps against log n and against n. "
         + "With --separation fixed the Bayes error is the same at every n, so only the "
         + "dimension changes."})
 public final class SimulateCommand implements Callable<Integer> {
@@ -70,7 +71,7 @@ public final class SimulateCommand implements Callable<Integer> {
   Integer seeds;
 
   @Option(names = "--epsilon", paramLabel = "E",
-      description = "m_eps tolerance above the Bayes error (default: 0.01).")
+      description = "m_eps tolerance above the Bayes classifier's test error (default: 0.01).")
   Double epsilon;
 
   @Option(names = "--lr-c", paramLabel = "C|auto",
