@@ -10,6 +10,7 @@ import linprobe.CurveOptions;
 import linprobe.LinprobeException;
 import linprobe.curve.BayesError;
 import linprobe.curve.Fit;
+import linprobe.curve.GrowthLaw;
 import linprobe.curve.LearningCurve;
 import linprobe.curve.Tables;
 import linprobe.report.Plots;
@@ -25,7 +26,10 @@ import picocli.CommandLine.Option;
     description = {"Reproduce the paper's Gaussian-mixture simulation: for every (classes K, "
         + "dimension n) generate a training pool and a test set in Spark tasks, fit the learning "
         + "curves, and measure m_eps, the smallest training size whose mean error stays within "
-        + "epsilon of the Bayes error; then fit m_eps against log n and against n."})
+        + "epsilon of the Bayes classifier's error on the same test rows (the exact Bayes "
+        + "error is reported beside it); then fit m_eps against log n and against n. "
+        + "With --separation fixed the Bayes error is the same at every n, so only the "
+        + "dimension changes."})
 public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   String out;
@@ -37,6 +41,20 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--dims", paramLabel = "LIST",
       description = "Dimensions n (default: 25,50,100,200; the paper: 100,200,400,1000).")
   String dims = "25,50,100,200";
+
+  @Option(names = "--separation", paramLabel = "KIND",
+      description = "paper (default): the paper's mixture, whose class means get further apart "
+          + "(in Mahalanobis distance) as n grows, so its Bayes error falls with n; fixed: the "
+          + "same mixture with every class mean scaled so that the distances between the means, "
+          + "and so the Bayes error, are the same at every n (only the dimension grows).")
+  String separation = "paper";
+
+  @Option(names = "--distance", paramLabel = "D",
+      description = "With --separation fixed: the Mahalanobis distance between the means of "
+          + "classes 0 and 1 (default: 3, a two-class Bayes error of Phi(-1.5) = 6.7%%); the "
+          + "other classes keep the paper's proportions on the same line (-1, 1, 2, 4, ... "
+          + "times D/2).")
+  Double distance;
 
   @Option(names = "--sizes", paramLabel = "LIST",
       description = "Total training sizes m (default: K x 2,5,10,20,50,... from 2K up to the pool).")
@@ -53,11 +71,13 @@ public final class SimulateCommand implements Callable<Integer> {
   Integer seeds;
 
   @Option(names = "--epsilon", paramLabel = "E",
-      description = "m_eps tolerance above the Bayes error (default: 0.01).")
+      description = "m_eps tolerance above the Bayes classifier's test error (default: 0.01).")
   Double epsilon;
 
-  @Option(names = "--lr-c", paramLabel = "C", description = "LR's C (default: 1, the paper's).")
-  Double lrC;
+  @Option(names = "--lr-c", paramLabel = "C|auto",
+      description = "LR's C (default: 1, the paper's); auto chooses it from data in every "
+          + "subset, as curve does by default (several times slower).")
+  String lrC;
 
   @Option(names = "--models", paramLabel = "LIST", description = "As curve (default: nb,lr).")
   String models;
@@ -79,9 +99,55 @@ public final class SimulateCommand implements Callable<Integer> {
     return v;
   }
 
+  /** The default --distance of --separation fixed. */
+  static final double DEFAULT_DISTANCE = 3;
+
   /** One (model, K, n) result. */
   record Complexity(String model, int classes, int dims, Long mEps, double asymptote,
-      String method) {}
+      String method, double testBayes) {}
+
+  /** The growth laws of one (model, K): null laws when fewer than 3 m_eps were reached. */
+  record Growth(String model, int classes, int points, GrowthLaw logN, GrowthLaw linear,
+      double exponent) {
+    /** "log n", "n", "no growth" (both slopes <= 0) or "too few points". */
+    String better() {
+      if (logN == null) return "too few points";
+      if (logN.slope() <= 0 && linear.slope() <= 0) return "no growth";
+      return logN.r2() > linear.r2() ? "log n" : "n";
+    }
+
+    GrowthLaw best() {
+      return logN == null ? null : logN.r2() > linear.r2() ? logN : linear;
+    }
+  }
+
+  /**
+   * The checked --separation and --distance: null for the paper's separation, else the
+   * distance of --separation fixed (default {@link #DEFAULT_DISTANCE}).
+   */
+  static Double fixedDistance(String separation, Double distance) {
+    if (!separation.equals("paper") && !separation.equals("fixed")) {
+      throw new LinprobeException("--separation must be paper or fixed, not '" + separation
+          + "'");
+    }
+    if (separation.equals("paper")) {
+      if (distance != null) {
+        throw new LinprobeException("--distance applies to --separation fixed only; add "
+            + "--separation fixed or drop --distance");
+      }
+      return null;
+    }
+    double d = distance != null ? distance : DEFAULT_DISTANCE;
+    if (!(d > 0) || Double.isInfinite(d)) {
+      throw new LinprobeException("--distance must be a positive number, not " + distance);
+    }
+    return d;
+  }
+
+  /** Class means (the same value on every coordinate) for K classes in n dimensions. */
+  static double[] means(boolean fixed, double d, int k, int n) {
+    return fixed ? Synthetic.fixedMeans(k, n, d) : Synthetic.paperMeans(k);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -89,11 +155,15 @@ public final class SimulateCommand implements Callable<Integer> {
     int[] ns = ints(dims, "--dims", 2);
     int[] ms = sizes == null ? null : ints(sizes, "--sizes", 2);
     if (poolFactor < 1) throw new LinprobeException("--pool-factor must be at least 1");
+    if (testRows < 1) throw new LinprobeException("--test-rows must be at least 1");
+    Double fixedD = fixedDistance(separation, distance);
+    boolean fixed = fixedD != null;
+    double d = fixed ? fixedD : Double.NaN;
     // curve's options for every (K, n), but the data; unset ones take curve's defaults
     CurveOptions.Builder grid = CurveOptions.builder().quiet(true);
     if (models != null) grid.models(models);
     if (seeds != null) grid.seeds(seeds);
-    grid.lrC(lrC != null ? lrC : 1.0); // the paper's C, not curve's auto: this reproduces it
+    grid.lrC(lrC != null ? lrC : "1"); // the paper's C, not curve's auto: this reproduces it
     if (epsilon != null) grid.epsilon(epsilon);
     // checked now, before Spark starts (the paths are placeholders, set for each run below)
     CurveOptions checked = grid.train("-").test("-").build();
@@ -113,8 +183,17 @@ public final class SimulateCommand implements Callable<Integer> {
           progress.stage("K=" + k + " n=" + n + ": generating " + pool + " training and "
               + testRows + " test rows");
           int parts = (int) Math.max(2, pool * n / 5_000_000L);
-          Synthetic.paperMixture(spark, 0, pool, n, k, 1, parts).write().parquet(data + "/train");
-          Synthetic.paperMixture(spark, pool, testRows, n, k, 2, 2).write().parquet(data + "/test");
+          if (fixed) {
+            Synthetic.fixedMixture(spark, 0, pool, n, k, d, 1, parts).write()
+                .parquet(data + "/train");
+            Synthetic.fixedMixture(spark, pool, testRows, n, k, d, 2, 2).write()
+                .parquet(data + "/test");
+          } else {
+            Synthetic.paperMixture(spark, 0, pool, n, k, 1, parts).write()
+                .parquet(data + "/train");
+            Synthetic.paperMixture(spark, pool, testRows, n, k, 2, 2).write()
+                .parquet(data + "/test");
+          }
           CurveOptions o = grid.train(data + "/train").test(data + "/test")
               .shots(shotsSpec(shotsFor(ms, k, pool))).build();
           CurveJob.Result r = new CurveJob(spark, o, Progress.silent()).run();
@@ -128,14 +207,18 @@ public final class SimulateCommand implements Callable<Integer> {
               curve.append(k).append(',').append(n).append(',').append(line).append('\n');
             }
           }
-          BayesError.Estimate bayes = BayesError.of(Synthetic.paperMeans(k),
-              Synthetic.paperStd(n), 200_000, 7);
+          BayesError.Estimate bayes = BayesError.of(means(fixed, d, k, n), Synthetic.paperStd(n));
+          // the reference for m_eps: the Bayes classifier on the same test rows, so that the
+          // test set's sampling error (shared by every fit) mostly cancels
+          double testBayes = Synthetic.bayesErrorOn(spark.read().parquet(data + "/test"),
+              means(fixed, d, k, n), n);
           for (String m : r.curve().models()) {
-            Long mEps = samplesToBayes(r.curve(), m, bayes.error() + eps);
-            results.add(new Complexity(m, k, n, mEps, bayes.error(), bayes.method()));
+            Long mEps = samplesToBayes(r.curve(), m, testBayes + eps);
+            results.add(new Complexity(m, k, n, mEps, bayes.error(), bayes.method(), testBayes));
             progress.stage(String.format(Locale.ROOT, "K=%d n=%d %s: m_eps=%s (Bayes error %.4f, "
-                + "%s; asymptote %.4f)", k, n, m, mEps == null ? "not reached" : mEps,
-                bayes.error(), bayes.method(), r.curve().asymptoticError(m)));
+                + "%s; on the test rows %.4f; asymptote %.4f)", k, n, m,
+                mEps == null ? "not reached" : mEps, bayes.error(), bayes.method(), testBayes,
+                r.curve().asymptoticError(m)));
           }
           org.apache.hadoop.fs.Path dp = new org.apache.hadoop.fs.Path(data);
           dp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dp, true);
@@ -146,20 +229,33 @@ public final class SimulateCommand implements Callable<Integer> {
       dir.writeText("fits.csv", fits.toString());
       dir.writeText("curve.csv", curve.toString());
       StringBuilder sc = new StringBuilder(
-          "model,classes,dims,m_eps,asymptotic_error,asymptote_method\n");
+          "model,classes,dims,m_eps,asymptotic_error,asymptote_method,test_bayes_error\n");
       for (Complexity c : results) {
         sc.append(c.model()).append(',').append(c.classes()).append(',').append(c.dims())
             .append(',').append(c.mEps() == null ? "" : c.mEps()).append(',')
-            .append(Tables.num(c.asymptote())).append(',').append(c.method()).append('\n');
+            .append(Tables.num(c.asymptote())).append(',').append(c.method()).append(',')
+            .append(Tables.num(c.testBayes())).append('\n');
       }
       dir.writeText("sample_complexity.csv", sc.toString());
-      String growth = growth(results, modelList, ks);
-      dir.writeText("growth.csv", growth);
-      String md = markdown(results, ks, ns, growth);
+      List<Growth> growth = growth(results, modelList, ks);
+      dir.writeText("growth.csv", growthCsv(growth));
+      String setting = fixed
+          ? "fixed separation: Mahalanobis distance " + Tables.num(d) + " between the means of "
+              + "classes 0 and 1 at every n"
+          : "the paper's separation: Mahalanobis distance sqrt(2 + 2n) between the means of "
+              + "classes 0 and 1";
+      String md = markdown(results, ks, ns, growth, setting, eps);
       dir.writeText("simulate.md", md);
+      List<Plots.Law> laws = new ArrayList<>();
+      for (Growth g : growth) {
+        if (g.best() != null) {
+          laws.add(new Plots.Law(g.model(), g.classes(), g.best()));
+        }
+      }
       Plots.Picture pic = Plots.sampleComplexity(results.stream().map(c -> new Plots.MEps(
-          c.model(), c.classes(), c.dims(), c.mEps())).toList(),
-          "m_eps against dimension n (epsilon " + Tables.num(eps) + ")");
+          c.model(), c.classes(), c.dims(), c.mEps())).toList(), laws,
+          "m_eps against n, " + (fixed ? "fixed separation D = " + Tables.num(d)
+              : "the paper's separation") + " (epsilon " + Tables.num(eps) + ")");
       dir.writeBytes("sample_complexity.png", pic.png());
       dir.writeText("sample_complexity.svg", pic.svg());
       dir.writeText("report.html", linprobe.report.HtmlReport.page("linprobe simulate",
@@ -171,11 +267,13 @@ public final class SimulateCommand implements Callable<Integer> {
       summary.put("spark_version", spark.version());
       summary.put("classes", ks);
       summary.put("dims", ns);
+      summary.put("separation", separation);
+      summary.put("distance", fixed ? d : null);
       summary.put("pool_factor", poolFactor);
       summary.put("test_rows", testRows);
       summary.put("seeds", checked.seeds().length);
       summary.put("epsilon", eps);
-      summary.put("lr_c", checked.lrC());
+      summary.put("lr_c", Double.isNaN(checked.lrC()) ? "auto" : checked.lrC());
       summary.put("models", String.join(",", modelList.stream().map(m -> m.id).toList()));
       dir.writeText("summary.json", new com.fasterxml.jackson.databind.ObjectMapper()
           .writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
@@ -230,56 +328,54 @@ public final class SimulateCommand implements Callable<Integer> {
     return from;
   }
 
-  /** Least-squares slope and R^2 of m_eps against log n and against n, per model and K. */
-  static String growth(List<Complexity> rs, List<CurveOptions.Model> models, int[] ks) {
-    StringBuilder sb = new StringBuilder(
-        "model,classes,slope_vs_log_n,r2_log_n,slope_vs_n,r2_n,better_fit\n");
+  /** m_eps against log n and against n, per model and K (the reached m_eps only). */
+  static List<Growth> growth(List<Complexity> rs, List<CurveOptions.Model> models, int[] ks) {
+    List<Growth> out = new ArrayList<>();
     for (CurveOptions.Model m : models) {
       for (int k : ks) {
-        List<double[]> pts = new ArrayList<>();
-        for (Complexity c : rs) {
-          if (c.model().equals(m.id) && c.classes() == k && c.mEps() != null) {
-            pts.add(new double[] {c.dims(), c.mEps()});
-          }
-        }
+        List<Complexity> pts = rs.stream().filter(c -> c.model().equals(m.id)
+            && c.classes() == k && c.mEps() != null).toList();
         if (pts.size() < 3) {
-          sb.append(m.id).append(',').append(k).append(",,,,,too few points\n");
+          out.add(new Growth(m.id, k, pts.size(), null, null, Double.NaN));
           continue;
         }
-        double[] log = fit(pts, true), lin = fit(pts, false);
-        sb.append(m.id).append(',').append(k).append(',').append(Tables.num(log[0])).append(',')
-            .append(Tables.num(log[1])).append(',').append(Tables.num(lin[0])).append(',')
-            .append(Tables.num(lin[1])).append(',')
-            .append(log[0] <= 0 && lin[0] <= 0 ? "no growth" : log[1] > lin[1] ? "log n" : "n")
-            .append('\n');
+        double[] n = pts.stream().mapToDouble(Complexity::dims).toArray();
+        double[] y = pts.stream().mapToDouble(c -> c.mEps()).toArray();
+        double[] logY = java.util.Arrays.stream(y).map(Math::log).toArray();
+        out.add(new Growth(m.id, k, pts.size(), GrowthLaw.fit(n, y, true),
+            GrowthLaw.fit(n, y, false), GrowthLaw.fit(n, logY, true).slope()));
       }
+    }
+    return out;
+  }
+
+  static String growthCsv(List<Growth> gs) {
+    StringBuilder sb = new StringBuilder("model,classes,points,exponent,intercept_log_n,"
+        + "slope_vs_log_n,"
+        + "r2_log_n,intercept_n,slope_vs_n,r2_n,better_fit\n");
+    for (Growth g : gs) {
+      sb.append(g.model()).append(',').append(g.classes()).append(',').append(g.points());
+      if (g.logN() == null) {
+        sb.append(",,,,,,,,");
+      } else {
+        sb.append(',').append(Tables.num(g.exponent()));
+        for (GrowthLaw l : new GrowthLaw[] {g.logN(), g.linear()}) {
+          sb.append(',').append(Tables.num(l.intercept())).append(',')
+              .append(Tables.num(l.slope())).append(',').append(Tables.num(l.r2()));
+        }
+        sb.append(',');
+      }
+      sb.append(g.better()).append('\n');
     }
     return sb.toString();
   }
 
-  /** [slope, R^2] of y = a + b f(x), f = log or identity. */
-  static double[] fit(List<double[]> pts, boolean logX) {
-    int n = pts.size();
-    double sx = 0, sy = 0;
-    for (double[] p : pts) {
-      sx += logX ? Math.log(p[0]) : p[0];
-      sy += p[1];
-    }
-    double mx = sx / n, my = sy / n, sxy = 0, sxx = 0, syy = 0;
-    for (double[] p : pts) {
-      double x = (logX ? Math.log(p[0]) : p[0]) - mx, y = p[1] - my;
-      sxy += x * y;
-      sxx += x * x;
-      syy += y * y;
-    }
-    double b = sxx == 0 ? 0 : sxy / sxx;
-    double r2 = syy == 0 || sxx == 0 ? 0 : sxy * sxy / (sxx * syy);
-    return new double[] {b, r2};
-  }
-
-  static String markdown(List<Complexity> rs, int[] ks, int[] ns, String growth) {
-    StringBuilder sb = new StringBuilder("m_eps (training rows to get within epsilon of the "
-        + "Bayes error), by classes K and dimension n:\n\n| model | K |");
+  static String markdown(List<Complexity> rs, int[] ks, int[] ns, List<Growth> growth,
+      String setting, double eps) {
+    StringBuilder sb = new StringBuilder("Setting: " + setting + ".\n\nm_eps (training rows "
+        + "from which the mean test error stays within " + Tables.num(eps) + " of the Bayes "
+        + "classifier's error on the same test rows; - not reached within the pool), by classes K "
+        + "and dimension n:\n\n| model | K |");
     for (int n : ns) sb.append(" n=").append(n).append(" |");
     sb.append("\n|---|---:|").append("---:|".repeat(ns.length)).append('\n');
     List<String> models = rs.stream().map(Complexity::model).distinct().toList();
@@ -287,15 +383,49 @@ public final class SimulateCommand implements Callable<Integer> {
       for (int k : ks) {
         sb.append("| ").append(m).append(" | ").append(k).append(" |");
         for (int n : ns) {
-          Complexity c = rs.stream().filter(x -> x.model().equals(m) && x.classes() == k
-              && x.dims() == n).findFirst().orElse(null);
+          Complexity c = find(rs, m, k, n);
           sb.append(' ').append(c == null || c.mEps() == null ? "-" : c.mEps()).append(" |");
         }
         sb.append('\n');
       }
     }
-    sb.append("\nGrowth of m_eps (least squares; R^2 says which law fits better):\n\n```\n")
-        .append(growth).append("```\n");
+    sb.append("\nBayes error, exact (and the Bayes classifier's on the test rows):\n\n| K |");
+    for (int n : ns) sb.append(" n=").append(n).append(" |");
+    sb.append("\n|---:|").append("---:|".repeat(ns.length)).append('\n');
+    for (int k : ks) {
+      sb.append("| ").append(k).append(" |");
+      for (int n : ns) {
+        Complexity c = models.isEmpty() ? null : find(rs, models.get(0), k, n);
+        sb.append(' ').append(c == null ? "-" : String.format(Locale.ROOT, "%.4g (%.4g)",
+            c.asymptote(), c.testBayes())).append(" |");
+      }
+      sb.append('\n');
+    }
+    sb.append("\nGrowth of m_eps (least squares over the reached m_eps; better: the law with "
+        + "the higher R^2, which over a narrow range of n tells the two apart poorly; p, the "
+        + "slope of log m_eps on log n (m_eps ~ n^p), is the clearer sign: 1 for linear growth, "
+        + "near 0 for logarithmic):\n\n"
+        + "| model | K | points | p | a + b log n | R^2 | a + b n | R^2 | better |\n"
+        + "|---|---:|---:|---:|---|---:|---|---:|---|\n");
+    for (Growth g : growth) {
+      sb.append("| ").append(g.model()).append(" | ").append(g.classes()).append(" | ")
+          .append(g.points()).append(" | ");
+      if (g.logN() == null) {
+        sb.append("| | | | | ");
+      } else {
+        sb.append(String.format(Locale.ROOT, "%.2f", g.exponent())).append(" | ")
+            .append(g.logN().formula()).append(" | ")
+            .append(String.format(Locale.ROOT, "%.3f", g.logN().r2())).append(" | ")
+            .append(g.linear().formula()).append(" | ")
+            .append(String.format(Locale.ROOT, "%.3f", g.linear().r2())).append(" | ");
+      }
+      sb.append(g.better()).append(" |\n");
+    }
     return sb.toString();
+  }
+
+  static Complexity find(List<Complexity> rs, String model, int k, int n) {
+    return rs.stream().filter(x -> x.model().equals(model) && x.classes() == k && x.dims() == n)
+        .findFirst().orElse(null);
   }
 }

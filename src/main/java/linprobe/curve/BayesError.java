@@ -1,13 +1,20 @@
 package linprobe.curve;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.special.Erf;
 
 /**
- * Bayes error of a mixture of K equiprobable Gaussians with means mu_k (the same on every
- * coordinate) and a shared diagonal covariance: in closed form for two classes, Phi(-Delta/2)
- * with Delta the Mahalanobis distance of the means; by Monte Carlo with the true Bayes
- * classifier otherwise.
+ * Bayes error of a mixture of K equiprobable Gaussians with means mu_k (the same value on every
+ * coordinate) and a shared diagonal covariance with standard deviations sd.
+ *
+ * <p>Exact for any K: in whitened coordinates the class means are mu_k v with v_j = 1 / sd_j,
+ * points on one line. The components orthogonal to that line have the same distribution in
+ * every class and do not change the posterior, so the problem is the one-dimensional one of
+ * unit-variance Gaussians at positions a_k = mu_k ||v||: the Bayes rule picks the nearest
+ * position, the cells are bounded by the midpoints of adjacent positions, and the error is the
+ * mean over classes of the two normal tails outside a class's cell. Tails are summed directly
+ * (not 1 - a sum of probabilities), so tiny errors keep their relative precision.
  */
 public final class BayesError {
   private BayesError() {}
@@ -15,18 +22,42 @@ public final class BayesError {
   /** @param method "closed form" or "monte carlo (N draws)" */
   public record Estimate(double error, String method) {}
 
-  public static Estimate of(double[] mu, double[] sd, int draws, long seed) {
-    int k = mu.length, n = sd.length;
-    if (k == 2) {
-      double d2 = 0;
-      for (double s : sd) d2 += (mu[1] - mu[0]) * (mu[1] - mu[0]) / (s * s);
-      return new Estimate(new NormalDistribution().cumulativeProbability(-Math.sqrt(d2) / 2),
-          "closed form");
-    }
-    return monteCarlo(mu, sd, draws, seed);
+  /** The exact Bayes error (see the class comment). */
+  public static Estimate of(double[] mu, double[] sd) {
+    double norm = 0;
+    for (double s : sd) norm += 1 / (s * s);
+    norm = Math.sqrt(norm);
+    double[] a = new double[mu.length];
+    for (int k = 0; k < mu.length; k++) a[k] = mu[k] * norm;
+    return new Estimate(onLine(a), "closed form");
   }
 
-  /** The Bayes classifier's error on draws from the mixture itself. */
+  /**
+   * Bayes error of K equiprobable unit-variance Gaussians at positions a_k on a line, which must
+   * be distinct.
+   */
+  public static double onLine(double[] positions) {
+    if (positions.length < 2) throw new IllegalArgumentException("need at least two classes");
+    double[] a = positions.clone();
+    Arrays.sort(a);
+    for (int k = 1; k < a.length; k++) {
+      if (!(a[k] > a[k - 1])) throw new IllegalArgumentException("class means must be distinct");
+    }
+    double wrong = 0;
+    for (int k = 0; k < a.length; k++) {
+      // the cell of class k is (lo, hi), lo and hi the midpoints to its neighbours
+      if (k > 0) wrong += upperTail((a[k] - a[k - 1]) / 2); // P(t < lo) = Phi(lo - a_k)
+      if (k < a.length - 1) wrong += upperTail((a[k + 1] - a[k]) / 2); // P(t > hi)
+    }
+    return wrong / a.length;
+  }
+
+  /** P(Z > z) for a standard normal Z, accurate far into the tail. */
+  static double upperTail(double z) {
+    return 0.5 * Erf.erfc(z / Math.sqrt(2));
+  }
+
+  /** The Bayes classifier's error on draws from the mixture itself (a check of {@link #of}). */
   public static Estimate monteCarlo(double[] mu, double[] sd, int draws, long seed) {
     int k = mu.length, n = sd.length;
     SplittableRandom rnd = new SplittableRandom(seed);

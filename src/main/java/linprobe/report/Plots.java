@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 import linprobe.curve.Comparison;
 import linprobe.curve.Fit;
+import linprobe.curve.GrowthLaw;
 import linprobe.curve.LearningCurve;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
@@ -86,17 +87,38 @@ public final class Plots {
   /** One m_eps point of the simulation (null when not reached). */
   public record MEps(String model, int classes, int dims, Long mEps) {}
 
-  /** m_eps against n, one line per (model, K). */
-  public static Picture sampleComplexity(List<MEps> points, String title) throws IOException {
+  /** The growth law fitted to one (model, K)'s m_eps. */
+  public record Law(String model, int classes, GrowthLaw law) {}
+
+  /**
+   * m_eps against n (log y axis), one solid line with markers per (model, K): the colour is the
+   * model, the marker the number of classes; each with its fitted growth law, dotted, drawn
+   * across the range of n (within the range of the m_eps), named with its formula and R^2.
+   */
+  public static Picture sampleComplexity(List<MEps> points, List<Law> laws, String title)
+      throws IOException {
     XYChart chart = chart(title, "dimension n", "m_eps (training rows, log scale)");
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setLegendFont(chart.getStyler().getLegendFont().deriveFont(12f));
+    org.knowm.xchart.style.markers.Marker[] markers = {SeriesMarkers.CIRCLE,
+        SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP,
+        SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
+    double lo = points.stream().mapToInt(MEps::dims).min().orElse(1);
+    double hi = points.stream().mapToInt(MEps::dims).max().orElse(1);
+    double yLo = points.stream().filter(p -> p.mEps() != null).mapToLong(MEps::mEps).min()
+        .orElse(1) / 1.5;
+    double yHi = points.stream().filter(p -> p.mEps() != null).mapToLong(MEps::mEps).max()
+        .orElse(1) * 1.5;
+    chart.getStyler().setYAxisMin(yLo);
+    chart.getStyler().setYAxisMax(yHi);
     int i = 0;
     for (String model : points.stream().map(MEps::model).distinct().toList()) {
       Color col = COLORS[i++ % COLORS.length];
       int j = 0;
       for (int k : points.stream().filter(p -> p.model().equals(model)).mapToInt(MEps::classes)
           .distinct().toArray()) {
+        org.knowm.xchart.style.markers.Marker marker = markers[j++ % markers.length];
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (MEps p : points) {
           if (p.model().equals(model) && p.classes() == k && p.mEps() != null) {
@@ -108,7 +130,25 @@ public final class Plots {
         XYSeries line = chart.addSeries(model + ", K=" + k, xs, ys);
         line.setLineColor(col);
         line.setMarkerColor(col);
-        line.setLineStyle(j++ == 0 ? new BasicStroke(2.5f) : SeriesLines.DASH_DASH);
+        line.setMarker(marker);
+        line.setLineStyle(new BasicStroke(2.5f));
+        for (Law l : laws) {
+          if (!l.model().equals(model) || l.classes() != k) continue;
+          List<Double> fx = new ArrayList<>(), fy = new ArrayList<>();
+          for (int t = 0; t <= 40 && hi > lo; t++) {
+            double n = lo + (hi - lo) * t / 40.0, y = l.law().at(n);
+            if (y >= yLo && y <= yHi) {
+              fx.add(n);
+              fy.add(y);
+            }
+          }
+          if (fx.size() < 2) continue;
+          XYSeries fit = chart.addSeries(model + ", K=" + k + " fit: " + l.law().formula()
+              + String.format(java.util.Locale.ROOT, " (R^2 %.2f)", l.law().r2()), fx, fy);
+          fit.setLineColor(col);
+          fit.setMarker(SeriesMarkers.NONE);
+          fit.setLineStyle(SeriesLines.DOT_DOT);
+        }
       }
     }
     return encode(chart);

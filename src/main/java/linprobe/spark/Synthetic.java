@@ -74,10 +74,83 @@ public final class Synthetic {
    */
   public static Dataset<Row> paperMixture(SparkSession spark, long firstRow, long rows, int dim,
       int classes, long seed, int partitions) {
-    double[] m = paperMeans(classes);
-    double[][] mu = new double[classes][dim];
-    for (int k = 0; k < classes; k++) java.util.Arrays.fill(mu[k], m[k]);
+    return onLine(spark, firstRow, rows, paperMeans(classes), dim, seed, partitions);
+  }
+
+  /**
+   * The paper's mixture with every class mean scaled by the same factor, chosen so that the
+   * Mahalanobis distance between the means of classes 0 and 1 is {@code distance} at every
+   * dimension (see {@link #fixedMeans}).
+   */
+  public static Dataset<Row> fixedMixture(SparkSession spark, long firstRow, long rows, int dim,
+      int classes, double distance, long seed, int partitions) {
+    return onLine(spark, firstRow, rows, fixedMeans(classes, dim, distance), dim, seed,
+        partitions);
+  }
+
+  /** Class k has mean means[k] on every coordinate; the paper's covariance. */
+  static Dataset<Row> onLine(SparkSession spark, long firstRow, long rows, double[] means,
+      int dim, long seed, int partitions) {
+    double[][] mu = new double[means.length][dim];
+    for (int k = 0; k < means.length; k++) java.util.Arrays.fill(mu[k], means[k]);
     return generate(spark, firstRow, rows, mu, paperStd(dim), seed, partitions);
+  }
+
+  /**
+   * Class means (the same value on every coordinate) of the fixed-separation mixture: the
+   * paper's means -1, 1, 2, 4, ... times s(n) = distance / (2 ||v||), v_j = 1 / sd_j the
+   * whitening of the paper's covariance. In whitened coordinates every class mean lies on the
+   * line through v, at -1, 1, 2, 4, ... times distance / 2: classes 0 and 1 are {@code distance}
+   * apart and every pair keeps the paper's proportions, at every n. The Bayes error is
+   * therefore the same at every n; only the number of pure-noise directions (n - 1) grows.
+   */
+  public static double[] fixedMeans(int classes, int dim, double distance) {
+    double norm = 0;
+    for (double s : paperStd(dim)) norm += 1 / (s * s);
+    double scale = distance / (2 * Math.sqrt(norm));
+    double[] mu = paperMeans(classes);
+    for (int k = 0; k < classes; k++) mu[k] *= scale;
+    return mu;
+  }
+
+  /**
+   * The Bayes classifier's error on the given rows (label, embedding) of a mixture with class k's
+   * mean means[k] on every coordinate and the paper's covariance: the share of rows whose
+   * projection s = sum_j x_j / sd_j^2 is nearer another class's projected mean
+   * means[c] sum_j 1 / sd_j^2 than their own (the variance of s is the same in every class, so
+   * with equal priors this is the Bayes rule). Counted by Spark tasks.
+   */
+  public static double bayesErrorOn(Dataset<Row> rows, double[] means, int dim) {
+    double[] w = new double[dim];
+    double norm = 0;
+    double[] sd = paperStd(dim);
+    for (int j = 0; j < dim; j++) {
+      w[j] = 1 / (sd[j] * sd[j]);
+      norm += w[j];
+    }
+    double[] centre = new double[means.length];
+    for (int k = 0; k < means.length; k++) centre[k] = means[k] * norm;
+    long[] wrongAndAll = rows.select("label", "embedding").javaRDD().map(r -> {
+      List<Float> x = r.getList(1);
+      double proj = 0;
+      for (int j = 0; j < w.length; j++) proj += x.get(j) * w[j];
+      int best = 0;
+      for (int k = 1; k < centre.length; k++) {
+        if (Math.abs(proj - centre[k]) < Math.abs(proj - centre[best])) best = k;
+      }
+      return new long[] {best == r.getInt(0) ? 0 : 1, 1};
+    }).reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+    return (double) wrongAndAll[0] / wrongAndAll[1];
+  }
+
+  /**
+   * The Mahalanobis distance between the means of classes 0 and 1 of the paper's mixture,
+   * 2 sqrt(sum_j 1 / sd_j^2) = sqrt(2 + 2n) for even n: it grows with n.
+   */
+  public static double paperDistance(int dim) {
+    double norm = 0;
+    for (double s : paperStd(dim)) norm += 1 / (s * s);
+    return 2 * Math.sqrt(norm);
   }
 
   /** Class means of the paper's mixture (the same value on every coordinate). */

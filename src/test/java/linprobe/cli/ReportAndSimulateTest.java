@@ -77,6 +77,29 @@ class ReportAndSimulateTest extends SparkTestBase {
   }
 
   @Test
+  void generateWritesTheFixedSeparationMixture() throws Exception {
+    Path out = tmp.resolve("genfixed");
+    CliTest.Run r = CliTest.run("generate", "--out", out.toString(), "--separation", "fixed",
+        "--distance", "2", "--classes", "2", "--dims", "8", "--train-rows", "20000",
+        "--test-rows", "10", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    // the class means: -1 and 1 times 2 / (2 sqrt(4 / 8 + 4)) = 0.4714 on every coordinate
+    // (the mean over 8 coordinates of 10,000 rows has a standard error of sqrt(4.5 / 10^4))
+    var means = spark().read().parquet(out.resolve("train.parquet").toString())
+        .selectExpr("label", "explode(embedding) as x").groupBy("label")
+        .agg(org.apache.spark.sql.functions.avg("x")).orderBy("label").collectAsList();
+    double expected = 1 / Math.sqrt(4.5);
+    assertEquals(-expected, means.get(0).getDouble(1), 0.05);
+    assertEquals(expected, means.get(1).getDouble(1), 0.05);
+    CliTest.Run bad = CliTest.run("generate", "--out", tmp.resolve("genbad").toString(),
+        "--distance", "2");
+    assertEquals(2, bad.code());
+    assertEquals("linprobe: error: --distance applies to --separation fixed only; add "
+        + "--separation fixed or drop --distance", bad.err().strip());
+    assertTrue(!Files.exists(tmp.resolve("genbad")));
+  }
+
+  @Test
   void simulateMeasuresSampleComplexity() throws Exception {
     Path out = tmp.resolve("sim");
     CliTest.Run r = CliTest.run("simulate", "--out", out.toString(), "--classes", "2,3",
@@ -84,12 +107,21 @@ class ReportAndSimulateTest extends SparkTestBase {
         "--epsilon", "0.05", "--quiet");
     assertEquals(0, r.code(), r.err());
     List<String> sc = Files.readAllLines(out.resolve("sample_complexity.csv"));
-    assertEquals("model,classes,dims,m_eps,asymptotic_error,asymptote_method", sc.get(0));
+    assertEquals("model,classes,dims,m_eps,asymptotic_error,asymptote_method,test_bayes_error",
+        sc.get(0));
     assertEquals(1 + 2 * 2 * 3, sc.size(), String.join("\n", sc));
-    assertTrue(sc.stream().anyMatch(l -> l.startsWith("nb,2,4,") && l.endsWith(",closed form")));
-    assertTrue(sc.stream().anyMatch(l -> l.startsWith("lr,3,16,") && l.contains("monte carlo")));
+    assertTrue(sc.stream().anyMatch(l -> l.startsWith("nb,2,4,") && l.contains(",closed form,")));
+    assertTrue(sc.stream().anyMatch(l -> l.startsWith("lr,3,16,") && l.contains(",closed form,")));
     List<String> growth = Files.readAllLines(out.resolve("growth.csv"));
+    assertEquals("model,classes,points,exponent,intercept_log_n,slope_vs_log_n,r2_log_n,"
+        + "intercept_n,slope_vs_n,r2_n,better_fit", growth.get(0));
     assertEquals(1 + 2 * 2, growth.size());
+    // the paper's separation: the Bayes error falls with n (K = 2: Phi(-sqrt(2 + 2n) / 2))
+    assertEquals(bayes(sc, "nb,2,4,"), 0.5 * org.apache.commons.math3.special.Erf.erfc(
+        Math.sqrt(10) / 2 / Math.sqrt(2)), 1e-6);
+    assertTrue(bayes(sc, "nb,3,16,") < bayes(sc, "nb,3,8,"));
+    assertTrue(Files.readString(out.resolve("simulate.md")).contains("the paper's separation"));
+    assertTrue(Files.readString(out.resolve("summary.json")).contains("\"separation\" : \"paper\""));
     for (String f : new String[] {"fits.csv", "curve.csv", "summary.json", "simulate.md",
         "sample_complexity.png", "sample_complexity.svg", "report.html", "_SUCCESS"}) {
       assertTrue(Files.exists(out.resolve(f)), f);
@@ -97,5 +129,71 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertTrue(Arrays.stream(out.toFile().list()).noneMatch(n -> n.equals("_data")));
     String[] first = Files.readAllLines(out.resolve("curve.csv")).get(0).split(",");
     assertArrayEquals(new String[] {"classes", "dims", "model"}, Arrays.copyOf(first, 3));
+  }
+
+  /** The Bayes error (asymptotic_error) of the sample_complexity.csv line starting with key. */
+  static double bayes(List<String> sc, String key) {
+    String line = sc.stream().filter(l -> l.startsWith(key)).findFirst().orElseThrow();
+    return Double.parseDouble(line.split(",")[4]);
+  }
+
+  @Test
+  void simulateWithFixedSeparation() throws Exception {
+    Path out = tmp.resolve("fixed");
+    CliTest.Run r = CliTest.run("simulate", "--out", out.toString(), "--separation", "fixed",
+        "--distance", "2.5", "--classes", "2,3", "--dims", "4,8,16", "--pool-factor", "30",
+        "--test-rows", "2000", "--seeds", "2", "--epsilon", "0.05", "--models", "nb", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    List<String> sc = Files.readAllLines(out.resolve("sample_complexity.csv"));
+    assertEquals(1 + 2 * 3, sc.size(), String.join("\n", sc));
+    // the same Bayes error at every n; K = 2: Phi(-D/2)
+    double two = 0.5 * org.apache.commons.math3.special.Erf.erfc(1.25 / Math.sqrt(2));
+    for (int n : new int[] {4, 8, 16}) {
+      assertEquals(two, bayes(sc, "nb,2," + n + ","), 1e-6);
+      assertEquals(bayes(sc, "nb,3,4,"), bayes(sc, "nb,3," + n + ","), 1e-12);
+      // the Bayes classifier on the 2,000 test rows: the exact error within sampling error
+      // (standard error sqrt(0.106 * 0.894 / 2000) = 0.007 for K = 2)
+      for (String key : new String[] {"nb,2," + n + ",", "nb,3," + n + ","}) {
+        String line = sc.stream().filter(l -> l.startsWith(key)).findFirst().orElseThrow();
+        assertEquals(bayes(sc, key), Double.parseDouble(line.split(",")[6]), 0.035, line);
+      }
+    }
+    assertTrue(bayes(sc, "nb,3,4,") > two, "three classes are harder");
+    String md = Files.readString(out.resolve("simulate.md"));
+    assertTrue(md.contains("fixed separation: Mahalanobis distance 2.5"), md);
+    assertTrue(md.contains("| model | K | points | p | a + b log n | R^2 | a + b n | R^2 | better |"),
+        md);
+    assertTrue(Files.readString(out.resolve("summary.json")).contains("\"distance\" : 2.5"));
+    assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
+    // stdout is the markdown report
+    assertTrue(r.out().contains("Bayes error, exact (and the Bayes classifier's on the test rows)"),
+        r.out());
+  }
+
+  @Test
+  void simulateRefusesBadSeparationOptions() throws Exception {
+    String[][] cases = {
+        {"--separation must be paper or fixed, not 'wide'", "--separation", "wide"},
+        {"--distance applies to --separation fixed only; add --separation fixed or drop "
+            + "--distance", "--distance", "2"},
+        {"--distance must be a positive number, not 0.0", "--separation", "fixed", "--distance",
+            "0"},
+        {"--distance must be a positive number, not NaN", "--separation", "fixed", "--distance",
+            "NaN"},
+        {"--test-rows must be at least 1", "--test-rows", "0"}};
+    for (String[] c : cases) {
+      Path out = tmp.resolve("refused");
+      List<String> args = new java.util.ArrayList<>(List.of("simulate", "--out", out.toString()));
+      args.addAll(Arrays.asList(c).subList(1, c.length));
+      CliTest.Run r = CliTest.run(args.toArray(new String[0]));
+      assertEquals(2, r.code(), r.err());
+      assertEquals("linprobe: error: " + c[0], r.err().strip(), "one line");
+      assertTrue(!Files.exists(out), "nothing written");
+    }
+    CliTest.Run notANumber = CliTest.run("simulate", "--out", tmp.resolve("x").toString(),
+        "--separation", "fixed", "--distance", "far");
+    assertEquals(2, notANumber.code());
+    assertTrue(notANumber.err().contains("--distance") && !notANumber.err().contains("\tat "),
+        notANumber.err());
   }
 }

@@ -1,0 +1,59 @@
+package linprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import linprobe.CurveOptions;
+import org.junit.jupiter.api.Test;
+
+/** simulate's growth table from hand-made m_eps (no Spark). */
+class SimulateGrowthTest {
+  static final int[] NS = {25, 50, 100, 200};
+
+  @Test
+  void eachLawIsRecognisedAndReported() {
+    List<SimulateCommand.Complexity> rs = new ArrayList<>();
+    for (int n : NS) {
+      rs.add(new SimulateCommand.Complexity("nb", 2, n, Math.round(7 + 3 * Math.log(n)), 0.1,
+          "closed form", 0.1)); // 17, 19, 21, 23 (rounded): logarithmic
+      rs.add(new SimulateCommand.Complexity("lr", 2, n, 10L * n, 0.1, "closed form", 0.1));
+      rs.add(new SimulateCommand.Complexity("nb", 3, n, 4000L / n, 0.2, "closed form", 0.2));
+      rs.add(new SimulateCommand.Complexity("lr", 3, n, n <= 50 ? 100L : null, 0.2,
+          "closed form", 0.2));
+    }
+    List<CurveOptions.Model> models = CurveOptions.builder().train("-").test("-").models("nb,lr")
+        .build().models();
+    List<SimulateCommand.Growth> g = SimulateCommand.growth(rs, models, new int[] {2, 3});
+    assertEquals(4, g.size());
+    SimulateCommand.Growth nb2 = g.get(0), nb3 = g.get(1), lr2 = g.get(2), lr3 = g.get(3);
+    assertEquals("log n", nb2.better());
+    assertTrue(nb2.logN().r2() > 0.99 && nb2.exponent() < 0.2, nb2.toString());
+    assertEquals("n", lr2.better());
+    assertEquals(1, lr2.linear().r2(), 1e-12);
+    assertEquals(10, lr2.linear().slope(), 1e-9);
+    assertEquals(0, lr2.linear().intercept(), 1e-9);
+    assertEquals(1, lr2.exponent(), 1e-12);
+    assertEquals("no growth", nb3.better());
+    assertEquals(-1, nb3.exponent(), 1e-12);
+    assertEquals("too few points", lr3.better());
+    assertEquals(2, lr3.points());
+
+    String csv = SimulateCommand.growthCsv(g);
+    List<String> lines = csv.lines().toList();
+    assertEquals(5, lines.size());
+    assertEquals(11, lines.get(1).split(",", -1).length);
+    assertEquals("lr,3,2,,,,,,,,too few points", lines.get(4));
+    assertTrue(lines.get(3).startsWith("lr,2,4,1,"), lines.get(3));
+    assertTrue(lines.get(3).endsWith(",0,10,1,n"), lines.get(3));
+
+    String md = SimulateCommand.markdown(rs, new int[] {2, 3}, NS, g, "a test", 0.01);
+    assertTrue(md.contains("| lr | 2 | 250 | 500 | 1000 | 2000 |"), md);
+    assertTrue(md.contains("| lr | 3 | 100 | 100 | - | - |"), md);
+    assertTrue(md.contains("| lr | 2 | 4 | 1.00 |"), md);
+    assertTrue(md.contains("0 + 10 n | 1.000 | n |"), md);
+    assertTrue(md.contains("| 3 | 0.2000 (0.2000) | 0.2000 (0.2000) | 0.2000 (0.2000) | "
+        + "0.2000 (0.2000) |"), md);
+  }
+}
