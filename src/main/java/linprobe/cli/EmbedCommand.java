@@ -86,11 +86,11 @@ public final class EmbedCommand implements Callable<Integer> {
     if (!run.quiet) {
       System.err.println(String.format(Locale.ROOT,
           "linprobe: wrote %,d embeddings of '%s' (%s, %d dimensions)%s to %s in %.1fs "
-              + "(%.0f rows/s); columns: %s", plan.rows(), textCol, plan.model(),
+              + "(%s rows/s); columns: %s", plan.rows(), textCol, plan.model(),
           SentenceModel.dimensionOf(plan.model()),
           plan.dropped() > 0 ? String.format(Locale.ROOT, ", %,d rows without text skipped",
               plan.dropped()) : "", dir.target(), seconds,
-          plan.rows() / Math.max(seconds, 1e-3),
+          Progress.rate(plan.rows() / Math.max(seconds, 1e-3)),
           String.join(", ", plan.kept()) + (plan.kept().isEmpty() ? "" : ", ") + "embedding"));
       if (plan.labelCol() == null) {
         System.err.println("linprobe: no label column was kept (the input has no 'label'): "

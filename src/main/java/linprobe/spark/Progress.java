@@ -99,9 +99,14 @@ public class Progress {
     double perSecond = done * 1000.0 / elapsed;
     String left = done <= 0 || done >= total ? ""
         : ", about " + duration((long) (elapsed * (double) (total - done) / done)) + " left";
-    out.println(String.format(Locale.ROOT, "linprobe: %6.1fs %s %,d/%,d rows (%.0f%%), %.0f rows/s%s",
+    out.println(String.format(Locale.ROOT, "linprobe: %6.1fs %s %,d/%,d rows (%.0f%%), %s rows/s%s",
         (System.currentTimeMillis() - created) / 1000.0, verb, done, total,
-        total == 0 ? 100.0 : 100.0 * done / total, perSecond, left));
+        total == 0 ? 100.0 : 100.0 * done / total, rate(perSecond), left));
+  }
+
+  /** A rate as people read it: 412, 37.5, 0.8. */
+  public static String rate(double perSecond) {
+    return String.format(Locale.ROOT, perSecond >= 100 ? "%,.0f" : "%.1f", perSecond);
   }
 
   static String duration(long ms) {
