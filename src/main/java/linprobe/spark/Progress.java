@@ -89,6 +89,26 @@ public class Progress {
         f.logloss(), f.fitMs() / 1000.0));
   }
 
+  /**
+   * Rows done of a row-by-row stage (embedding texts): the count, the rate since
+   * {@code startedMs} and the time left at that rate.
+   */
+  public void rows(String verb, long done, long total, long startedMs) {
+    if (quiet) return;
+    long elapsed = Math.max(1, System.currentTimeMillis() - startedMs);
+    double perSecond = done * 1000.0 / elapsed;
+    String left = done <= 0 || done >= total ? ""
+        : ", about " + duration((long) (elapsed * (double) (total - done) / done)) + " left";
+    out.println(String.format(Locale.ROOT, "linprobe: %6.1fs %s %,d/%,d rows (%.0f%%), %s rows/s%s",
+        (System.currentTimeMillis() - created) / 1000.0, verb, done, total,
+        total == 0 ? 100.0 : 100.0 * done / total, rate(perSecond), left));
+  }
+
+  /** A rate as people read it: 412, 37.5, 0.8. */
+  public static String rate(double perSecond) {
+    return String.format(Locale.ROOT, perSecond >= 100 ? "%,.0f" : "%.1f", perSecond);
+  }
+
   static String duration(long ms) {
     long s = Math.round(ms / 1000.0);
     return s < 60 ? s + "s" : (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s";

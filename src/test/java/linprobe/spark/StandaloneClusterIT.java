@@ -96,6 +96,75 @@ class StandaloneClusterIT {
     assertTrue(Files.exists(onCluster.resolve("_SUCCESS")));
   }
 
+  /** id and embedding of every row of a Parquet output, part files in name order. */
+  static List<Object[]> idsAndVectors(Path dir) throws IOException {
+    List<Path> parts;
+    try (var s = Files.list(dir)) {
+      parts = s.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
+    }
+    List<Object[]> rows = new ArrayList<>();
+    for (Path part : parts) {
+      try (var reader = org.apache.parquet.hadoop.ParquetReader.builder(
+          new org.apache.parquet.hadoop.example.GroupReadSupport(),
+          new org.apache.hadoop.fs.Path(part.toString())).build()) {
+        org.apache.parquet.example.data.Group g;
+        while ((g = reader.read()) != null) {
+          var list = g.getGroup("embedding", 0);
+          float[] v = new float[list.getFieldRepetitionCount("list")];
+          for (int i = 0; i < v.length; i++) v[i] = list.getGroup("list", i).getFloat("element", 0);
+          rows.add(new Object[] {g.getInteger("id", 0), g.getString("section", 0), v});
+        }
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void embedRunsInTheApplicationJarOnTheCluster() throws Exception {
+    // the cluster's SPARK_HOME has Spark's jars only: the model, ONNX Runtime and the tokenizer
+    // come from the application jar, next to Spark's own Jackson
+    String[] sections = {"games", "sound", "science"};
+    String[] topics = {"a strategy game with %d levels", "an audio mixer with %d channels",
+        "a solver for %d equations"};
+    StringBuilder csv = new StringBuilder("id,section,text\n");
+    for (int i = 0; i < 60; i++) {
+      csv.append(i).append(',').append(sections[i % 3]).append(",\"")
+          .append(String.format(topics[i % 3], i)).append(", \"\"quoted\"\"\"\n");
+    }
+    Path in = tmp.resolve("texts.csv");
+    Files.writeString(in, csv.toString());
+    Path onCluster = tmp.resolve("cluster-embed");
+    Path log = tmp.resolve("cluster-embed.log");
+    List<String> cmd = new ArrayList<>(List.of("jobs/standalone-cluster", "submit",
+        cluster.toString(), "embed", "--input", in.toString(), "--label-col", "section",
+        "--out", onCluster.toString(), "--partitions", "3", "--batch", "8"));
+    Process p = start(cmd, log);
+    assertTrue(p.waitFor(10, TimeUnit.MINUTES));
+    assertEquals(0, p.exitValue(), Files.readString(log));
+    assertTrue(Files.readString(log).contains("wrote 60 embeddings"), Files.readString(log));
+    assertTrue(Files.exists(onCluster.resolve("_SUCCESS")));
+    Path local = tmp.resolve("local-embed");
+    Process q = start(List.of("jobs/linprobe", "embed", "--input", in.toString(), "--label-col",
+        "section", "--out", local.toString(), "--partitions", "1", "--quiet"),
+        tmp.resolve("local-embed.log"));
+    assertTrue(q.waitFor(10, TimeUnit.MINUTES));
+    assertEquals(0, q.exitValue(), Files.readString(tmp.resolve("local-embed.log")));
+    List<Object[]> a = idsAndVectors(onCluster), b = idsAndVectors(local);
+    assertEquals(60, a.size());
+    assertEquals(60, b.size());
+    for (int i = 0; i < 60; i++) {
+      assertEquals(i, a.get(i)[0], "input order on the cluster");
+      assertEquals(sections[i % 3], a.get(i)[1]);
+      float[] v = (float[]) a.get(i)[2];
+      assertEquals(384, v.length);
+      double norm = 0;
+      for (float x : v) norm += (double) x * x;
+      assertEquals(1.0, Math.sqrt(norm), 1e-5);
+      assertTrue(java.util.Arrays.equals(v, (float[]) b.get(i)[2]),
+          "row " + i + ": the cluster's vector equals the local run's, bit for bit");
+    }
+  }
+
   @Test
   void killingAWorkerMidRunGivesTheSameNumbers() throws Exception {
     // distributed L-BFGS (--local-fit-mb 0) makes a long run of many small jobs to interrupt;

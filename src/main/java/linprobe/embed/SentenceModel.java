@@ -1,0 +1,172 @@
+package linprobe.embed;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import linprobe.LinprobeException;
+
+/**
+ * A pre-trained sentence-embedding model that runs in-process, its weights and tokenizer read
+ * from the application jar (nothing is downloaded). One instance per JVM, made on first use and
+ * shared by every Spark task of that executor ({@link #get}).
+ *
+ * <p>all-minilm-l6-v2-q: sentence-transformers all-MiniLM-L6-v2, quantized ONNX, as
+ * langchain4j ships it: 384 dimensions, mean pooling over the tokens, L2-normalised; a text
+ * longer than 510 tokens is embedded window by window and the windows averaged by their token
+ * counts (langchain4j's OnnxBertBiEncoder). ONNX Runtime runs each text in the calling thread
+ * (one intra-op thread): Spark's tasks are the parallelism, one per core, and a text's vector
+ * does not depend on what else is in its batch, partition or machine.
+ */
+public final class SentenceModel {
+  /** The models linprobe knows, by --model name. */
+  public static final List<String> KNOWN = List.of("all-minilm-l6-v2-q");
+
+  public static final String DEFAULT = "all-minilm-l6-v2-q";
+
+  private static final AtomicInteger LOADS = new AtomicInteger();
+
+  private final String name;
+  private final int dimension;
+  private final AbstractInProcessEmbeddingModel model;
+
+  private SentenceModel(String name, int dimension, AbstractInProcessEmbeddingModel model) {
+    this.name = name;
+    this.dimension = dimension;
+    this.model = model;
+  }
+
+  /** Refuses a model name linprobe does not know, naming the ones it does. */
+  public static String check(String name) {
+    if (!KNOWN.contains(name)) {
+      throw new LinprobeException("unknown --model '" + name + "': known models are "
+          + String.join(", ", KNOWN));
+    }
+    return name;
+  }
+
+  /** The dimension of a known model's vectors, without loading it. */
+  public static int dimensionOf(String name) {
+    check(name);
+    return 384;
+  }
+
+  /** The model of that name, loaded once per JVM (on first call) and shared. */
+  public static SentenceModel get(String name) {
+    check(name);
+    return MiniLmHolder.MODEL;
+  }
+
+  /** How many models this JVM has loaded (one per executor, whatever its tasks). */
+  public static int loads() {
+    return LOADS.get();
+  }
+
+  /** Initialisation-on-demand holder: loaded by the first task that needs it, exactly once. */
+  private static final class MiniLmHolder {
+    static final SentenceModel MODEL = loadMiniLm();
+  }
+
+  private static SentenceModel loadMiniLm() {
+    // DJL (the tokenizer's native library) must use what the jar ships, never download
+    if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+    ClassLoader cl = SentenceModel.class.getClassLoader();
+    try (InputStream onnx = resource(cl, "all-minilm-l6-v2-q.onnx");
+         InputStream tokenizer = resource(cl, "all-minilm-l6-v2-q-tokenizer.json")) {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+      options.setIntraOpNumThreads(1);
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      OrtSession session = env.createSession(onnx.readAllBytes(), options);
+      OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN);
+      LOADS.incrementAndGet();
+      return new SentenceModel("all-minilm-l6-v2-q", 384, new InProcess(encoder));
+    } catch (IOException | OrtException e) {
+      throw new IllegalStateException("cannot load all-minilm-l6-v2-q from the application jar: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static InputStream resource(ClassLoader cl, String name) throws IOException {
+    InputStream in = cl.getResourceAsStream(name);
+    if (in == null) {
+      throw new IOException(name + " is not on the classpath (langchain4j-embeddings-all-minilm-"
+          + "l6-v2-q missing from the application jar?)");
+    }
+    return in;
+  }
+
+  /** langchain4j's in-process model, every text of a batch run in the calling thread. */
+  private static final class InProcess extends AbstractInProcessEmbeddingModel {
+    private final OnnxBertBiEncoder encoder;
+
+    InProcess(OnnxBertBiEncoder encoder) {
+      super(Runnable::run);
+      this.encoder = encoder;
+    }
+
+    @Override
+    protected OnnxBertBiEncoder model() {
+      return encoder;
+    }
+
+    @Override
+    protected Integer knownDimension() {
+      return 384;
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int dimension() {
+    return dimension;
+  }
+
+  /**
+   * The unit-norm embeddings of a batch of texts, in order. Every text must have something to
+   * embed ({@link #embeddable}); the model refuses a blank one.
+   */
+  public float[][] embed(List<String> texts) {
+    List<TextSegment> segments = new ArrayList<>(texts.size());
+    for (String t : texts) segments.add(TextSegment.from(t));
+    List<Embedding> out = model.embedAll(segments).content();
+    float[][] vectors = new float[out.size()][];
+    for (int i = 0; i < vectors.length; i++) vectors[i] = out.get(i).vector();
+    return vectors;
+  }
+
+  /** One text's embedding. */
+  public float[] embed(String text) {
+    return embed(List.of(text))[0];
+  }
+
+  /**
+   * Whether a text has something to embed: not null, and not only white space, control or
+   * formatting characters (the tokenizer gives such a text no tokens and the model refuses it).
+   */
+  public static boolean embeddable(String text) {
+    if (text == null) return false;
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      int type = Character.getType(c);
+      if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && type != Character.CONTROL
+          && type != Character.FORMAT) {
+        return true;
+      }
+      i += Character.charCount(c);
+    }
+    return false;
+  }
+}

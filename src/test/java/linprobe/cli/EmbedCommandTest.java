@@ -1,0 +1,139 @@
+package linprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import linprobe.spark.SparkTestBase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * linprobe embed's bad inputs through the CLI's entry point: exit 2, one line naming the
+ * problem and the fix, no stack trace, nothing written (no output, no staging, no lock).
+ */
+class EmbedCommandTest extends SparkTestBase {
+  @TempDir static Path tmp;
+  static Path csv;
+  static Path gaps;
+
+  @BeforeAll
+  static void fixtures() throws IOException {
+    spark();
+    csv = tmp.resolve("in.csv");
+    Files.writeString(csv, "id,section,text\n1,games,Chess for two players\n"
+        + "2,sound,Audio mixer\n3,science,Plot data in 2D and 3D\n");
+    gaps = tmp.resolve("gaps.jsonl");
+    Files.writeString(gaps, "{\"id\": 1, \"text\": \"A sentence\"}\n{\"id\": 2, \"text\": null}\n"
+        + "{\"id\": 3, \"text\": \"\"}\n{\"id\": 4}\n{\"id\": 5, \"text\": \"  \"}\n"
+        + "{\"id\": 6, \"text\": \"Another one\"}\n");
+  }
+
+  static CliTest.Run embed(String... args) {
+    List<String> a = new ArrayList<>(List.of("embed", "--out", tmp.resolve("out").toString()));
+    a.addAll(List.of(args));
+    return CliTest.run(a.toArray(new String[0]));
+  }
+
+  static void assertRefused(CliTest.Run r, String expected) throws IOException {
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(expected), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("linprobe: error")).count(),
+        r.err());
+    assertFalse(Files.exists(tmp.resolve("out")), "nothing written");
+    try (Stream<Path> s = Files.list(tmp)) {
+      List<String> left = s.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(".out")).toList();
+      assertEquals(List.of(), left, "no staging directory or lock left behind");
+    }
+  }
+
+  @Test
+  void missingTextColumnNamesTheColumnsThatExist() throws IOException {
+    assertRefused(embed("--input", csv.toString(), "--text-col", "description"),
+        "input " + csv + " has no column 'description' (columns: id, section, text): name the "
+            + "right one with --text-col");
+    assertRefused(embed("--input", csv.toString(), "--label-col", "category"),
+        "has no column 'category' (columns: id, section, text): name the right one with "
+            + "--label-col");
+    assertRefused(embed("--input", csv.toString(), "--id-col", "key"),
+        "has no column 'key' (columns: id, section, text): name the right one with --id-col");
+    assertRefused(embed("--input", csv.toString(), "--text-col", "id"),
+        "text column 'id' in " + csv + " has type int: name a column of strings with "
+            + "--text-col");
+  }
+
+  @Test
+  void nullAndEmptyTextsAreCountedAndRefused() throws IOException {
+    assertRefused(embed("--input", gaps.toString()),
+        "input has 4 of 6 rows with no text in 'text' (2 null, 2 empty or blank): fill them "
+            + "in, or pass --drop-invalid to skip them");
+    Path none = tmp.resolve("none.jsonl");
+    Files.writeString(none, "{\"id\": 1, \"text\": null}\n{\"id\": 2, \"text\": \" \"}\n");
+    assertRefused(embed("--input", none.toString(), "--drop-invalid"),
+        "has no row with a text in 'text': check --text-col");
+  }
+
+  @Test
+  void unknownModelListsTheKnownOnes() throws IOException {
+    assertRefused(embed("--input", csv.toString(), "--model", "bert-base-uncased"),
+        "unknown --model 'bert-base-uncased': known models are all-minilm-l6-v2-q");
+  }
+
+  @Test
+  void badPathsFormatsAndSettings() throws IOException {
+    assertRefused(embed("--input", tmp.resolve("missing.csv").toString()),
+        "input " + tmp.resolve("missing.csv") + " does not exist: check --input");
+    Path txt = tmp.resolve("in.txt");
+    Files.copy(csv, txt, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertRefused(embed("--input", txt.toString()),
+        "cannot tell the format of " + txt + " from its name: pass --format parquet, csv or "
+            + "json");
+    assertRefused(embed("--input", csv.toString(), "--format", "xlsx"),
+        "unknown --format 'xlsx': use parquet, csv or json");
+    assertRefused(embed("--input", csv.toString(), "--format", "parquet"),
+        "cannot read input " + csv + " as Parquet: ");
+    assertRefused(embed("--input", csv.toString(), "--batch", "0"),
+        "--batch must be at least 1");
+    Path empty = tmp.resolve("empty.csv");
+    Files.writeString(empty, "id,text\n");
+    assertRefused(embed("--input", empty.toString()), "input " + empty + " has no rows");
+  }
+
+  @Test
+  void anExistingOutputIsKeptUnlessOverwrite() throws IOException {
+    Path out = tmp.resolve("kept");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("mine.txt"), "user data");
+    CliTest.Run r = CliTest.run("embed", "--input", csv.toString(), "--out", out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("already exists and is not empty: choose another --out, or "
+        + "pass --overwrite to replace it"), r.err());
+    assertEquals("user data", Files.readString(out.resolve("mine.txt")));
+    r = CliTest.run("embed", "--input", csv.toString(), "--out", out.toString(), "--overwrite",
+        "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertFalse(Files.exists(out.resolve("mine.txt")));
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+  }
+
+  @Test
+  void helpDescribesTheCommand() {
+    CliTest.Run r = CliTest.run("embed", "--help");
+    assertEquals(0, r.code());
+    for (String s : new String[] {"--input", "--text-col", "--out", "--label-col", "--id-col",
+        "--model", "--batch", "--format", "--partitions", "--drop-invalid", "--overwrite",
+        "all-minilm-l6-v2-q"}) {
+      assertTrue(r.out().contains(s), s);
+    }
+    assertTrue(CliTest.run("--help").out().contains("embed"));
+  }
+}
