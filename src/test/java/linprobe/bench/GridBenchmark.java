@@ -97,7 +97,7 @@ public final class GridBenchmark {
     Measured<CurveJob.Result> w = measure(spark,
         () -> new CurveJob(spark, whole, Progress.silent()).run());
     System.out.printf(Locale.ROOT, "%ndigits, lr only, default shots, 5 seeds: fixed C = 1 %.1f s;"
-        + " tuned (5-fold CV in every subset, 1e-4..1e4, patience 2) %.1f s = %.1fx;"
+        + " tuned (5-fold CV in every subset, 1e-4..1e4, default walk) %.1f s = %.1fx;"
         + " every decade (patience 0) %.1f s = %.1fx%n", f.seconds, t.seconds,
         t.seconds / f.seconds, w.seconds, w.seconds / f.seconds);
     System.out.printf(Locale.ROOT, "  CPU time: fixed %.1f s, tuned %.1f s = %.1fx, every decade "
