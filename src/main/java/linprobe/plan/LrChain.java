@@ -41,21 +41,37 @@ public final class LrChain implements Serializable {
     this.settings = settings;
   }
 
-  /** One chain per seed (its subsets in the order given, ascending) and one for "all". */
+  /**
+   * One chain per seed (its subsets in the order given, ascending) and one for "all"; when C is
+   * chosen from data, "all" instead ends the first seed's chain, so that its search starts from
+   * the largest subset's choice and solution (every row includes that subset's rows) rather than
+   * walking the whole range alone: its search is the costliest of the run.
+   */
   public static List<LrChain> of(List<Subset> subsets, Settings settings) {
-    List<LrChain> out = new ArrayList<>();
+    List<List<Subset>> chains = new ArrayList<>();
     List<Subset> current = new ArrayList<>();
+    Subset all = null;
     Object chainOf = null;
     for (Subset s : subsets) {
-      Object key = s.id() instanceof SubsetId.Sampled sm ? (Object) sm.seedIndex() : "all";
+      if (s.id() instanceof SubsetId.All) {
+        all = s;
+        continue;
+      }
+      Object key = ((SubsetId.Sampled) s.id()).seedIndex();
       if (!key.equals(chainOf) && !current.isEmpty()) {
-        out.add(new LrChain(current, settings));
+        chains.add(current);
         current = new ArrayList<>();
       }
       chainOf = key;
       current.add(s);
     }
-    if (!current.isEmpty()) out.add(new LrChain(current, settings));
+    if (!current.isEmpty()) chains.add(current);
+    if (all != null) {
+      if (settings.selection() != null && !chains.isEmpty()) chains.get(0).add(all);
+      else chains.add(List.of(all));
+    }
+    List<LrChain> out = new ArrayList<>();
+    for (List<Subset> chain : chains) out.add(new LrChain(chain, settings));
     return out;
   }
 

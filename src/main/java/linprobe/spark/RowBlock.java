@@ -87,12 +87,12 @@ public final class RowBlock implements Serializable {
 
   /**
    * The subset's rows of this block, with their buckets for the subset's seed only (kept at the
-   * seed's index), or null when it has none: what a Spark task fitting the subset needs.
+   * seed's index), or null when it has none: what a Spark task fitting the subset needs. For
+   * every row ("all"), the block as it is, buckets included: a chain may fit its seed's subsets
+   * before "all".
    */
   public RowBlock compact(SubsetId subset) {
-    if (!(subset instanceof SubsetId.Sampled s)) {
-      return new RowBlock(n, dim, x, label, rowId, firstPos, null, null);
-    }
+    if (!(subset instanceof SubsetId.Sampled s)) return this;
     int m = 0;
     for (int r = 0; r < n; r++) if (subset.contains(buckets, r)) m++;
     if (m == 0) return null;
