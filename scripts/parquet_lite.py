@@ -2,9 +2,12 @@
 
 Debian 12's Python has numpy and scikit-learn but no pyarrow, so the scripts that check linprobe
 against scikit-learn read linprobe's Parquet tables with this. It reads what Spark writes for
-linprobe's tables: flat columns and one level of arrays (`array<float>`), data pages v1 and v2,
-PLAIN and dictionary encodings, uncompressed, snappy or gzip. When pyarrow is installed it is
-used instead.
+linprobe's tables: flat columns and one level of arrays (`array<float>`) with their nulls, data
+pages v1 (Spark's default) and v2, PLAIN and dictionary encodings (not the DELTA encodings of
+`parquet.writer.version=PARQUET_2_0`), uncompressed, snappy or gzip. Checked against Spark's
+own reading of such tables (nulls, empty arrays, null elements, several pages, each codec) and
+on data-samples/digits against scikit-learn's digits. When pyarrow is installed it is used
+instead.
 
     from parquet_lite import read_table
     cols = read_table("data-samples/digits/train.parquet")   # a file or a Spark directory
