@@ -3,7 +3,7 @@ code): by default the packages demo's, data-samples/packages/{train,test}.parque
 
 Usage:
     /usr/bin/python3 scripts/sklearn_packages_curve.py [--train PATH] [--test PATH]
-        [--label-col label] [--features-col embedding] [--shots 1,2,5,...] [--seeds 5]
+        [--label-col label] [--features-col embedding] [--shots 1,2,5,...,all] [--seeds 5]
         [--lr-c auto|C] [--models nb,nb-perclass,lr]
 
 Runs with Debian's python3-sklearn (Parquet is read by scripts/parquet_lite.py, or pyarrow when
@@ -32,8 +32,10 @@ import argparse
 import os
 import sys
 import time
+import warnings
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 from sklearn.preprocessing import MinMaxScaler
@@ -82,8 +84,15 @@ def shared_nb(x, y, k, eps=1e-9):
     return lambda xt: softmax(xt @ w.T + b)
 
 
+NOT_CONVERGED = [0]
+
+
 def fit_lr(x, y, c):
-    return LogisticRegression(C=c, max_iter=1000).fit(x, y)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always", ConvergenceWarning)
+        m = LogisticRegression(C=c, max_iter=1000).fit(x, y)
+    NOT_CONVERGED[0] += sum(issubclass(x.category, ConvergenceWarning) for x in w)
+    return m
 
 
 def choose_c(x, y, fold, folds):
@@ -119,7 +128,7 @@ def main(argv):
     a.add_argument("--test", default=os.path.join(ROOT, "data-samples/packages/test.parquet"))
     a.add_argument("--label-col", default="label")
     a.add_argument("--features-col", default="embedding")
-    a.add_argument("--shots", default=None, help="e.g. 1,2,5,10 (default: linprobe's grid)")
+    a.add_argument("--shots", default=None, help="e.g. 1,2,5,all (default: linprobe's grid)")
     a.add_argument("--seeds", type=int, default=5)
     a.add_argument("--lr-c", default="auto")
     a.add_argument("--models", default="nb,nb-perclass,lr")
@@ -141,9 +150,11 @@ def main(argv):
     y_te = np.array([index[c] for c in lab_te.tolist()])
     k = len(classes)
     counts = np.bincount(y_tr, minlength=k)
-    shots = ([int(s) for s in o.shots.split(",")] if o.shots
-             else default_shots(int(counts.min())))
-    sizes = shots + ([None] if o.shots is None and shots[-1] < counts.max() else [])
+    if o.shots:
+        sizes = [None if s == "all" else int(s) for s in o.shots.split(",")]
+    else:
+        shots = default_shots(int(counts.min()))
+        sizes = shots + ([None] if shots[-1] < counts.max() else [])
     print("train %s: %d rows, %d classes, %d dims; test %d rows; C %s"
           % (o.train, len(y_tr), k, x_tr.shape[1], len(y_te), o.lr_c), file=sys.stderr)
 
@@ -195,7 +206,9 @@ def main(argv):
             + [fmt(err[m]) for m in models] + [fmt(ll[m]) for m in models] \
             + (["%.4g" % np.median(cs)] if "lr" in models else [])
         print("| " + " | ".join(cells) + " |", flush=True)
-        print("  %s: %.1f s" % (cells[0], time.time() - t0), file=sys.stderr)
+        print("  %s: %.1f s, %d lbfgs fits stopped at max_iter 1000 (CV fits included)"
+              % (cells[0], time.time() - t0, NOT_CONVERGED[0]), file=sys.stderr)
+        NOT_CONVERGED[0] = 0
 
 
 if __name__ == "__main__":
