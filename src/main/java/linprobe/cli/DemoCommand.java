@@ -17,8 +17,10 @@ public final class DemoCommand implements Callable<Integer> {
   String out;
 
   @Option(names = "--dataset", paramLabel = "NAME",
-      description = "digits (1,198 train rows, 64 dims) or fashion (2,000 train rows of "
-          + "Fashion-MNIST pixels, 784 dims) (default: digits).")
+      description = "digits (1,198 train rows, 64 dims), fashion (2,000 train rows of "
+          + "Fashion-MNIST pixels, 784 dims) or packages (Debian package descriptions in 14 "
+          + "sections, all-MiniLM-L6-v2 sentence embeddings, 384 dims; made by "
+          + "data-samples/make_packages.sh) (default: digits).")
   String dataset = "digits";
 
   @Option(names = "--data-samples", paramLabel = "DIR",
@@ -34,19 +36,27 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!dataset.equals("digits") && !dataset.equals("fashion")) {
-      throw new LinprobeException("unknown --dataset '" + dataset + "': use digits or fashion");
+    if (!dataset.equals("digits") && !dataset.equals("fashion") && !dataset.equals("packages")) {
+      throw new LinprobeException("unknown --dataset '" + dataset
+          + "': use digits, fashion or packages");
     }
     File base = new File(dataSamples != null ? dataSamples
         : System.getProperty("linprobe.home", ".") + "/data-samples");
     File train = new File(base, dataset + "/train.parquet");
     File test = new File(base, dataset + "/test.parquet");
+    if (dataset.equals("packages") && (!train.exists() || !test.exists())) {
+      throw new LinprobeException("the packages embeddings are not at " + base
+          + "/packages/{train,test}.parquet: run data-samples/make_packages.sh (it embeds "
+          + "data-samples/packages/text/{train,test}.csv with jobs/linprobe embed), or pass "
+          + "--data-samples DIR");
+    }
     if (!train.exists() || !test.exists()) {
       throw new LinprobeException("bundled data not found at " + base + "/" + dataset
           + ": run from the linprobe checkout or pass --data-samples DIR");
     }
     CurveOptions.Builder o = CurveOptions.builder().train(train.getPath()).test(test.getPath())
         .models("nb,nb-perclass,lr").overwrite(run.overwrite).quiet(run.quiet);
+    if (dataset.equals("packages")) o.idCol("id"); // subsets drawn by package name
     if (seeds != null) o.seeds(seeds);
     o.build(); // checked before a temporary directory is made
     o.out(out != null ? out

@@ -15,7 +15,8 @@ import picocli.CommandLine.IVersionProvider;
     description = {"Gaussian naive Bayes vs logistic regression learning curves on Parquet "
         + "embeddings, on Spark: which linear probe is better, and from how many labels on."},
     subcommands = {CurveCommand.class, DemoCommand.class, SimulateCommand.class,
-        GenerateCommand.class, ImportIdxCommand.class, EmbedCommand.class,
+        GenerateCommand.class, ImportIdxCommand.class, ImportPackagesCommand.class,
+        EmbedCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
@@ -27,7 +28,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "a subcommand is required: curve, demo, simulate, generate, import-idx or embed");
+        "a subcommand is required: curve, demo, simulate, generate, import-idx, "
+            + "import-packages or embed");
   }
 
   /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */

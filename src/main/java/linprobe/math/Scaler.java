@@ -7,7 +7,10 @@ import java.util.Locale;
 /**
  * Per-feature affine pre-processing x' = (x - offset) * invScale, fitted on a training subset
  * only and applied unchanged to the test set (the paper's protocol). Constant features get
- * scale 1, as scikit-learn's scalers do.
+ * scale 1, as scikit-learn's scalers do; for min-max scaling a feature is constant, as in
+ * scikit-learn's MinMaxScaler, when its range is below 10 x the double machine epsilon
+ * ({@link #MIN_RANGE}): all-MiniLM-L6-v2's sentence embeddings have two dimensions whose values
+ * are all within 1e-32 of 0, which a scale of 1 / range would turn into noise on [0, 1].
  */
 public record Scaler(double[] offset, double[] invScale) implements Serializable {
 
@@ -28,6 +31,9 @@ public record Scaler(double[] offset, double[] invScale) implements Serializable
     }
   }
 
+  /** scikit-learn's threshold for a constant feature's range: 10 x np.finfo(float64).eps. */
+  public static final double MIN_RANGE = 10 * Math.ulp(1.0);
+
   public static Scaler identity(int dim) {
     double[] one = new double[dim];
     Arrays.fill(one, 1.0);
@@ -44,7 +50,7 @@ public record Scaler(double[] offset, double[] invScale) implements Serializable
         case MINMAX -> {
           double range = all.max()[j] - all.min()[j];
           offset[j] = all.min()[j];
-          inv[j] = range > 0 ? 1.0 / range : 1.0;
+          inv[j] = range >= MIN_RANGE ? 1.0 / range : 1.0;
         }
         case STANDARD -> {
           double sd = Math.sqrt(all.variance(j));

@@ -89,4 +89,19 @@ class GaussianStatsTest {
     assertArrayEquals(new double[] {5, 2}, st.offset(), 0);
     assertArrayEquals(new double[] {1, 1}, st.invScale(), 0);
   }
+
+  @Test
+  void minMaxTreatsRangesBelowTenEpsilonAsConstantAsScikitLearnDoes() {
+    // all-MiniLM-L6-v2 has dimensions whose values are all ~1e-33; scikit-learn's MinMaxScaler
+    // keeps them (scale 1), where 1 / range would blow them up to noise on [0, 1]
+    GaussianStats s = new GaussianStats(3);
+    s.add(new float[] {2.2e-33f, 0.5f, 1e-8f}, 0);
+    s.add(new float[] {-5.7e-33f, 0.25f, 3e-8f}, 0);
+    Scaler mm = Scaler.fit(Scaler.Kind.MINMAX, s);
+    assertEquals(1.0, mm.invScale()[0], 0, "range 8e-33: constant");
+    assertEquals(4.0, mm.invScale()[1], 0);
+    assertEquals(1.0 / (3e-8f - 1e-8f), mm.invScale()[2], 1e-6 * mm.invScale()[2],
+        "range 2e-8 is above 10 x eps = 2.2e-15: scaled");
+    assertEquals(2.220446049250313e-15, Scaler.MIN_RANGE, 1e-30);
+  }
 }
