@@ -156,4 +156,40 @@ class ImportPackagesTest extends SparkTestBase {
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("use digits, fashion or packages"), unknown.err());
   }
+
+  /**
+   * The bundled embeddings are the bundled text through the bundled model (the rows checked by
+   * id: a stale or hand-edited Parquet fails here), and the packages demo runs on them.
+   */
+  @Test
+  void theBundledEmbeddingsAreTheBundledTextsAndTheDemoRunsOnThem() throws IOException {
+    List<Row> rows = spark().read().parquet(dataSamples("packages", "train"))
+        .select("id", "label", "embedding").collectAsList();
+    assertEquals(2800, rows.size());
+    java.util.Map<String, Row> byId = new java.util.HashMap<>();
+    for (Row r : rows) byId.put(r.getString(0), r);
+    List<Row> text = spark().read().option("header", "true").option("multiLine", "true")
+        .option("escape", "\"").csv(System.getProperty("user.dir")
+            + "/data-samples/packages/text/train.csv").limit(12).collectAsList();
+    linprobe.embed.SentenceModel model =
+        linprobe.embed.SentenceModel.get(linprobe.embed.SentenceModel.DEFAULT);
+    for (Row t : text) {
+      Row e = byId.get(t.getString(0));
+      assertTrue(e != null, "no embedding for " + t.getString(0));
+      assertEquals(t.getString(1), e.getString(1));
+      float[] want = model.embed(t.getString(2));
+      List<Object> got = e.getList(2);
+      assertEquals(384, got.size());
+      for (int j = 0; j < 384; j++) {
+        assertEquals(want[j], (Float) got.get(j), 1e-6f, t.getString(0) + " [" + j + "]");
+      }
+    }
+    Path out = tmp.resolve("demo-packages");
+    Run r = CliTest.run("demo", "--dataset", "packages", "--seeds", "1", "--out", out.toString(),
+        "--quiet");
+    assertEquals(0, r.code(), r.err());
+    String summary = Files.readString(out.resolve("summary.json"), StandardCharsets.UTF_8);
+    assertTrue(summary.contains("\"dimension\" : 384"), summary);
+    assertTrue(summary.contains("\"train\" : 2800"), summary);
+  }
 }
