@@ -129,14 +129,6 @@ class CurveJobTest extends SparkTestBase {
         .map(l -> l.substring(0, l.lastIndexOf(','))).collect(Collectors.joining("\n"));
   }
 
-  CurveJob.Result runCurve(CurveOptions o) throws Exception {
-    OutputDir dir = OutputDir.check(o.out(), o.overwrite(),
-        spark().sparkContext().hadoopConfiguration());
-    CurveJob.Result r = new CurveJob(spark(), o, Progress.silent()).run();
-    CurveOutput.write(spark(), dir, r, o);
-    return r;
-  }
-
   @Test
   void sameFitsForOneAndSevenInputPartitions() throws Exception {
     Golden g = Golden.digits();

@@ -13,6 +13,15 @@ import org.apache.spark.sql.types.StructType;
 
 /** One real local[2] SparkSession shared by every Spark test in the JVM. */
 public abstract class SparkTestBase {
+  /** A curve run with its outputs written, as the CLI does it. */
+  protected static CurveJob.Result runCurve(linprobe.CurveOptions o) throws Exception {
+    OutputDir dir = OutputDir.check(o.out(), o.overwrite(),
+        spark().sparkContext().hadoopConfiguration());
+    CurveJob.Result r = new CurveJob(spark(), o, Progress.silent()).run();
+    CurveOutput.write(spark(), dir, r, o);
+    return r;
+  }
+
   private static SparkSession session;
 
   protected static synchronized SparkSession spark() {

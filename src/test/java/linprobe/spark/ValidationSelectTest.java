@@ -148,14 +148,6 @@ class ValidationSelectTest extends SparkTestBase {
         .lrCRange("1e-1..1e1").quiet(true);
   }
 
-  CurveJob.Result runCurve(CurveOptions o) throws Exception {
-    OutputDir dir = OutputDir.check(o.out(), o.overwrite(),
-        spark().sparkContext().hadoopConfiguration());
-    CurveJob.Result r = new CurveJob(spark(), o, Progress.silent()).run();
-    CurveOutput.write(spark(), dir, r, o);
-    return r;
-  }
-
   /** Writes rows with ids as Parquet; rows where keep[r] is false are left out. */
   static String writeSome(String path, float[] x, int[] y, long[] ids, boolean[] keep, int dim) {
     List<org.apache.spark.sql.Row> rows = new ArrayList<>();
