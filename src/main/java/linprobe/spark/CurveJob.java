@@ -152,7 +152,8 @@ public final class CurveJob {
     JavaRDD<RowBlock> bucketed = SubsetRanking.bucketed(train, plan);
     onFailure.add(() -> bucketed.unpersist(false));
     progress.stage("naive Bayes statistics for the whole grid (one pass)");
-    GridStats grid = NaiveBayesPass.statistics(bucketed, seeds.length, k, shots.length, d);
+    java.util.Iterator<NaiveBayesPass.SubsetStats> grid = NaiveBayesPass.statistics(bucketed,
+        seeds.length, k, shots.length, d, includeAll);
     train.blocks().unpersist(false);
     double cachedPerRow = cachedBytes(bucketed.id()) / (double) train.rows();
 
@@ -165,8 +166,9 @@ public final class CurveJob {
     List<Subset> subsets = new ArrayList<>();
     Map<Model, List<FitResult>> byModel = new EnumMap<>(Model.class);
     for (SubsetId id : ids) {
-      GaussianStats[] stats = grid.stats(id);
-      Subset subset = Subset.of(id, stats, o.scaling());
+      NaiveBayesPass.SubsetStats st = next(grid, id);
+      GaussianStats[] stats = st.perClass();
+      Subset subset = Subset.of(id, st.pooled(), o.scaling());
       subsets.add(subset);
       for (Model m : naiveBayes) {
         FitResult f = naiveBayes(m, subset, stats);
@@ -196,6 +198,19 @@ public final class CurveJob {
     List<String> names = models.stream().map(m -> m.id).toList();
     return new Result(fits, LearningCurve.of(fits, names), train, test, classes, shots, includeAll,
         System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow);
+  }
+
+  /** The next subset's statistics from the naive Bayes pass, which come in subset order. */
+  private static NaiveBayesPass.SubsetStats next(
+      java.util.Iterator<NaiveBayesPass.SubsetStats> grid, SubsetId id) {
+    NaiveBayesPass.SubsetStats s = grid.next();
+    boolean same = id instanceof SubsetId.Sampled sm
+        ? s.seedIndex() == sm.seedIndex() && s.bucket() == sm.bucket() : s.seedIndex() < 0;
+    if (!same) {
+      throw new IllegalStateException("naive Bayes statistics out of order: " + s.seedIndex()
+          + "/" + s.bucket() + " for " + id.key());
+    }
+    return s;
   }
 
   private FitResult naiveBayes(Model m, Subset subset, GaussianStats[] stats) {
