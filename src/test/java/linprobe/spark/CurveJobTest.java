@@ -254,7 +254,7 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
-  void stackedEvaluationEqualsScoringEachModelAlone() {
+  void stackedEvaluationEqualsScoringEachModelAlone() throws Exception {
     Golden g = Golden.digits();
     java.util.List<linprobe.math.LinearModel> models = new java.util.ArrayList<>();
     for (int n : new int[] {30, 100, 400}) {
@@ -269,6 +269,11 @@ class CurveJobTest extends SparkTestBase {
     }
     Embeddings test = load(dataSamples("digits", "test"), 2);
     double[][] got = ScoringPass.evaluate(test, models);
+    // scored in passes of at most one stacked group or quadratic model each (as a thousand
+    // classes are): the same bits, one job per pass
+    double[][][] inPasses = new double[1][][];
+    assertEquals(4, countJobs(() -> inPasses[0] = ScoringPass.evaluate(test, models, 1)));
+    for (int i = 0; i < models.size(); i++) assertArrayEquals(got[i], inPasses[0][i]);
     List<RowBlock> blocks = test.blocks().collect();
     for (int i = 0; i < models.size(); i++) {
       double errors = 0, ce = 0;
