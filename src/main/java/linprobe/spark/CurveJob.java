@@ -242,6 +242,7 @@ public final class CurveJob {
       distributedWork += chain.work(chain.size()) - chain.work(split.inTask());
     }
     progress.start(subsets.size(), 0);
+    long t0 = System.nanoTime();
     Map<SubsetId, FitResult> done = new HashMap<>();
     List<List<FitResult>> inTasks = List.of();
     if (inTask > 0) {
@@ -268,7 +269,23 @@ public final class CurveJob {
         progress.fitted(f, f.subset().rows());
       }
     }
-    return subsets.stream().map(s -> done.get(s.id())).toList();
+    List<FitResult> out = subsets.stream().map(s -> done.get(s.id())).toList();
+    progress.stage(work(out, k, d, (System.nanoTime() - t0) / 1e9));
+    return out;
+  }
+
+  /**
+   * Where the logistic regressions' time went: the rows their loss and gradient evaluations
+   * summed, the flops of the two GEMMs each costs (4 k d a row, the rest is lower order) and
+   * their rate over the stage's wall time.
+   */
+  static String work(List<FitResult> fits, int k, int d, double seconds) {
+    long rows = 0;
+    for (FitResult f : fits) rows += f.evaluatedRows();
+    double gflop = 4.0 * k * d * rows / 1e9;
+    return String.format(java.util.Locale.ROOT, "logistic regression: %d fits in %.1f s; loss and "
+        + "gradient over %,d rows in all, %.0f GFLOP in their GEMMs: %.1f GFLOP/s", fits.size(),
+        seconds, rows, gflop, gflop / Math.max(seconds, 1e-9));
   }
 
   /**
