@@ -2,6 +2,7 @@ package linprobe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -74,6 +75,23 @@ class ReportAndSimulateTest extends SparkTestBase {
         "--test", out.resolve("test.parquet").toString(), "--out", tmp.resolve("c").toString(),
         "--shots", "1,10,all", "--seeds", "2", "--quiet");
     assertEquals(0, c.code(), c.err());
+  }
+
+  @Test
+  void generateDrawsRandomMeansForManyClasses() throws Exception {
+    // the paper's means 2^(k-1) overflow float32 past 128 classes: refused with the fix
+    CliTest.Run bad = CliTest.run("generate", "--out", tmp.resolve("g200").toString(),
+        "--classes", "200", "--dims", "4", "--train-rows", "400", "--quiet");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--separation"), bad.err());
+    assertFalse(Files.exists(tmp.resolve("g200")));
+    Path out = tmp.resolve("g200s");
+    CliTest.Run r = CliTest.run("generate", "--out", out.toString(), "--classes", "200", "--dims",
+        "4", "--train-rows", "400", "--test-rows", "200", "--separation", "0.5", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    var train = spark().read().parquet(out.resolve("train.parquet").toString());
+    assertEquals(200, train.select("label").distinct().count());
+    assertEquals(200, spark().read().parquet(out.resolve("test.parquet").toString()).count());
   }
 
   @Test
