@@ -31,8 +31,11 @@ public final class NaiveBayesPass {
 
   /** Results fetched in one job when they add up to at most this (small grids: fewest jobs). */
   static final long ONE_JOB_BYTES = 16L << 20;
-  /** "all" statistics per task: classes are grouped so that a group's partial stays this small. */
-  static final long ALL_GROUP_BYTES = 64L << 20;
+  /**
+   * "all" statistics per task: classes are grouped so that a task merges at most this many
+   * bytes of partials (classes x 32 x dim bytes from every partition).
+   */
+  static final long ALL_TASK_BYTES = 256L << 20;
 
   /**
    * The statistics of one subset: the seed index and bucket of a sampled subset, or seed index
@@ -60,7 +63,8 @@ public final class NaiveBayesPass {
         "1g");
     return statistics(bucketed, seeds, classes, buckets, dim, includeAll,
         maxResult <= 0 ? ONE_JOB_BYTES : Math.min(ONE_JOB_BYTES, maxResult / 4),
-        (int) Math.max(1, Math.min(classes, ALL_GROUP_BYTES / (32L * dim))));
+        (int) Math.max(1, Math.min(classes,
+            ALL_TASK_BYTES / (32L * dim * bucketed.getNumPartitions()))));
   }
 
   /**

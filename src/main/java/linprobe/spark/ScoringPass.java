@@ -87,12 +87,33 @@ public final class ScoringPass {
 
   static double[][] evaluate(Embeddings test, List<LinearModel> models, long passBytes) {
     double[][] out = new double[models.size()][];
-    List<boolean[]> groups = Stacked.grouping(models);
-    // passes: whole stacked groups and quadratic models, in order, up to passBytes of weights
+    for (List<Object> p : passes(models, passBytes)) {
+      ArrayList<Stacked> stacked = new ArrayList<>();
+      List<Integer> quadratic = new ArrayList<>();
+      for (Object u : p) {
+        if (u instanceof boolean[] take) stacked.add(Stacked.of(models, take));
+        else quadratic.add((Integer) u);
+      }
+      double[][] sums = evaluate(test, models, stacked, quadratic);
+      for (int i = 0; i < sums.length; i++) if (sums[i] != null) out[i] = sums[i];
+    }
+    return out;
+  }
+
+  /** Passes over the test blocks {@link #evaluate} makes for these models. */
+  public static int passes(List<LinearModel> models) {
+    return passes(models, PASS_BYTES).size();
+  }
+
+  /**
+   * The passes: whole stacked groups (a boolean[] of the models they stack) and quadratic models
+   * (an Integer index), in order, up to passBytes of weights each.
+   */
+  static List<List<Object>> passes(List<LinearModel> models, long passBytes) {
     List<List<Object>> passes = new ArrayList<>();
     List<Object> pass = new ArrayList<>();
     long bytes = 0;
-    List<Object> units = new ArrayList<>(groups);
+    List<Object> units = new ArrayList<>(Stacked.grouping(models));
     for (int i = 0; i < models.size(); i++) if (models.get(i).quadratic()) units.add(i);
     for (Object u : units) {
       long b = 8L * (u instanceof boolean[] take ? Stacked.weights(models, take)
@@ -106,17 +127,7 @@ public final class ScoringPass {
       bytes += b;
     }
     if (!pass.isEmpty()) passes.add(pass);
-    for (List<Object> p : passes) {
-      ArrayList<Stacked> stacked = new ArrayList<>();
-      List<Integer> quadratic = new ArrayList<>();
-      for (Object u : p) {
-        if (u instanceof boolean[] take) stacked.add(Stacked.of(models, take));
-        else quadratic.add((Integer) u);
-      }
-      double[][] sums = evaluate(test, models, stacked, quadratic);
-      for (int i = 0; i < sums.length; i++) if (sums[i] != null) out[i] = sums[i];
-    }
-    return out;
+    return passes;
   }
 
   /** One pass over the test blocks: the stacked groups and quadratic models given. */
