@@ -3,6 +3,7 @@ package linprobe.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -22,14 +23,18 @@ import scala.Tuple2;
  * There each cell's partials are merged in partition order (so the numbers are bit for bit
  * those of one merge of every partition's partial in partition order, and never depend on task
  * timing), and a seed's task turns its cells into every subset's per-class statistics by prefix
- * merges over the buckets, pooled over the classes for the scaler, and per class only what naive
- * Bayes reads (count, mean, M2). The driver receives them a seed at a time: one seed's subsets,
- * never the whole grid, on the driver at once, and no task result holds more than that.
+ * merges over the buckets, pooled over the classes for the scaler, and per class only what
+ * naive Bayes reads (count, mean, M2). The driver receives them a seed at a time: one seed's
+ * subsets, never the whole grid, on the driver at once, and no task result holds more than
+ * that. A small grid's cells go to the driver in one job and are merged there by the same code.
  */
 public final class NaiveBayesPass {
   private NaiveBayesPass() {}
 
-  /** Results fetched in one job when they add up to at most this (small grids: fewest jobs). */
+  /**
+   * One job when the results add up to at most this; with no shuffle either when every
+   * partition's dense grid does (small grids: the fewest jobs and stages).
+   */
   static final long ONE_JOB_BYTES = 16L << 20;
   /**
    * "all" statistics per task: classes are grouped so that a task merges at most this many
@@ -75,24 +80,47 @@ public final class NaiveBayesPass {
       int buckets, int dim, boolean includeAll, long oneJob, int allGroup) {
     int allTasks = includeAll ? (classes + allGroup - 1) / allGroup : 0;
     int tasks = seeds + allTasks;
-    if (tasks == 0 || (buckets == 0 && !includeAll)) return java.util.Collections.emptyIterator();
-    JavaRDD<SubsetStats> merged = bucketed
+    if (tasks == 0 || (buckets == 0 && !includeAll)) return Collections.emptyIterator();
+    JavaRDD<Tuple2<Cell, StatsPartial>> cells = bucketed
         .mapPartitionsWithIndex((part, blocks) -> {
           GridStats g = new GridStats(seeds, classes, buckets, dim, includeAll);
           while (blocks.hasNext()) g.add(blocks.next());
           return g.records(part, allGroup).iterator();
-        }, false)
-        .mapToPair(t -> t)
-        .repartitionAndSortWithinPartitions(new ByTask(tasks), new CellOrder())
-        .mapPartitionsWithIndex((task, cells) -> task < seeds
-            ? seedSubsets(task, cells, classes, buckets, dim)
-            : allOfGroup(task - seeds, allGroup, cells, classes, dim), false);
-    long bytes = (seeds * (long) buckets * 16L + (includeAll ? 32L : 0)) * classes * dim;
-    Iterator<SubsetStats> parts = bytes <= oneJob ? merged.collect().iterator()
-        : merged.toLocalIterator();
+        }, false);
+    Iterator<SubsetStats> parts;
+    long dense = (seeds * (long) buckets + 1) * classes * 32L * dim;
+    if (dense * bucketed.getNumPartitions() <= oneJob) {
+      // a small grid: every partition's cells to the driver in one job, merged there by the
+      // same code and in the same order as on executors (no shuffle)
+      List<Tuple2<Cell, StatsPartial>> all = new ArrayList<>(cells.collect());
+      all.sort((a, b) -> new CellOrder().compare(a._1(), b._1()));
+      List<SubsetStats> out = new ArrayList<>();
+      int at = 0;
+      for (int task = 0; task < tasks; task++) {
+        int from = at;
+        while (at < all.size() && all.get(at)._1().task() == task) at++;
+        reduce(task, all.subList(from, at).iterator(), seeds, classes, buckets, dim, allGroup)
+            .forEachRemaining(out::add);
+      }
+      parts = out.iterator();
+    } else {
+      JavaRDD<SubsetStats> merged = cells.mapToPair(t -> t)
+          .repartitionAndSortWithinPartitions(new ByTask(tasks), new CellOrder())
+          .mapPartitionsWithIndex((task, it) ->
+              reduce(task, it, seeds, classes, buckets, dim, allGroup), false);
+      long bytes = (seeds * (long) buckets * 16L + (includeAll ? 32L : 0)) * classes * dim;
+      parts = bytes <= oneJob ? merged.collect().iterator() : merged.toLocalIterator();
+    }
     Iterator<SubsetStats> out = new Assembled(parts, classes);
     out.hasNext(); // runs the pass over the training rows now
     return out;
+  }
+
+  /** A task's subsets from its cells, sorted by (cell, partition). */
+  private static Iterator<SubsetStats> reduce(int task, Iterator<Tuple2<Cell, StatsPartial>> cells,
+      int seeds, int classes, int buckets, int dim, int allGroup) {
+    return task < seeds ? seedSubsets(task, cells, classes, buckets, dim)
+        : allOfGroup(task - seeds, allGroup, cells, classes, dim);
   }
 
   /**

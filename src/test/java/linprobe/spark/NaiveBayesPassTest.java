@@ -143,10 +143,12 @@ class NaiveBayesPassTest extends SparkTestBase {
   }
 
   @Test
-  void sameBitsAsTheDenseGridMergedOnTheDriverInOneJobOrSeedBySeed() {
+  void sameBitsAsTheDenseGridMergedOnTheDriverWhereverTheCellsAreMerged() {
     List<GaussianStats[]> expect = reference();
     assertEquals(SHOTS[2], expect.get(2)[7].count(), "stratified: 5 shots of every class");
+    // merged on the driver (a small grid), on executors fetched in one job, seed by seed
     assertSameBits(expect, pass(Long.MAX_VALUE, K));
+    assertSameBits(expect, pass(2L << 20, K));
     assertSameBits(expect, pass(0, 64));
   }
 
