@@ -26,6 +26,28 @@ public final class GaussianStats implements Mergeable<GaussianStats> {
     Arrays.fill(max, Double.NEGATIVE_INFINITY);
   }
 
+  private GaussianStats(long count, double[] mean, double[] m2) {
+    this.count = count;
+    this.mean = mean;
+    this.m2 = m2;
+    this.min = null;
+    this.max = null;
+  }
+
+  /**
+   * Count, mean and M2 without min and max, sharing this one's arrays: what naive Bayes needs
+   * of a class (its range matters only pooled over the classes, for the scaler), half the bytes
+   * to ship. Such statistics merge only with others without their range.
+   */
+  public GaussianStats withoutRange() {
+    return new GaussianStats(count, mean, m2);
+  }
+
+  /** Whether min and max are known (not dropped by {@link #withoutRange}). */
+  public boolean hasRange() {
+    return min != null;
+  }
+
   public int dim() {
     return mean.length;
   }
@@ -42,10 +64,12 @@ public final class GaussianStats implements Mergeable<GaussianStats> {
     return m2;
   }
 
+  /** Per-feature minimum; null without the range ({@link #withoutRange}). */
   public double[] min() {
     return min;
   }
 
+  /** Per-feature maximum; null without the range ({@link #withoutRange}). */
   public double[] max() {
     return max;
   }
@@ -77,11 +101,15 @@ public final class GaussianStats implements Mergeable<GaussianStats> {
     if (other.mean.length != mean.length) {
       throw new IllegalArgumentException("dimension " + other.mean.length + " != " + mean.length);
     }
+    if ((min == null) != (other.min == null)) {
+      throw new IllegalStateException("statistics with and without their range do not merge");
+    }
     if (other.count == 0) return this;
     if (count == 0) {
       count = other.count;
       System.arraycopy(other.mean, 0, mean, 0, mean.length);
       System.arraycopy(other.m2, 0, m2, 0, m2.length);
+      if (min == null) return this;
       System.arraycopy(other.min, 0, min, 0, min.length);
       System.arraycopy(other.max, 0, max, 0, max.length);
       return this;
@@ -91,6 +119,7 @@ public final class GaussianStats implements Mergeable<GaussianStats> {
       double delta = other.mean[j] - mean[j];
       mean[j] += delta * (nb / n);
       m2[j] += other.m2[j] + delta * delta * (na * nb / n);
+      if (min == null) continue;
       if (other.min[j] < min[j]) min[j] = other.min[j];
       if (other.max[j] > max[j]) max[j] = other.max[j];
     }
@@ -99,7 +128,13 @@ public final class GaussianStats implements Mergeable<GaussianStats> {
   }
 
   public GaussianStats copy() {
-    return new GaussianStats(mean.length).merge(this);
+    return zeroLike(this).merge(this);
+  }
+
+  /** Empty statistics of s's dimension, with a range if s has one. */
+  private static GaussianStats zeroLike(GaussianStats s) {
+    int d = s.mean.length;
+    return s.min != null ? new GaussianStats(d) : new GaussianStats(0, new double[d], new double[d]);
   }
 
   /** Biased (ddof 0) variance of feature j. */
@@ -109,12 +144,14 @@ public final class GaussianStats implements Mergeable<GaussianStats> {
 
   /** Statistics of the data after the per-feature affine map x -> (x - offset) * invScale. */
   public GaussianStats scaled(Scaler s) {
-    GaussianStats t = new GaussianStats(mean.length);
+    GaussianStats t = min == null ? new GaussianStats(count, new double[mean.length],
+        new double[mean.length]) : new GaussianStats(mean.length);
     t.count = count;
     for (int j = 0; j < mean.length; j++) {
       double a = s.offset()[j], c = s.invScale()[j];
       t.mean[j] = (mean[j] - a) * c;
       t.m2[j] = m2[j] * c * c;
+      if (min == null) continue;
       t.min[j] = (min[j] - a) * c;
       t.max[j] = (max[j] - a) * c;
     }
@@ -123,7 +160,7 @@ public final class GaussianStats implements Mergeable<GaussianStats> {
 
   /** Merge of all classes: the statistics of the whole subset. */
   public static GaussianStats pooled(GaussianStats[] perClass) {
-    GaussianStats all = new GaussianStats(perClass[0].dim());
+    GaussianStats all = zeroLike(perClass[0]);
     for (GaussianStats s : perClass) all.merge(s);
     return all;
   }

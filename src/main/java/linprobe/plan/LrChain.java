@@ -137,6 +137,7 @@ public final class LrChain implements Serializable {
       String source = "fixed";
       CSelection.Trace trace = null;
       String searched = "";
+      long work = 0;
       if (s.selection() != null) {
         int folds = s.selection().foldsFor(subset.id());
         if (folds < 2) {
@@ -152,6 +153,7 @@ public final class LrChain implements Serializable {
           searched = String.format(Locale.ROOT, ", %d C x %d folds, %d fold iterations",
               trace.evaluated().length, folds, sel.foldIterations());
           if (x == null) x = sel.start();
+          work = sel.evaluatedRows();
         }
       }
       LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, 0, -1),
@@ -159,7 +161,7 @@ public final class LrChain implements Serializable {
           subset.preconditioner());
       FitResult done = FitResult.logistic(subset, s.classes(), r.lbfgs().x(),
           r.lbfgs().iterations(), r.lbfgs().converged(), System.currentTimeMillis() - t)
-          .withC(c, source, trace);
+          .withC(c, source, trace).withWork(work + r.lbfgs().evaluations() * subset.rows());
       prev = keep(done, searched, record, out, log);
     }
     return out;
@@ -204,6 +206,7 @@ public final class LrChain implements Serializable {
     int begin = chained ? sel.index(prev.c()) : -1;
     double[] initial = chained || s.warmStart() ? carried : null;
     LogisticRegression.Result[] fitted = new LogisticRegression.Result[sel.size()];
+    long[] work = {0};
     double[][][] solutions = new double[sel.size()][][];
     CSelection.Trace trace = sel.search(begin, j -> {
       double[] start = nearest(solutions, j, 0);
@@ -211,20 +214,23 @@ public final class LrChain implements Serializable {
           s.classes(), s.dim(), subset.rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(),
           start == null ? initial : start, subset.preconditioner());
       fitted[j] = r;
+      work[0] += r.lbfgs().evaluations() * subset.rows();
       solutions[j] = new double[][] {r.lbfgs().x()};
       return held.score(subset.scaler(), r.lbfgs().x(), s.classes()).mean(sel.byError());
     });
     LogisticRegression.Result r = fitted[trace.chosen()];
     return FitResult.logistic(subset, s.classes(), r.lbfgs().x(), r.lbfgs().iterations(),
         r.lbfgs().converged(), System.currentTimeMillis() - t0)
-        .withC(sel.c(trace.chosen()), "validation", trace);
+        .withC(sel.c(trace.chosen()), "validation", trace).withWork(work[0]);
   }
 
   /**
    * The chosen C's trace, a start for the refit (fold 0's solution at that C), and the L-BFGS
-   * iterations of every fold fit (for the progress line: where the time went).
+   * iterations and rows evaluated of every fold fit (for the progress line: where the time
+   * went).
    */
-  private record Selected(CSelection.Trace trace, double[] start, long foldIterations) {}
+  private record Selected(CSelection.Trace trace, double[] start, long foldIterations,
+      long evaluatedRows) {}
 
   /**
    * Cross-validation of C inside one subset: for each C the search asks for, one fit per fold
@@ -243,6 +249,7 @@ public final class LrChain implements Serializable {
     double[][][] solutions = new double[sel.size()][][];
     long all = total;
     long[] iterations = {0};
+    long[] evaluated = {0};
     CSelection.Trace trace = sel.search(begin, j -> {
       double[][] at = new double[folds][];
       double sum = 0;
@@ -254,13 +261,14 @@ public final class LrChain implements Serializable {
             subset.scaler(), start, subset.preconditioner());
         at[f] = r.lbfgs().x();
         iterations[0] += r.lbfgs().iterations();
+        evaluated[0] += r.lbfgs().evaluations() * (all - sizes[f]);
         ValidationSums v = rows.validate(subset, folds, f, at[f]);
         sum += v.mean(sel.byError());
       }
       solutions[j] = at;
       return sum / folds;
     });
-    return new Selected(trace, solutions[trace.chosen()][0], iterations[0]);
+    return new Selected(trace, solutions[trace.chosen()][0], iterations[0], evaluated[0]);
   }
 
   /** Fold f's solution at the evaluated grid index nearest to j (the smaller on ties), or null. */

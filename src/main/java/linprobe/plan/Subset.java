@@ -15,7 +15,11 @@ public record Subset(SubsetId id, long rows, Scaler scaler, Preconditioner preco
 
   /** The subset's facts from its per-class statistics. */
   public static Subset of(SubsetId id, GaussianStats[] perClass, Scaler.Kind scaling) {
-    GaussianStats pooled = GaussianStats.pooled(perClass);
+    return of(id, GaussianStats.pooled(perClass), scaling);
+  }
+
+  /** The subset's facts from the statistics of all its rows (its classes' pooled in order). */
+  public static Subset of(SubsetId id, GaussianStats pooled, Scaler.Kind scaling) {
     Scaler scaler = Scaler.fit(scaling, pooled);
     return new Subset(id, pooled.count(), scaler, Preconditioner.of(scaler, pooled));
   }

@@ -29,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The learning-curve run: validate and lay out train and test, rank subsets, gather naive Bayes
  * statistics for the whole grid in one pass, fit logistic regression per subset by distributed
- * L-BFGS, and score every model on the test set in one pass.
+ * L-BFGS, and score every model on the test set (one pass for a small grid).
  */
 public final class CurveJob {
   /** NB variance smoothing relative to the largest feature variance (scikit-learn's default). */
@@ -207,7 +207,8 @@ public final class CurveJob {
     JavaRDD<RowBlock> bucketed = SubsetRanking.bucketed(train, plan);
     onFailure.add(() -> bucketed.unpersist(false));
     progress.stage("naive Bayes statistics for the whole grid (one pass)");
-    GridStats grid = NaiveBayesPass.statistics(bucketed, seeds.length, k, shots.length, d);
+    java.util.Iterator<NaiveBayesPass.SubsetStats> grid = NaiveBayesPass.statistics(bucketed,
+        seeds.length, k, shots.length, d, includeAll);
     loaded.blocks().unpersist(false);
     double cachedPerRow = cachedBytes(bucketed.id()) / (double) train.rows();
 
@@ -220,8 +221,9 @@ public final class CurveJob {
     List<Subset> subsets = new ArrayList<>();
     Map<Model, List<FitResult>> byModel = new EnumMap<>(Model.class);
     for (SubsetId id : ids) {
-      GaussianStats[] stats = grid.stats(id);
-      Subset subset = Subset.of(id, stats, o.scaling());
+      NaiveBayesPass.SubsetStats st = next(grid, id);
+      GaussianStats[] stats = st.perClass();
+      Subset subset = Subset.of(id, st.pooled(), o.scaling());
       subsets.add(subset);
       for (Model m : naiveBayes) {
         FitResult f = naiveBayes(m, subset, stats);
@@ -237,8 +239,9 @@ public final class CurveJob {
     for (int i = 0; i < subsets.size(); i++) {
       for (Model m : models) fitted.add(byModel.get(m).get(i));
     }
-    progress.stage("scoring " + fitted.size() + " models on " + test.rows()
-        + " test rows (one pass)");
+    int passes = ScoringPass.passes(fitted.stream().map(FitResult::fitted).toList());
+    progress.stage("scoring " + fitted.size() + " models on " + test.rows() + " test rows ("
+        + passes + (passes == 1 ? " pass)" : " passes)"));
     List<Scores> scores = ScoringPass.score(test,
         fitted.stream().map(FitResult::fitted).toList());
     List<Fit> fits = new ArrayList<>();
@@ -253,6 +256,19 @@ public final class CurveJob {
     List<String> names = models.stream().map(m -> m.id).toList();
     return new Result(fits, LearningCurve.of(fits, names), train, test, classes, shots, includeAll,
         System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow, validation);
+  }
+
+  /** The next subset's statistics from the naive Bayes pass, which come in subset order. */
+  private static NaiveBayesPass.SubsetStats next(
+      java.util.Iterator<NaiveBayesPass.SubsetStats> grid, SubsetId id) {
+    NaiveBayesPass.SubsetStats s = grid.next();
+    boolean same = id instanceof SubsetId.Sampled sm
+        ? s.seedIndex() == sm.seedIndex() && s.bucket() == sm.bucket() : s.seedIndex() < 0;
+    if (!same) {
+      throw new IllegalStateException("naive Bayes statistics out of order: " + s.seedIndex()
+          + "/" + s.bucket() + " for " + id.key());
+    }
+    return s;
   }
 
   private FitResult naiveBayes(Model m, Subset subset, GaussianStats[] stats) {
@@ -284,6 +300,8 @@ public final class CurveJob {
       distributedWork += chain.work(chain.size()) - chain.work(split.inTask());
     }
     progress.start(subsets.size(), 0);
+    long t0 = System.nanoTime();
+    double cpu0 = processCpuSeconds();
     Map<SubsetId, FitResult> done = new HashMap<>();
     List<List<FitResult>> inTasks = List.of();
     if (inTask > 0) {
@@ -310,7 +328,36 @@ public final class CurveJob {
         progress.fitted(f, f.subset().rows());
       }
     }
-    return subsets.stream().map(s -> done.get(s.id())).toList();
+    List<FitResult> out = subsets.stream().map(s -> done.get(s.id())).toList();
+    // in local mode this JVM is the executors too: its CPU time is the fits'
+    double cpu = spark.sparkContext().isLocal() ? processCpuSeconds() - cpu0 : Double.NaN;
+    progress.stage(work(out, k, d, (System.nanoTime() - t0) / 1e9, cpu));
+    return out;
+  }
+
+  /**
+   * Where the logistic regressions' time went: the rows their loss and gradient evaluations
+   * summed, the flops of the two GEMMs each costs (4 k d a row, the rest is lower order) and
+   * their rate over the stage's wall time, and per CPU second when the CPU time is known (not
+   * NaN).
+   */
+  static String work(List<FitResult> fits, int k, int d, double seconds, double cpuSeconds) {
+    long rows = 0;
+    for (FitResult f : fits) rows += f.evaluatedRows();
+    double gflop = 4.0 * k * d * rows / 1e9;
+    String perCpu = Double.isNaN(cpuSeconds) || cpuSeconds <= 0 ? ""
+        : String.format(java.util.Locale.ROOT, " (%.0f s of CPU: %.1f GFLOP per CPU second)",
+            cpuSeconds, gflop / cpuSeconds);
+    return String.format(java.util.Locale.ROOT, "logistic regression: %d fits in %.1f s; loss and "
+        + "gradient over %,d rows in all, %.0f GFLOP in their GEMMs: %.1f GFLOP/s%s",
+        fits.size(), seconds, rows, gflop, gflop / Math.max(seconds, 1e-9), perCpu);
+  }
+
+  /** This JVM's CPU time, every thread, in seconds (NaN where the JVM does not tell). */
+  private static double processCpuSeconds() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
   }
 
   /**

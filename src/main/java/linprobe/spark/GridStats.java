@@ -1,84 +1,74 @@
 package linprobe.spark;
 
-import linprobe.math.GaussianStats;
-import linprobe.math.Mergeable;
-import linprobe.plan.SubsetId;
+import java.util.ArrayList;
+import java.util.List;
+import linprobe.math.StatsPartial;
+import scala.Tuple2;
 
 /**
- * Gaussian statistics of the whole grid: cells (seed, class, bucket), allocated when a row first
- * lands in them, and per class over every row (the "all" subset, the same for every seed). The
- * statistics of the subset for the b-th shots value are the prefix merge of buckets 0..b.
+ * One canonical partition's naive Bayes statistics: a {@link StatsPartial} per (seed, class,
+ * bucket) cell the partition has rows in, and per class over every row (the "all" subset, the
+ * same for every seed) when asked for. Nothing is allocated for an empty cell, and a cell of a
+ * few rows holds those rows, not 4 x dim doubles: the partial scales with the partition's rows,
+ * not with seeds x classes x buckets. {@link NaiveBayesPass} keys the cells by the task that
+ * merges them.
  */
-public final class GridStats implements Mergeable<GridStats> {
-  private static final long serialVersionUID = 1L;
-
+public final class GridStats {
+  private final int seeds;
   private final int classes;
   private final int buckets;
   private final int dim;
-  private final GaussianStats[][][] cells;
-  private final GaussianStats[] all;
+  private final StatsPartial[][][] cells;
+  private final StatsPartial[] all;
 
-  public GridStats(int seeds, int classes, int buckets, int dim) {
+  /** @param withAll also gather per class over every row (the "all" subset) */
+  public GridStats(int seeds, int classes, int buckets, int dim, boolean withAll) {
+    this.seeds = seeds;
     this.classes = classes;
     this.buckets = buckets;
     this.dim = dim;
-    this.cells = new GaussianStats[seeds][classes][buckets];
-    this.all = new GaussianStats[classes];
-    for (int c = 0; c < classes; c++) all[c] = new GaussianStats(dim);
+    this.cells = new StatsPartial[seeds][classes][buckets];
+    this.all = withAll ? new StatsPartial[classes] : null;
   }
 
   public GridStats add(RowBlock b) {
     for (int r = 0; r < b.n; r++) {
       int c = b.label[r];
-      all[c].add(b.x, r * dim);
-      for (int s = 0; s < cells.length; s++) {
+      if (all != null) cell(all, c).add(b.x, r * dim);
+      for (int s = 0; s < seeds; s++) {
         int bucket = b.buckets[s][r];
-        if (bucket >= buckets) continue;
-        GaussianStats cell = cells[s][c][bucket];
-        if (cell == null) cell = cells[s][c][bucket] = new GaussianStats(dim);
-        cell.add(b.x, r * dim);
+        if (bucket < buckets) cell(cells[s][c], bucket).add(b.x, r * dim);
       }
     }
     return this;
   }
 
-  @Override
-  public GridStats merge(GridStats o) {
-    for (int c = 0; c < classes; c++) all[c].merge(o.all[c]);
-    for (int s = 0; s < cells.length; s++) {
+  private StatsPartial cell(StatsPartial[] row, int i) {
+    StatsPartial p = row[i];
+    return p != null ? p : (row[i] = new StatsPartial(dim));
+  }
+
+  /**
+   * The cells as shuffle records of canonical partition part: a seed's cells go to task s as
+   * cell c * buckets + b; "all" of class c to task seeds + c / allGroup as cell c.
+   */
+  List<Tuple2<NaiveBayesPass.Cell, StatsPartial>> records(int part, int allGroup) {
+    List<Tuple2<NaiveBayesPass.Cell, StatsPartial>> out = new ArrayList<>();
+    for (int s = 0; s < seeds; s++) {
       for (int c = 0; c < classes; c++) {
         for (int b = 0; b < buckets; b++) {
-          GaussianStats other = o.cells[s][c][b];
-          if (other == null) continue;
-          if (cells[s][c][b] == null) cells[s][c][b] = new GaussianStats(dim);
-          cells[s][c][b].merge(other);
+          StatsPartial p = cells[s][c][b];
+          if (p != null) out.add(new Tuple2<>(new NaiveBayesPass.Cell(s, c * buckets + b, part), p));
         }
       }
     }
-    return this;
-  }
-
-  /** Per-class statistics of a subset. */
-  public GaussianStats[] stats(SubsetId id) {
-    return id instanceof SubsetId.Sampled s ? subset(s.seedIndex(), s.bucket()) : all();
-  }
-
-  /** Per-class statistics of the subset (seed index, buckets 0..maxBucket). */
-  GaussianStats[] subset(int seed, int maxBucket) {
-    GaussianStats[] out = new GaussianStats[classes];
-    for (int c = 0; c < classes; c++) {
-      out[c] = new GaussianStats(dim);
-      for (int b = 0; b <= maxBucket; b++) {
-        if (cells[seed][c][b] != null) out[c].merge(cells[seed][c][b]);
+    if (all != null) {
+      for (int c = 0; c < classes; c++) {
+        if (all[c] != null) {
+          out.add(new Tuple2<>(new NaiveBayesPass.Cell(seeds + c / allGroup, c, part), all[c]));
+        }
       }
     }
-    return out;
-  }
-
-  /** Per-class statistics of every training row. */
-  GaussianStats[] all() {
-    GaussianStats[] out = new GaussianStats[classes];
-    for (int c = 0; c < classes; c++) out[c] = all[c].copy();
     return out;
   }
 }

@@ -128,7 +128,7 @@ public final class LogisticPass {
                 return LogisticObjective.partition(
                     chunks(blocks, s, folds, heldOut, false, x, new int[n]), bCoef.value(),
                     new double[n * k], zero);
-              });
+              }, 8L * (k * (long) d + k));
         } finally {
           bCoef.destroy();
         }

@@ -32,14 +32,18 @@ public final class ScoringPass {
     /** [model][MISCLASSIFIED, CROSS_ENTROPY, TOP5_MISSES, CORRECT + class...]. */
     final double[][] sums;
 
+    /** @param classes per model, its class count, or 0 for a model not scored here */
     ScoreSums(int[] classes) {
       this.sums = new double[classes.length][];
-      for (int i = 0; i < classes.length; i++) sums[i] = new double[CORRECT + classes[i]];
+      for (int i = 0; i < classes.length; i++) {
+        if (classes[i] > 0) sums[i] = new double[CORRECT + classes[i]];
+      }
     }
 
     @Override
     public ScoreSums merge(ScoreSums o) {
       for (int i = 0; i < sums.length; i++) {
+        if (sums[i] == null) continue;
         for (int j = 0; j < sums[i].length; j++) sums[i][j] += o.sums[i][j];
       }
       return this;
@@ -60,23 +64,90 @@ public final class ScoringPass {
     return out;
   }
 
+  /** Model weights broadcast per pass over the test blocks (more models: more passes). */
+  static final long PASS_BYTES = 128L << 20;
+
   /**
-   * Test error counts and summed log-loss of every model in one pass over the test blocks. The
-   * linear models (nb, lr) are stacked: their scalers are folded into the weights, relative to a
-   * common centre so that no large offset cancels, and each block is scored for all of them by
-   * one GEMM. Quadratic models (nb-perclass) are scored one GEMM each, in their own scaled space,
-   * where their 1/variance weights stay well conditioned.
+   * Test error counts and summed log-loss of every model. The linear models (nb, lr) are
+   * stacked: their scalers are folded into the weights, relative to a common centre so that no
+   * large offset cancels, and each block is scored for a group of them by one GEMM. Quadratic
+   * models (nb-perclass) are scored one GEMM each, in their own scaled space, where their
+   * 1/variance weights stay well conditioned. The groups and quadratic models are scored in
+   * passes over the cached test blocks of at most {@link #PASS_BYTES} of weights each (one pass
+   * for a small grid; a few at a thousand classes), so that neither the broadcast nor the
+   * executors hold every model's weights at once; a model's sums never depend on the passes.
    *
    * @return per model: [MISCLASSIFIED] misclassified rows, [CROSS_ENTROPY] summed
    *     cross-entropy, [TOP5_MISSES] rows whose true class is not among the 5 highest scores,
    *     [CORRECT + c] correctly classified rows of class c
    */
   public static double[][] evaluate(Embeddings test, List<LinearModel> models) {
+    return evaluate(test, models, PASS_BYTES);
+  }
+
+  static double[][] evaluate(Embeddings test, List<LinearModel> models, long passBytes) {
+    double[][] out = new double[models.size()][];
+    for (List<Object> p : passes(models, passBytes)) {
+      ArrayList<Stacked> stacked = new ArrayList<>();
+      List<Integer> quadratic = new ArrayList<>();
+      for (Object u : p) {
+        if (u instanceof boolean[] take) stacked.add(Stacked.of(models, take));
+        else quadratic.add((Integer) u);
+      }
+      double[][] sums = evaluate(test, models, stacked, quadratic);
+      for (int i = 0; i < sums.length; i++) if (sums[i] != null) out[i] = sums[i];
+    }
+    return out;
+  }
+
+  /** Passes over the test blocks {@link #evaluate} makes for these models. */
+  public static int passes(List<LinearModel> models) {
+    return passes(models, PASS_BYTES).size();
+  }
+
+  /**
+   * The passes: whole stacked groups (a boolean[] of the models they stack) and quadratic models
+   * (an Integer index), in order, up to passBytes of weights each.
+   */
+  static List<List<Object>> passes(List<LinearModel> models, long passBytes) {
+    List<List<Object>> passes = new ArrayList<>();
+    List<Object> pass = new ArrayList<>();
+    long bytes = 0;
+    List<Object> units = new ArrayList<>(Stacked.grouping(models));
+    for (int i = 0; i < models.size(); i++) if (models.get(i).quadratic()) units.add(i);
+    for (Object u : units) {
+      long b = 8L * (u instanceof boolean[] take ? Stacked.weights(models, take)
+          : models.get((Integer) u).weights().length);
+      if (!pass.isEmpty() && bytes + b > passBytes) {
+        passes.add(pass);
+        pass = new ArrayList<>();
+        bytes = 0;
+      }
+      pass.add(u);
+      bytes += b;
+    }
+    if (!pass.isEmpty()) passes.add(pass);
+    return passes;
+  }
+
+  /** One pass over the test blocks: the stacked groups and quadratic models given. */
+  private static double[][] evaluate(Embeddings test, List<LinearModel> models,
+      ArrayList<Stacked> stacked, List<Integer> quadratic) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(test.blocks().context());
-    Broadcast<ArrayList<Stacked>> bStacked = jsc.broadcast(Stacked.groups(models));
-    Broadcast<ArrayList<LinearModel>> bModels = jsc.broadcast(new ArrayList<>(models));
     int nm = models.size();
-    int[] k = models.stream().mapToInt(LinearModel::classes).toArray();
+    // the pass's models, by index: each stacked one's class count, each quadratic model itself
+    int[] k = new int[nm];
+    for (Stacked st : stacked) {
+      for (int i = 0; i < nm; i++) if (st.column()[i] >= 0) k[i] = models.get(i).classes();
+    }
+    ArrayList<LinearModel> own = new ArrayList<>();
+    for (int i = 0; i < nm; i++) own.add(null);
+    for (int i : quadratic) {
+      own.set(i, models.get(i));
+      k[i] = models.get(i).classes();
+    }
+    Broadcast<ArrayList<Stacked>> bStacked = jsc.broadcast(stacked);
+    Broadcast<ArrayList<LinearModel>> bModels = jsc.broadcast(own);
     try {
       return OrderedAggregate.byPartition(test.blocks(), () -> new ScoreSums(k), (it, zero) -> {
         double[][] acc = zero.sums;
@@ -88,7 +159,7 @@ public final class ScoringPass {
           maxK = Math.max(maxK, st.rows());
         }
         for (LinearModel m : ms) {
-          if (!m.quadratic()) continue;
+          if (m == null) continue;
           maxP = Math.max(maxP, m.featureCount());
           maxK = Math.max(maxK, m.classes());
         }
@@ -101,13 +172,13 @@ public final class ScoringPass {
             st.scores(b, feats, scores);
             for (int i = 0; i < nm; i++) {
               if (st.column()[i] >= 0) {
-                score(b, scores, st.rows(), st.column()[i], ms.get(i).classes(), acc[i]);
+                score(b, scores, st.rows(), st.column()[i], k[i], acc[i]);
               }
             }
           }
           for (int i = 0; i < nm; i++) {
             LinearModel m = ms.get(i);
-            if (!m.quadratic()) continue;
+            if (m == null) continue;
             m.features(b.x, 0, b.n, feats);
             m.scores(feats, b.n, scores);
             score(b, scores, m.classes(), 0, m.classes(), acc[i]);
@@ -163,21 +234,35 @@ public final class ScoringPass {
     /** The linear models in groups of at most MAX_ROWS stacked classes (one GEMM each). */
     static ArrayList<Stacked> groups(List<LinearModel> models) {
       ArrayList<Stacked> out = new ArrayList<>();
+      for (boolean[] take : grouping(models)) out.add(of(models, take));
+      return out;
+    }
+
+    /** Which models each group stacks: consecutive linear models, up to MAX_ROWS classes. */
+    static List<boolean[]> grouping(List<LinearModel> models) {
+      List<boolean[]> out = new ArrayList<>();
       boolean[] take = new boolean[models.size()];
       int rows = 0;
       for (int i = 0; i < models.size(); i++) {
         LinearModel m = models.get(i);
         if (m.quadratic()) continue;
         if (rows > 0 && rows + m.classes() > MAX_ROWS) {
-          out.add(of(models, take));
+          out.add(take);
           take = new boolean[models.size()];
           rows = 0;
         }
         take[i] = true;
         rows += m.classes();
       }
-      if (rows > 0) out.add(of(models, take));
+      if (rows > 0) out.add(take);
       return out;
+    }
+
+    /** Weights of a group (stacked rows x dim). */
+    static long weights(List<LinearModel> models, boolean[] take) {
+      long w = 0;
+      for (int i = 0; i < models.size(); i++) if (take[i]) w += models.get(i).weights().length;
+      return w;
     }
 
     static Stacked of(List<LinearModel> models, boolean[] take) {

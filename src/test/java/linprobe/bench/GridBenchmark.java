@@ -53,7 +53,8 @@ public final class GridBenchmark {
       "A", new Workload("A", 50_000, 10_000, 768, 10,
           "1,2,5,10,20,50,100,200,500,1000,2000,all", 5, 0.06),
       "B", new Workload("B", 50_000, 10_000, 2048, 100, "1,2,5,10,20,50,100,200,all", 5, 0.06),
-      "small", new Workload("small", 5_000, 2_000, 128, 10, "1,2,5,10,20,50,100,all", 3, 0.1));
+      "small", new Workload("small", 5_000, 2_000, 128, 10, "1,2,5,10,20,50,100,all", 3, 0.1),
+      "K1000", new Workload("K1000", 50_000, 10_000, 768, 1000, "1,2,5,10,20,all", 5, 0.2));
 
   public static void main(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "A";
@@ -73,8 +74,12 @@ public final class GridBenchmark {
       digitsTuned(spark);
       return;
     }
+    if (which.equals("K1000")) {
+      thousandClasses(spark, WORKLOADS.get(which), flags.contains("--nb-only"));
+      return;
+    }
     Workload w = WORKLOADS.get(which);
-    if (w == null) throw new IllegalArgumentException("workload A, B, C or small");
+    if (w == null) throw new IllegalArgumentException("workload A, B, C, K1000 or small");
     run(spark, w, baseline, warm, tuned);
   }
 
@@ -299,6 +304,78 @@ public final class GridBenchmark {
       out.add(RowFactory.create(v));
     }
     return out;
+  }
+
+  /**
+   * Workload K1000, the shape of the classic linear-probe benchmark (ImageNet-1k): 1,000
+   * classes, 768 dimensions, 50 training rows per class. Run as a user runs it, whole-process
+   * through jobs/linprobe with the launcher's default heap and Spark's default driver settings
+   * (this JVM only writes the data and stops its Spark first): once with the two naive Bayes
+   * models alone, then with logistic regression too (C = 1); the stage lines are echoed and
+   * timed, and the logistic-regression stage reports its own GFLOP/s.
+   */
+  static void thousandClasses(SparkSession spark, Workload w, boolean nbOnly) throws Exception {
+    Path dir = data(spark, w.name(), w.rows(), w.testRows(), w.dim(), w.classes(), w.separation());
+    spark.stop();
+    System.out.printf(Locale.ROOT, "%nworkload %s: %d train x %d dims, %d classes, %d test rows, "
+        + "shots %s, %d seeds; whole process through jobs/linprobe (default heap)%n", w.name(),
+        w.rows(), w.dim(), w.classes(), w.testRows(), w.shots(), w.seeds());
+    String home = System.getProperty("linprobe.home", System.getProperty("user.dir"));
+    List<String> models = nbOnly ? List.of("nb,nb-perclass") : List.of("nb,nb-perclass",
+        "nb,nb-perclass,lr");
+    for (String m : models) {
+      Path out = dir.resolveSibling(w.name() + "-out");
+      List<String> cmd = List.of(home + "/jobs/linprobe", "curve",
+          "--train", dir.resolve("train").toString(), "--test", dir.resolve("test").toString(),
+          "--out", out.toString(), "--overwrite", "--shots", w.shots(),
+          "--seeds", Integer.toString(w.seeds()), "--models", m, "--lr-c", "1");
+      System.out.println("\n$ " + String.join(" ", cmd));
+      System.out.println("load average before: " + loadAverage());
+      List<String> timed = new ArrayList<>(cmd);
+      if (Files.isExecutable(Path.of("/usr/bin/time"))) {
+        timed.addAll(0, List.of("/usr/bin/time", "-f",
+            "process: %e s wall, %U s user + %S s system CPU, peak RSS %M KiB"));
+      }
+      ProcessBuilder pb = new ProcessBuilder(timed).redirectErrorStream(true);
+      pb.environment().remove("LINPROBE_JAVA_OPTS");
+      pb.environment().remove("LINPROBE_MASTER");
+      long t0 = System.nanoTime();
+      Process p = pb.start();
+      List<double[]> at = new ArrayList<>();
+      List<String> stages = new ArrayList<>();
+      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          // the stage lines and the end; not every fit's progress line
+          boolean fitLine = line.startsWith("linprobe: [") || line.startsWith("linprobe: scored");
+          if (!fitLine) System.out.println("  " + line);
+          var stage = java.util.regex.Pattern.compile("linprobe: +([0-9.]+)s (.*)").matcher(line);
+          if (stage.matches()) {
+            at.add(new double[] {Double.parseDouble(stage.group(1))});
+            stages.add(stage.group(2));
+          }
+        }
+      }
+      int rc = p.waitFor();
+      double sec = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(Locale.ROOT, "models %s: exit %d, %.1f s whole process; load average "
+          + "after: %s%nstages (seconds from the first stage line to the next):%n", m, rc, sec,
+          loadAverage());
+      for (int i = 0; i + 1 < at.size(); i++) {
+        String name = stages.get(i);
+        System.out.printf(Locale.ROOT, "  %7.1f s  %s%n", at.get(i + 1)[0] - at.get(i)[0],
+            name.length() > 70 ? name.substring(0, 70) + "..." : name);
+      }
+    }
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   /** Workload C: linprobe's time at 100k, 300k and 1M rows of 256 dims, 10 classes. */

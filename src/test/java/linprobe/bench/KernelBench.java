@@ -69,7 +69,7 @@ public class KernelBench {
     scaler = Scaler.identity(D);
     gathered = new double[N * D];
     gatheredLabels = new int[N];
-    stats = new GridStats(5, K, 11, D);
+    stats = new GridStats(5, K, 11, D, true);
   }
 
   /** linprobe's loss/gradient on a block: gather, widen and scale, 2 GEMMs, softmax. */

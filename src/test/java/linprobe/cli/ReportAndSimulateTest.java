@@ -2,6 +2,7 @@ package linprobe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -97,6 +98,38 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertEquals("linprobe: error: --distance applies to --separation fixed only; add "
         + "--separation fixed or drop --distance", bad.err().strip());
     assertTrue(!Files.exists(tmp.resolve("genbad")));
+  }
+
+  @Test
+  void generateDrawsRandomMeansForManyClasses() throws Exception {
+    // the paper's means 2^(k-1) overflow float32 past 128 classes: refused with the fix
+    CliTest.Run bad = CliTest.run("generate", "--out", tmp.resolve("g200").toString(),
+        "--classes", "200", "--dims", "4", "--train-rows", "400", "--quiet");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--separation"), bad.err());
+    assertFalse(Files.exists(tmp.resolve("g200")));
+    Path out = tmp.resolve("g200s");
+    CliTest.Run r = CliTest.run("generate", "--out", out.toString(), "--classes", "200", "--dims",
+        "4", "--train-rows", "400", "--test-rows", "200", "--separation", "random", "--spread", "0.5",
+        "--quiet");
+    assertEquals(0, r.code(), r.err());
+    var train = spark().read().parquet(out.resolve("train.parquet").toString());
+    assertEquals(200, train.select("label").distinct().count());
+    assertEquals(200, spark().read().parquet(out.resolve("test.parquet").toString()).count());
+    for (String[] c : new String[][] {
+        {"--spread applies to --separation random only; add --separation random or drop "
+            + "--spread", "--spread", "0.5"},
+        {"--spread must be a positive number, not -1.0", "--separation", "random", "--spread",
+            "-1"},
+        {"--separation must be paper, fixed or random, not 'wide'", "--separation", "wide"}}) {
+      List<String> args = new java.util.ArrayList<>(List.of("generate", "--out",
+          tmp.resolve("gbad").toString()));
+      args.addAll(Arrays.asList(c).subList(1, c.length));
+      CliTest.Run b = CliTest.run(args.toArray(String[]::new));
+      assertEquals(2, b.code(), b.err());
+      assertEquals("linprobe: error: " + c[0], b.err().strip());
+      assertFalse(Files.exists(tmp.resolve("gbad")));
+    }
   }
 
   @Test

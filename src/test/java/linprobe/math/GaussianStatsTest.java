@@ -2,6 +2,8 @@ package linprobe.math;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -103,5 +105,39 @@ class GaussianStatsTest {
     assertEquals(1.0 / (3e-8f - 1e-8f), mm.invScale()[2], 1e-6 * mm.invScale()[2],
         "range 2e-8 is above 10 x eps = 2.2e-15: scaled");
     assertEquals(2.220446049250313e-15, Scaler.MIN_RANGE, 1e-30);
+  }
+
+  @Test
+  void withoutTheRangeMergesAndScalesToTheSameBitsAndBothNaiveBayesModelsAgree() {
+    Random rnd = new Random(5);
+    int k = 4, d = 5;
+    GaussianStats[] full = new GaussianStats[k];
+    GaussianStats[] light = new GaussianStats[k];
+    for (int c = 0; c < k; c++) {
+      full[c] = new GaussianStats(d);
+      for (int r = 0; r < 3 + c; r++) {
+        float[] x = new float[d];
+        for (int j = 0; j < d; j++) x[j] = (float) (50 + c + rnd.nextGaussian());
+        full[c].add(x, 0);
+      }
+      light[c] = full[c].withoutRange();
+      assertFalse(light[c].hasRange());
+    }
+    GaussianStats pooled = GaussianStats.pooled(full);
+    GaussianStats pooledLight = GaussianStats.pooled(light);
+    assertEquals(pooled.count(), pooledLight.count());
+    assertArrayEquals(pooled.mean(), pooledLight.mean());
+    assertArrayEquals(pooled.m2(), pooledLight.m2());
+    assertArrayEquals(pooled.mean(), light[0].copy().merge(light[1]).merge(light[2])
+        .merge(light[3]).mean());
+    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, pooled);
+    for (LinearModel[] m : new LinearModel[][] {
+        {NaiveBayes.sharedVariance(full, sc, 1e-9), NaiveBayes.sharedVariance(light, sc, 1e-9)},
+        {NaiveBayes.perClassVariance(full, sc, 1e-9),
+            NaiveBayes.perClassVariance(light, sc, 1e-9)}}) {
+      assertArrayEquals(m[0].weights(), m[1].weights());
+      assertArrayEquals(m[0].bias(), m[1].bias());
+    }
+    assertThrows(IllegalStateException.class, () -> new GaussianStats(d).merge(light[0]));
   }
 }

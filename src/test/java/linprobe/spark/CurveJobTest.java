@@ -40,11 +40,14 @@ class CurveJobTest extends SparkTestBase {
     long[] seeds = {0, 1, 2};
     SubsetPlan plan = SubsetRanking.plan(train, shots, seeds);
     JavaRDD<RowBlock> bucketed = SubsetRanking.bucketed(train, plan);
-    GridStats[] grid = new GridStats[1];
-    int jobs = countJobs(() -> grid[0] = NaiveBayesPass.statistics(bucketed, 3, 10, shots.length, 64));
+    List<NaiveBayesPass.SubsetStats> grid = new java.util.ArrayList<>();
+    // a small grid's statistics come back in the job that reads the rows
+    int jobs = countJobs(() -> NaiveBayesPass.statistics(bucketed, 3, 10, shots.length, 64, true)
+        .forEachRemaining(grid::add));
     assertEquals(1, jobs);
     // and it is right: the grid's subset statistics equal statistics of the selected rows
     List<RowBlock> blocks = bucketed.collect();
+    assertEquals(seeds.length * shots.length + 1, grid.size());
     for (int s = 0; s < seeds.length; s++) {
       for (int b = 0; b < shots.length; b++) {
         GaussianStats[] expect = new GaussianStats[10];
@@ -54,14 +57,20 @@ class CurveJobTest extends SparkTestBase {
             if (blk.buckets[s][r] <= b) expect[blk.label[r]].add(blk.x, r * 64);
           }
         }
-        GaussianStats[] got = grid[0].subset(s, b);
+        NaiveBayesPass.SubsetStats got = grid.get(s * shots.length + b);
+        assertEquals(s, got.seedIndex());
+        assertEquals(b, got.bucket());
         for (int c = 0; c < 10; c++) {
-          assertEquals(shots[b], got[c].count(), "stratified: shots rows of every class");
-          assertArrayEquals(expect[c].mean(), got[c].mean(), 1e-9);
-          assertArrayEquals(expect[c].m2(), got[c].m2(), 1e-7);
+          assertEquals(shots[b], got.perClass()[c].count(), "stratified: shots rows of every class");
+          assertArrayEquals(expect[c].mean(), got.perClass()[c].mean(), 1e-9);
+          assertArrayEquals(expect[c].m2(), got.perClass()[c].m2(), 1e-7);
         }
       }
     }
+    NaiveBayesPass.SubsetStats all = grid.get(grid.size() - 1);
+    assertEquals(-1, all.seedIndex());
+    assertEquals(train.rows(), java.util.Arrays.stream(all.perClass())
+        .mapToLong(GaussianStats::count).sum());
   }
 
   @Test
@@ -237,7 +246,7 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
-  void stackedEvaluationEqualsScoringEachModelAlone() {
+  void stackedEvaluationEqualsScoringEachModelAlone() throws Exception {
     Golden g = Golden.digits();
     java.util.List<linprobe.math.LinearModel> models = new java.util.ArrayList<>();
     for (int n : new int[] {30, 100, 400}) {
@@ -252,6 +261,11 @@ class CurveJobTest extends SparkTestBase {
     }
     Embeddings test = load(dataSamples("digits", "test"), 2);
     double[][] got = ScoringPass.evaluate(test, models);
+    // scored in passes of at most one stacked group or quadratic model each (as a thousand
+    // classes are): the same bits, one job per pass
+    double[][][] inPasses = new double[1][][];
+    assertEquals(4, countJobs(() -> inPasses[0] = ScoringPass.evaluate(test, models, 1)));
+    for (int i = 0; i < models.size(); i++) assertArrayEquals(got[i], inPasses[0][i]);
     List<RowBlock> blocks = test.blocks().collect();
     for (int i = 0; i < models.size(); i++) {
       double errors = 0, ce = 0;

@@ -128,13 +128,15 @@ class ValidationSelectTest extends SparkTestBase {
     }
     assertTrue(wouldLeak > 10, wouldLeak + " held-out rows would have been in seed 0's subsets");
     // naive Bayes' statistics: all and every subset count pool rows only
-    GridStats grid = NaiveBayesPass.statistics(bucketed, seeds.length, k, shots.length,
-        train.dim());
-    GaussianStats[] all = grid.stats(new SubsetId.All());
+    List<NaiveBayesPass.SubsetStats> grid = new ArrayList<>();
+    NaiveBayesPass.statistics(bucketed, seeds.length, k, shots.length, train.dim(), true)
+        .forEachRemaining(grid::add);
+    assertEquals(seeds.length * shots.length + 1, grid.size());
+    GaussianStats[] all = grid.get(grid.size() - 1).perClass();
     for (int c = 0; c < k; c++) assertEquals(counts[c] - held[c], all[c].count());
     for (int s = 0; s < seeds.length; s++) {
       for (int b = 0; b < shots.length; b++) {
-        GaussianStats[] sub = grid.stats(new SubsetId.Sampled(s, seeds[s], b, shots[b]));
+        GaussianStats[] sub = grid.get(s * shots.length + b).perClass();
         for (int c = 0; c < k; c++) assertEquals(shots[b], sub[c].count());
       }
     }
