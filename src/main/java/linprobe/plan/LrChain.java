@@ -250,15 +250,25 @@ public final class LrChain implements Serializable {
     long all = total;
     long[] iterations = {0};
     long[] evaluated = {0};
+    boolean together = FoldFits.together(folds, s.classes(), s.dim(),
+        linprobe.CurveOptions.LBFGS_MEMORY);
     CSelection.Trace trace = sel.search(begin, j -> {
       double[][] at = new double[folds][];
       double sum = 0;
+      FoldFits.Fold[] setUp = new FoldFits.Fold[folds];
       for (int f = 0; f < folds; f++) {
         double[] start = nearest(solutions, j, f);
-        if (start == null) start = initial;
-        LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, folds, f),
-            s.classes(), s.dim(), all - sizes[f], sel.c(j), s.maxIter(), s.tol(),
-            subset.scaler(), start, subset.preconditioner());
+        setUp[f] = new FoldFits.Fold(all - sizes[f], start == null ? initial : start);
+      }
+      LogisticRegression.Result[] fitted = together
+          ? FoldFits.fit(rows.folds(subset, folds), setUp, s.classes(), s.dim(), sel.c(j),
+              s.maxIter(), s.tol(), subset.scaler(), subset.preconditioner())
+          : null;
+      for (int f = 0; f < folds; f++) {
+        LogisticRegression.Result r = together ? fitted[f]
+            : LogisticRegression.fit(rows.train(subset, folds, f), s.classes(), s.dim(),
+                setUp[f].rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(),
+                setUp[f].start(), subset.preconditioner());
         at[f] = r.lbfgs().x();
         iterations[0] += r.lbfgs().iterations();
         evaluated[0] += r.lbfgs().evaluations() * (all - sizes[f]);

@@ -1,5 +1,6 @@
 package linprobe.plan;
 
+import linprobe.math.FoldSums;
 import linprobe.math.LogisticObjective;
 import linprobe.math.ValidationRows;
 import linprobe.math.ValidationSums;
@@ -16,6 +17,21 @@ public interface SubsetRows {
    * fit of the whole subset), else the rows outside fold heldOut of folds stratified folds.
    */
   LogisticObjective.DataTerm train(Subset subset, int folds, int heldOut);
+
+  /**
+   * The data terms of the folds' models together (model f: the rows outside fold f), each the
+   * same sums as {@link #train}(subset, folds, f) gives; by default one pass per model, over the
+   * rows {@link #train} sees.
+   */
+  default FoldSums.Terms folds(Subset subset, int folds) {
+    LogisticObjective.DataTerm[] terms = new LogisticObjective.DataTerm[folds];
+    for (int f = 0; f < folds; f++) terms[f] = train(subset, folds, f);
+    return coefs -> {
+      linprobe.math.SoftmaxAggregator[] sums = new linprobe.math.SoftmaxAggregator[folds];
+      for (int f = 0; f < folds; f++) if (coefs[f] != null) sums[f] = terms[f].sums(coefs[f]);
+      return FoldSums.of(sums);
+    };
+  }
 
   /** Coefficients [W, b] scored on the rows of one fold. */
   ValidationSums validate(Subset subset, int folds, int fold, double[] coef);

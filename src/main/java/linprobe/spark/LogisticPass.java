@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import linprobe.math.FoldSums;
+import linprobe.math.LocalFoldRows;
 import linprobe.math.LocalRows;
 import linprobe.math.LogisticObjective;
 import linprobe.math.Mergeable;
@@ -135,6 +137,38 @@ public final class LogisticPass {
       };
     }
 
+    /** The fold models' data terms in one job per round: each chunk gathered once. */
+    @Override
+    public FoldSums.Terms folds(Subset s, int folds) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
+      int k = classes, d = dim;
+      return coefs -> {
+        int active = 0;
+        for (double[] c : coefs) if (c != null) active++;
+        Broadcast<double[][]> bCoefs = jsc.broadcast(coefs);
+        try {
+          return OrderedAggregate.byPartition(bucketed,
+              () -> new FoldSums(bCoefs.value(), k, d),
+              (blocks, zero) -> {
+                int n = EmbeddingSource.BLOCK_ROWS;
+                double[] x = new double[n * d];
+                int[] labels = new int[n];
+                double[] scores = new double[n * k];
+                double[][] cs = bCoefs.value();
+                while (blocks.hasNext()) {
+                  RowBlock b = blocks.next();
+                  for (int g = 0; g < folds; g++) {
+                    zero.add(b.scaled(s.id(), folds, g, s.scaler(), x, labels, 0), g, cs, scores);
+                  }
+                }
+                return zero;
+              }, 8L * (k * (long) d + k) * active);
+        } finally {
+          bCoefs.destroy();
+        }
+      };
+    }
+
     @Override
     public ValidationSums validate(Subset s, int folds, int fold, double[] coef) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
@@ -258,6 +292,12 @@ public final class LogisticPass {
     public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut) {
       lay(s, folds);
       return new LocalRows(select(folds, heldOut, false), classes, dim);
+    }
+
+    @Override
+    public FoldSums.Terms folds(Subset s, int folds) {
+      lay(s, folds);
+      return new LocalFoldRows(layout, classes, dim);
     }
 
     @Override

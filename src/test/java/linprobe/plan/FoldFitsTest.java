@@ -1,0 +1,164 @@
+package linprobe.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import linprobe.math.FoldSums;
+import linprobe.math.LocalFoldRows;
+import linprobe.math.LocalRows;
+import linprobe.math.LogisticRegression;
+import linprobe.math.Preconditioner;
+import linprobe.math.ScaledRows;
+import linprobe.math.Scaler;
+import org.junit.jupiter.api.Test;
+
+/** The k fold fits run together are the k fits run alone, bit for bit. */
+class FoldFitsTest {
+  static final int D = 7;
+  static final int K = 3;
+  static final int FOLDS = 5;
+
+  /** Two partitions of three blocks of 40 rows, each block's rows laid out fold by fold. */
+  static List<List<ScaledRows[]>> layout(Scaler scaler) {
+    Random rnd = new Random(11);
+    List<List<ScaledRows[]>> parts = new ArrayList<>();
+    double[] x = new double[2 * 3 * 40 * D];
+    int[] labels = new int[2 * 3 * 40];
+    int at = 0;
+    for (int p = 0; p < 2; p++) {
+      List<ScaledRows[]> blocks = new ArrayList<>();
+      for (int b = 0; b < 3; b++) {
+        float[] rows = new float[40 * D];
+        int[] y = new int[40];
+        int[] fold = new int[40];
+        for (int r = 0; r < 40; r++) {
+          y[r] = rnd.nextInt(K);
+          fold[r] = rnd.nextInt(FOLDS);
+          for (int j = 0; j < D; j++) rows[r * D + j] = (float) (rnd.nextGaussian() + y[r] * (j % 3));
+        }
+        ScaledRows[] perFold = new ScaledRows[FOLDS];
+        for (int g = 0; g < FOLDS; g++) {
+          int gg = g;
+          perFold[g] = ScaledRows.scale(rows, 40, D, r -> fold[r] == gg, scaler, y, x, labels, at);
+          at += perFold[g].n();
+        }
+        blocks.add(perFold);
+      }
+      parts.add(blocks);
+    }
+    return parts;
+  }
+
+  /** Fold f's complement, as a fit of model f alone sees it. */
+  static LocalRows without(List<List<ScaledRows[]>> layout, int f) {
+    List<List<ScaledRows>> parts = new ArrayList<>();
+    for (List<ScaledRows[]> part : layout) {
+      List<ScaledRows> p = new ArrayList<>();
+      for (ScaledRows[] perFold : part) {
+        for (int g = 0; g < perFold.length; g++) if (g != f && perFold[g].n() > 0) p.add(perFold[g]);
+      }
+      parts.add(p);
+    }
+    return new LocalRows(parts, K, D);
+  }
+
+  static long rows(List<List<ScaledRows[]>> layout, int f) {
+    long n = 0;
+    for (List<ScaledRows[]> part : layout) {
+      for (ScaledRows[] perFold : part) for (int g = 0; g < FOLDS; g++) if (g != f) n += perFold[g].n();
+    }
+    return n;
+  }
+
+  @Test
+  void togetherEqualsAloneBitForBitWithStartsAndAPreconditioner() {
+    Scaler scaler = Scaler.identity(D);
+    List<List<ScaledRows[]>> layout = layout(scaler);
+    Random rnd = new Random(3);
+    FoldFits.Fold[] folds = new FoldFits.Fold[FOLDS];
+    for (int f = 0; f < FOLDS; f++) {
+      double[] start = null;
+      if (f % 2 == 1) { // some warm, some cold: the fits finish at different rounds
+        start = new double[K * D + K];
+        for (int i = 0; i < start.length; i++) start[i] = 0.1 * rnd.nextGaussian();
+      }
+      folds[f] = new FoldFits.Fold(rows(layout, f), start);
+    }
+    ScaledRows first = layout.get(0).get(0)[0];
+    Preconditioner real = Preconditioner.ofRows(first.x(), 120, D);
+    for (Preconditioner pre : new Preconditioner[] {null, real}) {
+      for (double c : new double[] {0.01, 1, 100}) {
+        LogisticRegression.Result[] together = FoldFits.fit(new LocalFoldRows(layout, K, D),
+            folds, K, D, c, 200, 1e-8, scaler, pre);
+        java.util.Set<Integer> iterations = new java.util.HashSet<>();
+        for (int f = 0; f < FOLDS; f++) {
+          LogisticRegression.Result alone = LogisticRegression.fit(without(layout, f), K, D,
+              folds[f].rows(), c, 200, 1e-8, scaler, folds[f].start(), pre);
+          assertArrayEquals(alone.lbfgs().x(), together[f].lbfgs().x(), "fold " + f + " C " + c);
+          assertEquals(alone.lbfgs().iterations(), together[f].lbfgs().iterations());
+          assertEquals(alone.lbfgs().evaluations(), together[f].lbfgs().evaluations());
+          iterations.add(alone.lbfgs().evaluations());
+        }
+        assertTrue(iterations.size() > 1, "the fits end at different rounds: " + iterations);
+      }
+    }
+  }
+
+  @Test
+  void theDefaultFoldTermsOfAnySubsetRowsAreTheSameSums() {
+    Scaler scaler = Scaler.identity(D);
+    List<List<ScaledRows[]>> layout = layout(scaler);
+    double[][] coefs = new double[FOLDS][];
+    Random rnd = new Random(4);
+    for (int f = 0; f < FOLDS; f += 2) {
+      coefs[f] = new double[K * D + K];
+      for (int i = 0; i < coefs[f].length; i++) coefs[f][i] = rnd.nextGaussian();
+    }
+    FoldSums batched = new LocalFoldRows(layout, K, D).sums(coefs);
+    for (int f = 0; f < FOLDS; f++) {
+      if (coefs[f] == null) continue;
+      var alone = without(layout, f).sums(coefs[f]);
+      assertEquals(alone.lossSum(), batched.get(f).lossSum(), 0);
+      assertArrayEquals(alone.gradSum(), batched.get(f).gradSum(), 0);
+    }
+  }
+
+  @Test
+  void aFailingRoundEndsEveryFitWithTheFailureAndNoThreadIsLeftWaiting() throws Exception {
+    Scaler scaler = Scaler.identity(D);
+    List<List<ScaledRows[]>> layout = layout(scaler);
+    LocalFoldRows rows = new LocalFoldRows(layout, K, D);
+    AtomicInteger rounds = new AtomicInteger();
+    IllegalStateException boom = new IllegalStateException("executor lost");
+    FoldSums.Terms failing = coefs -> {
+      if (rounds.incrementAndGet() == 4) throw boom;
+      return rows.sums(coefs);
+    };
+    FoldFits.Fold[] folds = new FoldFits.Fold[FOLDS];
+    for (int f = 0; f < FOLDS; f++) folds[f] = new FoldFits.Fold(rows(layout, f), null);
+    int before = Thread.activeCount();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> FoldFits.fit(failing, folds, K, D, 1, 200, 1e-8, scaler, null));
+    assertSame(boom, e);
+    assertEquals(4, rounds.get(), "no round after the failure");
+    Thread.sleep(100);
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      assertFalse(t.getName().startsWith("linprobe-fold-") && t.isAlive(), t.getName());
+    }
+    assertTrue(Thread.activeCount() <= before + 1);
+  }
+
+  @Test
+  void foldsRunTogetherUnlessTheirOptimizersStateIsLarge() {
+    assertTrue(FoldFits.together(5, 10, 768, 10));
+    assertFalse(FoldFits.together(5, 1000, 2048, 10));
+  }
+}
