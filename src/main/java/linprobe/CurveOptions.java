@@ -38,7 +38,7 @@ import linprobe.math.Scaler;
  *   <li>{@code grid}, what is fitted: models, shots (null: the default 1-2-5 grid), seeds, and
  *       scaling (fitted on each training subset of the grid);
  *   <li>{@code lr}: lr_c, select, lr_c_range, lr_c_patience, select_metric, lr_c_fallback,
- *       lr_max_iter, lr_tol, lr_warm_start;
+ *       lr_max_iter, lr_tol, lr_cv_tol, lr_warm_start;
  *   <li>{@code nb}: nb_epsilon;
  *   <li>{@code execution}, how the work is laid out: partitions (0: derived from the row count),
  *       local_fit_mb (-1: derived from executor memory; does not change the numbers);
@@ -151,6 +151,11 @@ public final class CurveOptions implements Serializable {
     LR_TOL("lr-tol", Group.LR, "1e-6",
         "L-BFGS relative tolerance on the objective and gradient (Breeze's; as tight as MLlib's).",
         v -> check(dbl(v, "lr-tol"), x -> x > 0, x -> "--lr-tol must be positive, got " + x)),
+    LR_CV_TOL("lr-cv-tol", Group.LR, "1e-4",
+        "L-BFGS tolerance of the fold fits that choose C (--lr-c auto --select cv; scikit-learn's "
+            + "default tol): held-out scores need about 4 digits; the refit with the chosen C "
+            + "runs to --lr-tol.",
+        v -> check(dbl(v, "lr-cv-tol"), x -> x > 0, x -> "--lr-cv-tol must be positive, got " + x)),
     LR_WARM_START("lr-warm-start", Group.LR, "false",
         "Start each size's logistic regression from the next-smaller size's solution of the same "
             + "seed (mapped into the new subset's scaling) instead of from zero.",
@@ -385,7 +390,7 @@ public final class CurveOptions implements Serializable {
     double[] range = (double[]) get(Setting.LR_C_RANGE);
     return new linprobe.plan.CSelection(range[0], range[1], 8,
         get(Setting.SELECT_METRIC).equals("error"), (Double) get(Setting.LR_C_FALLBACK), 5,
-        (Integer) get(Setting.LR_C_PATIENCE), validationSelect());
+        (Integer) get(Setting.LR_C_PATIENCE), validationSelect(), (Double) get(Setting.LR_CV_TOL));
   }
 
   /** "cv" or "validation": how --lr-c auto chooses C. */
@@ -651,6 +656,10 @@ public final class CurveOptions implements Serializable {
 
     public Builder lrTol(double tol) {
       return set(Setting.LR_TOL, tol);
+    }
+
+    public Builder lrCvTol(double tol) {
+      return set(Setting.LR_CV_TOL, tol);
     }
 
     public Builder lrWarmStart(boolean on) {

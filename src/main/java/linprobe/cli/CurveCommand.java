@@ -95,6 +95,9 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--lr-tol", paramLabel = "T")
   Double lrTol;
 
+  @Option(names = "--lr-cv-tol", paramLabel = "T")
+  Double lrCvTol;
+
   @Option(names = "--nb-epsilon", paramLabel = "E")
   Double nbEpsilon;
 
@@ -159,6 +162,7 @@ public final class CurveCommand implements Callable<Integer> {
     if (lrCFallback != null) b.lrCFallback(lrCFallback);
     if (lrMaxIter != null) b.lrMaxIter(lrMaxIter);
     if (lrTol != null) b.lrTol(lrTol);
+    if (lrCvTol != null) b.lrCvTol(lrCvTol);
     if (lrWarmStart != null) b.lrWarmStart(lrWarmStart);
     if (nbEpsilon != null) b.nbEpsilon(nbEpsilon);
     if (partitions != null) b.partitions(partitions);

@@ -29,14 +29,33 @@ import java.util.function.IntToDoubleFunction;
  * @param folds at most this many folds (k = min(folds, shots))
  * @param patience steps past the best before a walk stops; 0 for every decade
  * @param validation score on held-out validation rows instead of folds of the subset
+ * @param cvTol the L-BFGS tolerance of cross-validation's fold fits (the refit with the chosen C
+ *     uses the fit's own); scikit-learn's LogisticRegressionCV fits everything at 1e-4
  */
 public record CSelection(double lo, double hi, int stepsPerDecade, boolean byError,
-    double fallbackC, int folds, int patience, boolean validation) implements Serializable {
+    double fallbackC, int folds, int patience, boolean validation, double cvTol)
+    implements Serializable {
 
-  /** Cross-validation inside each subset (--select cv). */
+  /** The default tolerance of the fold fits (--lr-cv-tol). */
+  public static final double DEFAULT_CV_TOL = 1e-4;
+
+  /** Cross-validation inside each subset (--select cv), fold fits at the default tolerance. */
   public CSelection(double lo, double hi, int stepsPerDecade, boolean byError, double fallbackC,
       int folds, int patience) {
-    this(lo, hi, stepsPerDecade, byError, fallbackC, folds, patience, false);
+    this(lo, hi, stepsPerDecade, byError, fallbackC, folds, patience, false, DEFAULT_CV_TOL);
+  }
+
+  /** As the canonical constructor, fold fits at the default tolerance. */
+  public CSelection(double lo, double hi, int stepsPerDecade, boolean byError, double fallbackC,
+      int folds, int patience, boolean validation) {
+    this(lo, hi, stepsPerDecade, byError, fallbackC, folds, patience, validation,
+        DEFAULT_CV_TOL);
+  }
+
+  /** The same search with fold fits at tolerance tol. */
+  public CSelection withCvTol(double tol) {
+    return new CSelection(lo, hi, stepsPerDecade, byError, fallbackC, folds, patience,
+        validation, tol);
   }
 
   /** The default protocol: 1e-4 to 1e4, 8 steps per decade, log-loss, fallback 1, 5 folds,

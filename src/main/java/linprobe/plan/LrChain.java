@@ -262,12 +262,12 @@ public final class LrChain implements Serializable {
       }
       LogisticRegression.Result[] fitted = together
           ? FoldFits.fit(rows.folds(subset, folds), setUp, s.classes(), s.dim(), sel.c(j),
-              s.maxIter(), s.tol(), subset.scaler(), subset.preconditioner())
+              s.maxIter(), sel.cvTol(), subset.scaler(), subset.preconditioner())
           : null;
       for (int f = 0; f < folds; f++) {
         LogisticRegression.Result r = together ? fitted[f]
             : LogisticRegression.fit(rows.train(subset, folds, f), s.classes(), s.dim(),
-                setUp[f].rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(),
+                setUp[f].rows(), sel.c(j), s.maxIter(), sel.cvTol(), subset.scaler(),
                 setUp[f].start(), subset.preconditioner());
         at[f] = r.lbfgs().x();
         iterations[0] += r.lbfgs().iterations();

@@ -90,11 +90,16 @@ class CSelectionTest {
   }
 
   FitResult select(boolean byError, Golden g, int[] folds, int patience) {
+    return select(byError, g, folds, patience, 1e-12);
+  }
+
+  /** cvTol: the fold fits' tolerance (1e-12: at their optimum, to check the scores exactly). */
+  FitResult select(boolean byError, Golden g, int[] folds, int patience, double cvTol) {
     GaussianStats all = new GaussianStats(64);
     for (int r = 0; r < g.n; r++) all.add(g.x, r * 64);
     Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
     Subset s = new Subset(new SubsetId.All(), g.n, sc, Preconditioner.of(sc, all));
-    CSelection sel = new CSelection(1e-4, 1e4, 8, byError, 1.0, 5, patience);
+    CSelection sel = new CSelection(1e-4, 1e4, 8, byError, 1.0, 5, patience).withCvTol(cvTol);
     LrChain chain = new LrChain(List.of(s),
         new LrChain.Settings(10, 64, Double.NaN, 20_000, 1e-12, false, sel));
     return chain.fit(0, 1, new Rows(g.x, g.y, folds, 64, 10), null, null, false).get(0);
@@ -155,6 +160,28 @@ class CSelectionTest {
     assertEquals(best, t.chosen());
     assertEquals(err.get("chosen_index").asInt(), t.chosen(),
         "on digits the refinement reaches LogisticRegressionCV's choice");
+  }
+
+  /**
+   * At the default fold tolerance (1e-4, LogisticRegressionCV's own) the scores move by less than
+   * the choice needs: the same C as scikit-learn's by both metrics, log-loss scores within 0.1%
+   * of the folds' exact optimum (at C = 100, 3e-4 above it; LogisticRegressionCV's ~1e-4 below).
+   */
+  @Test
+  void theDefaultFoldToleranceChoosesScikitLearnsC() throws Exception {
+    JsonNode ref = sklearn();
+    Golden g = Golden.digits();
+    int[] folds = Golden.ints(ref.get("folds"));
+    FitResult ll = select(false, g, folds, 1, CSelection.DEFAULT_CV_TOL);
+    assertEquals(ref.get("logloss").get("chosen_index").asInt(), ll.selection().chosen());
+    double[] exact = Golden.doubles(ref.get("exact").get("logloss_mean"));
+    CSelection.Trace t = ll.selection();
+    for (int i = 0; i < t.evaluated().length; i++) {
+      int j = t.evaluated()[i];
+      assertEquals(exact[j], t.scores()[i], 1e-3 * exact[j], "exact optimum at index " + j);
+    }
+    FitResult err = select(true, g, folds, 1, CSelection.DEFAULT_CV_TOL);
+    assertEquals(ref.get("error").get("chosen_index").asInt(), err.selection().chosen());
   }
 
   @Test
