@@ -152,9 +152,9 @@ public final class CurveOptions implements Serializable {
         "L-BFGS relative tolerance on the objective and gradient (Breeze's; as tight as MLlib's).",
         v -> check(dbl(v, "lr-tol"), x -> x > 0, x -> "--lr-tol must be positive, got " + x)),
     LR_CV_TOL("lr-cv-tol", Group.LR, "1e-4",
-        "L-BFGS tolerance of the fold fits that choose C (--lr-c auto --select cv; scikit-learn's "
-            + "default tol): held-out scores need about 4 digits; the refit with the chosen C "
-            + "runs to --lr-tol.",
+        "L-BFGS tolerance of the fold fits that choose C (--lr-c auto --select cv; the value of "
+            + "scikit-learn's default tol): held-out scores need about 4 digits; the refit with "
+            + "the chosen C runs to --lr-tol.",
         v -> check(dbl(v, "lr-cv-tol"), x -> x > 0, x -> "--lr-cv-tol must be positive, got " + x)),
     LR_WARM_START("lr-warm-start", Group.LR, "false",
         "Start each size's logistic regression from the next-smaller size's solution of the same "

@@ -44,26 +44,33 @@ final class FoldFits {
     Lockstep lock = new Lockstep(terms, k);
     LogisticRegression.Result[] out = new LogisticRegression.Result[k];
     Thread[] threads = new Thread[k];
-    for (int f = 0; f < k; f++) {
-      int fold = f;
-      threads[f] = new Thread(() -> {
-        try {
-          out[fold] = LogisticRegression.fit(coef -> lock.request(fold, coef), classes, dim,
-              folds[fold].rows(), c, maxIter, tol, scaler, folds[fold].start(), pre);
-        } catch (Throwable t) {
-          lock.fail(t);
-        } finally {
-          lock.leave();
-        }
-      }, "linprobe-fold-" + f);
-      threads[f].setDaemon(true);
-      threads[f].start();
+    int started = 0;
+    try {
+      for (int f = 0; f < k; f++) {
+        int fold = f;
+        threads[f] = new Thread(() -> {
+          try {
+            out[fold] = LogisticRegression.fit(coef -> lock.request(fold, coef), classes, dim,
+                folds[fold].rows(), c, maxIter, tol, scaler, folds[fold].start(), pre);
+          } catch (Throwable t) {
+            lock.fail(t);
+          } finally {
+            lock.leave();
+          }
+        }, "linprobe-fold-" + f);
+        threads[f].setDaemon(true);
+        threads[f].start();
+        started++;
+      }
+    } catch (Throwable t) { // no thread for the rest: they leave, so the started ones end
+      lock.fail(t);
+      for (int f = started; f < k; f++) lock.leave();
     }
     try {
-      for (Thread t : threads) t.join();
+      for (int f = 0; f < started; f++) threads[f].join();
     } catch (InterruptedException e) {
+      for (int f = 0; f < started; f++) threads[f].interrupt();
       lock.fail(e);
-      for (Thread t : threads) t.interrupt();
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while fitting folds", e);
     }
@@ -130,7 +137,7 @@ final class FoldFits {
     private void compute() {
       try {
         result = terms.sums(pending.clone());
-      } catch (RuntimeException | Error e) {
+      } catch (Throwable e) { // Spark throws its checked SparkException undeclared
         failure = e;
       }
       java.util.Arrays.fill(pending, null);

@@ -154,6 +154,40 @@ class FoldFitsTest {
     }
   }
 
+  /** Spark's job failures are checked exceptions thrown undeclared: caught all the same. */
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aCheckedExceptionFromARoundAfterAFitHasLeftEndsTheOthers() {
+    Scaler scaler = Scaler.identity(D);
+    List<List<ScaledRows[]>> layout = layout(scaler);
+    LocalFoldRows rows = new LocalFoldRows(layout, K, D);
+    Exception aborted = new Exception("Job aborted due to stage failure");
+    FoldSums.Terms failing = coefs -> {
+      int asking = 0;
+      for (double[] c : coefs) if (c != null) asking++;
+      if (asking < FOLDS) sneaky(aborted); // the first round after a fit has finished
+      return rows.sums(coefs);
+    };
+    FoldFits.Fold[] folds = new FoldFits.Fold[FOLDS];
+    Random rnd = new Random(3);
+    for (int f = 0; f < FOLDS; f++) {
+      double[] start = null;
+      if (f % 2 == 1) {
+        start = new double[K * D + K];
+        for (int i = 0; i < start.length; i++) start[i] = 0.1 * rnd.nextGaussian();
+      }
+      folds[f] = new FoldFits.Fold(rows(layout, f), start);
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> FoldFits.fit(failing, folds, K, D, 1, 200, 1e-8, scaler, null));
+    assertSame(aborted, e.getCause());
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T extends Throwable> void sneaky(Throwable t) throws T {
+    throw (T) t;
+  }
+
   @Test
   void foldsRunTogetherUnlessTheirOptimizersStateIsLarge() {
     assertTrue(FoldFits.together(5, 10, 768, 10));
