@@ -14,6 +14,10 @@ import linprobe.math.SoftmaxAggregator;
  * numbers it would alone (the same coefficients, the same sums in the same order): only the
  * passes over the rows are shared, k - 1 models served from each chunk while it is in cache (in a
  * task), or one Spark job instead of k (over the cluster). One thread computes at a time.
+ *
+ * <p>The threads are new for every call, not pooled: a thread inherits Spark's local properties
+ * (a notebook's job group, by which a cancelled cell cancels its jobs) when it is created, so
+ * the jobs a fold thread submits belong to the caller's group.
  */
 final class FoldFits {
   private FoldFits() {}
