@@ -54,6 +54,9 @@ public final class GridBenchmark {
           "1,2,5,10,20,50,100,200,500,1000,2000,all", 5, 0.06),
       "B", new Workload("B", 50_000, 10_000, 2048, 100, "1,2,5,10,20,50,100,200,all", 5, 0.06),
       "small", new Workload("small", 5_000, 2_000, 128, 10, "1,2,5,10,20,50,100,all", 3, 0.1),
+      // the table of jobs/bench small-process (generate --separation random --spread 0.2)
+      "small20k", new Workload("small20k", 20_000, 5_000, 256, 10,
+          "1,2,5,10,20,50,100,200,500,1000,2000", 3, 0.2),
       "K1000", new Workload("K1000", 50_000, 10_000, 768, 1000, "1,2,5,10,20,all", 5, 0.2));
 
   public static void main(String[] args) throws Exception {
@@ -79,7 +82,7 @@ public final class GridBenchmark {
       return;
     }
     Workload w = WORKLOADS.get(which);
-    if (w == null) throw new IllegalArgumentException("workload A, B, C, K1000 or small");
+    if (w == null) throw new IllegalArgumentException("workload A, B, C, K1000, small or small20k");
     run(spark, w, baseline, warm, tuned);
   }
 
