@@ -2,6 +2,9 @@
 for linprobe's tuned probes (jobs/bench digits-tuned runs both in one benchmark run).
 
 Usage: /usr/bin/python3 scripts/sklearn_cv_bench.py [N_CS]
+       /usr/bin/python3 scripts/sklearn_cv_bench.py N_CS TRAIN TEST SHOTS SEEDS
+         (a Parquet table with `embedding` and `label`, e.g. jobs/bench small-tuned's: SHOTS a
+         comma list where `all` is every row, SEEDS the number of seeds)
 
 The same grid as `jobs/linprobe curve --lr-c auto` on data-samples/digits: the 1,198 training
 rows of scikit-learn's digits split as data-samples/make_idx.py makes it, shots per class 1, 2, 5,
@@ -12,6 +15,7 @@ fitted with C = 1 (LogisticRegression), as linprobe's fallback. Prints the time 
 total, and the mean test error per size.
 """
 
+import os
 import sys
 import time
 
@@ -24,22 +28,37 @@ from sklearn.preprocessing import MinMaxScaler
 SHOTS = [1, 2, 5, 10, 20, 50, 100, None]
 
 
+def load(path):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from parquet_lite import read_table
+    t = read_table(path, columns=["embedding", "label"])
+    return np.array([np.asarray(v, dtype=np.float64) for v in t["embedding"]]), np.array(t["label"])
+
+
 def main(argv):
     n_cs = int(argv[1]) if len(argv) > 1 else 33
     cs = np.logspace(-4, 4, n_cs)
-    d = load_digits()
-    x_tr, x_te, y_tr, y_te = train_test_split(d.data, d.target, test_size=1 / 3, random_state=0,
-                                              stratify=d.target)
+    if len(argv) > 2:
+        x_tr, y_tr = load(argv[2])
+        x_te, y_te = load(argv[3])
+        shot_list = [None if s == "all" else int(s) for s in argv[4].split(",")]
+        seeds = int(argv[5])
+    else:
+        d = load_digits()
+        x_tr, x_te, y_tr, y_te = train_test_split(d.data, d.target, test_size=1 / 3,
+                                                  random_state=0, stratify=d.target)
+        shot_list, seeds = SHOTS, 5
+    classes = np.unique(y_tr)
     total = 0.0
-    for shots in SHOTS:
+    for shots in shot_list:
         errors, t0 = [], time.time()
-        for seed in range(1 if shots is None else 5):
+        for seed in range(1 if shots is None else seeds):
             rng = np.random.RandomState(seed)
             if shots is None:
                 idx = np.arange(len(y_tr))
             else:
                 idx = np.concatenate([rng.permutation(np.where(y_tr == c)[0])[:shots]
-                                      for c in range(10)])
+                                      for c in classes])
             x, y = x_tr[idx], y_tr[idx]
             sc = MinMaxScaler().fit(x)
             k = 5 if shots is None else min(5, shots)
