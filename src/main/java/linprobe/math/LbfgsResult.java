@@ -4,6 +4,7 @@ package linprobe.math;
  * Outcome of one L-BFGS run.
  *
  * @param reason Breeze's convergence reason, e.g. "function values converged", "max iterations"
+ * @param curvature the curvature pairs it ended with, in the optimizer's coordinates
  */
 public record LbfgsResult(double[] x, double value, int iterations, boolean converged,
-    String reason, int evaluations) {}
+    String reason, int evaluations, Curvature curvature) {}

@@ -36,13 +36,18 @@ public final class LogisticObjective {
   /** The objective as a Breeze-ready loss function: mean data term plus the L2 penalty. */
   public static LossFunction of(DataTerm data, int classes, int dim, double c, long m) {
     int wLen = classes * dim;
-    double strength = 1.0 / (c * m);
+    double strength = strength(c, m);
     return (coef, grad) -> {
       SoftmaxAggregator agg = data.sums(coef);
       double[] g = agg.gradSum();
       for (int i = 0; i < g.length; i++) grad[i] = g[i] / m;
       return agg.lossSum() / m + addL2(coef, grad, wLen, strength);
     };
+  }
+
+  /** The L2 strength of C over m rows: scikit-learn's C x (sum of losses) + ||W||^2 / 2, over C m. */
+  public static double strength(double c, long m) {
+    return 1.0 / (c * m);
   }
 
   /**

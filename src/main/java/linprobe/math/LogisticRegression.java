@@ -26,21 +26,52 @@ public final class LogisticRegression {
    */
   public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
       double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre) {
+    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, start, pre, null);
+  }
+
+  /**
+   * As above, L-BFGS starting from the curvature pairs of a fit of the same rows with the same
+   * change of variables at another C (carried over to this C, see {@link Curvature}), or from
+   * none when curvature is null. The result's curvature is this fit's, for the next one.
+   */
+  public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
+      double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,
+      Curvature curvature) {
     double cEff = classes == 2 ? c / 2 : c;
+    double strength = LogisticObjective.strength(cEff, rows);
     LossFunction f = LogisticObjective.of(data, classes, dim, cEff, rows);
     double[] x0 = start != null ? start.clone() : new double[classes * dim + classes];
     if (pre != null) {
       f = pre.wrap(f, classes);
       x0 = pre.fromModel(x0, classes);
     }
-    LbfgsResult r = BreezeLbfgs.minimize(f, x0, maxIter, linprobe.CurveOptions.LBFGS_MEMORY, tol);
+    Curvature seed = curvature == null ? null
+        : curvature.shifted(strength, penaltyDiagonal(classes, dim, pre));
+    LbfgsResult r = BreezeLbfgs.minimize(f, x0, maxIter, linprobe.CurveOptions.LBFGS_MEMORY, tol,
+        seed, strength);
     if (pre != null) {
       r = new LbfgsResult(pre.toModel(r.x(), classes), r.value(), r.iterations(), r.converged(),
-          r.reason(), r.evaluations());
+          r.reason(), r.evaluations(), r.curvature());
     }
     double[] w = Arrays.copyOf(r.x(), classes * dim);
     double[] b = Arrays.copyOfRange(r.x(), classes * dim, classes * dim + classes);
     return new Result(new LinearModel(classes, dim, false, w, b, scaler), r);
+  }
+
+  /**
+   * The diagonal D of the L2 penalty's Hessian (strength x D) in the optimizer's coordinates:
+   * 1 on the weights, or inv_j^2 on the weights of feature j under the change of variables
+   * (W = V inv), and 0 on the intercepts.
+   */
+  static double[] penaltyDiagonal(int classes, int dim, Preconditioner pre) {
+    double[] d = new double[classes * dim + classes];
+    for (int k = 0; k < classes; k++) {
+      for (int j = 0; j < dim; j++) {
+        double s = pre == null ? 1 : pre.invStd()[j];
+        d[k * dim + j] = s * s;
+      }
+    }
+    return d;
   }
 
   /**

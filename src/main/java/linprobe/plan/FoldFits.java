@@ -1,5 +1,6 @@
 package linprobe.plan;
 
+import linprobe.math.Curvature;
 import linprobe.math.FoldSums;
 import linprobe.math.LogisticRegression;
 import linprobe.math.Preconditioner;
@@ -34,8 +35,11 @@ final class FoldFits {
     return folds * coefs * 8L * (2L * memory + 4) <= MAX_STATE_BYTES;
   }
 
-  /** How one fold's fit is set up: its rows' count, its start (or null). */
-  record Fold(long rows, double[] start) {}
+  /**
+   * How one fold's fit is set up: its rows' count, its start (or null), the curvature pairs of
+   * this fold's fit at another C to start L-BFGS from (or null).
+   */
+  record Fold(long rows, double[] start, Curvature curvature) {}
 
   /**
    * Fits fold f's model (trained on every fold but f) for each f, all at C.
@@ -55,7 +59,8 @@ final class FoldFits {
         threads[f] = new Thread(() -> {
           try {
             out[fold] = LogisticRegression.fit(coef -> lock.request(fold, coef), classes, dim,
-                folds[fold].rows(), c, maxIter, tol, scaler, folds[fold].start(), pre);
+                folds[fold].rows(), c, maxIter, tol, scaler, folds[fold].start(), pre,
+                folds[fold].curvature());
           } catch (Throwable t) {
             lock.fail(t);
           } finally {

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import linprobe.math.Curvature;
 import linprobe.math.LogisticRegression;
 import linprobe.math.Scaler;
 import linprobe.math.ValidationRows;
@@ -185,11 +186,11 @@ public final class LrChain implements Serializable {
 
   /**
    * C chosen on held-out validation rows (--select validation): for each C the search asks for,
-   * the subset is fitted on all its rows (penalty scaled by their count), warm-started from the
-   * fit at the nearest C already evaluated (the first from initial, which may be null), and
-   * scored on the validation rows scaled by the subset's scaler. The fit at the chosen C is the
-   * subset's model: it was fitted on the same rows, so there is nothing to refit. Every subset
-   * is searched, one shot included: its validation rows are not its own.
+   * the subset is fitted on all its rows (penalty scaled by their count), started from the fits
+   * at the C already evaluated as {@link CPath} says (the first from initial, which may be
+   * null), and scored on the validation rows scaled by the subset's scaler. The fit at the
+   * chosen C is the subset's model: it was fitted on the same rows, so there is nothing to
+   * refit. Every subset is searched, one shot included: its validation rows are not its own.
    *
    * @param prev the fit of the previous subset of the chain, or null
    * @param carried prev's solution in this subset's coordinates, or null
@@ -207,15 +208,14 @@ public final class LrChain implements Serializable {
     double[] initial = chained || s.warmStart() ? carried : null;
     LogisticRegression.Result[] fitted = new LogisticRegression.Result[sel.size()];
     long[] work = {0};
-    double[][][] solutions = new double[sel.size()][][];
+    CPath path = new CPath(sel.size(), initial);
     CSelection.Trace trace = sel.search(begin, j -> {
-      double[] start = nearest(solutions, j, 0);
       LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, 0, -1),
           s.classes(), s.dim(), subset.rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(),
-          start == null ? initial : start, subset.preconditioner());
+          path.start(j, 0), subset.preconditioner(), path.curvature(j, 0));
       fitted[j] = r;
       work[0] += r.lbfgs().evaluations() * subset.rows();
-      solutions[j] = new double[][] {r.lbfgs().x()};
+      path.put(j, new double[][] {r.lbfgs().x()}, new Curvature[] {r.lbfgs().curvature()});
       return held.score(subset.scaler(), r.lbfgs().x(), s.classes()).mean(sel.byError());
     });
     LogisticRegression.Result r = fitted[trace.chosen()];
@@ -234,9 +234,9 @@ public final class LrChain implements Serializable {
 
   /**
    * Cross-validation of C inside one subset: for each C the search asks for, one fit per fold
-   * on the other folds' rows (penalty scaled by their count), warm-started from the same fold's
-   * fit at the nearest C already evaluated (the first C from initial, which may be null), scored
-   * on the fold's rows. The search starts from grid index begin (the previous subset's choice)
+   * on the other folds' rows (penalty scaled by their count), started from the same fold's fits
+   * at the C already evaluated as {@link CPath} says (the first C from initial, which may be
+   * null), scored on the fold's rows. The search starts from grid index begin (the previous subset's choice)
    * or, when begin is -1, from the low end of the range.
    */
   private Selected select(Subset subset, SubsetRows rows, int folds, int begin,
@@ -246,7 +246,7 @@ public final class LrChain implements Serializable {
     long[] sizes = rows.foldSizes(subset, folds);
     long total = 0;
     for (long n : sizes) total += n;
-    double[][][] solutions = new double[sel.size()][][];
+    CPath path = new CPath(sel.size(), initial);
     long all = total;
     long[] iterations = {0};
     long[] evaluated = {0};
@@ -254,11 +254,11 @@ public final class LrChain implements Serializable {
         linprobe.CurveOptions.LBFGS_MEMORY);
     CSelection.Trace trace = sel.search(begin, j -> {
       double[][] at = new double[folds][];
+      Curvature[] pairs = new Curvature[folds];
       double sum = 0;
       FoldFits.Fold[] setUp = new FoldFits.Fold[folds];
       for (int f = 0; f < folds; f++) {
-        double[] start = nearest(solutions, j, f);
-        setUp[f] = new FoldFits.Fold(all - sizes[f], start == null ? initial : start);
+        setUp[f] = new FoldFits.Fold(all - sizes[f], path.start(j, f), path.curvature(j, f));
       }
       LogisticRegression.Result[] fitted = together
           ? FoldFits.fit(rows.folds(subset, folds), setUp, s.classes(), s.dim(), sel.c(j),
@@ -268,26 +268,18 @@ public final class LrChain implements Serializable {
         LogisticRegression.Result r = together ? fitted[f]
             : LogisticRegression.fit(rows.train(subset, folds, f), s.classes(), s.dim(),
                 setUp[f].rows(), sel.c(j), s.maxIter(), sel.cvTol(), subset.scaler(),
-                setUp[f].start(), subset.preconditioner());
+                setUp[f].start(), subset.preconditioner(), setUp[f].curvature());
         at[f] = r.lbfgs().x();
+        pairs[f] = r.lbfgs().curvature();
         iterations[0] += r.lbfgs().iterations();
         evaluated[0] += r.lbfgs().evaluations() * (all - sizes[f]);
         ValidationSums v = rows.validate(subset, folds, f, at[f]);
         sum += v.mean(sel.byError());
       }
-      solutions[j] = at;
+      path.put(j, at, pairs);
       return sum / folds;
     });
-    return new Selected(trace, solutions[trace.chosen()][0], iterations[0], evaluated[0]);
-  }
-
-  /** Fold f's solution at the evaluated grid index nearest to j (the smaller on ties), or null. */
-  private static double[] nearest(double[][][] solutions, int j, int f) {
-    for (int dist = 1; dist < solutions.length; dist++) {
-      if (j - dist >= 0 && solutions[j - dist] != null) return solutions[j - dist][f];
-      if (j + dist < solutions.length && solutions[j + dist] != null) return solutions[j + dist][f];
-    }
-    return null;
+    return new Selected(trace, path.solution(trace.chosen(), 0), iterations[0], evaluated[0]);
   }
 
   /**

@@ -187,4 +187,70 @@ class LogisticRegressionTest {
     assertTrue(pre.lbfgs().iterations() < plain.lbfgs().iterations() * 0.7,
         pre.lbfgs().iterations() + " preconditioned vs " + plain.lbfgs().iterations());
   }
+
+  @Test
+  void curvaturePairsCarriedToAnotherCAreThePairsOfThatC() {
+    // the penalty is exactly quadratic: y(C2) = y(C1) + (strength2 - strength1) D s for any step
+    Random rnd = new Random(11);
+    int n = 25, d = 3, k = 3;
+    float[] x = new float[n * d];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (2 + rnd.nextGaussian());
+    for (int i = 0; i < n; i++) y[i] = rnd.nextInt(k);
+    double[] scaled = new double[n * d];
+    for (int i = 0; i < x.length; i++) scaled[i] = x[i];
+    Preconditioner pre = Preconditioner.ofRows(scaled, n, d);
+    LogisticObjective.DataTerm data = LocalRows.of(x, y, n, k, Scaler.identity(d));
+    LossFunction f1 = pre.wrap(LogisticObjective.of(data, k, d, 0.3, n), k);
+    LossFunction f2 = pre.wrap(LogisticObjective.of(data, k, d, 5.0, n), k);
+    double[] v = new double[k * d + k];
+    double[] s = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = rnd.nextGaussian();
+      s[i] = 0.2 * rnd.nextGaussian();
+    }
+    double[] vs = v.clone();
+    for (int i = 0; i < v.length; i++) vs[i] += s[i];
+    Curvature at1 = new Curvature(LogisticObjective.strength(0.3, n), new double[][] {s},
+        new double[][] {gradDelta(f1, v, vs)});
+    Curvature carried = at1.shifted(LogisticObjective.strength(5.0, n),
+        LogisticRegression.penaltyDiagonal(k, d, pre));
+    assertArrayEquals(gradDelta(f2, v, vs), carried.gradDeltas()[0], 1e-12);
+    assertEquals(LogisticObjective.strength(5.0, n), carried.strength(), 0);
+  }
+
+  private static double[] gradDelta(LossFunction f, double[] a, double[] b) {
+    double[] ga = new double[a.length];
+    double[] gb = new double[a.length];
+    f.lossAndGradient(a, ga);
+    f.lossAndGradient(b, gb);
+    for (int i = 0; i < ga.length; i++) gb[i] -= ga[i];
+    return gb;
+  }
+
+  @Test
+  void startingFromTheCurvatureOfANearbyCReachesTheSameOptimumInFewerEvaluations() {
+    Golden g = Golden.digits();
+    GaussianStats all = new GaussianStats(Golden.DIM);
+    for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
+    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
+    Preconditioner pre = Preconditioner.of(sc, all);
+    LogisticObjective.DataTerm data = LocalRows.of(g.x, g.y, g.n, 10, sc);
+    // as in a search for C: the fit at one C to the fold fits' tolerance, the next an eighth of
+    // a decade weaker, from its solution (the refit's tolerance, to compare the optima)
+    LogisticRegression.Result first = LogisticRegression.fit(data, 10, 64, g.n, 0.1, 10_000,
+        1e-4, sc, null, pre);
+    assertEquals(10, first.lbfgs().curvature().steps().length, "L-BFGS's memory is full");
+    double[] from = first.lbfgs().x();
+    double c = 0.1 * Math.pow(10, 0.125);
+    LogisticRegression.Result cold = LogisticRegression.fit(data, 10, 64, g.n, c, 10_000, 1e-6,
+        sc, from, pre);
+    LogisticRegression.Result seeded = LogisticRegression.fit(data, 10, 64, g.n, c, 10_000, 1e-6,
+        sc, from, pre, first.lbfgs().curvature());
+    assertTrue(cold.lbfgs().converged() && seeded.lbfgs().converged(),
+        cold.lbfgs().reason() + " / " + seeded.lbfgs().reason());
+    assertEquals(cold.lbfgs().value(), seeded.lbfgs().value(), 1e-9);
+    assertTrue(seeded.lbfgs().evaluations() < cold.lbfgs().evaluations(),
+        seeded.lbfgs().evaluations() + " evaluations with the pairs vs " + cold.lbfgs().evaluations());
+  }
 }
