@@ -5,6 +5,9 @@ Usage: /usr/bin/python3 scripts/sklearn_cv_bench.py [N_CS]
        /usr/bin/python3 scripts/sklearn_cv_bench.py N_CS TRAIN TEST SHOTS SEEDS
          (a Parquet table with `embedding` and `label`, e.g. jobs/bench small-tuned's: SHOTS a
          comma list where `all` is every row, SEEDS the number of seeds)
+       N_CS = 0: no search, the fixed-C protocol of `curve --lr-c 1 --models nb,lr` instead:
+         GaussianNB and LogisticRegression(C = 1, lbfgs, tol 1e-6 as linprobe's --lr-tol,
+         max_iter 1000) on each MinMax-scaled subset (jobs/bench small-process's baseline)
 
 The same grid as `jobs/linprobe curve --lr-c auto` on data-samples/digits: the 1,198 training
 rows of scikit-learn's digits split as data-samples/make_idx.py makes it, shots per class 1, 2, 5,
@@ -23,6 +26,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.naive_bayes import GaussianNB
 from sklearn.preprocessing import MinMaxScaler
 
 SHOTS = [1, 2, 5, 10, 20, 50, 100, None]
@@ -51,7 +55,7 @@ def main(argv):
     classes = np.unique(y_tr)
     total = 0.0
     for shots in shot_list:
-        errors, t0 = [], time.time()
+        errors, nb_errors, t0 = [], [], time.time()
         for seed in range(1 if shots is None else seeds):
             rng = np.random.RandomState(seed)
             if shots is None:
@@ -62,7 +66,11 @@ def main(argv):
             x, y = x_tr[idx], y_tr[idx]
             sc = MinMaxScaler().fit(x)
             k = 5 if shots is None else min(5, shots)
-            if k < 2:
+            if n_cs == 0:
+                nb = GaussianNB().fit(sc.transform(x), y)
+                nb_errors.append(np.mean(nb.predict(sc.transform(x_te)) != y_te))
+                m = LogisticRegression(C=1.0, tol=1e-6, max_iter=1000).fit(sc.transform(x), y)
+            elif k < 2:
                 m = LogisticRegression(C=1.0, max_iter=1000).fit(sc.transform(x), y)
             else:
                 m = LogisticRegressionCV(Cs=cs, cv=StratifiedKFold(k), scoring="neg_log_loss",
@@ -70,9 +78,13 @@ def main(argv):
             errors.append(np.mean(m.predict(sc.transform(x_te)) != y_te))
         dt = time.time() - t0
         total += dt
-        print("shots %-4s %6.1f s  mean error %.4f" % (shots or "all", dt, np.mean(errors)),
-              flush=True)
-    print("sklearn LogisticRegressionCV, %d Cs: %.1f s in all" % (n_cs, total))
+        nb_part = "  nb %.4f" % np.mean(nb_errors) if nb_errors else ""
+        print("shots %-4s %6.1f s  mean error %.4f%s" % (shots or "all", dt, np.mean(errors),
+                                                        nb_part), flush=True)
+    if n_cs == 0:
+        print("sklearn GaussianNB + LogisticRegression(C = 1): %.1f s in all" % total)
+    else:
+        print("sklearn LogisticRegressionCV, %d Cs: %.1f s in all" % (n_cs, total))
 
 
 if __name__ == "__main__":
