@@ -26,7 +26,7 @@ public final class LogisticRegression {
    */
   public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
       double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre) {
-    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, start, pre, null);
+    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, start, pre, null, false);
   }
 
   /**
@@ -37,6 +37,12 @@ public final class LogisticRegression {
   public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
       double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,
       Curvature curvature) {
+    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, start, pre, curvature, true);
+  }
+
+  private static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
+      double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,
+      Curvature curvature, boolean keep) {
     double cEff = classes == 2 ? c / 2 : c;
     double strength = LogisticObjective.strength(cEff, rows);
     LossFunction f = LogisticObjective.of(data, classes, dim, cEff, rows);
@@ -48,7 +54,7 @@ public final class LogisticRegression {
     Curvature seed = curvature == null ? null
         : curvature.shifted(strength, penaltyDiagonal(classes, dim, pre));
     LbfgsResult r = BreezeLbfgs.minimize(f, x0, maxIter, linprobe.CurveOptions.LBFGS_MEMORY, tol,
-        seed, strength);
+        seed, strength, keep);
     if (pre != null) {
       r = new LbfgsResult(pre.toModel(r.x(), classes), r.value(), r.iterations(), r.converged(),
           r.reason(), r.evaluations(), r.curvature());

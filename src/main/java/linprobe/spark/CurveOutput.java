@@ -57,10 +57,11 @@ public final class CurveOutput {
     }
     dir.writeText("report.html", HtmlReport.render(title, r.curve(), o.epsilon(), err.svg(),
         ll.svg(), cs == null ? null : cs.svg(), summary, summaryJson));
-    fitsFrame(spark, r.fits()).coalesce(1).write().parquet(dir.stagingPath("fits"));
-    curveFrame(spark, r.curve()).coalesce(1).write().parquet(dir.stagingPath("curve"));
-    perClassFrame(spark, r.fits(), r.classes(), r.test().classCounts()).coalesce(1).write()
-        .parquet(dir.stagingPath("per_class"));
+    // a few hundred rows each: written by the driver, no Spark job (SmallParquet)
+    dir.writeParquet("fits", FITS_SCHEMA, fitRows(r.fits()));
+    dir.writeParquet("curve", CURVE_SCHEMA, curveRows(r.curve()));
+    dir.writeParquet("per_class", PER_CLASS_SCHEMA,
+        perClassRows(r.fits(), r.classes(), r.test().classCounts()));
     dir.commit();
   }
 
@@ -111,8 +112,7 @@ public final class CurveOutput {
   }
 
   /** per_class.csv as a frame: one row per (fit, class); class is the label's text. */
-  public static Dataset<Row> perClassFrame(SparkSession spark, List<Fit> fits, List<?> classes,
-      long[] nTest) {
+  static List<Row> perClassRows(List<Fit> fits, List<?> classes, long[] nTest) {
     List<Row> rows = new ArrayList<>();
     for (Fit f : fits) {
       for (int c = 0; c < f.recall().size(); c++) {
@@ -121,7 +121,7 @@ public final class CurveOutput {
             defined(f.recall().get(c))));
       }
     }
-    return spark.createDataFrame(rows, PER_CLASS_SCHEMA);
+    return rows;
   }
 
   static List<Row> fitRows(List<Fit> fits) {

@@ -187,6 +187,12 @@ public final class OutputDir {
     writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Writes rows as the Parquet dataset {@code name}, by the driver (see {@link SmallParquet}). */
+  public void writeParquet(String name, org.apache.spark.sql.types.StructType schema,
+      java.util.List<org.apache.spark.sql.Row> rows) throws IOException {
+    SmallParquet.write(fs, new Path(staging(), name), schema, rows);
+  }
+
   public void writeBytes(String name, byte[] bytes) throws IOException {
     try (OutputStream os = fs.create(new Path(staging(), name), true)) {
       os.write(bytes);

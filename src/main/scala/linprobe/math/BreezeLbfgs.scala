@@ -38,14 +38,17 @@ object BreezeLbfgs {
   }
 
   def minimize(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
-               tolerance: Double): LbfgsResult = minimize(f, x0, maxIter, memory, tolerance, null, 0.0)
+               tolerance: Double): LbfgsResult =
+    minimize(f, x0, maxIter, memory, tolerance, null, 0.0, keep = false)
 
   /**
    * @param start curvature pairs to start from (already shifted to this objective), or null
    * @param strength this objective's L2 strength, recorded with the pairs the run ends with
+   * @param keep return the pairs the run ends with (else the result's curvature is null: at
+   *     1,000 classes they are hundreds of megabytes)
    */
   def minimize(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
-               tolerance: Double, start: Curvature, strength: Double): LbfgsResult = {
+               tolerance: Double, start: Curvature, strength: Double, keep: Boolean): LbfgsResult = {
     var evaluations = 0
     val diff = new DiffFunction[V] {
       override def calculate(x: V): (Double, V) = {
@@ -71,11 +74,15 @@ object BreezeLbfgs {
       case FirstOrderMinimizer.FunctionValuesConverged | FirstOrderMinimizer.GradientConverged => true
       case _ => false
     }
-    // the history's pairs are private to Breeze's LBFGS; a case class shows its fields in order
-    val h = state.history
-    val steps = h.productElement(1).asInstanceOf[IndexedSeq[V]].map(_.toArray).toArray
-    val deltas = h.productElement(2).asInstanceOf[IndexedSeq[V]].map(_.toArray).toArray
+    val curvature = if (!keep) null else {
+      // the history's pairs are private to Breeze's LBFGS; a case class shows its fields in
+      // order. Breeze is done with them, so plain vectors are handed over without a copy.
+      def arrays(i: Int) = state.history.productElement(i).asInstanceOf[IndexedSeq[V]]
+        .map(v => if (v.offset == 0 && v.stride == 1 && v.data.length == v.length) v.data else v.toArray)
+        .toArray
+      new Curvature(strength, arrays(1), arrays(2))
+    }
     new LbfgsResult(state.x.toArray, state.value, state.iter, converged,
-      reason.map(_.reason).getOrElse("none"), evaluations, new Curvature(strength, steps, deltas))
+      reason.map(_.reason).getOrElse("none"), evaluations, curvature)
   }
 }
