@@ -8,4 +8,10 @@ package linprobe.math;
  *     asked for (else null)
  */
 public record LbfgsResult(double[] x, double value, int iterations, boolean converged,
-    String reason, int evaluations, Curvature curvature) {}
+    String reason, int evaluations, Curvature curvature) {
+
+  /** The same outcome without its curvature pairs (hundreds of MB at 1,000 classes). */
+  public LbfgsResult withoutCurvature() {
+    return new LbfgsResult(x, value, iterations, converged, reason, evaluations, null);
+  }
+}

@@ -40,7 +40,8 @@ public final class LogisticRegression {
     return fit(data, classes, dim, rows, c, maxIter, tol, scaler, start, pre, curvature, true);
   }
 
-  private static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
+  /** As above; keep false: the result's curvature is null (nothing kept for a next fit). */
+  public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
       double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,
       Curvature curvature, boolean keep) {
     double cEff = classes == 2 ? c / 2 : c;

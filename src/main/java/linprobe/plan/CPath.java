@@ -15,36 +15,59 @@ import linprobe.math.Curvature;
  *   <li>else from the given initial point (the previous subset's solution, or null).
  * </ul>
  * and L-BFGS starts from the curvature pairs of the fit at the nearest evaluated C (see
- * {@link Curvature}), kept while all kept pairs together stay within
- * {@link #MAX_CURVATURE_BYTES}.
+ * {@link Curvature}). The pairs of a C's fits are asked for ({@link #keepsNext}) only while all
+ * kept pairs together, at L-BFGS's full memory, stay within a budget
+ * ({@link #MAX_CURVATURE_BYTES}); once it is spent, later fits start from the nearest kept
+ * pairs' C only if that is their nearest. With 5 folds and a memory of 10 a search of 7 C keeps
+ * every C's pairs up to about 48,000 coefficients (workload A: 7,690); at 100 classes x 2,048
+ * dimensions only the first C's, and from about 335,000 coefficients none.
  */
 final class CPath {
-  /**
-   * Curvature pairs kept for one subset's search, in bytes: beyond it (about 1,000 classes x 768
-   * dimensions with 5 folds) the later fits start L-BFGS without them.
-   */
+  /** Curvature pairs kept for one subset's search, in bytes. */
   static final long MAX_CURVATURE_BYTES = 256L << 20;
 
   private final double[][][] solutions;
   private final Curvature[][] curvatures;
   private final double[] initial;
+  private final long pairBytes;
+  private final long budget;
   private long kept;
 
-  /** @param initial where the first fit starts (a copy is not taken), or null for zeros */
-  CPath(int gridSize, double[] initial) {
+  /**
+   * @param initial where the first fit starts (a copy is not taken), or null for zeros
+   * @param pairBytes the bytes of one C's pairs, all folds, at L-BFGS's full memory
+   */
+  CPath(int gridSize, double[] initial, long pairBytes) {
+    this(gridSize, initial, pairBytes, MAX_CURVATURE_BYTES);
+  }
+
+  CPath(int gridSize, double[] initial, long pairBytes, long budget) {
     this.solutions = new double[gridSize][][];
     this.curvatures = new Curvature[gridSize][];
     this.initial = initial;
+    this.pairBytes = pairBytes;
+    this.budget = budget;
   }
 
-  /** Records the fits at grid index j: each fold's solution and curvature pairs (or null). */
+  /** The bytes of one C's pairs: folds x memory x 2 vectors of the model's coefficients. */
+  static long pairBytes(int folds, int classes, int dim, int memory) {
+    return folds * ((long) classes * dim + classes) * 8L * 2L * memory;
+  }
+
+  /** Whether the next C's fits should return their curvature pairs: they will be kept. */
+  boolean keepsNext() {
+    return kept + pairBytes <= budget;
+  }
+
+  /**
+   * Records the fits at grid index j: each fold's solution and, when {@link #keepsNext} said
+   * so, curvature pairs.
+   */
   void put(int j, double[][] solution, Curvature[] pairs) {
     solutions[j] = solution;
-    long bytes = 0;
-    for (Curvature p : pairs) bytes += p == null ? 0 : p.bytes();
-    if (kept + bytes <= MAX_CURVATURE_BYTES) {
+    if (keepsNext()) {
       curvatures[j] = pairs;
-      kept += bytes;
+      kept += pairBytes;
     }
   }
 

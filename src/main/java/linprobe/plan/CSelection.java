@@ -8,8 +8,8 @@ import java.util.function.IntToDoubleFunction;
 /**
  * How logistic regression's C is chosen from data when it is not fixed: on a log grid of C from
  * lo to hi with stepsPerDecade points per decade, a coarse pass of one point per decade (each fit
- * warm-started from the nearest C already fitted), then CLIP's refinement: the step around the
- * best point so far is halved until it is one grid step. The score of a C is the mean over
+ * started from the C already fitted, see {@link CPath}), then CLIP's refinement: the step around
+ * the best point so far is halved until it is one grid step. The score of a C is the mean over
  * stratified folds of the held-out metric; the lowest score wins, ties going to the smaller C
  * (the stronger regularization). A subset whose folds would be smaller than two rows per class
  * (one shot) is fitted with the fallback C instead.

@@ -37,9 +37,10 @@ final class FoldFits {
 
   /**
    * How one fold's fit is set up: its rows' count, its start (or null), the curvature pairs of
-   * this fold's fit at another C to start L-BFGS from (or null).
+   * this fold's fit at another C to start L-BFGS from (or null), whether to return the pairs it
+   * ends with.
    */
-  record Fold(long rows, double[] start, Curvature curvature) {}
+  record Fold(long rows, double[] start, Curvature curvature, boolean keep) {}
 
   /**
    * Fits fold f's model (trained on every fold but f) for each f, all at C.
@@ -60,7 +61,7 @@ final class FoldFits {
           try {
             out[fold] = LogisticRegression.fit(coef -> lock.request(fold, coef), classes, dim,
                 folds[fold].rows(), c, maxIter, tol, scaler, folds[fold].start(), pre,
-                folds[fold].curvature());
+                folds[fold].curvature(), folds[fold].keep());
           } catch (Throwable t) {
             lock.fail(t);
           } finally {

@@ -208,12 +208,14 @@ public final class LrChain implements Serializable {
     double[] initial = chained || s.warmStart() ? carried : null;
     LogisticRegression.Result[] fitted = new LogisticRegression.Result[sel.size()];
     long[] work = {0};
-    CPath path = new CPath(sel.size(), initial);
+    CPath path = new CPath(sel.size(), initial,
+        CPath.pairBytes(1, s.classes(), s.dim(), linprobe.CurveOptions.LBFGS_MEMORY));
     CSelection.Trace trace = sel.search(begin, j -> {
       LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, 0, -1),
           s.classes(), s.dim(), subset.rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(),
-          path.start(j, 0), subset.preconditioner(), path.curvature(j, 0));
-      fitted[j] = r;
+          path.start(j, 0), subset.preconditioner(), path.curvature(j, 0), path.keepsNext());
+      // every C's fit is kept until the choice; its pairs only in the path, within its budget
+      fitted[j] = new LogisticRegression.Result(r.model(), r.lbfgs().withoutCurvature());
       work[0] += r.lbfgs().evaluations() * subset.rows();
       path.put(j, new double[][] {r.lbfgs().x()}, new Curvature[] {r.lbfgs().curvature()});
       return held.score(subset.scaler(), r.lbfgs().x(), s.classes()).mean(sel.byError());
@@ -246,7 +248,8 @@ public final class LrChain implements Serializable {
     long[] sizes = rows.foldSizes(subset, folds);
     long total = 0;
     for (long n : sizes) total += n;
-    CPath path = new CPath(sel.size(), initial);
+    CPath path = new CPath(sel.size(), initial,
+        CPath.pairBytes(folds, s.classes(), s.dim(), linprobe.CurveOptions.LBFGS_MEMORY));
     long all = total;
     long[] iterations = {0};
     long[] evaluated = {0};
@@ -257,8 +260,10 @@ public final class LrChain implements Serializable {
       Curvature[] pairs = new Curvature[folds];
       double sum = 0;
       FoldFits.Fold[] setUp = new FoldFits.Fold[folds];
+      boolean keep = path.keepsNext();
       for (int f = 0; f < folds; f++) {
-        setUp[f] = new FoldFits.Fold(all - sizes[f], path.start(j, f), path.curvature(j, f));
+        setUp[f] = new FoldFits.Fold(all - sizes[f], path.start(j, f), path.curvature(j, f),
+            keep);
       }
       LogisticRegression.Result[] fitted = together
           ? FoldFits.fit(rows.folds(subset, folds), setUp, s.classes(), s.dim(), sel.c(j),
@@ -268,7 +273,7 @@ public final class LrChain implements Serializable {
         LogisticRegression.Result r = together ? fitted[f]
             : LogisticRegression.fit(rows.train(subset, folds, f), s.classes(), s.dim(),
                 setUp[f].rows(), sel.c(j), s.maxIter(), sel.cvTol(), subset.scaler(),
-                setUp[f].start(), subset.preconditioner(), setUp[f].curvature());
+                setUp[f].start(), subset.preconditioner(), setUp[f].curvature(), keep);
         at[f] = r.lbfgs().x();
         pairs[f] = r.lbfgs().curvature();
         iterations[0] += r.lbfgs().iterations();

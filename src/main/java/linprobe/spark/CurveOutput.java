@@ -58,10 +58,11 @@ public final class CurveOutput {
     dir.writeText("report.html", HtmlReport.render(title, r.curve(), o.epsilon(), err.svg(),
         ll.svg(), cs == null ? null : cs.svg(), summary, summaryJson));
     // a few hundred rows each: written by the driver, no Spark job (SmallParquet)
-    dir.writeParquet("fits", FITS_SCHEMA, fitRows(r.fits()));
-    dir.writeParquet("curve", CURVE_SCHEMA, curveRows(r.curve()));
+    String codec = spark.conf().get("spark.sql.parquet.compression.codec", "snappy");
+    dir.writeParquet("fits", FITS_SCHEMA, fitRows(r.fits()), codec);
+    dir.writeParquet("curve", CURVE_SCHEMA, curveRows(r.curve()), codec);
     dir.writeParquet("per_class", PER_CLASS_SCHEMA,
-        perClassRows(r.fits(), r.classes(), r.test().classCounts()));
+        perClassRows(r.fits(), r.classes(), r.test().classCounts()), codec);
     dir.commit();
   }
 

@@ -187,10 +187,13 @@ public final class OutputDir {
     writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Writes rows as the Parquet dataset {@code name}, by the driver (see {@link SmallParquet}). */
+  /**
+   * Writes rows as the Parquet dataset {@code name}, by the driver (see {@link SmallParquet}),
+   * compressed with codec (spark.sql.parquet.compression.codec's value).
+   */
   public void writeParquet(String name, org.apache.spark.sql.types.StructType schema,
-      java.util.List<org.apache.spark.sql.Row> rows) throws IOException {
-    SmallParquet.write(fs, new Path(staging(), name), schema, rows);
+      java.util.List<org.apache.spark.sql.Row> rows, String codec) throws IOException {
+    SmallParquet.write(fs, new Path(staging(), name), schema, rows, codec);
   }
 
   public void writeBytes(String name, byte[] bytes) throws IOException {

@@ -24,8 +24,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A table of a few hundred rows (fits, the curve, per-class recall) written as a Parquet dataset
- * by the driver itself, without a Spark job: a directory holding one snappy-compressed file,
- * part-00000.snappy.parquet, and _SUCCESS, as Spark's own writer lays it out, with Spark's schema
+ * by the driver itself, without a Spark job: a directory holding one file compressed with the
+ * session's spark.sql.parquet.compression.codec (snappy unless set: part-00000.snappy.parquet),
+ * and _SUCCESS, as Spark's own writer lays it out, with Spark's schema
  * in the file's metadata as Spark writes it (so Spark reads back the same columns, types and
  * nullability). A Spark job for a table this size costs more than writing it (on a 2-core
  * machine about a third of a second each, most of it the first time in a process). Through the
@@ -40,18 +41,22 @@ final class SmallParquet {
   /** The metadata key under which Spark stores a file's Spark schema. */
   static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
 
-  /** Writes rows of the given schema as the Parquet dataset dir (which must not exist). */
-  static void write(FileSystem fs, Path dir, StructType schema, List<Row> rows)
+  /**
+   * Writes rows of the given schema as the Parquet dataset dir (which must not exist), compressed
+   * with codec (a value of spark.sql.parquet.compression.codec: snappy, gzip, zstd, none...).
+   */
+  static void write(FileSystem fs, Path dir, StructType schema, List<Row> rows, String codec)
       throws IOException {
     MessageType type = parquetType(schema);
     SimpleGroupFactory groups = new SimpleGroupFactory(type);
     StructField[] fields = schema.fields();
-    Path file = new Path(dir, "part-00000.snappy.parquet");
+    CompressionCodecName compression = codec(codec);
+    Path file = new Path(dir, "part-00000" + compression.getExtension() + ".parquet");
     try (ParquetWriter<Group> w = ExampleParquetWriter
         .builder(HadoopOutputFile.fromPath(file, fs.getConf()))
         .withConf(fs.getConf())
         .withType(type)
-        .withCompressionCodec(CompressionCodecName.SNAPPY)
+        .withCompressionCodec(compression)
         .withWriteMode(ParquetFileWriter.Mode.CREATE)
         .withExtraMetaData(Map.of(SPARK_SCHEMA_KEY, schema.json()))
         .build()) {
@@ -71,6 +76,12 @@ final class SmallParquet {
       }
     }
     fs.create(new Path(dir, "_SUCCESS"), false).close();
+  }
+
+  /** Parquet's codec for a value of spark.sql.parquet.compression.codec. */
+  static CompressionCodecName codec(String name) {
+    String n = name.trim().toUpperCase(java.util.Locale.ROOT);
+    return n.equals("NONE") ? CompressionCodecName.UNCOMPRESSED : CompressionCodecName.valueOf(n);
   }
 
   /** The Parquet schema Spark writes for a flat schema of the supported types. */

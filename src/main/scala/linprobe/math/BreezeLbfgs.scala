@@ -76,7 +76,10 @@ object BreezeLbfgs {
     }
     val curvature = if (!keep) null else {
       // the history's pairs are private to Breeze's LBFGS; a case class shows its fields in
-      // order. Breeze is done with them, so plain vectors are handed over without a copy.
+      // order (m, memStep, memGradDelta: checked, for a Breeze upgrade). Breeze is done with
+      // them, so plain vectors are handed over without a copy.
+      require(state.history.productArity == 3 && state.history.productElement(0) == memory,
+        "Breeze's LBFGS.ApproximateInverseHessian is not (m, memStep, memGradDelta)")
       def arrays(i: Int) = state.history.productElement(i).asInstanceOf[IndexedSeq[V]]
         .map(v => if (v.offset == 0 && v.stride == 1 && v.data.length == v.length) v.data else v.toArray)
         .toArray

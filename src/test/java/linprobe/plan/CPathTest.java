@@ -1,8 +1,11 @@
 package linprobe.plan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import linprobe.math.Curvature;
 import org.junit.jupiter.api.Test;
@@ -15,15 +18,15 @@ class CPathTest {
   @Test
   void theFirstFitStartsFromTheInitialPointWithoutPairs() {
     double[] initial = {1, 2};
-    CPath path = new CPath(9, initial);
+    CPath path = new CPath(9, initial, 16);
     assertSame(initial, path.start(4, 0));
     assertNull(path.curvature(4, 0));
-    assertNull(new CPath(9, null).start(4, 0));
+    assertNull(new CPath(9, null, 16).start(4, 0));
   }
 
   @Test
   void outsideTheEvaluatedRangeAFitStartsAtTheNearestWithItsPairs() {
-    CPath path = new CPath(9, new double[] {9, 9});
+    CPath path = new CPath(9, new double[] {9, 9}, 32);
     Curvature[] at2 = {pairs(2), pairs(2)};
     path.put(2, new double[][] {{1, 1}, {2, 2}}, at2);
     path.put(4, new double[][] {{3, 3}, {4, 4}}, new Curvature[] {pairs(2), pairs(2)});
@@ -34,7 +37,7 @@ class CPathTest {
 
   @Test
   void betweenTwoEvaluatedCAFitStartsOnTheLineBetweenTheirSolutionsInLogC() {
-    CPath path = new CPath(9, null);
+    CPath path = new CPath(9, null, 16);
     Curvature[] at2 = {pairs(2)};
     path.put(2, new double[][] {{0, 10}}, at2);
     path.put(6, new double[][] {{4, 2}}, new Curvature[] {pairs(2)});
@@ -47,14 +50,19 @@ class CPathTest {
   }
 
   @Test
-  void pairsBeyondTheBudgetAreNotKept() {
-    int big = (int) (CPath.MAX_CURVATURE_BYTES / 8 / 2 / 2) + 1; // two of them pass the budget
-    CPath path = new CPath(5, null);
-    path.put(0, new double[][] {{0}}, new Curvature[] {pairs(big)});
-    path.put(4, new double[][] {{0}}, new Curvature[] {pairs(big)});
-    // index 1 is nearest 0, whose pairs were kept; index 3 nearest 4, whose were not
-    assertSame(path.curvature(1, 0), path.curvature(1, 0));
-    org.junit.jupiter.api.Assertions.assertNotNull(path.curvature(1, 0));
-    assertNull(path.curvature(3, 0));
+  void pairsBeyondTheBudgetAreNeitherAskedForNorKept() {
+    // each C's pairs take 100 bytes, the budget 250: the first two C keep theirs, the third not
+    CPath path = new CPath(9, null, 100, 250);
+    Curvature[] at0 = {pairs(1)};
+    assertTrue(path.keepsNext());
+    path.put(0, new double[][] {{0}}, at0);
+    assertTrue(path.keepsNext());
+    path.put(4, new double[][] {{0}}, new Curvature[] {pairs(1)});
+    assertFalse(path.keepsNext());
+    path.put(8, new double[][] {{0}}, new Curvature[] {pairs(1)});
+    assertSame(at0[0], path.curvature(1, 0));
+    assertNull(path.curvature(7, 0), "index 7 is nearest 8, whose pairs were not kept");
+    // one C's pairs at L-BFGS's memory: folds x memory x 2 vectors of classes x (dim + 1)
+    assertEquals(5L * 10 * 2 * (10 * 768 + 10) * 8, CPath.pairBytes(5, 10, 768, 10));
   }
 }

@@ -90,7 +90,7 @@ class FoldFitsTest {
         start = new double[K * D + K];
         for (int i = 0; i < start.length; i++) start[i] = 0.1 * rnd.nextGaussian();
       }
-      folds[f] = new FoldFits.Fold(rows(layout, f), start, null);
+      folds[f] = new FoldFits.Fold(rows(layout, f), start, null, false);
     }
     ScaledRows first = layout.get(0).get(0)[0];
     Preconditioner real = Preconditioner.ofRows(first.x(), 120, D);
@@ -143,7 +143,9 @@ class FoldFitsTest {
       return rows.sums(coefs);
     };
     FoldFits.Fold[] folds = new FoldFits.Fold[FOLDS];
-    for (int f = 0; f < FOLDS; f++) folds[f] = new FoldFits.Fold(rows(layout, f), null, null);
+    for (int f = 0; f < FOLDS; f++) {
+      folds[f] = new FoldFits.Fold(rows(layout, f), null, null, false);
+    }
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> FoldFits.fit(failing, folds, K, D, 1, 200, 1e-8, scaler, null));
     assertSame(boom, e);
@@ -176,7 +178,7 @@ class FoldFitsTest {
         start = new double[K * D + K];
         for (int i = 0; i < start.length; i++) start[i] = 0.1 * rnd.nextGaussian();
       }
-      folds[f] = new FoldFits.Fold(rows(layout, f), start, null);
+      folds[f] = new FoldFits.Fold(rows(layout, f), start, null, false);
     }
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> FoldFits.fit(failing, folds, K, D, 1, 200, 1e-8, scaler, null));

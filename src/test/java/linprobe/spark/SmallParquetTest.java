@@ -36,7 +36,7 @@ class SmallParquetTest extends SparkTestBase {
   void sparkReadsBackWhatSparksOwnWriterWouldHaveWritten() throws Exception {
     FileSystem fs = FileSystem.getLocal(spark().sparkContext().hadoopConfiguration());
     org.apache.hadoop.fs.Path mine = new org.apache.hadoop.fs.Path(tmp.resolve("mine").toUri());
-    SmallParquet.write(fs, mine, SCHEMA, ROWS);
+    SmallParquet.write(fs, mine, SCHEMA, ROWS, "snappy");
     String theirs = tmp.resolve("theirs").toString();
     spark().createDataFrame(ROWS, SCHEMA).coalesce(1).write().parquet(theirs);
 
@@ -67,9 +67,29 @@ class SmallParquetTest extends SparkTestBase {
   void anExistingFileIsNeverOverwritten() throws Exception {
     FileSystem fs = FileSystem.getLocal(spark().sparkContext().hadoopConfiguration());
     org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.resolve("d").toUri());
-    SmallParquet.write(fs, dir, SCHEMA, ROWS);
+    SmallParquet.write(fs, dir, SCHEMA, ROWS, "snappy");
     byte[] before = Files.readAllBytes(tmp.resolve("d/part-00000.snappy.parquet"));
-    assertThrows(Exception.class, () -> SmallParquet.write(fs, dir, SCHEMA, ROWS.subList(0, 1)));
+    assertThrows(Exception.class, () -> SmallParquet.write(fs, dir, SCHEMA, ROWS.subList(0, 1), "snappy"));
     assertTrue(Arrays.equals(before, Files.readAllBytes(tmp.resolve("d/part-00000.snappy.parquet"))));
+  }
+
+  @Test
+  void theSessionsCompressionCodecIsUsedAndSparkReadsIt() throws Exception {
+    FileSystem fs = FileSystem.getLocal(spark().sparkContext().hadoopConfiguration());
+    for (String codec : List.of("gzip", "zstd", "none", "uncompressed")) {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.resolve(codec).toUri());
+      SmallParquet.write(fs, dir, SCHEMA, ROWS, codec);
+      try (var meta = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(
+              dir, "part-00000" + SmallParquet.codec(codec).getExtension() + ".parquet"),
+              fs.getConf()))) {
+        assertEquals(SmallParquet.codec(codec), meta.getFooter().getBlocks().get(0).getColumns()
+            .get(0).getCodec(), codec);
+        assertEquals(SCHEMA.json(), meta.getFooter().getFileMetaData().getKeyValueMetaData()
+            .get(SmallParquet.SPARK_SCHEMA_KEY), "Spark's schema in the footer");
+      }
+      assertEquals(ROWS.toString(), spark().read().parquet(dir.toString()).collectAsList()
+          .toString(), codec);
+    }
   }
 }
