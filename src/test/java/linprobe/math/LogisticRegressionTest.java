@@ -253,4 +253,30 @@ class LogisticRegressionTest {
     assertTrue(seeded.lbfgs().evaluations() < cold.lbfgs().evaluations(),
         seeded.lbfgs().evaluations() + " evaluations with the pairs vs " + cold.lbfgs().evaluations());
   }
+
+  @Test
+  void aChunkSentToBlasInPiecesSumsTheSameLossAndGradientAsRowByRow() {
+    // 100 rows of a 10-class, 8-feature model go to BLAS 32 rows at a time (gemmRows): the
+    // sums must be those of the rows one by one, the last piece short (4 rows)
+    assertEquals(32, SoftmaxAggregator.gemmRows(10, 8));
+    assertEquals(128, SoftmaxAggregator.gemmRows(100, 2048));
+    assertEquals(Integer.MAX_VALUE, SoftmaxAggregator.gemmRows(1000, 768));
+    Random rnd = new Random(17);
+    int n = 100, d = 8, k = 10;
+    double[] x = new double[n * d];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = rnd.nextGaussian();
+    for (int i = 0; i < n; i++) y[i] = rnd.nextInt(k);
+    double[] coef = new double[k * d + k];
+    for (int i = 0; i < coef.length; i++) coef[i] = 0.5 * rnd.nextGaussian();
+    SoftmaxAggregator pieces = new SoftmaxAggregator(k, d).add(x, y, n, coef, new double[n * k]);
+    SoftmaxAggregator rows = new SoftmaxAggregator(k, d);
+    for (int r = 0; r < n; r++) {
+      rows.add(java.util.Arrays.copyOfRange(x, r * d, r * d + d), new int[] {y[r]}, 1, coef,
+          new double[k]);
+    }
+    assertEquals(n, pieces.count());
+    assertEquals(rows.lossSum(), pieces.lossSum(), 1e-10);
+    assertArrayEquals(rows.gradSum(), pieces.gradSum(), 1e-10);
+  }
 }
