@@ -238,8 +238,8 @@ public final class LrChain implements Serializable {
    * Cross-validation of C inside one subset: for each C the search asks for, one fit per fold
    * on the other folds' rows (penalty scaled by their count), started from the same fold's fits
    * at the C already evaluated as {@link CPath} says (the first C from initial, which may be
-   * null), scored on the fold's rows. The search starts from grid index begin (the previous subset's choice)
-   * or, when begin is -1, from the low end of the range.
+   * null), scored on the fold's rows. The search starts from grid index begin (the previous
+   * subset's choice) or, when begin is -1, from the low end of the range.
    */
   private Selected select(Subset subset, SubsetRows rows, int folds, int begin,
       double[] initial) {
