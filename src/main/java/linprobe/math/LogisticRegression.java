@@ -32,15 +32,9 @@ public final class LogisticRegression {
   /**
    * As above, L-BFGS starting from the curvature pairs of a fit of the same rows with the same
    * change of variables at another C (carried over to this C, see {@link Curvature}), or from
-   * none when curvature is null. The result's curvature is this fit's, for the next one.
+   * none when curvature is null. With keep the result's curvature is this fit's, for the next
+   * one; without it, null (at 1,000 classes the pairs are hundreds of megabytes).
    */
-  public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
-      double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,
-      Curvature curvature) {
-    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, start, pre, curvature, true);
-  }
-
-  /** As above; keep false: the result's curvature is null (nothing kept for a next fit). */
   public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
       double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,
       Curvature curvature, boolean keep) {

@@ -239,14 +239,14 @@ class LogisticRegressionTest {
     // as in a search for C: the fit at one C to the fold fits' tolerance, the next an eighth of
     // a decade weaker, from its solution (the refit's tolerance, to compare the optima)
     LogisticRegression.Result first = LogisticRegression.fit(data, 10, 64, g.n, 0.1, 10_000,
-        1e-4, sc, null, pre, (Curvature) null);
+        1e-4, sc, null, pre, null, true);
     assertEquals(10, first.lbfgs().curvature().steps().length, "L-BFGS's memory is full");
     double[] from = first.lbfgs().x();
     double c = 0.1 * Math.pow(10, 0.125);
     LogisticRegression.Result cold = LogisticRegression.fit(data, 10, 64, g.n, c, 10_000, 1e-6,
         sc, from, pre);
     LogisticRegression.Result seeded = LogisticRegression.fit(data, 10, 64, g.n, c, 10_000, 1e-6,
-        sc, from, pre, first.lbfgs().curvature());
+        sc, from, pre, first.lbfgs().curvature(), true);
     assertTrue(cold.lbfgs().converged() && seeded.lbfgs().converged(),
         cold.lbfgs().reason() + " / " + seeded.lbfgs().reason());
     assertEquals(cold.lbfgs().value(), seeded.lbfgs().value(), 1e-9);
