@@ -104,6 +104,9 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--epsilon", paramLabel = "E")
   Double epsilon;
 
+  @Option(names = "--lr-gemm", paramLabel = "PRECISION")
+  String lrGemm;
+
   @Option(names = "--lr-warm-start")
   Boolean lrWarmStart;
 
@@ -163,6 +166,7 @@ public final class CurveCommand implements Callable<Integer> {
     if (lrMaxIter != null) b.lrMaxIter(lrMaxIter);
     if (lrTol != null) b.lrTol(lrTol);
     if (lrCvTol != null) b.lrCvTol(lrCvTol);
+    if (lrGemm != null) b.lrGemm(lrGemm);
     if (lrWarmStart != null) b.lrWarmStart(lrWarmStart);
     if (nbEpsilon != null) b.nbEpsilon(nbEpsilon);
     if (partitions != null) b.partitions(partitions);

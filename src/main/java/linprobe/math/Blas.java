@@ -37,4 +37,15 @@ public final class Blas {
       int p, double[] gradT) {
     BLAS_INSTANCE.dgemm("N", "T", k, p, n, 1.0, diff, 0, k, x, xOff, p, 1.0, gradT, 0, k);
   }
+
+  /** float32 scores (n x k) = x (n x p) * w^T, as {@link #scores} (OpenBLAS's sgemm). */
+  public static void scores(float[] x, int xOff, int n, int p, float[] w, int k, float[] scores) {
+    BLAS_INSTANCE.sgemm("T", "N", k, n, p, 1.0f, w, 0, p, x, xOff, p, 0.0f, scores, 0, k);
+  }
+
+  /** float32 gradT (p x k) = x^T (p x n) * diff (n x k): overwritten, not added to. */
+  public static void gradientTransposed(float[] diff, int n, int k, float[] x, int xOff, int p,
+      float[] gradT) {
+    BLAS_INSTANCE.sgemm("N", "T", k, p, n, 1.0f, diff, 0, k, x, xOff, p, 0.0f, gradT, 0, k);
+  }
 }

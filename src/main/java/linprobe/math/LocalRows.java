@@ -14,6 +14,8 @@ public final class LocalRows implements LogisticObjective.DataTerm {
   private final SoftmaxAggregator sum;
   private final SoftmaxAggregator partial;
   private final double[] scores;
+  /** The float32 weights and buffers when the rows are float32, else null. */
+  private final SoftmaxAggregator.Float32 f32;
 
   public LocalRows(List<List<ScaledRows>> partitions, int classes, int dim) {
     this.partitions = partitions;
@@ -22,6 +24,9 @@ public final class LocalRows implements LogisticObjective.DataTerm {
     int chunk = 0;
     for (List<ScaledRows> part : partitions) for (ScaledRows r : part) chunk = Math.max(chunk, r.n());
     this.scores = new double[chunk * classes];
+    boolean float32 = false;
+    for (List<ScaledRows> part : partitions) for (ScaledRows r : part) float32 |= r.float32();
+    this.f32 = float32 ? new SoftmaxAggregator.Float32(classes, dim, chunk) : null;
   }
 
   /** Rows of one float32 block (n x dim) as one partition of one chunk (tests, small fits). */
@@ -32,11 +37,21 @@ public final class LocalRows implements LogisticObjective.DataTerm {
     return new LocalRows(List.of(List.of(rows)), classes, d);
   }
 
+  /** As {@link #of}, the rows scaled to float32: the coarse data term of a first run. */
+  public static LocalRows float32(float[] x, int[] labels, int n, int classes, Scaler scaler) {
+    int d = scaler.dim();
+    ScaledRows rows = ScaledRows.scale(x, n, d, r -> true, scaler, labels, null,
+        new float[n * d], new int[n], 0);
+    return new LocalRows(List.of(List.of(rows)), classes, d);
+  }
+
   @Override
   public SoftmaxAggregator sums(double[] coef) {
     sum.reset();
+    if (f32 != null) f32.load(coef);
     for (List<ScaledRows> part : partitions) {
-      sum.merge(LogisticObjective.partition(part.iterator(), coef, scores, partial.reset()));
+      sum.merge(LogisticObjective.partition(part.iterator(), coef, scores, f32,
+          partial.reset()));
     }
     return sum;
   }

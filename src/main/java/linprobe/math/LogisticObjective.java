@@ -30,7 +30,13 @@ public final class LogisticObjective {
    */
   public static SoftmaxAggregator partition(Iterator<ScaledRows> chunks, double[] coef,
       double[] scores, SoftmaxAggregator zero) {
-    return Mergeable.fold(chunks, zero, (acc, rows) -> acc.add(rows, coef, scores));
+    return partition(chunks, coef, scores, null, zero);
+  }
+
+  /** As above, float32 chunks added with f32 (loaded with coef's weights). */
+  public static SoftmaxAggregator partition(Iterator<ScaledRows> chunks, double[] coef,
+      double[] scores, SoftmaxAggregator.Float32 f32, SoftmaxAggregator zero) {
+    return Mergeable.fold(chunks, zero, (acc, rows) -> acc.add(rows, coef, scores, f32));
   }
 
   /** The objective as a Breeze-ready loss function: mean data term plus the L2 penalty. */

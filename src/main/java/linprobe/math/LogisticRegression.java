@@ -38,6 +38,18 @@ public final class LogisticRegression {
   public static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
       double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,
       Curvature curvature, boolean keep) {
+    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, start, pre, curvature, keep,
+        Double.NaN, false);
+  }
+
+  /**
+   * As above; valueScale, when not NaN, makes Breeze's objective-value test absolute: tol x
+   * valueScale; floor: data is known to float32 precision, a failed line search ends the run
+   * (see {@link BreezeLbfgs}).
+   */
+  private static Result fit(LogisticObjective.DataTerm data, int classes, int dim, long rows,
+      double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,
+      Curvature curvature, boolean keep, double valueScale, boolean floor) {
     double cEff = classes == 2 ? c / 2 : c;
     double strength = LogisticObjective.strength(cEff, rows);
     LossFunction f = LogisticObjective.of(data, classes, dim, cEff, rows);
@@ -49,14 +61,67 @@ public final class LogisticRegression {
     Curvature seed = curvature == null ? null
         : curvature.shifted(strength, penaltyDiagonal(classes, dim, pre));
     LbfgsResult r = BreezeLbfgs.minimize(f, x0, maxIter, linprobe.CurveOptions.LBFGS_MEMORY, tol,
-        seed, strength, keep);
+        seed, strength, keep, valueScale, floor);
     if (pre != null) {
-      r = new LbfgsResult(pre.toModel(r.x(), classes), r.value(), r.iterations(), r.converged(),
-          r.reason(), r.evaluations(), r.curvature());
+      r = r.at(pre.toModel(r.x(), classes));
     }
     double[] w = Arrays.copyOf(r.x(), classes * dim);
     double[] b = Arrays.copyOfRange(r.x(), classes * dim, classes * dim + classes);
     return new Result(new LinearModel(classes, dim, false, w, b, scaler), r);
+  }
+
+  /**
+   * Models of at least this many weights (classes x features) are fitted with float32 GEMMs by
+   * default (--lr-gemm auto): there sgemm runs 1.7-1.9x dgemm's rate (1.4-1.5x at 10 classes),
+   * measured in docs/performance.md, "float32 GEMMs". A fixed function of the shape, so a fit's
+   * numbers do not depend on where or how it ran.
+   */
+  public static final long FLOAT32_MIN_WEIGHTS = 100_000;
+
+  /** Whether --lr-gemm auto fits a model of classes x dim with float32 GEMMs. */
+  public static boolean float32ByDefault(int classes, int dim) {
+    return (long) classes * dim >= FLOAT32_MIN_WEIGHTS;
+  }
+
+  /** A subset's data term over its rows scaled to float32 or to double. */
+  @FunctionalInterface
+  public interface Terms {
+    LogisticObjective.DataTerm get(boolean float32);
+  }
+
+  /**
+   * As {@link #fit(LogisticObjective.DataTerm, int, int, long, double, int, double, Scaler,
+   * double[], Preconditioner, Curvature, boolean)}, over float32 rows when float32 is set: the
+   * GEMMs in float32, sums in double (see {@link SoftmaxAggregator}). Breeze's tests then see
+   * the objective to about 1e-8 of its value, far inside the tolerance (1e-6 of the starting
+   * value by default), so the run stops as a double one would. But where the objective is
+   * nearly flat a line search can fail first: no step lowers it by more than float32 can tell.
+   * The fit then continues in double from there, seeded with the curvature pairs the float32
+   * run ended with, its objective-value test absolute, tol x the float32 run's starting value
+   * (what it was for the float32 run), its gradient test as in any run: the result has passed
+   * Breeze's tests on the double objective. Iterations and evaluations are
+   * both runs'; the double run gets the iterations left of maxIter (at least one).
+   */
+  public static Result fit(Terms data, boolean float32, int classes, int dim, long rows,
+      double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,
+      Curvature curvature, boolean keep) {
+    if (!float32) {
+      return fit(data.get(false), classes, dim, rows, c, maxIter, tol, scaler, start, pre,
+          curvature, keep);
+    }
+    Result coarse = fit(data.get(true), classes, dim, rows, c, maxIter, tol, scaler, start, pre,
+        curvature, true, Double.NaN, true);
+    LbfgsResult a = coarse.lbfgs();
+    if (!a.searchFailed()) {
+      return keep ? coarse : new Result(coarse.model(), a.withoutCurvature());
+    }
+    Result exact = fit(data.get(false), classes, dim, rows, c,
+        Math.max(1, maxIter - a.iterations()), tol, scaler, a.x(), pre, a.curvature(), keep,
+        a.initialValue(), false);
+    LbfgsResult b = exact.lbfgs();
+    return new Result(exact.model(), new LbfgsResult(b.x(), b.value(),
+        a.iterations() + b.iterations(), b.converged(), b.reason(),
+        a.evaluations() + b.evaluations(), b.curvature(), a.initialValue(), b.searchFailed()));
   }
 
   /**

@@ -10,6 +10,7 @@ import java.lang.ref.SoftReference;
  */
 public final class Scratch {
   private static final ThreadLocal<SoftReference<double[]>> DOUBLES = new ThreadLocal<>();
+  private static final ThreadLocal<SoftReference<float[]>> FLOATS = new ThreadLocal<>();
 
   private Scratch() {}
 
@@ -18,9 +19,7 @@ public final class Scratch {
    * call; callers must not hold on to the buffer across a call that may use it again.
    */
   public static double[] doubles(long n) {
-    if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("scratch of " + n + " doubles exceeds a Java array");
-    }
+    check(n);
     SoftReference<double[]> ref = DOUBLES.get();
     double[] a = ref == null ? null : ref.get();
     if (a == null || a.length < n) {
@@ -30,5 +29,25 @@ public final class Scratch {
       DOUBLES.set(new SoftReference<>(a));
     }
     return a;
+  }
+
+  /** At least n floats, as {@link #doubles} (a buffer of its own). */
+  public static float[] floats(long n) {
+    check(n);
+    SoftReference<float[]> ref = FLOATS.get();
+    float[] a = ref == null ? null : ref.get();
+    if (a == null || a.length < n) {
+      a = null;
+      FLOATS.remove();
+      a = new float[(int) n];
+      FLOATS.set(new SoftReference<>(a));
+    }
+    return a;
+  }
+
+  private static void check(long n) {
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("scratch of " + n + " values exceeds a Java array");
+    }
   }
 }

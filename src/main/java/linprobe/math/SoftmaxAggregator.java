@@ -58,7 +58,82 @@ public final class SoftmaxAggregator implements Mergeable<SoftmaxAggregator> {
 
   /** Adds a chunk of scaled rows (scores: scratch of at least rows.n() * classes doubles). */
   public SoftmaxAggregator add(ScaledRows rows, double[] coef, double[] scores) {
+    return add(rows, coef, scores, null);
+  }
+
+  /**
+   * As above; float32 rows are added by {@link #addFloat32} with f32, which must hold coef's
+   * weights ({@link Float32#load}).
+   */
+  public SoftmaxAggregator add(ScaledRows rows, double[] coef, double[] scores, Float32 f32) {
+    if (rows.float32()) {
+      return addFloat32(rows.xf(), rows.xOff(), rows.labels(), rows.lOff(), rows.n(), coef, f32);
+    }
     return add(rows.x(), rows.xOff(), rows.labels(), rows.lOff(), rows.n(), coef, scores);
+  }
+
+  /**
+   * The float32 weights and work buffers of one evaluation over float32 rows: W rounded to
+   * float32 once per evaluation ({@link #load}), scores and a gradient piece in float32, one
+   * row of scores in double.
+   */
+  public static final class Float32 {
+    final float[] w;
+    final float[] scores;
+    final float[] gradT;
+    final double[] row;
+
+    /** For a model of classes x dim and chunks of at most chunkRows rows. */
+    public Float32(int classes, int dim, int chunkRows) {
+      w = new float[classes * dim];
+      scores = new float[Math.min(chunkRows, gemmRows(classes, dim)) * classes];
+      gradT = new float[classes * dim];
+      row = new double[classes];
+    }
+
+    /** Rounds coef's weights (its first classes x dim values) to float32; returns this. */
+    public Float32 load(double[] coef) {
+      for (int i = 0; i < w.length; i++) w[i] = (float) coef[i];
+      return this;
+    }
+  }
+
+  /**
+   * Adds n float32 rows: the two GEMMs in float32 (OpenBLAS's sgemm, about twice dgemm's rate),
+   * everything else in double. Each piece's scores are widened to double before the intercepts,
+   * the softmax and the loss; its gradient (a sum over at most {@link #gemmRows} rows in
+   * float32) is added to the double sums. The coarse objective of a first L-BFGS run: its
+   * values and gradients agree with the double ones to about float32's precision.
+   */
+  SoftmaxAggregator addFloat32(float[] x, int xOff, int[] labels, int lOff, int n,
+      double[] coef, Float32 f32) {
+    if (n == 0) return this;
+    int k = classes, d = dim, wLen = k * d;
+    int step = gemmRows(k, d);
+    float[] scores = f32.scores;
+    double[] row = f32.row;
+    for (int s = 0; s < n; s += step) {
+      int m = Math.min(step, n - s);
+      int off = xOff + s * d;
+      Blas.scores(x, off, m, d, f32.w, k, scores);
+      for (int r = 0; r < m; r++) {
+        int o = r * k;
+        for (int c = 0; c < k; c++) row[c] = scores[o + c] + coef[wLen + c];
+        int y = labels[lOff + s + r];
+        double sy = row[y];
+        lossSum += Softmax.softmaxInPlace(row, 0, k) - sy;
+        row[y] -= 1.0;
+        for (int c = 0; c < k; c++) {
+          gradT[wLen + c] += row[c];
+          scores[o + c] = (float) row[c];
+        }
+      }
+      Blas.gradientTransposed(scores, m, k, x, off, d, f32.gradT);
+      float[] piece = f32.gradT;
+      for (int i = 0; i < wLen; i++) gradT[i] += piece[i];
+    }
+    count += n;
+    return this;
   }
 
   /** As above, the rows starting at x[xOff] and their labels at labels[lOff]. */

@@ -30,9 +30,17 @@ public final class LrChain implements Serializable {
    *
    * @param c the fixed C, used when selection is null
    * @param selection how C is chosen from data, or null for the fixed c
+   * @param float32 the fits' GEMMs in float32 (--lr-gemm); the fold fits that choose C run in
+   *     double either way
    */
   public record Settings(int classes, int dim, double c, int maxIter, double tol,
-      boolean warmStart, CSelection selection) implements Serializable {}
+      boolean warmStart, CSelection selection, boolean float32) implements Serializable {
+    /** With double GEMMs. */
+    public Settings(int classes, int dim, double c, int maxIter, double tol, boolean warmStart,
+        CSelection selection) {
+      this(classes, dim, c, maxIter, tol, warmStart, selection, false);
+    }
+  }
 
   private final List<Subset> subsets;
   private final Settings settings;
@@ -157,9 +165,10 @@ public final class LrChain implements Serializable {
           work = sel.evaluatedRows();
         }
       }
-      LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, 0, -1),
-          s.classes(), s.dim(), subset.rows(), c, s.maxIter(), s.tol(), subset.scaler(), x,
-          subset.preconditioner());
+      LogisticRegression.Result r = LogisticRegression.fit(
+          f32 -> rows.train(subset, 0, -1, f32), s.float32(), s.classes(), s.dim(),
+          subset.rows(), c, s.maxIter(), s.tol(), subset.scaler(), x, subset.preconditioner(),
+          null, false);
       FitResult done = FitResult.logistic(subset, s.classes(), r.lbfgs().x(),
           r.lbfgs().iterations(), r.lbfgs().converged(), System.currentTimeMillis() - t)
           .withC(c, source, trace).withWork(work + r.lbfgs().evaluations() * subset.rows());
@@ -211,9 +220,9 @@ public final class LrChain implements Serializable {
     CPath path = new CPath(sel.size(), initial,
         CPath.pairBytes(1, s.classes(), s.dim(), linprobe.CurveOptions.LBFGS_MEMORY));
     CSelection.Trace trace = sel.search(begin, j -> {
-      LogisticRegression.Result r = LogisticRegression.fit(rows.train(subset, 0, -1),
-          s.classes(), s.dim(), subset.rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(),
-          path.start(j, 0), subset.preconditioner(), path.curvature(j, 0), path.keepsNext());
+      LogisticRegression.Result r = LogisticRegression.fit(
+          f32 -> rows.train(subset, 0, -1, f32), s.float32(), s.classes(), s.dim(),
+          subset.rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(), path.start(j, 0), subset.preconditioner(), path.curvature(j, 0), path.keepsNext());
       // every C's fit is kept until the choice; its pairs only in the path, within its budget
       fitted[j] = new LogisticRegression.Result(r.model(), r.lbfgs().withoutCurvature());
       work[0] += r.lbfgs().evaluations() * subset.rows();

@@ -16,7 +16,15 @@ public interface SubsetRows {
    * The data term over the subset's rows: every row when folds == 0 (one chunk per block, the
    * fit of the whole subset), else the rows outside fold heldOut of folds stratified folds.
    */
-  LogisticObjective.DataTerm train(Subset subset, int folds, int heldOut);
+  default LogisticObjective.DataTerm train(Subset subset, int folds, int heldOut) {
+    return train(subset, folds, heldOut, false);
+  }
+
+  /**
+   * As above; with float32 the rows are scaled to float32 and the GEMMs run in float32 with
+   * double accumulation (see {@link linprobe.math.SoftmaxAggregator}).
+   */
+  LogisticObjective.DataTerm train(Subset subset, int folds, int heldOut, boolean float32);
 
   /**
    * The data terms of the folds' models together (model f: the rows outside fold f), each the

@@ -288,7 +288,7 @@ public final class CurveJob {
   private List<FitResult> fitLogistic(JavaRDD<RowBlock> bucketed, List<Subset> subsets, int k,
       int d, ValidationRows validation) {
     LrChain.Settings settings = new LrChain.Settings(k, d, o.lrC(), o.lrMaxIter(), o.lrTol(),
-        o.lrWarmStart(), o.selection());
+        o.lrWarmStart(), o.selection(), o.lrFloat32(k, d));
     long budget = localFitBudget();
     List<LogisticPass.Split> splits = new ArrayList<>();
     int inTask = 0;

@@ -46,6 +46,12 @@ public final class LogisticPass {
    */
   static Iterator<ScaledRows> chunks(Iterator<RowBlock> blocks, Subset s, int folds, int heldOut,
       boolean keepHeldOutOnly, double[] x, int[] labels) {
+    return chunks(blocks, s, folds, heldOut, keepHeldOutOnly, x, null, labels);
+  }
+
+  /** As above, the rows scaled to float32 into xf when x is null. */
+  static Iterator<ScaledRows> chunks(Iterator<RowBlock> blocks, Subset s, int folds, int heldOut,
+      boolean keepHeldOutOnly, double[] x, float[] xf, int[] labels) {
     return new Iterator<>() {
       RowBlock block;
       int g = Integer.MAX_VALUE;
@@ -83,7 +89,7 @@ public final class LogisticPass {
       @Override
       public ScaledRows next() {
         if (!hasNext()) throw new NoSuchElementException();
-        return block.scaled(s.id(), folds, g++, s.scaler(), x, labels, 0);
+        return block.scaled(s.id(), folds, g++, s.scaler(), x, xf, labels, 0);
       }
     };
   }
@@ -117,7 +123,7 @@ public final class LogisticPass {
     }
 
     @Override
-    public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut) {
+    public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut, boolean float32) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
       int k = classes, d = dim;
       return coef -> {
@@ -126,10 +132,14 @@ public final class LogisticPass {
           return OrderedAggregate.byPartition(bucketed, () -> new SoftmaxAggregator(k, d),
               (blocks, zero) -> {
                 int n = EmbeddingSource.BLOCK_ROWS;
-                double[] x = new double[n * d];
+                double[] c = bCoef.value();
+                double[] x = float32 ? null : new double[n * d];
+                float[] xf = float32 ? new float[n * d] : null;
+                SoftmaxAggregator.Float32 f32 = float32
+                    ? new SoftmaxAggregator.Float32(k, d, n).load(c) : null;
                 return LogisticObjective.partition(
-                    chunks(blocks, s, folds, heldOut, false, x, new int[n]), bCoef.value(),
-                    new double[n * k], zero);
+                    chunks(blocks, s, folds, heldOut, false, x, xf, new int[n]), c,
+                    new double[n * k], f32, zero);
               }, 8L * (k * (long) d + k));
         } finally {
           bCoef.destroy();
@@ -218,22 +228,29 @@ public final class LogisticPass {
 
   /**
    * A chain's rows held in this task, in canonical partitions of compacted blocks: a subset's
-   * rows are gathered and scaled to double once per layout (the whole subset in row order, or
-   * block by block fold by fold for cross-validation) into one buffer that the executor thread
-   * keeps for its next task, and every evaluation of every fit on that layout reuses them.
+   * rows are gathered and scaled once per layout (the whole subset in row order, or block by
+   * block fold by fold for cross-validation; to double, or to float32 for a float32 fit) into
+   * one buffer per precision that the executor thread keeps for its next task, and every
+   * evaluation of every fit on that layout reuses them.
    */
   static final class InTask implements SubsetRows {
     private final List<List<RowBlock>> partitions;
     private final int classes;
     private final int dim;
-    private final double[] x;
+    private final long size;
+    private double[] x;
+    private float[] xf;
     private final int[] labels;
     private final double[] scores;
     private final ValidationRows validation;
-    /** The gathered layout: [partition][block][fold or 0] chunks, for (laidOut, laidFolds). */
+    /**
+     * The gathered layout: [partition][block][fold or 0] chunks, for (laidOut, laidFolds,
+     * laidFloat32).
+     */
     private List<List<ScaledRows[]>> layout;
     private Subset laidOut;
     private int laidFolds = -1;
+    private boolean laidFloat32;
 
     InTask(List<List<RowBlock>> partitions, int classes, ValidationRows validation) {
       this.partitions = partitions;
@@ -247,13 +264,19 @@ public final class LogisticPass {
         }
       }
       this.dim = d;
-      this.x = Scratch.doubles((long) total * d);
+      this.size = (long) total * d;
       this.labels = new int[total];
       this.scores = new double[EmbeddingSource.BLOCK_ROWS * classes];
     }
 
     private void lay(Subset s, int folds) {
-      if (s.equals(laidOut) && folds == laidFolds) return;
+      lay(s, folds, false);
+    }
+
+    private void lay(Subset s, int folds, boolean float32) {
+      if (s.equals(laidOut) && folds == laidFolds && float32 == laidFloat32) return;
+      if (float32 && xf == null) xf = Scratch.floats(size);
+      if (!float32 && x == null) x = Scratch.doubles(size);
       layout = new ArrayList<>();
       int at = 0;
       for (List<RowBlock> part : partitions) {
@@ -261,7 +284,8 @@ public final class LogisticPass {
         for (RowBlock b : part) {
           ScaledRows[] perFold = new ScaledRows[Math.max(1, folds)];
           for (int g = 0; g < perFold.length; g++) {
-            perFold[g] = b.scaled(s.id(), folds, g, s.scaler(), x, labels, at);
+            perFold[g] = b.scaled(s.id(), folds, g, s.scaler(), float32 ? null : x,
+                float32 ? xf : null, labels, at);
             at += perFold[g].n();
           }
           p.add(perFold);
@@ -270,6 +294,7 @@ public final class LogisticPass {
       }
       laidOut = s;
       laidFolds = folds;
+      laidFloat32 = float32;
     }
 
     /** Per partition, the chunks a fit or a validation adds, in the order OnCluster adds them. */
@@ -289,8 +314,8 @@ public final class LogisticPass {
     }
 
     @Override
-    public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut) {
-      lay(s, folds);
+    public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut, boolean float32) {
+      lay(s, folds, float32);
       return new LocalRows(select(folds, heldOut, false), classes, dim);
     }
 

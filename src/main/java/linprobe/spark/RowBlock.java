@@ -59,9 +59,15 @@ public final class RowBlock implements Serializable {
    */
   public ScaledRows scaled(SubsetId subset, int folds, int g, Scaler scaler, double[] xOut,
       int[] labelsOut, int at) {
+    return scaled(subset, folds, g, scaler, xOut, null, labelsOut, at);
+  }
+
+  /** As above, to float32 into xfOut when xOut is null. */
+  public ScaledRows scaled(SubsetId subset, int folds, int g, Scaler scaler, double[] xOut,
+      float[] xfOut, int[] labelsOut, int at) {
     return ScaledRows.scale(x, n, dim,
         r -> subset.contains(buckets, r) && (folds == 0 || fold(subset, folds, r) == g), scaler,
-        label, xOut, labelsOut, at);
+        label, xOut, xfOut, labelsOut, at);
   }
 
   /**

@@ -1,8 +1,8 @@
 package linprobe.math
 
 import breeze.linalg.{DenseVector, norm}
-import breeze.optimize.{DiffFunction, FirstOrderMinimizer, LBFGS, LineSearch, StepSizeUnderflow,
-  StrongWolfeLineSearch}
+import breeze.optimize.{DiffFunction, FirstOrderException, FirstOrderMinimizer, LBFGS, LineSearch,
+  StepSizeUnderflow, StrongWolfeLineSearch}
 
 /**
  * The project's only Scala: Java cannot implement Breeze's DiffFunction (javac rejects the two
@@ -16,11 +16,13 @@ object BreezeLbfgs {
    * [[Curvature]]): its first history is those pairs, and a first step along a quasi-Newton
    * direction starts its line search at 1, as every later one does (Breeze's first step, along
    * the bare gradient, starts at 1 / |gradient|). A failed line search resets the history to
-   * empty, as in Breeze.
+   * empty, as in Breeze; or, with floor (an objective known to float32 precision only, where a
+   * failed search means that no step lowers it by more than that precision can tell), ends the
+   * run at once, quietly: the caller continues from the last state.
    */
-  private final class Seeded(maxIter: Int, m: Int, tolerance: Double,
-                             private var seed: LBFGS.ApproximateInverseHessian[V])
-      extends LBFGS[V](maxIter, m, tolerance) {
+  private final class Seeded(check: FirstOrderMinimizer.ConvergenceCheck[V], m: Int,
+                             private var seed: LBFGS.ApproximateInverseHessian[V], floor: Boolean)
+      extends LBFGS[V](check, m) {
     override protected def initialHistory(f: DiffFunction[V], x: V): History = {
       val h = if (seed != null) seed else new LBFGS.ApproximateInverseHessian[V](m)
       seed = null
@@ -29,11 +31,16 @@ object BreezeLbfgs {
 
     override protected def determineStepSize(state: State, f: DiffFunction[V], dir: V): Double = {
       val ff = LineSearch.functionFromSearchDirection(f, state.x, dir)
-      val search = new StrongWolfeLineSearch(maxZoomIter = 10, maxLineSearchIter = 10)
+      val search = new StrongWolfeLineSearch(maxZoomIter = if (floor) FloorZoomIter else 10,
+        maxLineSearchIter = 10)
       val first = state.iter == 0 && state.history.historyLength == 0
-      val alpha = search.minimize(ff, if (first) 1.0 / norm(dir) else 1.0)
-      if (alpha * norm(state.grad) < 1e-10) throw new StepSizeUnderflow
-      alpha
+      try {
+        val alpha = search.minimize(ff, if (first) 1.0 / norm(dir) else 1.0)
+        if (alpha * norm(state.grad) < 1e-10) throw new StepSizeUnderflow
+        alpha
+      } catch {
+        case _: FirstOrderException if floor => throw new PrecisionFloor
+      }
     }
   }
 
@@ -48,7 +55,34 @@ object BreezeLbfgs {
    *     1,000 classes they are hundreds of megabytes)
    */
   def minimize(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
-               tolerance: Double, start: Curvature, strength: Double, keep: Boolean): LbfgsResult = {
+               tolerance: Double, start: Curvature, strength: Double, keep: Boolean): LbfgsResult =
+    minimize(f, x0, maxIter, memory, tolerance, start, strength, keep, Double.NaN, floor = false)
+
+  /**
+   * Zoom steps of a line search on a float32-precise objective (Breeze's: 10). Where float32
+   * cannot tell the objective's decrease along the line, zooming further only spends
+   * evaluations before the failure that hands the fit to double; a search that succeeds rarely
+   * needs more than a couple.
+   */
+  private val FloorZoomIter = 3
+
+  /** A failed line search on an objective known to float32 precision (see [[Seeded]]). */
+  private final class PrecisionFloor extends RuntimeException(null, null, false, false)
+
+  /** What a run ended by a [[PrecisionFloor]] reports as its reason. */
+  val PrecisionFloorReason = "line search failed at float32 precision"
+
+  /**
+   * @param valueScale NaN for Breeze's own tests (LBFGS(maxIter, m, tolerance)); else the same
+   *     tests but the objective-value one absolute, tolerance x valueScale, instead of relative to
+   *     this run's starting value: a run continuing another one, from valueScale, stops where
+   *     one run from there would have
+   * @param floor f is known to float32 precision only: a failed line search ends the run at
+   *     once, without Breeze's retry and error lines (reported as searchFailed)
+   */
+  def minimize(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
+               tolerance: Double, start: Curvature, strength: Double, keep: Boolean,
+               valueScale: Double, floor: Boolean): LbfgsResult = {
     var evaluations = 0
     val diff = new DiffFunction[V] {
       override def calculate(x: V): (Double, V) = {
@@ -65,10 +99,22 @@ object BreezeLbfgs {
       else new LBFGS.ApproximateInverseHessian[V](memory,
         start.steps.toIndexedSeq.take(memory).map(DenseVector(_)),
         start.gradDeltas.toIndexedSeq.take(memory).map(DenseVector(_)))
-    val lbfgs = new Seeded(maxIter, memory, tolerance, seed)
+    val check =
+      if (valueScale.isNaN) FirstOrderMinimizer.defaultConvergenceCheck[V](maxIter, tolerance)
+      else FirstOrderMinimizer.maxIterationsReached[V](maxIter) ||
+        FirstOrderMinimizer.functionValuesConverged[V](tolerance * math.abs(valueScale),
+          relative = false, historyLength = 20) ||
+        FirstOrderMinimizer.gradientConverged[V](tolerance) ||
+        FirstOrderMinimizer.searchFailed[V]
+    val lbfgs = new Seeded(check, memory, seed, floor)
     val states = lbfgs.iterations(diff, DenseVector(x0.clone()))
     var state = states.next()
-    while (states.hasNext) state = states.next()
+    var floored = false
+    try {
+      while (states.hasNext) state = states.next()
+    } catch {
+      case _: PrecisionFloor => floored = true
+    }
     val reason = state.convergenceReason
     val converged = reason.exists {
       case FirstOrderMinimizer.FunctionValuesConverged | FirstOrderMinimizer.GradientConverged => true
@@ -86,6 +132,7 @@ object BreezeLbfgs {
       new Curvature(strength, arrays(1), arrays(2))
     }
     new LbfgsResult(state.x.toArray, state.value, state.iter, converged,
-      reason.map(_.reason).getOrElse("none"), evaluations, curvature)
+      if (floored) PrecisionFloorReason else reason.map(_.reason).getOrElse("none"), evaluations,
+      curvature, state.initialAdjVal, floored || reason.contains(FirstOrderMinimizer.SearchFailed))
   }
 }

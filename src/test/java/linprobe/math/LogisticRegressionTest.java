@@ -279,4 +279,78 @@ class LogisticRegressionTest {
     assertEquals(rows.lossSum(), pieces.lossSum(), 1e-10);
     assertArrayEquals(rows.gradSum(), pieces.gradSum(), 1e-10);
   }
+
+  @Test
+  void float32SumsAgreeWithTheDoubleSumsToFloat32Precision() {
+    // several pieces of a chunk (gemmRows(12, 40) = 32 rows), the last one short
+    Random rnd = new Random(23);
+    int n = 300, d = 40, k = 12;
+    float[] x = new float[n * d];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (3 * rnd.nextGaussian() + 1);
+    for (int i = 0; i < n; i++) y[i] = rnd.nextInt(k);
+    GaussianStats all = new GaussianStats(d);
+    for (int r = 0; r < n; r++) all.add(x, r * d);
+    Scaler sc = Scaler.fit(Scaler.Kind.STANDARD, all);
+    double[] coef = new double[k * d + k];
+    for (int i = 0; i < coef.length; i++) coef[i] = 0.3 * rnd.nextGaussian();
+    SoftmaxAggregator exact = LocalRows.of(x, y, n, k, sc).sums(coef);
+    double loss = exact.lossSum();
+    double[] grad = exact.gradSum();
+    SoftmaxAggregator f32 = LocalRows.float32(x, y, n, k, sc).sums(coef);
+    assertEquals(n, f32.count());
+    assertTrue(f32.lossSum() != loss, "the float32 path was taken");
+    assertEquals(loss, f32.lossSum(), 1e-6 * loss);
+    double gmax = 0;
+    for (double v : grad) gmax = Math.max(gmax, Math.abs(v));
+    assertArrayEquals(grad, f32.gradSum(), 1e-5 * gmax);
+  }
+
+  @Test
+  void float32FitReachesTheDoubleOptimumWithinTheTolerance() {
+    // the job's default tolerance (1e-6): Breeze stops when 20 iterations lowered the objective
+    // by at most tol x its starting value (log 10 from zero); the float32 fit must end as low in
+    // the double objective, and predict as the double fit and scikit-learn's golden do
+    Golden g = Golden.digits();
+    GaussianStats all = new GaussianStats(Golden.DIM);
+    for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
+    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
+    Preconditioner pre = Preconditioner.of(sc, all);
+    var lr = g.root.get("lr");
+    double c = lr.get("C").asDouble(), tol = 1e-6;
+    LocalRows exactRows = LocalRows.of(g.x, g.y, g.n, 10, sc);
+    LogisticRegression.Result exact = LogisticRegression.fit(exactRows, 10, 64, g.n, c, 10_000,
+        tol, sc, null, pre);
+    LocalRows f32Rows = LocalRows.float32(g.x, g.y, g.n, 10, sc);
+    LogisticRegression.Result f32 = LogisticRegression.fit(p -> p ? f32Rows : exactRows, true, 10,
+        64, g.n, c, 10_000, tol, sc, null, pre, null, false);
+    System.out.println("reasons " + exact.lbfgs().reason() + " / " + f32.lbfgs().reason() + " C=" + c);
+    assertTrue(exact.lbfgs().converged() && f32.lbfgs().converged(), f32.lbfgs().reason());
+    LossFunction f = LogisticObjective.of(exactRows, 10, 64, c, g.n);
+    double f64OfF32 = f.lossAndGradient(f32.lbfgs().x(), new double[650]);
+    double f64OfExact = f.lossAndGradient(exact.lbfgs().x(), new double[650]);
+    double golden = lr.get("objective").asDouble();
+    System.out.printf("float32 fit: f64 %.12f (%d it), double fit %.12f (%d it), golden %.12f%n",
+        f64OfF32, f32.lbfgs().iterations(), f64OfExact, exact.lbfgs().iterations(), golden);
+    assertEquals(f64OfExact, f64OfF32, tol * Math.log(10));
+    assertTrue(f64OfF32 <= golden + tol * Math.log(10), f64OfF32 + " vs golden " + golden);
+    int[] pred = Golden.ints(lr.get("pred_eval"));
+    int agree = 0, agreeExact = 0;
+    for (int i = 0; i < g.nEval; i++) {
+      int p = f32.model().predict(Golden.row(g.xEval, i, 64));
+      if (pred[i] == p) agree++;
+      if (exact.model().predict(Golden.row(g.xEval, i, 64)) == p) agreeExact++;
+    }
+    assertTrue(agree >= g.nEval - 1, agree + " of " + g.nEval + " agree with scikit-learn");
+    assertEquals(g.nEval, agreeExact, "predictions of the float32 and double fits");
+  }
+
+  @Test
+  void float32IsTheDefaultForWideModelsOnly() {
+    assertTrue(LogisticRegression.float32ByDefault(100, 2048));
+    assertTrue(LogisticRegression.float32ByDefault(1000, 768));
+    assertTrue(LogisticRegression.float32ByDefault(100, 1000));
+    assertTrue(!LogisticRegression.float32ByDefault(100, 999));
+    assertTrue(!LogisticRegression.float32ByDefault(10, 2048));
+  }
 }

@@ -60,7 +60,8 @@ class CSelectionTest {
     }
 
     @Override
-    public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut) {
+    public LogisticObjective.DataTerm train(Subset s, int folds, int heldOut, boolean float32) {
+      if (float32) throw new UnsupportedOperationException("double rows only");
       return new LocalRows(List.of(List.of(pick(s, folds == 0 ? -1 : heldOut, false))), k, d);
     }
 

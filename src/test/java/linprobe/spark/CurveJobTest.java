@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import linprobe.CurveOptions;
 import linprobe.Golden;
 import linprobe.LinprobeException;
+import linprobe.curve.Fit;
 import linprobe.math.GaussianStats;
 import linprobe.math.LocalRows;
 import linprobe.math.LogisticRegression;
@@ -184,6 +185,34 @@ class CurveJobTest extends SparkTestBase {
     // distributed: at least a job per L-BFGS evaluation; in tasks: a fixed handful of jobs
     assertTrue(jobs[1] > iterations, jobs[1] + " jobs for " + iterations + " iterations");
     assertTrue(jobs[0] <= 12, jobs[0] + " jobs");
+  }
+
+  @Test
+  void float32FitsAreTheSameInTasksAndOnTheClusterAndAgreeWithDouble() throws Exception {
+    String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
+    CurveOptions f32 = options(train, test, tmp.resolve("f32").toString()).models("lr")
+        .partitions(3).lrGemm("float32").build();
+    CurveOptions f32OnCluster = options(train, test, tmp.resolve("f32c").toString())
+        .models("lr").partitions(3).lrGemm("float32").localFitMb(0).build();
+    CurveOptions f64 = options(train, test, tmp.resolve("f64").toString()).models("lr")
+        .partitions(3).lrGemm("double").build();
+    CurveJob.Result a = runCurve(f32), b = runCurve(f32OnCluster), c = runCurve(f64);
+    int differ = 0;
+    double maxError = 0, maxLogloss = 0;
+    for (int i = 0; i < a.fits().size(); i++) {
+      Fit x = a.fits().get(i), y = c.fits().get(i);
+      // bit for bit wherever the fit ran
+      assertEquals(x.withoutTiming(), b.fits().get(i).withoutTiming());
+      if (x.logloss() != y.logloss()) differ++;
+      maxError = Math.max(maxError, Math.abs(x.error() - y.error()));
+      maxLogloss = Math.max(maxLogloss, Math.abs(x.logloss() - y.logloss()) / y.logloss());
+    }
+    System.out.printf("float32 vs double: %d of %d fits differ, error by at most %.5f, log-loss"
+        + " by %.2e relative%n", differ, a.fits().size(), maxError, maxLogloss);
+    assertTrue(differ > 0, "the float32 GEMMs were used");
+    // the same test errors; log-loss as two runs to the tolerance (1e-6) from different starts
+    assertEquals(0.0, maxError, "test error differs");
+    assertTrue(maxLogloss <= 1e-5, "test log-loss differs by " + maxLogloss + " relative");
   }
 
   @Test
