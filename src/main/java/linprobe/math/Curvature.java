@@ -28,10 +28,11 @@ public record Curvature(double strength, double[][] steps, double[][] gradDeltas
 
   /**
    * The pairs for an objective with penalty strength to instead of this one's, the penalty's
-   * Hessian being strength x diag(penaltyDiag).
+   * Hessian being strength x diag(penaltyDiag) (this, when the strength is the same).
    */
   public Curvature shifted(double to, double[] penaltyDiag) {
     double delta = to - strength;
+    if (delta == 0) return this;
     double[][] ys = new double[gradDeltas.length][];
     for (int i = 0; i < ys.length; i++) {
       double[] s = steps[i];

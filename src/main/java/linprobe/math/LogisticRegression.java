@@ -72,8 +72,8 @@ public final class LogisticRegression {
 
   /**
    * Models of at least this many weights (classes x features) are fitted with float32 GEMMs by
-   * default (--lr-gemm auto): there sgemm runs 1.7-1.9x dgemm's rate (1.4-1.5x at 10 classes),
-   * measured in docs/performance.md, "float32 GEMMs". A fixed function of the shape, so a fit's
+   * default (--lr-gemm auto): there a loss evaluation runs 1.7-1.9x faster in float32 (1.4-1.5x
+   * at 10 classes), measured in docs/performance.md, "float32 GEMMs". A fixed function of the shape, so a fit's
    * numbers do not depend on where or how it ran.
    */
   public static final long FLOAT32_MIN_WEIGHTS = 100_000;
@@ -98,8 +98,10 @@ public final class LogisticRegression {
    * nearly flat a line search can fail first: no step lowers it by more than float32 can tell.
    * The fit then continues in double from there, seeded with the curvature pairs the float32
    * run ended with, its objective-value test absolute, tol x the float32 run's starting value
-   * (what it was for the float32 run), its gradient test as in any run: the result has passed
-   * Breeze's tests on the double objective. Iterations and evaluations are
+   * (what it was for the float32 run, not a stricter one relative to where double took over),
+   * its gradient test as in any run: the result has passed Breeze's tests on the double
+   * objective. (The objective-value test needs 20 iterations of the double run's own first;
+   * near the optimum the gradient test usually passes sooner.) Iterations and evaluations are
    * both runs'; the double run gets the iterations left of maxIter (at least one).
    */
   public static Result fit(Terms data, boolean float32, int classes, int dim, long rows,
@@ -115,13 +117,20 @@ public final class LogisticRegression {
     if (!a.searchFailed()) {
       return keep ? coarse : new Result(coarse.model(), a.withoutCurvature());
     }
-    Result exact = fit(data.get(false), classes, dim, rows, c,
-        Math.max(1, maxIter - a.iterations()), tol, scaler, a.x(), pre, a.curvature(), keep,
-        a.initialValue(), false);
+    int iterations = a.iterations(), evaluations = a.evaluations();
+    double initial = a.initialValue();
+    double[] from = a.x();
+    Curvature pairs = a.curvature();
+    // nothing else of the float32 run stays reachable during the double one (its pairs are
+    // Breeze's arrays, handed on without a copy: hundreds of MB at 1,000 classes)
+    coarse = null;
+    a = null;
+    Result exact = fit(data.get(false), classes, dim, rows, c, Math.max(1, maxIter - iterations),
+        tol, scaler, from, pre, pairs, keep, initial, false);
     LbfgsResult b = exact.lbfgs();
-    return new Result(exact.model(), new LbfgsResult(b.x(), b.value(),
-        a.iterations() + b.iterations(), b.converged(), b.reason(),
-        a.evaluations() + b.evaluations(), b.curvature(), a.initialValue(), b.searchFailed()));
+    return new Result(exact.model(), new LbfgsResult(b.x(), b.value(), iterations + b.iterations(),
+        b.converged(), b.reason(), evaluations + b.evaluations(), b.curvature(), initial,
+        b.searchFailed()));
   }
 
   /**

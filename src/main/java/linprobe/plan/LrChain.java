@@ -34,13 +34,7 @@ public final class LrChain implements Serializable {
    *     double either way
    */
   public record Settings(int classes, int dim, double c, int maxIter, double tol,
-      boolean warmStart, CSelection selection, boolean float32) implements Serializable {
-    /** With double GEMMs. */
-    public Settings(int classes, int dim, double c, int maxIter, double tol, boolean warmStart,
-        CSelection selection) {
-      this(classes, dim, c, maxIter, tol, warmStart, selection, false);
-    }
-  }
+      boolean warmStart, CSelection selection, boolean float32) implements Serializable {}
 
   private final List<Subset> subsets;
   private final Settings settings;

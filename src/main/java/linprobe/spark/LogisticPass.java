@@ -230,8 +230,8 @@ public final class LogisticPass {
    * A chain's rows held in this task, in canonical partitions of compacted blocks: a subset's
    * rows are gathered and scaled once per layout (the whole subset in row order, or block by
    * block fold by fold for cross-validation; to double, or to float32 for a float32 fit) into
-   * one buffer per precision that the executor thread keeps for its next task, and every
-   * evaluation of every fit on that layout reuses them.
+   * one buffer per precision that the executor thread keeps (softly) for its next task, and
+   * every evaluation of every fit on that layout reuses them.
    */
   static final class InTask implements SubsetRows {
     private final List<List<RowBlock>> partitions;
@@ -275,8 +275,15 @@ public final class LogisticPass {
 
     private void lay(Subset s, int folds, boolean float32) {
       if (s.equals(laidOut) && folds == laidFolds && float32 == laidFloat32) return;
-      if (float32 && xf == null) xf = Scratch.floats(size);
-      if (!float32 && x == null) x = Scratch.doubles(size);
+      // only the buffer of the layout in use is held strongly (the thread's scratch keeps the
+      // other softly): a fit the float32 run handed to double does not hold both
+      if (float32) {
+        x = null;
+        if (xf == null) xf = Scratch.floats(size);
+      } else {
+        xf = null;
+        if (x == null) x = Scratch.doubles(size);
+      }
       layout = new ArrayList<>();
       int at = 0;
       for (List<RowBlock> part : partitions) {

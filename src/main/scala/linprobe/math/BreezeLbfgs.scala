@@ -44,20 +44,6 @@ object BreezeLbfgs {
     }
   }
 
-  def minimize(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
-               tolerance: Double): LbfgsResult =
-    minimize(f, x0, maxIter, memory, tolerance, null, 0.0, keep = false)
-
-  /**
-   * @param start curvature pairs to start from (already shifted to this objective), or null
-   * @param strength this objective's L2 strength, recorded with the pairs the run ends with
-   * @param keep return the pairs the run ends with (else the result's curvature is null: at
-   *     1,000 classes they are hundreds of megabytes)
-   */
-  def minimize(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
-               tolerance: Double, start: Curvature, strength: Double, keep: Boolean): LbfgsResult =
-    minimize(f, x0, maxIter, memory, tolerance, start, strength, keep, Double.NaN, floor = false)
-
   /**
    * Zoom steps of a line search on a float32-precise objective (Breeze's: 10). Where float32
    * cannot tell the objective's decrease along the line, zooming further only spends
@@ -73,10 +59,16 @@ object BreezeLbfgs {
   val PrecisionFloorReason = "line search failed at float32 precision"
 
   /**
+   * @param start curvature pairs to start from (already shifted to this objective), or null
+   * @param strength this objective's L2 strength, recorded with the pairs the run ends with
+   * @param keep return the pairs the run ends with (else the result's curvature is null: at
+   *     1,000 classes they are hundreds of megabytes)
    * @param valueScale NaN for Breeze's own tests (LBFGS(maxIter, m, tolerance)); else the same
    *     tests but the objective-value one absolute, tolerance x valueScale, instead of relative to
-   *     this run's starting value: a run continuing another one, from valueScale, stops where
-   *     one run from there would have
+   *     this run's starting value: a run continuing another one that started at valueScale is
+   *     held to that run's threshold, not to a stricter one relative to where it took over (it
+   *     still needs 20 iterations of its own before that test can pass; the gradient test can
+   *     pass at once)
    * @param floor f is known to float32 precision only: a failed line search ends the run at
    *     once, without Breeze's retry and error lines (reported as searchFailed)
    */

@@ -102,7 +102,7 @@ class CSelectionTest {
     Subset s = new Subset(new SubsetId.All(), g.n, sc, Preconditioner.of(sc, all));
     CSelection sel = new CSelection(1e-4, 1e4, 8, byError, 1.0, 5, patience).withCvTol(cvTol);
     LrChain chain = new LrChain(List.of(s),
-        new LrChain.Settings(10, 64, Double.NaN, 20_000, 1e-12, false, sel));
+        new LrChain.Settings(10, 64, Double.NaN, 20_000, 1e-12, false, sel, false));
     return chain.fit(0, 1, new Rows(g.x, g.y, folds, 64, 10), null, null, false).get(0);
   }
 
