@@ -94,9 +94,9 @@ public final class LogisticRegression {
    * double[], Preconditioner, Curvature, boolean)}, over float32 rows when float32 is set: the
    * GEMMs in float32, sums in double (see {@link SoftmaxAggregator}). Breeze's tests then see
    * the objective to about 1e-8 of its value, far inside the tolerance (1e-6 of the starting
-   * value by default), so the run can stop as a double one would. But its gradient is rounded
-   * too: once the gradient test is near (within 30 x tol), or a line search fails first (no step
-   * lowers the objective by more than float32 can tell), the fit continues in double from there, seeded with the curvature pairs the float32
+   * value by default), so the run stops as a double one would. But where the objective is
+   * nearly flat a line search can fail first: no step lowers it by more than float32 can tell.
+   * The fit then continues in double from there, seeded with the curvature pairs the float32
    * run ended with, its objective-value test absolute, tol x the float32 run's starting value
    * (what it was for the float32 run, not a stricter one relative to where double took over),
    * its gradient test as in any run: the result has passed Breeze's tests on the double
@@ -114,7 +114,7 @@ public final class LogisticRegression {
     Result coarse = fit(data.get(true), classes, dim, rows, c, maxIter, tol, scaler, start, pre,
         curvature, true, Double.NaN, true);
     LbfgsResult a = coarse.lbfgs();
-    if (!a.precisionLimited()) {
+    if (!a.searchFailed()) {
       return keep ? coarse : new Result(coarse.model(), a.withoutCurvature());
     }
     int iterations = a.iterations(), evaluations = a.evaluations();
@@ -130,7 +130,7 @@ public final class LogisticRegression {
     LbfgsResult b = exact.lbfgs();
     return new Result(exact.model(), new LbfgsResult(b.x(), b.value(), iterations + b.iterations(),
         b.converged(), b.reason(), evaluations + b.evaluations(), b.curvature(), initial,
-        b.precisionLimited()));
+        b.searchFailed()));
   }
 
   /**

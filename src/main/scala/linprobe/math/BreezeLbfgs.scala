@@ -52,18 +52,6 @@ object BreezeLbfgs {
    */
   private val FloorZoomIter = 3
 
-  /**
-   * With floor, a run hands over to double once its gradient's norm is at most this many times
-   * the tolerance (times the objective, as Breeze's test): from about there on the float32
-   * gradient's rounding makes the line searches take extra steps and then fail (seen on B's
-   * shape, 100 x 2,048: at about 15 x tol), each costing evaluations the double run does not
-   * need.
-   */
-  private val HandOverGradient = 30.0
-
-  /** What a run handed over at HandOverGradient x tol reports as its reason. */
-  val HandOverReason = "gradient within float32's reach"
-
   /** A failed line search on an objective known to float32 precision (see [[Seeded]]). */
   private final class PrecisionFloor extends RuntimeException(null, null, false, false)
 
@@ -82,8 +70,7 @@ object BreezeLbfgs {
    *     still needs 20 iterations of its own before that test can pass; the gradient test can
    *     pass at once)
    * @param floor f is known to float32 precision only: a failed line search ends the run at
-   *     once, without Breeze's retry and error lines, and so does a gradient within
-   *     HandOverGradient x tolerance (both reported as precisionLimited, not converged)
+   *     once, without Breeze's retry and error lines (reported as searchFailed)
    */
   def minimize(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
                tolerance: Double, start: Curvature, strength: Double, keep: Boolean,
@@ -105,12 +92,7 @@ object BreezeLbfgs {
         start.steps.toIndexedSeq.take(memory).map(DenseVector(_)),
         start.gradDeltas.toIndexedSeq.take(memory).map(DenseVector(_)))
     val check =
-      if (floor) FirstOrderMinimizer.maxIterationsReached[V](maxIter) ||
-        FirstOrderMinimizer.functionValuesConverged[V](tolerance, relative = true,
-          historyLength = 20) ||
-        FirstOrderMinimizer.gradientConverged[V](HandOverGradient * tolerance) ||
-        FirstOrderMinimizer.searchFailed[V]
-      else if (valueScale.isNaN) FirstOrderMinimizer.defaultConvergenceCheck[V](maxIter, tolerance)
+      if (valueScale.isNaN) FirstOrderMinimizer.defaultConvergenceCheck[V](maxIter, tolerance)
       else FirstOrderMinimizer.maxIterationsReached[V](maxIter) ||
         FirstOrderMinimizer.functionValuesConverged[V](tolerance * math.abs(valueScale),
           relative = false, historyLength = 20) ||
@@ -126,10 +108,7 @@ object BreezeLbfgs {
       case _: PrecisionFloor => floored = true
     }
     val reason = state.convergenceReason
-    // with floor, the gradient test is HandOverGradient times looser: where it passes, float32
-    // precision is about to run out, and the caller goes on in double
-    val handOver = floor && reason.contains(FirstOrderMinimizer.GradientConverged)
-    val converged = !handOver && reason.exists {
+    val converged = reason.exists {
       case FirstOrderMinimizer.FunctionValuesConverged | FirstOrderMinimizer.GradientConverged => true
       case _ => false
     }
@@ -145,8 +124,7 @@ object BreezeLbfgs {
       new Curvature(strength, arrays(1), arrays(2))
     }
     new LbfgsResult(state.x.toArray, state.value, state.iter, converged,
-      if (floored) PrecisionFloorReason else if (handOver) HandOverReason
-      else reason.map(_.reason).getOrElse("none"), evaluations,
-      curvature, state.initialAdjVal, floored || handOver)
+      if (floored) PrecisionFloorReason else reason.map(_.reason).getOrElse("none"), evaluations,
+      curvature, state.initialAdjVal, floored || reason.contains(FirstOrderMinimizer.SearchFailed))
   }
 }
