@@ -86,8 +86,7 @@ class LogisticRegressionTest {
   @Test
   void optimumMatchesScikitLearnGolden() {
     Golden g = Golden.digits();
-    GaussianStats all = new GaussianStats(Golden.DIM);
-    for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
+    GaussianStats all = stats(g);
     Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
     var lr = g.root.get("lr");
     double c = lr.get("C").asDouble();
@@ -170,8 +169,7 @@ class LogisticRegressionTest {
   @Test
   void preconditioningReachesTheSameOptimumInFewerIterations() {
     Golden g = Golden.digits();
-    GaussianStats all = new GaussianStats(Golden.DIM);
-    for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
+    GaussianStats all = stats(g);
     Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
     LogisticObjective.DataTerm data = LocalRows.of(g.x, g.y, g.n, 10, sc);
     LogisticRegression.Result plain = LogisticRegression.fit(data, 10, 64, g.n, 1.0, 10_000,
@@ -231,8 +229,7 @@ class LogisticRegressionTest {
   @Test
   void startingFromTheCurvatureOfANearbyCReachesTheSameOptimumInFewerEvaluations() {
     Golden g = Golden.digits();
-    GaussianStats all = new GaussianStats(Golden.DIM);
-    for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
+    GaussianStats all = stats(g);
     Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
     Preconditioner pre = Preconditioner.of(sc, all);
     LogisticObjective.DataTerm data = LocalRows.of(g.x, g.y, g.n, 10, sc);
@@ -312,8 +309,7 @@ class LogisticRegressionTest {
     // by at most tol x its starting value (log 10 from zero); the float32 fit must end as low in
     // the double objective, and predict as the double fit and scikit-learn's golden do
     Golden g = Golden.digits();
-    GaussianStats all = new GaussianStats(Golden.DIM);
-    for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
+    GaussianStats all = stats(g);
     Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
     Preconditioner pre = Preconditioner.of(sc, all);
     var lr = g.root.get("lr");
@@ -352,5 +348,12 @@ class LogisticRegressionTest {
     assertTrue(LogisticRegression.float32ByDefault(100, 1000));
     assertTrue(!LogisticRegression.float32ByDefault(100, 999));
     assertTrue(!LogisticRegression.float32ByDefault(10, 2048));
+  }
+
+  /** Statistics of the golden digits training rows (for their scaler and preconditioner). */
+  private static GaussianStats stats(Golden g) {
+    GaussianStats all = new GaussianStats(Golden.DIM);
+    for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
+    return all;
   }
 }
