@@ -22,10 +22,14 @@ public final class LocalRows implements LogisticObjective.DataTerm {
     this.sum = new SoftmaxAggregator(classes, dim);
     this.partial = new SoftmaxAggregator(classes, dim);
     int chunk = 0;
-    for (List<ScaledRows> part : partitions) for (ScaledRows r : part) chunk = Math.max(chunk, r.n());
-    this.scores = new double[chunk * classes];
     boolean float32 = false;
-    for (List<ScaledRows> part : partitions) for (ScaledRows r : part) float32 |= r.float32();
+    for (List<ScaledRows> part : partitions) {
+      for (ScaledRows r : part) {
+        chunk = Math.max(chunk, r.n());
+        float32 |= r.float32();
+      }
+    }
+    this.scores = new double[chunk * classes];
     this.f32 = float32 ? new SoftmaxAggregator.Float32(classes, dim, chunk) : null;
   }
 
@@ -37,7 +41,7 @@ public final class LocalRows implements LogisticObjective.DataTerm {
     return new LocalRows(List.of(List.of(rows)), classes, d);
   }
 
-  /** As {@link #of}, the rows scaled to float32: the coarse data term of a first run. */
+  /** As {@link #of}, the rows scaled to float32 (evaluated with float32 GEMMs). */
   public static LocalRows float32(float[] x, int[] labels, int n, int classes, Scaler scaler) {
     int d = scaler.dim();
     ScaledRows rows = ScaledRows.scale(x, n, d, r -> true, scaler, labels, null,

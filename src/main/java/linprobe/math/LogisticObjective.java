@@ -25,8 +25,9 @@ public final class LogisticObjective {
 
   /**
    * One canonical partition's partial of the data term: its chunks of subset rows added in
-   * order to zero (float32 chunks with f32, loaded with coef's weights; null for double rows). Every path that sums the data term sums its partitions by this method and
-   * merges the partials in partition order, so the paths agree bit for bit.
+   * order to zero (float32 chunks with f32, loaded with coef's weights; null for double rows).
+   * Every path that sums the data term sums its partitions by this method and merges the
+   * partials in partition order, so the paths agree bit for bit.
    */
   public static SoftmaxAggregator partition(Iterator<ScaledRows> chunks, double[] coef,
       double[] scores, SoftmaxAggregator.Float32 f32, SoftmaxAggregator zero) {

@@ -73,8 +73,8 @@ public final class LogisticRegression {
   /**
    * Models of at least this many weights (classes x features) are fitted with float32 GEMMs by
    * default (--lr-gemm auto): there a loss evaluation runs 1.7-1.9x faster in float32 (1.4-1.5x
-   * at 10 classes), measured in docs/performance.md, "float32 GEMMs". A fixed function of the shape, so a fit's
-   * numbers do not depend on where or how it ran.
+   * at 10 classes, where the fits gain nothing: docs/performance.md, "float32 GEMMs"). A fixed
+   * function of the shape, so a fit's numbers do not depend on where or how it ran.
    */
   public static final long FLOAT32_MIN_WEIGHTS = 100_000;
 

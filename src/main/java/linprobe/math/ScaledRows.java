@@ -1,8 +1,8 @@
 package linprobe.math;
 
 /**
- * Rows of a training subset scaled to double (x) or, for the float32 first run of a wide fit,
- * to float32 (xf; x is then null): an n x dim row-major GEMM operand at offset xOff and their
+ * Rows of a training subset scaled to double (x) or, for a fit with float32 GEMMs, to
+ * float32 (xf; x is then null): an n x dim row-major GEMM operand at offset xOff and their
  * class indices at labels[lOff]. The buffers belong to whoever filled them (a per-block scratch
  * in the distributed pass, one per-fit buffer inside a Spark task).
  */

@@ -102,8 +102,9 @@ public final class SoftmaxAggregator implements Mergeable<SoftmaxAggregator> {
    * Adds n float32 rows: the two GEMMs in float32 (OpenBLAS's sgemm, about twice dgemm's rate),
    * everything else in double. Each piece's scores are widened to double before the intercepts,
    * the softmax and the loss; its gradient (a sum over at most {@link #gemmRows} rows in
-   * float32) is added to the double sums. The coarse objective of a first L-BFGS run: its
-   * values and gradients agree with the double ones to about float32's precision.
+   * float32) is added to the double sums. Values and gradients agree with the double ones to
+   * about float32's precision (see LogisticRegression's float32 fit for what that means to
+   * L-BFGS).
    */
   SoftmaxAggregator addFloat32(float[] x, int xOff, int[] labels, int lOff, int n,
       double[] coef, Float32 f32) {

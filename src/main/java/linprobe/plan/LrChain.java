@@ -216,7 +216,8 @@ public final class LrChain implements Serializable {
     CSelection.Trace trace = sel.search(begin, j -> {
       LogisticRegression.Result r = LogisticRegression.fit(
           f32 -> rows.train(subset, 0, -1, f32), s.float32(), s.classes(), s.dim(),
-          subset.rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(), path.start(j, 0), subset.preconditioner(), path.curvature(j, 0), path.keepsNext());
+          subset.rows(), sel.c(j), s.maxIter(), s.tol(), subset.scaler(), path.start(j, 0),
+          subset.preconditioner(), path.curvature(j, 0), path.keepsNext());
       // every C's fit is kept until the choice; its pairs only in the path, within its budget
       fitted[j] = new LogisticRegression.Result(r.model(), r.lbfgs().withoutCurvature());
       work[0] += r.lbfgs().evaluations() * subset.rows();

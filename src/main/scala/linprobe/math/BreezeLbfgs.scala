@@ -56,7 +56,7 @@ object BreezeLbfgs {
   private final class PrecisionFloor extends RuntimeException(null, null, false, false)
 
   /** What a run ended by a [[PrecisionFloor]] reports as its reason. */
-  val PrecisionFloorReason = "line search failed at float32 precision"
+  private val PrecisionFloorReason = "line search failed at float32 precision"
 
   /**
    * @param start curvature pairs to start from (already shifted to this objective), or null

@@ -320,7 +320,6 @@ class LogisticRegressionTest {
     LocalRows f32Rows = LocalRows.float32(g.x, g.y, g.n, 10, sc);
     LogisticRegression.Result f32 = LogisticRegression.fit(p -> p ? f32Rows : exactRows, true, 10,
         64, g.n, c, 10_000, tol, sc, null, pre, null, false);
-    System.out.println("reasons " + exact.lbfgs().reason() + " / " + f32.lbfgs().reason() + " C=" + c);
     assertTrue(exact.lbfgs().converged() && f32.lbfgs().converged(), f32.lbfgs().reason());
     LossFunction f = LogisticObjective.of(exactRows, 10, 64, c, g.n);
     double f64OfF32 = f.lossAndGradient(f32.lbfgs().x(), new double[650]);
