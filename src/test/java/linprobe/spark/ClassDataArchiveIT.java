@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,21 +21,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The build leaves the class-data archive jobs/linprobe starts from (jobs/build-cds), and the
- * launcher maps it: with LINPROBE_CDS=require the JVM refuses to start when the archive it was
- * given cannot be used (-Xshare:on; -XX:AOTMode=on for Java 25's ahead-of-time cache), so a clean
- * exit means the archive loaded. The launcher runs the Java of JAVA_HOME, and refuses one older
- * than 17 in one line.
+ * The build leaves the class-data archive jobs/linprobe starts from (jobs/build-cds), made for the
+ * Java the launcher runs (JAVA_HOME's, else the PATH's), and the launcher maps it: with
+ * LINPROBE_CDS=require the JVM refuses to start when the archive it was given cannot be used
+ * (-Xshare:on; -XX:AOTMode=on for the ahead-of-time cache of Java 25 and later), so a clean exit
+ * means the archive loaded. The launcher refuses a Java older than 17 in one line.
  */
 class ClassDataArchiveIT {
   @TempDir Path tmp;
 
   record Run(int code, String out) {}
 
+  /** Runs a command from the project directory, SPARK_HOME and LINPROBE_CDS unset, env added. */
   static Run run(Map<String, String> env, String... command) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().remove("SPARK_HOME");
-    pb.environment().remove("JAVA_HOME");
     pb.environment().remove("LINPROBE_CDS");
     pb.environment().putAll(env);
     Process p = pb.start();
@@ -42,10 +43,38 @@ class ClassDataArchiveIT {
     return new Run(p.waitFor(), out);
   }
 
+  /** The archive the launcher uses with this environment (LINPROBE_CDS=where). */
+  static Path archive(Map<String, String> env) throws Exception {
+    Map<String, String> where = new HashMap<>(env);
+    where.put("LINPROBE_CDS", "where");
+    where.put("LINPROBE_NO_BUILD", "1");
+    Run r = run(where, "jobs/linprobe");
+    assertEquals(0, r.code(), r.out());
+    return Path.of(r.out().strip());
+  }
+
+  /** The java of a JDK home, or the PATH's for null. */
+  static String java(String home) {
+    return home == null ? "java" : home + "/bin/java";
+  }
+
+  /** Asserts that the JVM refuses an archive made for other jars when told to require it. */
+  static void assertRefusedForOtherJars(String home, Path archive) throws Exception {
+    boolean aot = archive.getFileName().toString().endsWith(".aot");
+    Run refused = aot
+        ? run(Map.of(), java(home), "-XX:AOTMode=on", "-XX:AOTCache=" + archive, "-cp",
+            "target/classes", "linprobe.cli.Main", "--version")
+        : run(Map.of(), java(home), "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-cp",
+            "target/classes", "linprobe.cli.Main", "--version");
+    assertTrue(refused.code() != 0, refused.out());
+    assertTrue(refused.out().contains(aot ? "AOT cache" : "shared archive"), refused.out());
+  }
+
   @Test
   void theBuildMakesTheArchiveAndTheLauncherStartsFromIt() throws Exception {
-    Path archive = Path.of("target", "linprobe-cds.jsa");
+    Path archive = archive(Map.of());
     Path jar = Path.of("target", "linprobe-0.1.0.jar");
+    assertTrue(Files.isRegularFile(archive), "the build made " + archive);
     assertTrue(Files.size(archive) > 10 << 20, "the archive holds Spark's classes");
     assertFalse(Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(archive)) > 0,
         "made after the jar, so the launcher uses it");
@@ -55,24 +84,27 @@ class ClassDataArchiveIT {
       assertEquals(0, r.code(), r.out());
       assertTrue(r.out().startsWith("linprobe "), r.out());
     }
-    // the test has power: an archive of other jars is refused under -Xshare:on
-    Run refused = run(Map.of(), "java", "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-cp",
-        "target/classes", "linprobe.cli.Main", "--version");
-    assertTrue(refused.code() != 0, refused.out());
-    assertTrue(refused.out().contains("shared archive"), refused.out());
+    // the test has power: an archive of other jars is refused
+    assertRefusedForOtherJars(System.getenv("JAVA_HOME"), archive);
   }
 
   @Test
-  void aJavaOlderThan17IsRefusedInOneLine() throws Exception {
-    Path bin = Files.createDirectories(tmp.resolve("jdk11/bin"));
-    Path java = bin.resolve("java");
+  void aJavaOlderThan17OrNoneIsRefusedInOneLine() throws Exception {
+    Path home = Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jdk11");
+    Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
     Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Run r = run(Map.of("JAVA_HOME", tmp.resolve("jdk11").toString(), "LINPROBE_NO_BUILD", "1"),
+    Run r = run(Map.of("JAVA_HOME", home.toString(), "LINPROBE_NO_BUILD", "1"),
         "jobs/linprobe", "--version");
     assertEquals(2, r.code(), r.out());
     assertEquals("linprobe: needs Java 17 or newer, " + java + " is Java 11.0.22; set JAVA_HOME"
         + " to a JDK 17+\n", r.out());
+    Path none = home.resolveSibling(home.getFileName() + "-missing");
+    Run missing = run(Map.of("JAVA_HOME", none.toString(), "LINPROBE_NO_BUILD", "1"),
+        "jobs/linprobe", "--version");
+    assertEquals(2, missing.code(), missing.out());
+    assertEquals("linprobe: JAVA_HOME=" + none + " has no working bin/java; set it to a JDK 17 or"
+        + " newer\n", missing.out());
   }
 
   /** A JDK 25 or newer on this machine: LINPROBE_TEST_JDK25, else one under /usr/lib/jvm. */
@@ -94,7 +126,8 @@ class ClassDataArchiveIT {
 
   /**
    * From Java 25 the launcher starts from an ahead-of-time cache, which jobs/build-cds makes for
-   * the JAVA_HOME it is given, and the curve is the same as on Java 17, byte for byte.
+   * the JAVA_HOME it is given, and the curve is the same as on the default Java (17 here), byte
+   * for byte.
    */
   @Test
   void onJava25TheLauncherStartsFromAnAheadOfTimeCacheAndTheCurveIsTheSame() throws Exception {
@@ -102,9 +135,8 @@ class ClassDataArchiveIT {
     assumeTrue(jdk.isPresent(), "no JDK 25 or newer on this machine");
     String home = jdk.get().toString();
     Run build = run(Map.of("JAVA_HOME", home), "jobs/build-cds");
-    assertEquals(0, build.code(), build.out());
-    Path cache = Path.of(run(Map.of("JAVA_HOME", home, "LINPROBE_NO_BUILD", "1",
-        "LINPROBE_CDS", "where"), "jobs/linprobe").out().strip());
+    Path cache = archive(Map.of("JAVA_HOME", home));
+    assertTrue(Files.isRegularFile(cache), "jobs/build-cds made " + cache + ":\n" + build.out());
     assertTrue(cache.getFileName().toString().matches("linprobe-java\\d+\\.aot"), cache.toString());
     assertTrue(Files.size(cache) > 10 << 20, "the cache holds Spark's classes");
     byte[][] curves = new byte[2][];
@@ -119,11 +151,8 @@ class ClassDataArchiveIT {
       assertFalse(r.out().contains("WARNING"), "no JVM warnings on stdout or stderr:\n" + r.out());
       curves[i] = Files.readAllBytes(out.resolve("curve.csv"));
     }
-    assertArrayEquals(curves[0], curves[1], "the same curve on Java 17 and on " + home);
+    assertArrayEquals(curves[0], curves[1], "the same curve on the default Java and on " + home);
     // the test has power: a cache made for other jars is refused under -XX:AOTMode=on
-    Run refused = run(Map.of(), home + "/bin/java", "-XX:AOTMode=on", "-XX:AOTCache=" + cache,
-        "-cp", "target/classes", "linprobe.cli.Main", "--version");
-    assertTrue(refused.code() != 0, refused.out());
-    assertTrue(refused.out().contains("AOT cache"), refused.out());
+    assertRefusedForOtherJars(home, cache);
   }
 }
