@@ -85,9 +85,9 @@ class LogisticRegressionTest {
 
   @Test
   void optimumMatchesScikitLearnGolden() {
-    Golden g = Golden.digits();
-    GaussianStats all = stats(g);
-    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
+    Digits dg = Digits.load();
+    Golden g = dg.g();
+    Scaler sc = dg.sc();
     var lr = g.root.get("lr");
     double c = lr.get("C").asDouble();
     LogisticRegression.Result r = LogisticRegression.fit(
@@ -168,14 +168,14 @@ class LogisticRegressionTest {
 
   @Test
   void preconditioningReachesTheSameOptimumInFewerIterations() {
-    Golden g = Golden.digits();
-    GaussianStats all = stats(g);
-    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
+    Digits dg = Digits.load();
+    Golden g = dg.g();
+    Scaler sc = dg.sc();
     LogisticObjective.DataTerm data = LocalRows.of(g.x, g.y, g.n, 10, sc);
     LogisticRegression.Result plain = LogisticRegression.fit(data, 10, 64, g.n, 1.0, 10_000,
         1e-10, sc, null, null);
     LogisticRegression.Result pre = LogisticRegression.fit(data, 10, 64, g.n, 1.0, 10_000,
-        1e-10, sc, null, Preconditioner.of(sc, all));
+        1e-10, sc, null, dg.pre());
     assertTrue(plain.lbfgs().converged() && pre.lbfgs().converged());
     assertEquals(plain.lbfgs().value(), pre.lbfgs().value(), 1e-9);
     // the result is in the model's coordinates whichever ones the optimizer used
@@ -228,10 +228,10 @@ class LogisticRegressionTest {
 
   @Test
   void startingFromTheCurvatureOfANearbyCReachesTheSameOptimumInFewerEvaluations() {
-    Golden g = Golden.digits();
-    GaussianStats all = stats(g);
-    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
-    Preconditioner pre = Preconditioner.of(sc, all);
+    Digits dg = Digits.load();
+    Golden g = dg.g();
+    Scaler sc = dg.sc();
+    Preconditioner pre = dg.pre();
     LogisticObjective.DataTerm data = LocalRows.of(g.x, g.y, g.n, 10, sc);
     // as in a search for C: the fit at one C to the fold fits' tolerance, the next an eighth of
     // a decade weaker, from its solution (the refit's tolerance, to compare the optima)
@@ -308,10 +308,10 @@ class LogisticRegressionTest {
     // the job's default tolerance (1e-6): Breeze stops when 20 iterations lowered the objective
     // by at most tol x its starting value (log 10 from zero); the float32 fit must end as low in
     // the double objective, and predict as the double fit and scikit-learn's golden do
-    Golden g = Golden.digits();
-    GaussianStats all = stats(g);
-    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
-    Preconditioner pre = Preconditioner.of(sc, all);
+    Digits dg = Digits.load();
+    Golden g = dg.g();
+    Scaler sc = dg.sc();
+    Preconditioner pre = dg.pre();
     var lr = g.root.get("lr");
     double c = lr.get("C").asDouble(), tol = 1e-6;
     LocalRows exactRows = LocalRows.of(g.x, g.y, g.n, 10, sc);
@@ -349,10 +349,17 @@ class LogisticRegressionTest {
     assertTrue(!LogisticRegression.float32ByDefault(10, 2048));
   }
 
-  /** Statistics of the golden digits training rows (for their scaler and preconditioner). */
-  private static GaussianStats stats(Golden g) {
-    GaussianStats all = new GaussianStats(Golden.DIM);
-    for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
-    return all;
+  /** The golden digits with the statistics of their training rows and the min-max scaler. */
+  private record Digits(Golden g, GaussianStats all, Scaler sc) {
+    static Digits load() {
+      Golden g = Golden.digits();
+      GaussianStats all = new GaussianStats(Golden.DIM);
+      for (int r = 0; r < g.n; r++) all.add(g.x, r * Golden.DIM);
+      return new Digits(g, all, Scaler.fit(Scaler.Kind.MINMAX, all));
+    }
+
+    Preconditioner pre() {
+      return Preconditioner.of(sc, all);
+    }
   }
 }
