@@ -94,15 +94,17 @@ public final class LogisticRegression {
    * double[], Preconditioner, Curvature, boolean)}, over float32 rows when float32 is set: the
    * GEMMs in float32, sums in double (see {@link SoftmaxAggregator}). Breeze's tests then see
    * the objective to about 1e-8 of its value, far inside the tolerance (1e-6 of the starting
-   * value by default), so the run stops as a double one would. But where the objective is
-   * nearly flat a line search can fail first: no step lowers it by more than float32 can tell.
-   * The fit then continues in double from there, seeded with the curvature pairs the float32
-   * run ended with, its objective-value test absolute, tol x the float32 run's starting value
-   * (what it was for the float32 run, not a stricter one relative to where double took over),
-   * its gradient test as in any run: the result has passed Breeze's tests on the double
-   * objective. (The objective-value test needs 20 iterations of the double run's own first;
-   * near the optimum the gradient test usually passes sooner.) Iterations and evaluations are
-   * both runs'; the double run gets the iterations left of maxIter (at least one).
+   * value by default), so the run stops as a double one would. Near the optimum a step lowers
+   * the objective by less than float32 can tell; the float32 run's line search
+   * ({@link Float32LineSearch}) then judges the decrease by the directional derivative. Should
+   * it still find no step, the fit continues in double from there, seeded with the curvature
+   * pairs the float32 run ended with, its objective-value test absolute, tol x the float32
+   * run's starting value (what it was for the float32 run, not a stricter one relative to where
+   * double took over), its gradient test as in any run: the result has passed Breeze's tests on
+   * the double objective. (The objective-value test needs 20 iterations of the double run's own
+   * first; near the optimum the gradient test usually passes sooner.) Iterations and
+   * evaluations are both runs'; the double run gets the iterations left of maxIter (at least
+   * one).
    */
   public static Result fit(Terms data, boolean float32, int classes, int dim, long rows,
       double c, int maxIter, double tol, Scaler scaler, double[] start, Preconditioner pre,

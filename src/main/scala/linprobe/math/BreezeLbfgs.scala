@@ -16,9 +16,10 @@ object BreezeLbfgs {
    * [[Curvature]]): its first history is those pairs, and a first step along a quasi-Newton
    * direction starts its line search at 1, as every later one does (Breeze's first step, along
    * the bare gradient, starts at 1 / |gradient|). A failed line search resets the history to
-   * empty, as in Breeze; or, with floor (an objective known to float32 precision only, where a
-   * failed search means that no step lowers it by more than that precision can tell), ends the
-   * run at once, quietly: the caller continues from the last state.
+   * empty, as in Breeze. With floor (an objective known to float32 precision only) the search is
+   * [[Float32LineSearch]], which also accepts steps on the approximate Wolfe conditions, and a
+   * failed search (no step lowers it as far as float32 can tell) ends the run at once, quietly:
+   * the caller continues from the last state in double.
    */
   private final class Seeded(check: FirstOrderMinimizer.ConvergenceCheck[V], m: Int,
                              private var seed: LBFGS.ApproximateInverseHessian[V], floor: Boolean)
@@ -31,26 +32,22 @@ object BreezeLbfgs {
 
     override protected def determineStepSize(state: State, f: DiffFunction[V], dir: V): Double = {
       val ff = LineSearch.functionFromSearchDirection(f, state.x, dir)
-      val search = new StrongWolfeLineSearch(maxZoomIter = if (floor) FloorZoomIter else 10,
-        maxLineSearchIter = 10)
       val first = state.iter == 0 && state.history.historyLength == 0
+      val init = if (first) 1.0 / norm(dir) else 1.0
       try {
-        val alpha = search.minimize(ff, if (first) 1.0 / norm(dir) else 1.0)
+        val alpha =
+          if (floor) Float32LineSearch.search(t => {
+            val (value, slope) = ff.calculate(t)
+            new Float32LineSearch.Point(t, value, slope)
+          }, init)
+          else new StrongWolfeLineSearch(maxZoomIter = 10, maxLineSearchIter = 10).minimize(ff, init)
         if (alpha * norm(state.grad) < 1e-10) throw new StepSizeUnderflow
         alpha
       } catch {
-        case _: FirstOrderException if floor => throw new PrecisionFloor
+        case _: FirstOrderException | _: Float32LineSearch.Failed if floor => throw new PrecisionFloor
       }
     }
   }
-
-  /**
-   * Zoom steps of a line search on a float32-precise objective (Breeze's: 10). Where float32
-   * cannot tell the objective's decrease along the line, zooming further only spends
-   * evaluations before the failure that hands the fit to double; a search that succeeds rarely
-   * needs more than a couple.
-   */
-  private val FloorZoomIter = 3
 
   /** A failed line search on an objective known to float32 precision (see [[Seeded]]). */
   private final class PrecisionFloor extends RuntimeException(null, null, false, false)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import linprobe.Golden;
 import org.junit.jupiter.api.Test;
@@ -338,6 +339,103 @@ class LogisticRegressionTest {
     }
     assertTrue(agree >= g.nEval - 1, agree + " of " + g.nEval + " agree with scikit-learn");
     assertEquals(g.nEval, agreeExact, "predictions of the float32 and double fits");
+  }
+
+  @Test
+  void float32FitOfAWideModelEndsWithoutADoublePhase() {
+    // near the optimum a step lowers the objective by less than float32 can tell; Breeze's
+    // sufficient-decrease test then failed there and the fit continued in double (37
+    // evaluations against the double fit's 31 on these rows). The approximate Wolfe conditions
+    // keep it in float32, in about as many evaluations as double.
+    Wide w = Wide.make();
+    double tol = 1e-6;
+    LogisticRegression.Result exact = w.fit(false, tol);
+    LogisticRegression.Result f32 = w.fit(true, tol);
+    assertEquals(0, w.doubleTerms, "the float32 fit continued in double");
+    assertTrue(f32.lbfgs().converged(), f32.lbfgs().reason());
+    assertTrue(f32.lbfgs().evaluations() <= exact.lbfgs().evaluations() + 2,
+        f32.lbfgs().evaluations() + " evaluations against " + exact.lbfgs().evaluations());
+    assertEquals(w.f64(exact), w.f64(f32), 1e-9 * w.f64(exact));
+  }
+
+  @Test
+  void float32FitWhoseSearchFailsContinuesInDouble() {
+    // a float32 term blurred far beyond float32's rounding (each evaluation at coefficients
+    // jittered by 1e-3, a jitter fixed by the coefficients): near the optimum no step passes the
+    // line search, the float32 run ends, and the fit continues in double to the double optimum
+    Digits dg = Digits.load();
+    Golden g = dg.g();
+    double c = g.root.get("lr").get("C").asDouble(), tol = 1e-6;
+    LocalRows exactRows = LocalRows.of(g.x, g.y, g.n, 10, dg.sc());
+    LocalRows f32Rows = LocalRows.float32(g.x, g.y, g.n, 10, dg.sc());
+    LogisticObjective.DataTerm blurred = coef -> {
+      Random jitter = new Random(Arrays.hashCode(coef));
+      double[] at = coef.clone();
+      for (int i = 0; i < at.length; i++) at[i] += 1e-3 * jitter.nextGaussian();
+      return f32Rows.sums(at);
+    };
+    LogisticRegression.Result exact = LogisticRegression.fit(exactRows, 10, 64, g.n, c, 10_000,
+        tol, dg.sc(), null, dg.pre());
+    int[] doubleTerms = {0};
+    LogisticRegression.Result f32 = LogisticRegression.fit(p -> {
+      if (!p) doubleTerms[0]++;
+      return p ? blurred : exactRows;
+    }, true, 10, 64, g.n, c, 10_000, tol, dg.sc(), null, dg.pre(), null, false);
+    assertEquals(1, doubleTerms[0], "the fit continued in double once");
+    assertTrue(f32.lbfgs().converged() && !f32.lbfgs().searchFailed(), f32.lbfgs().reason());
+    LossFunction f = LogisticObjective.of(exactRows, 10, 64, c, g.n);
+    double f64OfF32 = f.lossAndGradient(f32.lbfgs().x(), new double[650]);
+    double f64OfExact = f.lossAndGradient(exact.lbfgs().x(), new double[650]);
+    assertEquals(f64OfExact, f64OfF32, tol * Math.log(10));
+  }
+
+  /**
+   * 1,000 rows of 100 classes x 1,000 features (float32 by default), class means 0.05 x N(0, 1)
+   * per feature plus N(0, 1) noise; counts the fits' requests for double rows (a double phase).
+   */
+  private static final class Wide {
+    static final int K = 100, D = 1000, N = 1000;
+    final Scaler sc;
+    final Preconditioner pre;
+    final LocalRows exactRows, f32Rows;
+    int doubleTerms;
+
+    private Wide(float[] x, int[] y, GaussianStats all) {
+      sc = Scaler.fit(Scaler.Kind.MINMAX, all);
+      pre = Preconditioner.of(sc, all);
+      exactRows = LocalRows.of(x, y, N, K, sc);
+      f32Rows = LocalRows.float32(x, y, N, K, sc);
+    }
+
+    static Wide make() {
+      assertTrue(LogisticRegression.float32ByDefault(K, D));
+      Random rnd = new Random(7);
+      float[][] mu = new float[K][D];
+      for (float[] m : mu) for (int j = 0; j < D; j++) m[j] = (float) (0.05 * rnd.nextGaussian());
+      float[] x = new float[N * D];
+      int[] y = new int[N];
+      GaussianStats all = new GaussianStats(D);
+      for (int i = 0; i < N; i++) {
+        y[i] = i % K;
+        for (int j = 0; j < D; j++) x[i * D + j] = mu[y[i]][j] + (float) rnd.nextGaussian();
+        all.add(x, i * D);
+      }
+      return new Wide(x, y, all);
+    }
+
+    LogisticRegression.Result fit(boolean float32, double tol) {
+      doubleTerms = 0;
+      return LogisticRegression.fit(p -> {
+        if (!p) doubleTerms++;
+        return p ? f32Rows : exactRows;
+      }, float32, K, D, N, 1.0, 1000, tol, sc, null, pre, null, false);
+    }
+
+    /** The double objective at a fit's solution. */
+    double f64(LogisticRegression.Result r) {
+      return LogisticObjective.of(exactRows, K, D, 1.0, N)
+          .lossAndGradient(r.lbfgs().x(), new double[K * D + K]);
+    }
   }
 
   @Test
