@@ -2,14 +2,16 @@ package linprobe.math;
 
 /**
  * The line search of an L-BFGS run whose objective is known to float32 precision only (float32
- * GEMMs, see {@link LogisticRegression}): Breeze's strong Wolfe conditions, or Hager and Zhang's
- * approximate Wolfe conditions (CG_DESCENT, SIAM J. Optim. 16, 2005):
- * (2 delta - 1) phi'(0) >= phi'(t) >= c2 phi'(0) and phi(t) <= phi(0) + eps |phi(0)|. Near the
- * optimum a step lowers the objective by less than float32 can tell, and the sufficient-decrease
- * test compares two values that differ by less than their rounding: Breeze's search then fails
- * (and the fit had to continue in double). The approximate conditions test the decrease through
- * the directional derivative instead (for a quadratic they are the sufficient-decrease test),
- * which the float32 GEMMs get to far finer precision than the objective's change.
+ * GEMMs, see {@link LogisticRegression}): Breeze's strong Wolfe conditions, or, where the step's
+ * value is within eps |phi(0)| of phi(0) either way, Hager and Zhang's approximate Wolfe
+ * conditions (CG_DESCENT, SIAM J. Optim. 16, 2005): (2 delta - 1) phi'(0) >= phi'(t) >= c2
+ * phi'(0). Near the optimum a step lowers the objective by less than float32 can tell, and the
+ * sufficient-decrease test compares two values that differ by less than their rounding: Breeze's
+ * search then fails (and the fit had to continue in double). The approximate conditions test the
+ * decrease through the directional derivative instead (for a quadratic they are the
+ * sufficient-decrease test with c1 = delta), which the float32 GEMMs get to far finer precision
+ * than the objective's change. Where the values do tell (further apart than eps |phi(0)|),
+ * Breeze's test decides: there a step must lower the objective as it does in Breeze's search.
  *
  * <p>The objective (cross-entropy plus L2) is convex along the line, so phi' is increasing: a
  * point that is not acceptable lies either before the minimum along the line (phi' below
@@ -46,12 +48,16 @@ final class Float32LineSearch {
   /** Hager and Zhang's delta: the derivative form of sufficient decrease. */
   static final double DELTA = 0.1;
   /**
-   * How far above phi(0) an approximately-Wolfe step may be, relative to |phi(0)|: 10 x the
-   * float32 objective's error (about 1e-8 of its value, docs/performance.md) and 10 x below the
-   * default tolerance's change per iteration.
+   * How close to phi(0), relative to |phi(0)|, a step's value must be for the approximate
+   * conditions to decide: 10 x the float32 objective's error (about 1e-8 of its value,
+   * docs/performance.md), 10 x below the default tolerance (Breeze's objective-value test: 1e-6
+   * of the starting value over 20 iterations).
    */
   static final double EPS = 1e-7;
-  /** Values further apart than this many x EPS |phi(0)| are trusted for a cubic. */
+  /**
+   * Values further apart than this many x EPS |phi(0)| (1e-4 of it, 10,000 x float32's error)
+   * are trusted for a cubic interpolation.
+   */
   static final double RESOLVED = 1000;
   /** Evaluations of each phase, bracketing and zooming (Breeze's: 10 and 10). */
   static final int MAX_STEPS = 10;
@@ -60,14 +66,14 @@ final class Float32LineSearch {
   static double search(Line phi, double init) {
     Point zero = phi.at(0);
     double f0 = zero.value(), d0 = zero.slope();
-    if (!(d0 < 0) || !Double.isFinite(f0)) {
+    if (!(d0 < 0) || !Double.isFinite(d0) || !Double.isFinite(f0)) {
       throw new Failed("not a descent direction: phi'(0) = " + d0);
     }
     double slack = EPS * Math.abs(f0);
     Point low = zero, hi = null;
     double t = init;
     for (int i = 0; hi == null; i++) {
-      if (i == MAX_STEPS) throw new Failed("no step past the minimum along the line");
+      if (i == MAX_STEPS) throw new Failed("no acceptable or bracketing step in " + i + " tries");
       Point c = phi.at(t);
       if (!c.finite()) {
         t = (low.t() + t) / 2;
@@ -99,11 +105,14 @@ final class Float32LineSearch {
     throw new Failed("no acceptable step in the bracket");
   }
 
-  /** Strong Wolfe (Breeze's test), or approximate Wolfe with the value within the slack. */
+  /**
+   * Strong Wolfe (Breeze's test), or approximate Wolfe where the value is within the slack of
+   * phi(0) (where float32 cannot tell the two apart).
+   */
   static boolean acceptable(Point c, double f0, double d0, double slack) {
     if (c.slope() < C2 * d0) return false;
     boolean wolfe = c.value() <= f0 + C1 * c.t() * d0 && c.slope() <= -C2 * d0;
-    boolean approximate = c.slope() <= (2 * DELTA - 1) * d0 && c.value() <= f0 + slack;
+    boolean approximate = c.slope() <= (2 * DELTA - 1) * d0 && Math.abs(c.value() - f0) <= slack;
     return wolfe || approximate;
   }
 

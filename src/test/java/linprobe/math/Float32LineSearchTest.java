@@ -35,7 +35,8 @@ class Float32LineSearchTest {
 
   /**
    * 1 + a (t - 0.7)^2 - 0.49 a with a = 1e-9: along the whole line the objective changes by less
-   * than its rounding (4e-9, float32's at 1 is 6e-8), as near the optimum of a float32 fit.
+   * than its rounding (4e-9; float32's spacing at 1 is 1.2e-7), as near the optimum of a float32
+   * fit.
    */
   private static Line blurredParabola() {
     double a = 1e-9;
@@ -77,6 +78,32 @@ class Float32LineSearchTest {
       assertTrue(Math.abs(c.slope()) <= Float32LineSearch.C2 * Math.abs(zero.slope()));
       assertTrue(line.tried.size() <= 12, "init " + init + ": " + line.tried);
     }
+  }
+
+  @Test
+  void refusesAStepThatGainsTooLittleWhereTheValuesTellIt() {
+    // convex, slope -1 up to t = 1, then rising to a plateau of 0.05 (as cross-entropy along a
+    // line flattens): at t = 41.96, far past the minimum (t = 4.04), the objective is 0.002 below
+    // phi(0), resolved, but short of sufficient decrease (4.2e-3); the slope, 0.05, would pass
+    // the approximate conditions. Where the values tell, Breeze's test must decide.
+    DoubleUnaryOperator dphi = t -> t < 1 ? -1 : 0.05 - 1.05 * Math.exp(-(t - 1));
+    DoubleUnaryOperator phi = t -> t < 1 ? 1 - t
+        : 1 - 1 + 0.05 * (t - 1) - 1.05 * (1 - Math.exp(-(t - 1)));
+    Line line = new Line(phi, dphi, 0);
+    double t = Float32LineSearch.search(line, 41.96);
+    Point zero = line.at(0), c = line.at(t);
+    assertTrue(c.value() <= zero.value() + Float32LineSearch.C1 * t * zero.slope(),
+        "sufficient decrease at " + c + " after " + line.tried);
+    assertTrue(Math.abs(c.slope()) <= Float32LineSearch.C2);
+  }
+
+  @Test
+  void cubicStepIsTheMinimumOfACubic() {
+    // phi(t) = t^3 - 3t: the cubic through its values and slopes at 0 and 2 is itself, min at 1
+    Point l = new Point(0, 0, -3), r = new Point(2, 2, 9);
+    assertEquals(1.0, Float32LineSearch.cubic(l, r), 1e-12);
+    Point l2 = new Point(0.5, 0.125 - 1.5, 0.75 - 3);
+    assertEquals(1.0, Float32LineSearch.cubic(l2, r), 1e-12);
   }
 
   @Test
