@@ -18,7 +18,8 @@ package linprobe.math;
  * c2 phi'(0): the step grows by 1.5 as in Breeze) or past it (phi' at or above 0, or a value
  * above phi(0) + eps |phi(0)|), and the zoom brackets the zero of phi'. A zoom step interpolates
  * a cubic through both ends' values and slopes (as Breeze does) where the values differ by more
- * than float32 can blur, else a secant on the slopes, and stays inside the bracket's middle 80%.
+ * than {@link #RESOLVED} x the slack, else a secant on the slopes, and stays inside the bracket's
+ * middle 80%.
  */
 final class Float32LineSearch {
   private Float32LineSearch() {}
@@ -36,7 +37,10 @@ final class Float32LineSearch {
     Point at(double t);
   }
 
-  /** No acceptable step within the search's evaluations: the caller ends the float32 run. */
+  /**
+   * No acceptable step within the search's evaluations (or Breeze's step-size underflow on a
+   * float32 run): BreezeLbfgs ends the float32 run, and the fit continues in double.
+   */
   static final class Failed extends RuntimeException {
     Failed(String message) {
       super(message, null, false, false);

@@ -44,15 +44,12 @@ object BreezeLbfgs {
         if (alpha * norm(state.grad) < 1e-10) throw new StepSizeUnderflow
         alpha
       } catch {
-        case _: FirstOrderException | _: Float32LineSearch.Failed if floor => throw new PrecisionFloor
+        case e: FirstOrderException if floor => throw new Float32LineSearch.Failed(e.toString)
       }
     }
   }
 
-  /** A failed line search on an objective known to float32 precision (see [[Seeded]]). */
-  private final class PrecisionFloor extends RuntimeException(null, null, false, false)
-
-  /** What a run ended by a [[PrecisionFloor]] reports as its reason. */
+  /** What a run ended by a failed float32 search (see [[Seeded]]) reports as its reason. */
   private val PrecisionFloorReason = "line search failed at float32 precision"
 
   /**
@@ -102,7 +99,7 @@ object BreezeLbfgs {
     try {
       while (states.hasNext) state = states.next()
     } catch {
-      case _: PrecisionFloor => floored = true
+      case _: Float32LineSearch.Failed => floored = true
     }
     val reason = state.convergenceReason
     val converged = reason.exists {

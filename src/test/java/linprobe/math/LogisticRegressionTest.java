@@ -347,7 +347,7 @@ class LogisticRegressionTest {
     // sufficient-decrease test then failed there and the fit continued in double (37
     // evaluations against the double fit's 31 on these rows). The approximate Wolfe conditions
     // keep it in float32, in about as many evaluations as double.
-    Wide w = Wide.make();
+    Pair w = Pair.wide();
     double tol = 1e-6;
     LogisticRegression.Result exact = w.fit(false, tol);
     LogisticRegression.Result f32 = w.fit(true, tol);
@@ -365,8 +365,6 @@ class LogisticRegressionTest {
     // line search, the float32 run ends, and the fit continues in double to the double optimum
     Digits dg = Digits.load();
     Golden g = dg.g();
-    double c = g.root.get("lr").get("C").asDouble(), tol = 1e-6;
-    LocalRows exactRows = LocalRows.of(g.x, g.y, g.n, 10, dg.sc());
     LocalRows f32Rows = LocalRows.float32(g.x, g.y, g.n, 10, dg.sc());
     LogisticObjective.DataTerm blurred = coef -> {
       Random jitter = new Random(Arrays.hashCode(coef));
@@ -374,67 +372,76 @@ class LogisticRegressionTest {
       for (int i = 0; i < at.length; i++) at[i] += 1e-3 * jitter.nextGaussian();
       return f32Rows.sums(at);
     };
-    LogisticRegression.Result exact = LogisticRegression.fit(exactRows, 10, 64, g.n, c, 10_000,
-        tol, dg.sc(), null, dg.pre());
-    int[] doubleTerms = {0};
-    LogisticRegression.Result f32 = LogisticRegression.fit(p -> {
-      if (!p) doubleTerms[0]++;
-      return p ? blurred : exactRows;
-    }, true, 10, 64, g.n, c, 10_000, tol, dg.sc(), null, dg.pre(), null, false);
-    assertEquals(1, doubleTerms[0], "the fit continued in double once");
+    Pair p = new Pair(LocalRows.of(g.x, g.y, g.n, 10, dg.sc()), blurred, 10, Golden.DIM, g.n,
+        g.root.get("lr").get("C").asDouble(), dg.sc(), dg.pre());
+    double tol = 1e-6;
+    LogisticRegression.Result exact = p.fit(false, tol);
+    LogisticRegression.Result f32 = p.fit(true, tol);
+    assertEquals(1, p.doubleTerms, "the fit continued in double once");
     assertTrue(f32.lbfgs().converged() && !f32.lbfgs().searchFailed(), f32.lbfgs().reason());
-    LossFunction f = LogisticObjective.of(exactRows, 10, 64, c, g.n);
-    double f64OfF32 = f.lossAndGradient(f32.lbfgs().x(), new double[650]);
-    double f64OfExact = f.lossAndGradient(exact.lbfgs().x(), new double[650]);
-    assertEquals(f64OfExact, f64OfF32, tol * Math.log(10));
+    assertEquals(p.f64(exact), p.f64(f32), tol * Math.log(10));
   }
 
   /**
-   * 1,000 rows of 100 classes x 1,000 features (float32 by default), class means 0.05 x N(0, 1)
-   * per feature plus N(0, 1) noise; counts the fits' requests for double rows (a double phase).
+   * A fit's rows in double and a float32 data term over them, at C; counts the fits' requests
+   * for the double rows (after a float32 run: its double phase).
    */
-  private static final class Wide {
-    static final int K = 100, D = 1000, N = 1000;
+  private static final class Pair {
+    final LocalRows exactRows;
+    final LogisticObjective.DataTerm f32;
+    final int k, d, n;
+    final double c;
     final Scaler sc;
     final Preconditioner pre;
-    final LocalRows exactRows, f32Rows;
     int doubleTerms;
 
-    private Wide(float[] x, int[] y, GaussianStats all) {
-      sc = Scaler.fit(Scaler.Kind.MINMAX, all);
-      pre = Preconditioner.of(sc, all);
-      exactRows = LocalRows.of(x, y, N, K, sc);
-      f32Rows = LocalRows.float32(x, y, N, K, sc);
+    Pair(LocalRows exactRows, LogisticObjective.DataTerm f32, int k, int d, int n, double c,
+        Scaler sc, Preconditioner pre) {
+      this.exactRows = exactRows;
+      this.f32 = f32;
+      this.k = k;
+      this.d = d;
+      this.n = n;
+      this.c = c;
+      this.sc = sc;
+      this.pre = pre;
     }
 
-    static Wide make() {
-      assertTrue(LogisticRegression.float32ByDefault(K, D));
+    /**
+     * 1,000 rows of 100 classes x 1,000 features (float32 by default), class means 0.05 x N(0, 1)
+     * per feature plus N(0, 1) noise, C = 1.
+     */
+    static Pair wide() {
+      int k = 100, d = 1000, n = 1000;
+      assertTrue(LogisticRegression.float32ByDefault(k, d));
       Random rnd = new Random(7);
-      float[][] mu = new float[K][D];
-      for (float[] m : mu) for (int j = 0; j < D; j++) m[j] = (float) (0.05 * rnd.nextGaussian());
-      float[] x = new float[N * D];
-      int[] y = new int[N];
-      GaussianStats all = new GaussianStats(D);
-      for (int i = 0; i < N; i++) {
-        y[i] = i % K;
-        for (int j = 0; j < D; j++) x[i * D + j] = mu[y[i]][j] + (float) rnd.nextGaussian();
-        all.add(x, i * D);
+      float[][] mu = new float[k][d];
+      for (float[] m : mu) for (int j = 0; j < d; j++) m[j] = (float) (0.05 * rnd.nextGaussian());
+      float[] x = new float[n * d];
+      int[] y = new int[n];
+      GaussianStats all = new GaussianStats(d);
+      for (int i = 0; i < n; i++) {
+        y[i] = i % k;
+        for (int j = 0; j < d; j++) x[i * d + j] = mu[y[i]][j] + (float) rnd.nextGaussian();
+        all.add(x, i * d);
       }
-      return new Wide(x, y, all);
+      Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, all);
+      return new Pair(LocalRows.of(x, y, n, k, sc), LocalRows.float32(x, y, n, k, sc), k, d, n,
+          1.0, sc, Preconditioner.of(sc, all));
     }
 
     LogisticRegression.Result fit(boolean float32, double tol) {
       doubleTerms = 0;
       return LogisticRegression.fit(p -> {
         if (!p) doubleTerms++;
-        return p ? f32Rows : exactRows;
-      }, float32, K, D, N, 1.0, 1000, tol, sc, null, pre, null, false);
+        return p ? f32 : exactRows;
+      }, float32, k, d, n, c, 10_000, tol, sc, null, pre, null, false);
     }
 
     /** The double objective at a fit's solution. */
     double f64(LogisticRegression.Result r) {
-      return LogisticObjective.of(exactRows, K, D, 1.0, N)
-          .lossAndGradient(r.lbfgs().x(), new double[K * D + K]);
+      return LogisticObjective.of(exactRows, k, d, c, n)
+          .lossAndGradient(r.lbfgs().x(), new double[k * d + k]);
     }
   }
 
