@@ -41,6 +41,11 @@ public final class NaiveBayesPass {
    * bytes of partials (classes x 32 x dim bytes from every partition).
    */
   static final long ALL_TASK_BYTES = 256L << 20;
+  /**
+   * Otherwise the merged results come a few tasks per job, as many as there are cores and at
+   * most this many bytes of seeds' subsets (a seed's subsets: buckets x classes x 16 x dim).
+   */
+  static final long GROUP_BYTES = 256L << 20;
 
   /**
    * The statistics of one subset: the seed index and bucket of a sampled subset, or seed index
@@ -66,18 +71,23 @@ public final class NaiveBayesPass {
       int classes, int buckets, int dim, boolean includeAll) {
     long maxResult = bucketed.context().getConf().getSizeAsBytes("spark.driver.maxResultSize",
         "1g");
+    long groupBytes = maxResult <= 0 ? GROUP_BYTES : Math.min(GROUP_BYTES, maxResult / 4);
+    int perJob = (int) Math.max(1, Math.min(bucketed.context().defaultParallelism(),
+        groupBytes / Math.max(1, buckets * 16L * classes * dim)));
     return statistics(bucketed, seeds, classes, buckets, dim, includeAll,
         maxResult <= 0 ? ONE_JOB_BYTES : Math.min(ONE_JOB_BYTES, maxResult / 4),
         (int) Math.max(1, Math.min(classes,
-            ALL_TASK_BYTES / (32L * dim * bucketed.getNumPartitions()))));
+            ALL_TASK_BYTES / (32L * dim * bucketed.getNumPartitions()))), perJob);
   }
 
   /**
    * @param oneJob fetch the results in one job when they add up to at most this many bytes
    * @param allGroup classes per "all" task
+   * @param perJob otherwise, fetch the merged results of this many tasks (seeds, "all" groups)
+   *     per job, in task order: a job per task would leave all but one core idle
    */
   static Iterator<SubsetStats> statistics(JavaRDD<RowBlock> bucketed, int seeds, int classes,
-      int buckets, int dim, boolean includeAll, long oneJob, int allGroup) {
+      int buckets, int dim, boolean includeAll, long oneJob, int allGroup, int perJob) {
     int allTasks = includeAll ? (classes + allGroup - 1) / allGroup : 0;
     int tasks = seeds + allTasks;
     if (tasks == 0 || (buckets == 0 && !includeAll)) return Collections.emptyIterator();
@@ -109,11 +119,38 @@ public final class NaiveBayesPass {
           .mapPartitionsWithIndex((task, it) ->
               reduce(task, it, seeds, classes, buckets, dim, allGroup), false);
       long bytes = (seeds * (long) buckets * 16L + (includeAll ? 32L : 0)) * classes * dim;
-      parts = bytes <= oneJob ? merged.collect().iterator() : merged.toLocalIterator();
+      parts = bytes <= oneJob ? merged.collect().iterator() : inGroups(merged, tasks, perJob);
     }
     Iterator<SubsetStats> out = new Assembled(parts, classes);
     out.hasNext(); // runs the pass over the training rows now
     return out;
+  }
+
+  /** The partitions' elements in partition order, fetched perJob partitions per job. */
+  static <T> Iterator<T> inGroups(JavaRDD<T> rdd, int partitions, int perJob) {
+    return new Iterator<T>() {
+      private int fetched = 0;
+      private Iterator<T> current = Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && fetched < partitions) {
+          int[] ids = new int[Math.min(perJob, partitions - fetched)];
+          for (int i = 0; i < ids.length; i++) ids[i] = fetched + i;
+          List<T> all = new ArrayList<>();
+          for (List<T> l : rdd.collectPartitions(ids)) all.addAll(l);
+          current = all.iterator();
+          fetched += ids.length;
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        return current.next();
+      }
+    };
   }
 
   /** A task's subsets from its cells, sorted by (cell, partition). */
