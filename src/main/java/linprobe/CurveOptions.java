@@ -185,6 +185,15 @@ public final class CurveOptions implements Serializable {
             + "most 8192, the double copy being one Java array.",
         v -> check(integer(v, "local-fit-mb"), x -> x >= -1,
             x -> "--local-fit-mb must be >= 0 (or -1 to derive it)")),
+    SCORE_GEMM("score-gemm", Group.EXECUTION, "auto",
+        "Precision of the matrix products that score the linear models (nb, lr) on the test "
+            + "set: float32 (OpenBLAS's sgemm on centred rows and on the weights less their "
+            + "mean over classes; scores widened to double for the softmax, errors and "
+            + "log-loss), double, or auto: float32 for models of at least 100,000 weights "
+            + "(classes x features), double below. nb-perclass is scored in double.",
+        v -> check(String.valueOf(v).trim().toLowerCase(Locale.ROOT),
+            x -> x.equals("auto") || x.equals("float32") || x.equals("double"),
+            x -> "--score-gemm must be auto, float32 or double, got '" + x + "'")),
 
     OUT("out", Group.OUTPUT, null,
         "Output directory; refused if it exists and is not empty (see --overwrite). Required by "
@@ -258,7 +267,8 @@ public final class CurveOptions implements Serializable {
     /** Whether the setting can change a fit, so that it belongs in the resume fingerprint. */
     public boolean affectsFits() {
       // local-fit-mb only decides where a fit runs: in a task or distributed, bit for bit equal
-      return group != Group.OUTPUT && this != LOCAL_FIT_MB;
+      // score-gemm changes the scores, never a fit; the scores are recomputed on resume
+      return group != Group.OUTPUT && this != LOCAL_FIT_MB && this != SCORE_GEMM;
     }
 
     /** The doc with the default, as {@code curve --help} shows it. */
@@ -438,7 +448,21 @@ public final class CurveOptions implements Serializable {
 
   /** Whether logistic regressions of classes x dim run their GEMMs in float32 (--lr-gemm). */
   public boolean lrFloat32(int classes, int dim) {
-    return switch (lrGemm()) {
+    return float32(lrGemm(), classes, dim);
+  }
+
+  /** --score-gemm: auto, float32 or double. */
+  public String scoreGemm() {
+    return (String) get(Setting.SCORE_GEMM);
+  }
+
+  /** Whether models of classes x dim are scored on the test set in float32 (--score-gemm). */
+  public boolean scoreFloat32(int classes, int dim) {
+    return float32(scoreGemm(), classes, dim);
+  }
+
+  private static boolean float32(String precision, int classes, int dim) {
+    return switch (precision) {
       case "float32" -> true;
       case "double" -> false;
       default -> linprobe.math.LogisticRegression.float32ByDefault(classes, dim);
@@ -688,6 +712,11 @@ public final class CurveOptions implements Serializable {
     /** auto, float32 or double. */
     public Builder lrGemm(String precision) {
       return set(Setting.LR_GEMM, precision);
+    }
+
+    /** auto, float32 or double. */
+    public Builder scoreGemm(String precision) {
+      return set(Setting.SCORE_GEMM, precision);
     }
 
     public Builder lrWarmStart(boolean on) {

@@ -107,6 +107,9 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--lr-gemm", paramLabel = "PRECISION")
   String lrGemm;
 
+  @Option(names = "--score-gemm", paramLabel = "PRECISION")
+  String scoreGemm;
+
   @Option(names = "--lr-warm-start")
   Boolean lrWarmStart;
 
@@ -167,6 +170,7 @@ public final class CurveCommand implements Callable<Integer> {
     if (lrTol != null) b.lrTol(lrTol);
     if (lrCvTol != null) b.lrCvTol(lrCvTol);
     if (lrGemm != null) b.lrGemm(lrGemm);
+    if (scoreGemm != null) b.scoreGemm(scoreGemm);
     if (lrWarmStart != null) b.lrWarmStart(lrWarmStart);
     if (nbEpsilon != null) b.nbEpsilon(nbEpsilon);
     if (partitions != null) b.partitions(partitions);

@@ -78,7 +78,10 @@ public final class LogisticRegression {
    */
   public static final long FLOAT32_MIN_WEIGHTS = 100_000;
 
-  /** Whether --lr-gemm auto fits a model of classes x dim with float32 GEMMs. */
+  /**
+   * Whether --lr-gemm auto fits a model of classes x dim with float32 GEMMs (and --score-gemm
+   * auto scores it in float32).
+   */
   public static boolean float32ByDefault(int classes, int dim) {
     return (long) classes * dim >= FLOAT32_MIN_WEIGHTS;
   }

@@ -243,7 +243,7 @@ public final class CurveJob {
     progress.stage("scoring " + fitted.size() + " models on " + test.rows() + " test rows ("
         + passes + (passes == 1 ? " pass)" : " passes)"));
     List<Scores> scores = ScoringPass.score(test,
-        fitted.stream().map(FitResult::fitted).toList());
+        fitted.stream().map(FitResult::fitted).toList(), o.scoreFloat32(k, d));
     List<Fit> fits = new ArrayList<>();
     for (int i = 0; i < fitted.size(); i++) {
       Fit f = fitted.get(i).scored(scores.get(i));

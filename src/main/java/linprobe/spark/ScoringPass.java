@@ -53,9 +53,11 @@ public final class ScoringPass {
   /**
    * Every model's test scores (error, log-loss, top-5 error, balanced error, per-class recall)
    * from one pass over the test blocks ({@link #evaluate}).
+   *
+   * @param float32 whether the scores' GEMMs run in float32 (--score-gemm)
    */
-  public static List<Scores> score(Embeddings test, List<LinearModel> models) {
-    double[][] sums = evaluate(test, models);
+  public static List<Scores> score(Embeddings test, List<LinearModel> models, boolean float32) {
+    double[][] sums = evaluate(test, models, PASS_BYTES, float32);
     List<Scores> out = new ArrayList<>(sums.length);
     for (double[] s : sums) {
       out.add(Scores.of(s[MISCLASSIFIED], s[CROSS_ENTROPY], s[TOP5_MISSES],
@@ -68,33 +70,40 @@ public final class ScoringPass {
   static final long PASS_BYTES = 128L << 20;
 
   /**
-   * Test error counts and summed log-loss of every model. The linear models (nb, lr) are
-   * stacked: their scalers are folded into the weights, relative to a common centre so that no
-   * large offset cancels, and each block is scored for a group of them by one GEMM. Quadratic
-   * models (nb-perclass) are scored one GEMM each, in their own scaled space, where their
-   * 1/variance weights stay well conditioned. The groups and quadratic models are scored in
-   * passes over the cached test blocks of at most {@link #PASS_BYTES} of weights each (one pass
-   * for a small grid; a few at a thousand classes), so that neither the broadcast nor the
-   * executors hold every model's weights at once; a model's sums never depend on the passes.
+   * Test error counts and summed log-loss of every model. The models are stacked
+   * ({@link Stacked}): their scalers are folded into the weights, relative to a common centre so
+   * that no large offset cancels, and each block is scored for a group of them by one GEMM, the
+   * linear models (nb, lr) on the centred rows z, the quadratic ones (nb-perclass) on [z, z^2].
+   * The groups are scored in passes over the cached test blocks of at most {@link #PASS_BYTES}
+   * of weights each (one pass for a small grid; a few at a thousand classes), so that neither
+   * the broadcast nor the executors hold every model's weights at once; a model's sums never
+   * depend on the passes.
    *
+   * <p>In float32 the linear groups' weights are first rewritten, in double, so that sgemm adds
+   * small numbers: relative to the centre, and less their mean over the model's classes, which
+   * moves every class's score of a row by the same amount and so changes no softmax, argmax or
+   * rank ({@link #classCentred}). Quadratic groups stay in double: where a feature never varies
+   * within a class, its weights are of the order of 1 / the variance smoothing, and the GEMM
+   * form's terms cancel to the scores far beyond float32's reach (a per-class-variance nb of 3
+   * digits rows per class, its weights centred as the linear ones', misclassified 3 more test
+   * rows of 599 in float32).
+   *
+   * @param float32 whether the linear groups' GEMMs run in float32 (--score-gemm)
    * @return per model: [MISCLASSIFIED] misclassified rows, [CROSS_ENTROPY] summed
    *     cross-entropy, [TOP5_MISSES] rows whose true class is not among the 5 highest scores,
    *     [CORRECT + c] correctly classified rows of class c
    */
-  public static double[][] evaluate(Embeddings test, List<LinearModel> models) {
-    return evaluate(test, models, PASS_BYTES);
+  public static double[][] evaluate(Embeddings test, List<LinearModel> models, boolean float32) {
+    return evaluate(test, models, PASS_BYTES, float32);
   }
 
-  static double[][] evaluate(Embeddings test, List<LinearModel> models, long passBytes) {
+  static double[][] evaluate(Embeddings test, List<LinearModel> models, long passBytes,
+      boolean float32) {
     double[][] out = new double[models.size()][];
-    for (List<Object> p : passes(models, passBytes)) {
-      ArrayList<Stacked> stacked = new ArrayList<>();
-      List<Integer> quadratic = new ArrayList<>();
-      for (Object u : p) {
-        if (u instanceof boolean[] take) stacked.add(Stacked.of(models, take));
-        else quadratic.add((Integer) u);
-      }
-      double[][] sums = evaluate(test, models, stacked, quadratic);
+    for (List<boolean[]> p : passes(models, passBytes)) {
+      ArrayList<Stacked> groups = new ArrayList<>();
+      for (boolean[] take : p) groups.add(Stacked.of(models, take, float32));
+      double[][] sums = evaluate(test, models, groups);
       for (int i = 0; i < sums.length; i++) if (sums[i] != null) out[i] = sums[i];
     }
     return out;
@@ -106,90 +115,100 @@ public final class ScoringPass {
   }
 
   /**
-   * The passes: whole stacked groups (a boolean[] of the models they stack) and quadratic models
-   * (an Integer index), in order, up to passBytes of weights each.
+   * The passes: whole stacked groups (a boolean[] of the models each stacks), linear groups
+   * first, in order, up to passBytes of weights each.
    */
-  static List<List<Object>> passes(List<LinearModel> models, long passBytes) {
-    List<List<Object>> passes = new ArrayList<>();
-    List<Object> pass = new ArrayList<>();
+  static List<List<boolean[]>> passes(List<LinearModel> models, long passBytes) {
+    List<List<boolean[]>> passes = new ArrayList<>();
+    List<boolean[]> pass = new ArrayList<>();
     long bytes = 0;
-    List<Object> units = new ArrayList<>(Stacked.grouping(models));
-    for (int i = 0; i < models.size(); i++) if (models.get(i).quadratic()) units.add(i);
-    for (Object u : units) {
-      long b = 8L * (u instanceof boolean[] take ? Stacked.weights(models, take)
-          : models.get((Integer) u).weights().length);
+    List<boolean[]> groups = new ArrayList<>(Stacked.grouping(models, false));
+    groups.addAll(Stacked.grouping(models, true));
+    for (boolean[] take : groups) {
+      long b = 8L * Stacked.weights(models, take);
       if (!pass.isEmpty() && bytes + b > passBytes) {
         passes.add(pass);
         pass = new ArrayList<>();
         bytes = 0;
       }
-      pass.add(u);
+      pass.add(take);
       bytes += b;
     }
     if (!pass.isEmpty()) passes.add(pass);
     return passes;
   }
 
-  /** One pass over the test blocks: the stacked groups and quadratic models given. */
+  /** One executor thread's feature buffers for a pass, grown to the largest group's. */
+  static final class Buffers {
+    double[] feats = new double[0];
+    float[] feats32 = new float[0];
+    float[] scores32 = new float[0];
+
+    double[] feats(int n) {
+      if (feats.length < n) feats = new double[n];
+      return feats;
+    }
+
+    float[] feats32(int n) {
+      if (feats32.length < n) feats32 = new float[n];
+      return feats32;
+    }
+
+    float[] scores32(int n) {
+      if (scores32.length < n) scores32 = new float[n];
+      return scores32;
+    }
+  }
+
+  /** One pass over the test blocks: the stacked groups given. */
   private static double[][] evaluate(Embeddings test, List<LinearModel> models,
-      ArrayList<Stacked> stacked, List<Integer> quadratic) {
+      ArrayList<Stacked> groups) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(test.blocks().context());
-    int nm = models.size();
-    // the pass's models, by index: each stacked one's class count, each quadratic model itself
-    int[] k = new int[nm];
-    for (Stacked st : stacked) {
-      for (int i = 0; i < nm; i++) if (st.column()[i] >= 0) k[i] = models.get(i).classes();
+    // the pass's models, by index: each one's class count (0: not in this pass)
+    int[] k = new int[models.size()];
+    int maxRows = 0;
+    for (Stacked g : groups) {
+      for (int i : g.models()) k[i] = models.get(i).classes();
+      maxRows = Math.max(maxRows, g.rows());
     }
-    ArrayList<LinearModel> own = new ArrayList<>();
-    for (int i = 0; i < nm; i++) own.add(null);
-    for (int i : quadratic) {
-      own.set(i, models.get(i));
-      k[i] = models.get(i).classes();
-    }
-    Broadcast<ArrayList<Stacked>> bStacked = jsc.broadcast(stacked);
-    Broadcast<ArrayList<LinearModel>> bModels = jsc.broadcast(own);
+    int width = maxRows;
+    Broadcast<ArrayList<Stacked>> bGroups = jsc.broadcast(groups);
     try {
       return OrderedAggregate.byPartition(test.blocks(), () -> new ScoreSums(k), (it, zero) -> {
         double[][] acc = zero.sums;
-        List<LinearModel> ms = bModels.value();
-        List<Stacked> groups = bStacked.value();
-        int maxP = 0, maxK = 0;
-        for (Stacked st : groups) {
-          maxP = Math.max(maxP, st.dim());
-          maxK = Math.max(maxK, st.rows());
-        }
-        for (LinearModel m : ms) {
-          if (m == null) continue;
-          maxP = Math.max(maxP, m.featureCount());
-          maxK = Math.max(maxK, m.classes());
-        }
-        int n0 = EmbeddingSource.BLOCK_ROWS;
-        double[] feats = new double[n0 * maxP];
-        double[] scores = new double[n0 * maxK];
+        List<Stacked> gs = bGroups.value();
+        Buffers buf = new Buffers();
+        double[] scores = new double[EmbeddingSource.BLOCK_ROWS * width];
         while (it.hasNext()) {
           RowBlock b = it.next();
-          for (Stacked st : groups) {
-            st.scores(b, feats, scores);
-            for (int i = 0; i < nm; i++) {
-              if (st.column()[i] >= 0) {
-                score(b, scores, st.rows(), st.column()[i], k[i], acc[i]);
-              }
+          for (Stacked g : gs) {
+            g.scores(b, buf, scores);
+            int[] ms = g.models(), cols = g.columns();
+            for (int j = 0; j < ms.length; j++) {
+              score(b, scores, g.rows(), cols[j], k[ms[j]], acc[ms[j]]);
             }
-          }
-          for (int i = 0; i < nm; i++) {
-            LinearModel m = ms.get(i);
-            if (m == null) continue;
-            m.features(b.x, 0, b.n, feats);
-            m.scores(feats, b.n, scores);
-            score(b, scores, m.classes(), 0, m.classes(), acc[i]);
           }
         }
         return zero;
       }).sums;
     } finally {
-      bModels.destroy();
-      bStacked.destroy();
+      bGroups.destroy();
     }
+  }
+
+  /**
+   * Rows [first, first + k) of w (row length p) less their mean row, as float32: the same
+   * amount off every class's score of a row, which no softmax, argmax or rank sees.
+   */
+  static float[] classCentred(double[] w, int first, int k, int p) {
+    float[] out = new float[k * p];
+    for (int j = 0; j < p; j++) {
+      double mean = 0;
+      for (int c = 0; c < k; c++) mean += w[(first + c) * p + j];
+      mean /= k;
+      for (int c = 0; c < k; c++) out[c * p + j] = (float) (w[(first + c) * p + j] - mean);
+    }
+    return out;
   }
 
   /**
@@ -221,31 +240,35 @@ public final class ScoringPass {
   }
 
   /**
-   * Every linear model's weights in raw coordinates relative to a centre, stacked by rows.
+   * Models' weights in raw coordinates relative to a centre c, stacked by rows: one GEMM scores
+   * a block for all of them. A linear model's scaled row is v = s (x - o) = s z + s (c - o) with
+   * z = x - c, so its weights on z are w s; a quadratic model's a v + q v^2 become
+   * (a s + 2 q s^2 (c - o)) z + q s^2 z^2, the rest going to the biases (in double). Linear groups
+   * may run in float32, their weights class-centred per model ({@link #classCentred}).
    *
-   * @param weights rows x dim
-   * @param column first score column of model i, -1 if not stacked
+   * @param quadratic whether the group's models are quadratic (features [z, z^2])
+   * @param weights rows x features, or null in float32
+   * @param weights32 rows x features, or null in double
+   * @param models the stacked models' indices
+   * @param columns first score column of each stacked model
    */
-  record Stacked(int dim, int rows, double[] centre, double[] weights, double[] bias,
-      int[] column) implements java.io.Serializable {
+  record Stacked(int dim, boolean quadratic, int rows, double[] centre, double[] weights,
+      float[] weights32, double[] bias, int[] models, int[] columns)
+      implements java.io.Serializable {
     /** Score columns per GEMM: bounds the score buffer for many models of many classes. */
     static final int MAX_ROWS = 4096;
 
-    /** The linear models in groups of at most MAX_ROWS stacked classes (one GEMM each). */
-    static ArrayList<Stacked> groups(List<LinearModel> models) {
-      ArrayList<Stacked> out = new ArrayList<>();
-      for (boolean[] take : grouping(models)) out.add(of(models, take));
-      return out;
-    }
-
-    /** Which models each group stacks: consecutive linear models, up to MAX_ROWS classes. */
-    static List<boolean[]> grouping(List<LinearModel> models) {
+    /**
+     * Which models each group stacks: consecutive linear (or quadratic) models, up to MAX_ROWS
+     * classes.
+     */
+    static List<boolean[]> grouping(List<LinearModel> models, boolean quadratic) {
       List<boolean[]> out = new ArrayList<>();
       boolean[] take = new boolean[models.size()];
       int rows = 0;
       for (int i = 0; i < models.size(); i++) {
         LinearModel m = models.get(i);
-        if (m.quadratic()) continue;
+        if (m.quadratic() != quadratic) continue;
         if (rows > 0 && rows + m.classes() > MAX_ROWS) {
           out.add(take);
           take = new boolean[models.size()];
@@ -258,53 +281,99 @@ public final class ScoringPass {
       return out;
     }
 
-    /** Weights of a group (stacked rows x dim). */
+    /** Weights of a group (stacked rows x features). */
     static long weights(List<LinearModel> models, boolean[] take) {
       long w = 0;
       for (int i = 0; i < models.size(); i++) if (take[i]) w += models.get(i).weights().length;
       return w;
     }
 
-    static Stacked of(List<LinearModel> models, boolean[] take) {
-      int d = models.isEmpty() ? 0 : models.get(0).dim(), rows = 0, stackedModels = 0;
-      int[] column = new int[models.size()];
+    /** The group of the models take marks (all linear or all quadratic). */
+    static Stacked of(List<LinearModel> models, boolean[] take, boolean float32) {
+      int d = models.isEmpty() ? 0 : models.get(0).dim(), rows = 0, stacked = 0;
+      boolean quadratic = false;
       double[] centre = new double[d];
       for (int i = 0; i < models.size(); i++) {
-        LinearModel m = models.get(i);
-        column[i] = take[i] ? rows : -1;
         if (!take[i]) continue;
-        rows += m.classes();
-        stackedModels++;
-        for (int j = 0; j < d; j++) centre[j] += m.scaler().offset()[j];
+        stacked++;
+        quadratic = models.get(i).quadratic();
+        for (int j = 0; j < d; j++) centre[j] += models.get(i).scaler().offset()[j];
       }
-      for (int j = 0; j < d; j++) centre[j] /= Math.max(1, stackedModels);
-      double[] w = new double[rows * d];
-      double[] bias = new double[rows];
-      for (int i = 0; i < models.size(); i++) {
-        LinearModel m = models.get(i);
+      for (int j = 0; j < d; j++) centre[j] /= Math.max(1, stacked);
+      int[] index = new int[stacked], column = new int[stacked];
+      for (int i = 0, s = 0; i < models.size(); i++) {
         if (!take[i]) continue;
-        double[] off = m.scaler().offset(), inv = m.scaler().invScale();
+        index[s] = i;
+        column[s++] = rows;
+        rows += models.get(i).classes();
+      }
+      int p = quadratic ? 2 * d : d;
+      double[] w = new double[rows * p];
+      double[] bias = new double[rows];
+      for (int s = 0; s < stacked; s++) {
+        LinearModel m = models.get(index[s]);
+        double[] off = m.scaler().offset(), inv = m.scaler().invScale(), mw = m.weights();
         for (int c = 0; c < m.classes(); c++) {
-          int r = column[i] + c;
+          int r = column[s] + c;
           double b = m.bias()[c];
           for (int j = 0; j < d; j++) {
-            double wj = m.weights()[c * d + j] * inv[j];
-            w[r * d + j] = wj;
-            b -= wj * (off[j] - centre[j]);
+            // v = inv z + shift, shift = inv (centre - offset)
+            double shift = inv[j] * (centre[j] - off[j]);
+            double a = mw[c * p + j];
+            if (!quadratic) {
+              w[r * p + j] = a * inv[j];
+              b += a * shift;
+            } else {
+              double q = mw[c * p + d + j];
+              w[r * p + j] = (a + 2 * q * shift) * inv[j];
+              w[r * p + d + j] = q * inv[j] * inv[j];
+              b += (a + q * shift) * shift;
+            }
           }
           bias[r] = b;
         }
       }
-      return new Stacked(d, rows, centre, w, bias, column);
+      if (!float32 || quadratic) {
+        return new Stacked(d, quadratic, rows, centre, w, null, bias, index, column);
+      }
+      float[] w32 = new float[rows * d];
+      for (int s = 0; s < stacked; s++) {
+        int k = models.get(index[s]).classes();
+        System.arraycopy(classCentred(w, column[s], k, d), 0, w32, column[s] * d, k * d);
+      }
+      return new Stacked(d, false, rows, centre, null, w32, bias, index, column);
+    }
+
+    /** Columns of the GEMM's feature rows: z, or [z, z^2]. */
+    int features() {
+      return quadratic ? 2 * dim : dim;
     }
 
     /** scores (n x rows) of a block for every stacked model: one GEMM. */
-    void scores(RowBlock b, double[] x, double[] scores) {
-      for (int r = 0; r < b.n; r++) {
-        for (int j = 0; j < dim; j++) x[r * dim + j] = b.x[r * dim + j] - centre[j];
+    void scores(RowBlock b, Buffers buf, double[] scores) {
+      int n = b.n, d = dim, p = features();
+      if (weights32 != null) {
+        float[] x = buf.feats32(n * d);
+        for (int r = 0; r < n; r++) {
+          for (int j = 0; j < d; j++) x[r * d + j] = (float) (b.x[r * d + j] - centre[j]);
+        }
+        float[] s = buf.scores32(n * rows);
+        linprobe.math.Blas.scores(x, 0, n, d, weights32, rows, s);
+        for (int r = 0; r < n; r++) {
+          for (int c = 0; c < rows; c++) scores[r * rows + c] = s[r * rows + c] + bias[c];
+        }
+        return;
       }
-      linprobe.math.Blas.scores(x, b.n, dim, weights, rows, scores);
-      for (int r = 0; r < b.n; r++) {
+      double[] x = buf.feats(n * p);
+      for (int r = 0; r < n; r++) {
+        for (int j = 0; j < d; j++) {
+          double z = b.x[r * d + j] - centre[j];
+          x[r * p + j] = z;
+          if (quadratic) x[r * p + d + j] = z * z;
+        }
+      }
+      linprobe.math.Blas.scores(x, n, p, weights, rows, scores);
+      for (int r = 0; r < n; r++) {
         for (int c = 0; c < rows; c++) scores[r * rows + c] += bias[c];
       }
     }

@@ -162,7 +162,7 @@ class ConfigPrecedenceTest extends SparkTestBase {
         "--label-col", "l", "--id-col", "i", "--drop-invalid", "--models", "lr",
         "--shots", "3,all", "--seeds", "2", "--scaling", "standard", "--lr-c", "0.5",
         "--lr-max-iter", "7", "--lr-tol", "1e-4", "--lr-cv-tol", "1e-3", "--lr-gemm", "float32",
-        "--lr-warm-start", "--nb-epsilon", "0.1",
+        "--score-gemm", "double", "--lr-warm-start", "--nb-epsilon", "0.1",
         "--partitions", "3", "--local-fit-mb", "9", "--epsilon", "0.5", "--overwrite",
         "--lr-c-range", "1e-2..1e2", "--select-metric", "error", "--lr-c-fallback", "2",
         "--lr-c-patience", "0", "--resume", "--quiet", "--title", "T"};
@@ -172,7 +172,7 @@ class ConfigPrecedenceTest extends SparkTestBase {
     CurveOptions expected = CurveOptions.builder().train("tr").test("te").out("o")
         .featuresCol("f").labelCol("l").idCol("i").dropInvalid(true).models("lr")
         .shots("3,all").seeds(2).scaling("standard").lrC(0.5).lrMaxIter(7).lrTol(1e-4)
-        .lrCvTol(1e-3).lrGemm("float32").lrWarmStart(true).nbEpsilon(0.1).partitions(3)
+        .lrCvTol(1e-3).lrGemm("float32").scoreGemm("double").lrWarmStart(true).nbEpsilon(0.1).partitions(3)
         .localFitMb(9).epsilon(0.5)
         .lrCRange("1e-2..1e2").selectMetric("error").lrCFallback(2).lrCPatience(0)
         .overwrite(true).resume(true).quiet(true).title("T").build();

@@ -274,10 +274,10 @@ class CurveJobTest extends SparkTestBase {
     assertTrue(differs, "warm starts took another path");
   }
 
-  @Test
-  void stackedEvaluationEqualsScoringEachModelAlone() throws Exception {
+  /** nb, nb-perclass and lr fitted on the first 30, 100 and 400 digits rows. */
+  private static List<linprobe.math.LinearModel> digitsModels() {
     Golden g = Golden.digits();
-    java.util.List<linprobe.math.LinearModel> models = new java.util.ArrayList<>();
+    List<linprobe.math.LinearModel> models = new java.util.ArrayList<>();
     for (int n : new int[] {30, 100, 400}) {
       GaussianStats[] st = new GaussianStats[10];
       for (int c = 0; c < 10; c++) st[c] = new GaussianStats(64);
@@ -288,12 +288,37 @@ class CurveJobTest extends SparkTestBase {
       models.add(LogisticRegression.fit(LocalRows.of(g.x, g.y, n, 10, sc), 10, 64,
           n, 1.0, 500, 1e-6, sc).model());
     }
+    return models;
+  }
+
+  @Test
+  void float32ScoringCountsWhatDoubleCounts() throws Exception {
+    // the digits test set: no two classes' scores of a row are so close that float32's rounding
+    // could reorder them, so every count is the same; the log-loss agrees to float32's precision.
+    // (nb-perclass, quadratic, is scored in double either way: see ScoringPass.evaluate)
+    List<linprobe.math.LinearModel> models = digitsModels();
     Embeddings test = load(dataSamples("digits", "test"), 2);
-    double[][] got = ScoringPass.evaluate(test, models);
-    // scored in passes of at most one stacked group or quadratic model each (as a thousand
-    // classes are): the same bits, one job per pass
+    double[][] exact = ScoringPass.evaluate(test, models, false);
+    double[][] f32 = ScoringPass.evaluate(test, models, true);
+    for (int i = 0; i < models.size(); i++) {
+      for (int j = 0; j < exact[i].length; j++) {
+        if (j == ScoringPass.CROSS_ENTROPY) continue;
+        assertEquals(exact[i][j], f32[i][j], "model " + i + ", count " + j);
+      }
+      double ce = exact[i][ScoringPass.CROSS_ENTROPY];
+      assertEquals(ce, f32[i][ScoringPass.CROSS_ENTROPY], 1e-6 * ce, "log-loss of model " + i);
+    }
+  }
+
+  @Test
+  void stackedEvaluationEqualsScoringEachModelAlone() throws Exception {
+    List<linprobe.math.LinearModel> models = digitsModels();
+    Embeddings test = load(dataSamples("digits", "test"), 2);
+    double[][] got = ScoringPass.evaluate(test, models, false);
+    // scored in passes of one stacked group each (as a thousand classes are; here the linear
+    // models' group and the quadratic ones'): the same bits, one job per pass
     double[][][] inPasses = new double[1][][];
-    assertEquals(4, countJobs(() -> inPasses[0] = ScoringPass.evaluate(test, models, 1)));
+    assertEquals(2, countJobs(() -> inPasses[0] = ScoringPass.evaluate(test, models, 1, false)));
     for (int i = 0; i < models.size(); i++) assertArrayEquals(got[i], inPasses[0][i]);
     List<RowBlock> blocks = test.blocks().collect();
     for (int i = 0; i < models.size(); i++) {

@@ -9,6 +9,8 @@ import linprobe.math.LinearModel;
 import linprobe.math.Scaler;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Top-5 error, balanced error and per-class recall from the scoring pass, on six hand-made test
@@ -91,12 +93,16 @@ class ScoringMetricsTest extends SparkTestBase {
     return Math.log(sum) - s[y];
   }
 
-  @Test
-  void handMadeScoresGiveHandComputedMetrics() {
-    // A and B stacked in one GEMM (linear), C scored alone (quadratic path)
+  @ParameterizedTest(name = "float32 {0}")
+  @ValueSource(booleans = {false, true})
+  void handMadeScoresGiveHandComputedMetrics(boolean float32) {
+    // A and B stacked in one GEMM (linear), C in another (quadratic, double). In float32 the
+    // weights less their mean over classes are rounded to float (10 - 10/7 is not a float):
+    // counts, ranks and ties stay exact, the log-loss agrees to float32's precision
+    double tol = float32 ? 1e-6 : 1e-14;
     List<LinearModel> models = List.of(model(A, false), model(perfect(), false),
         model(second(), true));
-    List<Scores> got = ScoringPass.score(test(), models);
+    List<Scores> got = ScoringPass.score(test(), models, float32);
     double nan = Double.NaN;
 
     Scores a = got.get(0);
@@ -115,24 +121,24 @@ class ScoringMetricsTest extends SparkTestBase {
         + Math.log(7 * Math.E) - 1
         + Math.log(Math.exp(9) + 6) - 9
         + Math.log(7)) / 6;
-    assertEquals(ll, a.logloss(), 1e-14);
+    assertEquals(ll, a.logloss(), tol);
 
     Scores b = got.get(1);
     assertEquals(0.0, b.error());
     assertEquals(0.0, b.top5Error());
     assertEquals(0.0, b.balancedError());
     assertEquals(List.of(1.0, 1.0, 1.0, 1.0, nan, 1.0, nan), b.recall());
-    assertEquals(Math.log(Math.exp(10) + 6) - 10, b.logloss(), 1e-14);
+    assertEquals(Math.log(Math.exp(10) + 6) - 10, b.logloss(), tol);
 
     Scores c = got.get(2);
     assertEquals(1.0, c.error());
     assertEquals(0.0, c.top5Error(), "second everywhere: always in the top 5");
     assertEquals(1.0, c.balancedError());
     assertEquals(List.of(0.0, 0.0, 0.0, 0.0, nan, 0.0, nan), c.recall());
-    assertEquals(Math.log(Math.exp(4) + Math.exp(2) + 5) - 2, c.logloss(), 1e-14);
+    assertEquals(Math.log(Math.exp(4) + Math.exp(2) + 5) - 2, c.logloss(), tol);
 
     // the raw sums: counts, one pass (A: 4 wrong, 2 top-5 misses, right rows per class)
-    double[][] sums = ScoringPass.evaluate(test(), models);
+    double[][] sums = ScoringPass.evaluate(test(), models, float32);
     assertEquals(4, sums[0][ScoringPass.MISCLASSIFIED]);
     assertEquals(2, sums[0][ScoringPass.TOP5_MISSES]);
     assertEquals(1, sums[0][ScoringPass.CORRECT + 0]);
@@ -140,12 +146,72 @@ class ScoringMetricsTest extends SparkTestBase {
     assertEquals(ScoringPass.CORRECT + K, sums[0].length);
   }
 
+  /**
+   * Largest difference, over a block's rows and classes, between a model's float32 scores and
+   * its double ones, each less its row's mean over classes (what the softmax sees).
+   */
+  static double float32Deviation(LinearModel m, ScoringPass.Stacked u, RowBlock b) {
+    int k = m.classes(), d = m.dim();
+    double[] s32 = new double[b.n * k];
+    u.scores(b, new ScoringPass.Buffers(), s32);
+    double worst = 0;
+    for (int r = 0; r < b.n; r++) {
+      double[] s = m.scores(java.util.Arrays.copyOfRange(b.x, r * d, (r + 1) * d));
+      double mean64 = 0, mean32 = 0;
+      for (int c = 0; c < k; c++) {
+        mean64 += s[c] / k;
+        mean32 += s32[r * k + c] / k;
+      }
+      for (int c = 0; c < k; c++) {
+        worst = Math.max(worst, Math.abs((s32[r * k + c] - mean32) - (s[c] - mean64)));
+      }
+    }
+    return worst;
+  }
+
+  @Test
+  void float32ScoresOfAWideModelStayNearTheDoubleOnes() {
+    // 20 classes in 1,024 dimensions, as embeddings look after min-max scaling: class means
+    // near 0.5 (0.005 apart), spreads of 0.02. A class's nb score adds 1,024 terms of the order
+    // of mean^2 / variance (several hundred) into sums whose differences between classes (tens)
+    // decide
+    int k = 20, d = 1024, perClass = 50, rows = 200;
+    java.util.Random rnd = new java.util.Random(7);
+    double[][] mu = new double[k][d];
+    for (double[] m : mu) for (int j = 0; j < d; j++) m[j] = 0.5 + 0.005 * rnd.nextGaussian();
+    linprobe.math.GaussianStats[] st = new linprobe.math.GaussianStats[k];
+    float[] x = new float[d];
+    for (int c = 0; c < k; c++) {
+      st[c] = new linprobe.math.GaussianStats(d);
+      for (int r = 0; r < perClass; r++) {
+        for (int j = 0; j < d; j++) x[j] = (float) (mu[c][j] + 0.02 * rnd.nextGaussian());
+        st[c].add(x, 0);
+      }
+    }
+    float[] t = new float[rows * d];
+    int[] label = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      label[r] = r % k;
+      for (int j = 0; j < d; j++) t[r * d + j] = (float) (mu[r % k][j] + 0.02 * rnd.nextGaussian());
+    }
+    RowBlock b = new RowBlock(rows, d, t, label, new long[rows], 0);
+    // the scaler of another subset: its offset is not the stacked group's centre
+    Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, linprobe.math.GaussianStats.pooled(st));
+    LinearModel lin = linprobe.math.NaiveBayes.sharedVariance(st, sc, 1e-9);
+    double l = float32Deviation(lin,
+        ScoringPass.Stacked.of(List.of(lin), new boolean[] {true}, true), b);
+    // class-centred, the float32 scores move by a few 1e-5; with the weights cast to float32
+    // as they are, by about 5e-3
+    assertTrue(l < 5e-4, "nb stacked in float32 off by " + l);
+    assertTrue(l > 1e-9, "scored in double, not float32: off by " + l);
+  }
+
   @Test
   void oneJobForEveryMetric() throws Exception {
     List<LinearModel> models = List.of(model(A, false), model(second(), true));
     Embeddings t = test();
     t.blocks().cache().count();
-    assertEquals(1, countJobs(() -> ScoringPass.score(t, models)));
+    assertEquals(1, countJobs(() -> ScoringPass.score(t, models, false)));
   }
 
   @Test
