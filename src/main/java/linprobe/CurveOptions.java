@@ -29,9 +29,9 @@ import linprobe.math.Scaler;
  * without dashes, also the key of {@code --config} files and of {@code spark.linprobe.*}), its
  * group, its doc (the CLI's help), its default (the paper's protocol; they live only there) and
  * its check. {@link #describe()} lists all of them, grouped, and feeds {@code summary.json}'s
- * "config"; {@link #fitSettings()} (all but the output group and {@code local-fit-mb}) feeds
- * the {@code --resume} fingerprint. The groups, with describe()'s keys (the flag names with
- * underscores):
+ * "config"; {@link #fitSettings()} (all but the output group, {@code local-fit-mb} and
+ * {@code score-gemm}) feeds the {@code --resume} fingerprint. The groups, with describe()'s keys
+ * (the flag names with underscores):
  * <ul>
  *   <li>{@code input}: train, test, validation, validation_fraction, features_col, label_col,
  *       id_col, drop_invalid;
@@ -41,7 +41,8 @@ import linprobe.math.Scaler;
  *       lr_max_iter, lr_tol, lr_cv_tol, lr_warm_start;
  *   <li>{@code nb}: nb_epsilon;
  *   <li>{@code execution}, how the work is laid out: partitions (0: derived from the row count),
- *       local_fit_mb (-1: derived from executor memory; does not change the numbers);
+ *       local_fit_mb (-1: derived from executor memory; does not change the numbers),
+ *       score_gemm (the precision of scoring; changes the scores, never a fit);
  *   <li>{@code output}, what is written and reported, never the fits: out, epsilon, overwrite,
  *       resume, quiet, title (null: derived from the input tables' names).
  * </ul>
@@ -526,8 +527,9 @@ public final class CurveOptions implements Serializable {
   }
 
   /**
-   * describe() restricted to the settings that can change a fit: all but the output group and
-   * local_fit_mb. The resume fingerprint is made of this and facts of the input tables.
+   * describe() restricted to the settings that can change a fit: all but the output group,
+   * local_fit_mb and score_gemm. The resume fingerprint is made of this and facts of the input
+   * tables.
    */
   public Map<String, Object> fitSettings() {
     return describe(Setting::affectsFits);

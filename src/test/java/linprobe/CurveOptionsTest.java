@@ -214,9 +214,10 @@ class CurveOptionsTest extends SparkTestBase {
     Map<String, Object> fit = o.fitSettings();
     assertFalse(fit.containsKey("output"));
     assertFalse(((Map<?, ?>) fit.get("execution")).containsKey("local_fit_mb"));
+    assertFalse(((Map<?, ?>) fit.get("execution")).containsKey("score_gemm"));
     assertTrue(((Map<?, ?>) fit.get("execution")).containsKey("partitions"));
     assertEquals(fit, o.toBuilder().out("elsewhere").epsilon(0.3).localFitMb(0).quiet(true)
-        .build().fitSettings(), "settings that do not change the fits");
+        .scoreGemm("float32").build().fitSettings(), "settings that do not change the fits");
     assertNotEquals(fit, o.toBuilder().lrWarmStart(true).build().fitSettings());
   }
 

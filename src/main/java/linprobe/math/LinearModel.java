@@ -5,8 +5,9 @@ import java.io.Serializable;
 /**
  * A fitted probe: scores_k(x) = sum_j W_kj phi_j(x') + b_k with x' the scaled row and phi either
  * x' itself (logistic regression, shared-variance naive Bayes) or [x', x'^2] (per-class-variance
- * naive Bayes, quadratic in x'). Every model goes through this one scoring path; its posterior is
- * the softmax of the scores.
+ * naive Bayes, quadratic in x'). Its posterior is the softmax of the scores. The test set is
+ * scored in groups of models with their scalers folded into the weights (ScoringPass.Stacked);
+ * {@link #scores(float[])} is the model's definition, row by row.
  *
  * @param weights k x p, row-major, p = dim or 2 * dim
  */

@@ -24,9 +24,10 @@ import scala.Tuple2;
  * those of one merge of every partition's partial in partition order, and never depend on task
  * timing), and a seed's task turns its cells into every subset's per-class statistics by prefix
  * merges over the buckets, pooled over the classes for the scaler, and per class only what
- * naive Bayes reads (count, mean, M2). The driver receives them a seed at a time: one seed's
- * subsets, never the whole grid, on the driver at once, and no task result holds more than
- * that. A small grid's cells go to the driver in one job and are merged there by the same code.
+ * naive Bayes reads (count, mean, M2). The driver receives them a few seeds at a time (as many
+ * as there are cores, at most {@link #GROUP_BYTES}): never the whole grid on the driver at once,
+ * and no task result holds more than one seed's subsets. A small grid's cells go to the driver
+ * in one job and are merged there by the same code.
  */
 public final class NaiveBayesPass {
   private NaiveBayesPass() {}
@@ -43,7 +44,8 @@ public final class NaiveBayesPass {
   static final long ALL_TASK_BYTES = 256L << 20;
   /**
    * Otherwise the merged results come a few tasks per job, as many as there are cores and at
-   * most this many bytes of seeds' subsets (a seed's subsets: buckets x classes x 16 x dim).
+   * most this many bytes of results (a seed's subsets: buckets x classes x 16 x dim; an "all"
+   * group's: its classes x 32 x dim).
    */
   static final long GROUP_BYTES = 256L << 20;
 
@@ -71,20 +73,23 @@ public final class NaiveBayesPass {
       int classes, int buckets, int dim, boolean includeAll) {
     long maxResult = bucketed.context().getConf().getSizeAsBytes("spark.driver.maxResultSize",
         "1g");
+    int allGroup = (int) Math.max(1, Math.min(classes,
+        ALL_TASK_BYTES / (32L * dim * bucketed.getNumPartitions())));
+    // a task's result: a seed's subsets (buckets x classes x 16 x dim) or an "all" group's
+    long perTask = Math.max(buckets * 16L * classes * dim, 32L * allGroup * dim);
     long groupBytes = maxResult <= 0 ? GROUP_BYTES : Math.min(GROUP_BYTES, maxResult / 4);
     int perJob = (int) Math.max(1, Math.min(bucketed.context().defaultParallelism(),
-        groupBytes / Math.max(1, buckets * 16L * classes * dim)));
+        groupBytes / perTask));
     return statistics(bucketed, seeds, classes, buckets, dim, includeAll,
-        maxResult <= 0 ? ONE_JOB_BYTES : Math.min(ONE_JOB_BYTES, maxResult / 4),
-        (int) Math.max(1, Math.min(classes,
-            ALL_TASK_BYTES / (32L * dim * bucketed.getNumPartitions()))), perJob);
+        maxResult <= 0 ? ONE_JOB_BYTES : Math.min(ONE_JOB_BYTES, maxResult / 4), allGroup,
+        perJob);
   }
 
   /**
    * @param oneJob fetch the results in one job when they add up to at most this many bytes
    * @param allGroup classes per "all" task
    * @param perJob otherwise, fetch the merged results of this many tasks (seeds, "all" groups)
-   *     per job, in task order: a job per task would leave all but one core idle
+   *     per job, in task order (at least 1): a job per task would leave all but one core idle
    */
   static Iterator<SubsetStats> statistics(JavaRDD<RowBlock> bucketed, int seeds, int classes,
       int buckets, int dim, boolean includeAll, long oneJob, int allGroup, int perJob) {
@@ -135,7 +140,7 @@ public final class NaiveBayesPass {
       @Override
       public boolean hasNext() {
         while (!current.hasNext() && fetched < partitions) {
-          int[] ids = new int[Math.min(perJob, partitions - fetched)];
+          int[] ids = new int[Math.min(Math.max(1, perJob), partitions - fetched)];
           for (int i = 0; i < ids.length; i++) ids[i] = fetched + i;
           List<T> all = new ArrayList<>();
           for (List<T> l : rdd.collectPartitions(ids)) all.addAll(l);

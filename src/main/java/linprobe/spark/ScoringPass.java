@@ -54,7 +54,7 @@ public final class ScoringPass {
    * Every model's test scores (error, log-loss, top-5 error, balanced error, per-class recall)
    * from one pass over the test blocks ({@link #evaluate}).
    *
-   * @param float32 whether the scores' GEMMs run in float32 (--score-gemm)
+   * @param float32 whether the linear models' GEMMs run in float32 (--score-gemm)
    */
   public static List<Scores> score(Embeddings test, List<LinearModel> models, boolean float32) {
     double[][] sums = evaluate(test, models, PASS_BYTES, float32);
@@ -138,7 +138,7 @@ public final class ScoringPass {
     return passes;
   }
 
-  /** One executor thread's feature buffers for a pass, grown to the largest group's. */
+  /** A task's feature buffers for a pass, grown to the largest group's. */
   static final class Buffers {
     double[] feats = new double[0];
     float[] feats32 = new float[0];
@@ -259,26 +259,90 @@ public final class ScoringPass {
     static final int MAX_ROWS = 4096;
 
     /**
+     * A quadratic model is scored in a group only where the group's centre is within this many
+     * of the model's own ranges (1 / its scale) of its offset on every feature: its z, z^2 and
+     * bias terms are of the order of shift^2 times its scaled terms and cancel down to them, so
+     * a model fitted on a subset whose range on some feature is tiny against how far the other
+     * subsets' offsets lie would lose its digits in the group. Such a model is scored alone,
+     * around its own offset (shift 0).
+     */
+    static final double MAX_SHIFT = 16;
+
+    /**
      * Which models each group stacks: consecutive linear (or quadratic) models, up to MAX_ROWS
-     * classes.
+     * classes and PASS_BYTES of weights; quadratic models beyond MAX_SHIFT of their group's
+     * centre each in a group of their own.
      */
     static List<boolean[]> grouping(List<LinearModel> models, boolean quadratic) {
       List<boolean[]> out = new ArrayList<>();
       boolean[] take = new boolean[models.size()];
       int rows = 0;
+      long weights = 0;
       for (int i = 0; i < models.size(); i++) {
         LinearModel m = models.get(i);
         if (m.quadratic() != quadratic) continue;
-        if (rows > 0 && rows + m.classes() > MAX_ROWS) {
+        if (rows > 0 && (rows + m.classes() > MAX_ROWS
+            || 8L * (weights + m.weights().length) > PASS_BYTES)) {
           out.add(take);
           take = new boolean[models.size()];
           rows = 0;
+          weights = 0;
         }
         take[i] = true;
         rows += m.classes();
+        weights += m.weights().length;
       }
       if (rows > 0) out.add(take);
-      return out;
+      if (!quadratic) return out;
+      List<boolean[]> near = new ArrayList<>();
+      List<boolean[]> alone = new ArrayList<>();
+      for (boolean[] group : out) {
+        boolean[] g = group.clone();
+        for (boolean removed = true; removed; ) {
+          removed = false;
+          double[] c = centre(models, g);
+          for (int i = 0; i < g.length; i++) {
+            if (g[i] && maxShift(models.get(i), c) > MAX_SHIFT) {
+              g[i] = false;
+              boolean[] one = new boolean[models.size()];
+              one[i] = true;
+              alone.add(one);
+              removed = true;
+            }
+          }
+        }
+        for (boolean t : g) {
+          if (t) {
+            near.add(g);
+            break;
+          }
+        }
+      }
+      near.addAll(alone);
+      return near;
+    }
+
+    /** The mean of the marked models' scaler offsets: a group's centre. */
+    static double[] centre(List<LinearModel> models, boolean[] take) {
+      int d = models.isEmpty() ? 0 : models.get(0).dim(), n = 0;
+      double[] centre = new double[d];
+      for (int i = 0; i < models.size(); i++) {
+        if (!take[i]) continue;
+        n++;
+        for (int j = 0; j < d; j++) centre[j] += models.get(i).scaler().offset()[j];
+      }
+      for (int j = 0; j < d; j++) centre[j] /= Math.max(1, n);
+      return centre;
+    }
+
+    /** The largest |shift| = |scale (centre - offset)| of a model over the features. */
+    static double maxShift(LinearModel m, double[] centre) {
+      double[] off = m.scaler().offset(), inv = m.scaler().invScale();
+      double max = 0;
+      for (int j = 0; j < centre.length; j++) {
+        max = Math.max(max, Math.abs(inv[j] * (centre[j] - off[j])));
+      }
+      return max;
     }
 
     /** Weights of a group (stacked rows x features). */
@@ -292,14 +356,12 @@ public final class ScoringPass {
     static Stacked of(List<LinearModel> models, boolean[] take, boolean float32) {
       int d = models.isEmpty() ? 0 : models.get(0).dim(), rows = 0, stacked = 0;
       boolean quadratic = false;
-      double[] centre = new double[d];
       for (int i = 0; i < models.size(); i++) {
         if (!take[i]) continue;
         stacked++;
         quadratic = models.get(i).quadratic();
-        for (int j = 0; j < d; j++) centre[j] += models.get(i).scaler().offset()[j];
       }
-      for (int j = 0; j < d; j++) centre[j] /= Math.max(1, stacked);
+      double[] centre = centre(models, take);
       int[] index = new int[stacked], column = new int[stacked];
       for (int i = 0, s = 0; i < models.size(); i++) {
         if (!take[i]) continue;

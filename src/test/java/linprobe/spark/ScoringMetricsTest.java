@@ -147,26 +147,62 @@ class ScoringMetricsTest extends SparkTestBase {
   }
 
   /**
-   * Largest difference, over a block's rows and classes, between a model's float32 scores and
-   * its double ones, each less its row's mean over classes (what the softmax sees).
+   * Largest difference, over a block's rows and classes, between a model's scores in a stacked
+   * group (its columns [col, col + k)) and its own, row by row in double, each less its row's
+   * mean over classes (what the softmax sees).
    */
-  static double float32Deviation(LinearModel m, ScoringPass.Stacked u, RowBlock b) {
-    int k = m.classes(), d = m.dim();
-    double[] s32 = new double[b.n * k];
-    u.scores(b, new ScoringPass.Buffers(), s32);
+  static double deviation(LinearModel m, ScoringPass.Stacked g, int col, RowBlock b) {
+    int k = m.classes(), d = m.dim(), w = g.rows();
+    double[] sg = new double[b.n * w];
+    g.scores(b, new ScoringPass.Buffers(), sg);
     double worst = 0;
     for (int r = 0; r < b.n; r++) {
       double[] s = m.scores(java.util.Arrays.copyOfRange(b.x, r * d, (r + 1) * d));
-      double mean64 = 0, mean32 = 0;
+      double mean64 = 0, meanG = 0;
       for (int c = 0; c < k; c++) {
         mean64 += s[c] / k;
-        mean32 += s32[r * k + c] / k;
+        meanG += sg[r * w + col + c] / k;
       }
       for (int c = 0; c < k; c++) {
-        worst = Math.max(worst, Math.abs((s32[r * k + c] - mean32) - (s[c] - mean64)));
+        worst = Math.max(worst, Math.abs((sg[r * w + col + c] - meanG) - (s[c] - mean64)));
       }
     }
     return worst;
+  }
+
+  @Test
+  void aQuadraticModelFarFromItsGroupsCentreIsScoredAlone() {
+    // nb-perclass-like models of 2 classes in 3 dimensions. A's subset spans 1e-7 on feature 2
+    // (scale 1e7) near 0.5; B's spans 20 from -10. Stacked around their mean offset, A's terms
+    // in z, z^2 would be (5e7)^2 times its scores and cancel to them in double
+    int d = 3, k = 2;
+    java.util.Random rnd = new java.util.Random(3);
+    double[] w = new double[k * 2 * d];
+    for (int i = 0; i < w.length; i++) w[i] = i % (2 * d) < d ? rnd.nextGaussian() : -0.5;
+    LinearModel a = new LinearModel(k, d, true, w, new double[] {0.1, -0.2},
+        new Scaler(new double[] {0, 0, 0.5}, new double[] {1, 1, 1e7}));
+    LinearModel b = new LinearModel(k, d, true, w.clone(), new double[] {0.3, 0.0},
+        new Scaler(new double[] {0, 0, -10}, new double[] {1, 1, 0.05}));
+    List<LinearModel> models = List.of(a, b);
+    int rows = 8;
+    float[] x = new float[rows * d];
+    for (int r = 0; r < rows; r++) {
+      x[r * d] = (float) rnd.nextGaussian();
+      x[r * d + 1] = (float) rnd.nextGaussian();
+      x[r * d + 2] = (float) (0.5 + 1e-7 * rnd.nextDouble());
+    }
+    RowBlock block = new RowBlock(rows, d, x, new int[rows], new long[rows], 0);
+    List<boolean[]> groups = ScoringPass.Stacked.grouping(models, true);
+    assertEquals(2, groups.size(), "each model in a group of its own");
+    for (boolean[] g : groups) {
+      int i = g[0] ? 0 : 1;
+      double dev = deviation(models.get(i), ScoringPass.Stacked.of(models, g, false), 0, block);
+      assertTrue(dev < 1e-9, "model " + i + " off by " + dev);
+    }
+    // what the bound prevents: A stacked with B anyway
+    double forced = deviation(a,
+        ScoringPass.Stacked.of(models, new boolean[] {true, true}, false), 0, block);
+    assertTrue(forced > 1e-3, "stacked with B, A is off by only " + forced);
   }
 
   @Test
@@ -195,14 +231,25 @@ class ScoringMetricsTest extends SparkTestBase {
       for (int j = 0; j < d; j++) t[r * d + j] = (float) (mu[r % k][j] + 0.02 * rnd.nextGaussian());
     }
     RowBlock b = new RowBlock(rows, d, t, label, new long[rows], 0);
-    // the scaler of another subset: its offset is not the stacked group's centre
+    // two models with two scalers (one fitted on the training rows, one on every other test
+    // row of each class), stacked around the mean of their offsets: neither is the centre
     Scaler sc = Scaler.fit(Scaler.Kind.MINMAX, linprobe.math.GaussianStats.pooled(st));
     LinearModel lin = linprobe.math.NaiveBayes.sharedVariance(st, sc, 1e-9);
-    double l = float32Deviation(lin,
-        ScoringPass.Stacked.of(List.of(lin), new boolean[] {true}, true), b);
+    linprobe.math.GaussianStats[] half = new linprobe.math.GaussianStats[k];
+    for (int c = 0; c < k; c++) {
+      half[c] = new linprobe.math.GaussianStats(d);
+      for (int r = c; r < rows; r += 2 * k) half[c].add(t, r * d);
+    }
+    LinearModel other = linprobe.math.NaiveBayes.sharedVariance(half,
+        Scaler.fit(Scaler.Kind.MINMAX, linprobe.math.GaussianStats.pooled(half)), 1e-9);
+    List<LinearModel> two = List.of(other, lin);
+    ScoringPass.Stacked g = ScoringPass.Stacked.of(two, new boolean[] {true, true}, true);
+    double l = deviation(lin, g, k, b);
+    double o = deviation(other, g, 0, b);
     // class-centred, the float32 scores move by a few 1e-5; with the weights cast to float32
     // as they are, by about 5e-3
     assertTrue(l < 5e-4, "nb stacked in float32 off by " + l);
+    assertTrue(o < 5e-4, "the other nb stacked in float32 off by " + o);
     assertTrue(l > 1e-9, "scored in double, not float32: off by " + l);
   }
 
