@@ -163,9 +163,7 @@ public final class CurveOptions implements Serializable {
             + "sums), double, or auto: float32 for models of at least 100,000 weights "
             + "(classes x features), where sgemm runs 1.7 to 1.9 times dgemm's rate, double "
             + "below. The fold fits that choose C run in double.",
-        v -> check(String.valueOf(v).trim().toLowerCase(Locale.ROOT),
-            x -> x.equals("auto") || x.equals("float32") || x.equals("double"),
-            x -> "--lr-gemm must be auto, float32 or double, got '" + x + "'")),
+        v -> precision(v, "lr-gemm")),
     LR_WARM_START("lr-warm-start", Group.LR, "false",
         "Start each size's logistic regression from the next-smaller size's solution of the same "
             + "seed (mapped into the new subset's scaling) instead of from zero.",
@@ -192,9 +190,7 @@ public final class CurveOptions implements Serializable {
             + "mean over classes; scores widened to double for the softmax, errors and "
             + "log-loss), double, or auto: float32 for models of at least 100,000 weights "
             + "(classes x features), double below. nb-perclass is scored in double.",
-        v -> check(String.valueOf(v).trim().toLowerCase(Locale.ROOT),
-            x -> x.equals("auto") || x.equals("float32") || x.equals("double"),
-            x -> "--score-gemm must be auto, float32 or double, got '" + x + "'")),
+        v -> precision(v, "score-gemm")),
 
     OUT("out", Group.OUTPUT, null,
         "Output directory; refused if it exists and is not empty (see --overwrite). Required by "
@@ -825,6 +821,13 @@ public final class CurveOptions implements Serializable {
     } catch (NumberFormatException e) {
       throw new LinprobeException("--" + flag + " value '" + v + "' is not an integer");
     }
+  }
+
+  /** A GEMM precision (--lr-gemm, --score-gemm): auto, float32 or double. */
+  private static String precision(Object v, String flag) {
+    return check(String.valueOf(v).trim().toLowerCase(Locale.ROOT),
+        x -> x.equals("auto") || x.equals("float32") || x.equals("double"),
+        x -> "--" + flag + " must be auto, float32 or double, got '" + x + "'");
   }
 
   private static <T> T check(T v, Predicate<T> ok, Function<T, String> message) {
