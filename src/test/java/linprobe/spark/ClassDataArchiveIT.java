@@ -88,6 +88,43 @@ class ClassDataArchiveIT {
     assertRefusedForOtherJars(System.getenv("JAVA_HOME"), archive);
   }
 
+  /**
+   * The launcher starts its JVM with conf/jvm.options (C2's thresholds raised), and options in
+   * LINPROBE_JAVA_OPTS come after them and win.
+   */
+  @Test
+  void theLauncherPassesConfJvmOptionsAndTheUsersOptionsWin() throws Exception {
+    Map<String, String> options = new HashMap<>();
+    for (String line : Files.readAllLines(Path.of("conf", "jvm.options"))) {
+      String option = line.replaceAll("#.*", "").strip();
+      if (!option.isEmpty()) {
+        assertTrue(option.matches("-XX:\\w+=\\d+"), option);
+        int eq = option.indexOf('=');
+        options.put(option.substring(4, eq), option.substring(eq + 1));
+      }
+    }
+    assertTrue(options.containsKey("Tier4InvocationThreshold"), options.toString());
+    Run r = run(Map.of("LINPROBE_JAVA_OPTS", "-Xmx1g -XX:+PrintFlagsFinal",
+        "LINPROBE_NO_BUILD", "1"), "jobs/linprobe", "--version");
+    assertEquals(0, r.code(), r.out());
+    for (Map.Entry<String, String> o : options.entrySet()) {
+      assertTrue(flag(r.out(), o.getKey(), o.getValue()),
+          o.getKey() + " = " + o.getValue() + " not in the JVM's flags:\n" + r.out());
+    }
+    Run mine = run(Map.of("LINPROBE_JAVA_OPTS",
+        "-Xmx1g -XX:Tier4InvocationThreshold=4321 -XX:+PrintFlagsFinal", "LINPROBE_NO_BUILD", "1"),
+        "jobs/linprobe", "--version");
+    assertEquals(0, mine.code(), mine.out());
+    assertTrue(flag(mine.out(), "Tier4InvocationThreshold", "4321"), "the user's value wins");
+    assertFalse(flag(mine.out(), "Tier4InvocationThreshold", options.get("Tier4InvocationThreshold")));
+  }
+
+  /** Whether -XX:+PrintFlagsFinal's output shows the flag set to the value on the command line. */
+  static boolean flag(String printed, String name, String value) {
+    return java.util.regex.Pattern.compile("(?m)^\\s*\\w+\\s+" + name + "\\s+= " + value
+        + "\\s.*\\{command line\\}\\s*$").matcher(printed).find();
+  }
+
   @Test
   void aJavaOlderThan17OrNoneIsRefusedInOneLine() throws Exception {
     Path home = Files.createTempDirectory(Files.createDirectories(Path.of("target", "tmp")), "jdk11");
