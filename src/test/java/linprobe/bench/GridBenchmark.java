@@ -149,10 +149,10 @@ public final class GridBenchmark {
         () -> new CurveJob(spark, o, new Progress(System.err, false)).run());
     CurveJob.Result r = lp.value;
     int lrIter = r.fits().stream().filter(f -> f.model().equals("lr")).mapToInt(Fit::iterations).sum();
-    System.out.printf(Locale.ROOT, "linprobe: %.1f s, %d Spark jobs, peak heap %d MiB, cached "
-        + "%.0f bytes/row (4 x dim = %d, ratio %.3f), LR iterations %d%n", lp.seconds, lp.jobs,
-        lp.peakHeapMiB, r.cachedBytesPerRow(), 4 * w.dim(), r.cachedBytesPerRow() / (4.0 * w.dim()),
-        lrIter);
+    System.out.printf(Locale.ROOT, "linprobe: %.1f s, %d Spark jobs, peak heap %d MiB (most in "
+        + "use at once %d MiB), cached %.0f bytes/row (4 x dim = %d, ratio %.3f), LR iterations "
+        + "%d%n", lp.seconds, lp.jobs, lp.peakHeapMiB, lp.inUseMiB, r.cachedBytesPerRow(),
+        4 * w.dim(), r.cachedBytesPerRow() / (4.0 * w.dim()), lrIter);
     // the same grid again in this JVM: the first run also paid the JIT compilation of Spark's
     // and linprobe's code (a compiler thread busy for most of it on 2 cores), which a long job
     // amortizes; both numbers are reported, and the tables must come out identical
@@ -200,8 +200,8 @@ public final class GridBenchmark {
     if (!baseline) return;
 
     Measured<Map<String, Double>> base = baseline(spark, o, r);
-    System.out.printf(Locale.ROOT, "MLlib loop: %.1f s, %d Spark jobs, peak heap %d MiB%n",
-        base.seconds, base.jobs, base.peakHeapMiB);
+    System.out.printf(Locale.ROOT, "MLlib loop: %.1f s, %d Spark jobs, peak heap %d MiB (most in "
+        + "use at once %d MiB)%n", base.seconds, base.jobs, base.peakHeapMiB, base.inUseMiB);
     System.out.printf(Locale.ROOT, "speed-up: %.1fx (first run), %.1fx (second run)%n",
         base.seconds / lp.seconds, base.seconds / again.seconds);
     double worstNb = 0, worstLr = 0;
@@ -404,7 +404,13 @@ public final class GridBenchmark {
 
   /** cpuSeconds: the process's CPU time over the body, all threads (less sensitive than seconds
    * to other processes on the machine). */
-  record Measured<T>(T value, double seconds, int jobs, long peakHeapMiB, double cpuSeconds) {}
+  /**
+   * peakHeapMiB: the sum of the heap pools' peaks (each pool's own peak, at different moments:
+   * it can exceed -Xmx); inUseMiB: the most heap in use at any moment, the largest total before
+   * a collection (between collections the heap in use only grows) or at the end.
+   */
+  record Measured<T>(T value, double seconds, int jobs, long peakHeapMiB, double cpuSeconds,
+      long inUseMiB) {}
 
   static double processCpuSeconds() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
@@ -428,6 +434,28 @@ public final class GridBenchmark {
     sc.addSparkListener(l);
     System.gc();
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
+    java.util.Set<String> heapPools = new java.util.HashSet<>();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) heapPools.add(p.getName());
+    }
+    java.util.concurrent.atomic.AtomicLong inUse = new java.util.concurrent.atomic.AtomicLong();
+    javax.management.NotificationListener beforeGc = (n, handback) -> {
+      if (!n.getType().equals(
+          com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+        return;
+      }
+      var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+          (javax.management.openmbean.CompositeData) n.getUserData());
+      long used = 0;
+      for (var e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
+        if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
+      }
+      inUse.accumulateAndGet(used, Math::max);
+    };
+    var collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    for (var gc : collectors) {
+      ((javax.management.NotificationEmitter) gc).addNotificationListener(beforeGc, null, null);
+    }
     double cpu0 = processCpuSeconds();
     long t0 = System.nanoTime();
     T v = body.run();
@@ -435,10 +463,15 @@ public final class GridBenchmark {
     double cpu = processCpuSeconds() - cpu0;
     sc.listenerBus().waitUntilEmpty();
     sc.removeSparkListener(l);
+    inUse.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+        Math::max);
+    for (var gc : collectors) {
+      ((javax.management.NotificationEmitter) gc).removeNotificationListener(beforeGc);
+    }
     long peak = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
       if (p.getType() == MemoryType.HEAP) peak += p.getPeakUsage().getUsed();
     }
-    return new Measured<>(v, sec, jobs.get(), peak >> 20, cpu);
+    return new Measured<>(v, sec, jobs.get(), peak >> 20, cpu, inUse.get() >> 20);
   }
 }
