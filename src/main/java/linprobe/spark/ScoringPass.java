@@ -197,18 +197,17 @@ public final class ScoringPass {
   }
 
   /**
-   * Rows [first, first + k) of w (row length p) less their mean row, as float32: the same
-   * amount off every class's score of a row, which no softmax, argmax or rank sees.
+   * Rows [first, first + k) of w (row length p) less their mean row, as float32, into the same
+   * rows of out: the same amount off every class's score of a row, which no softmax, argmax or
+   * rank sees.
    */
-  static float[] classCentred(double[] w, int first, int k, int p) {
-    float[] out = new float[k * p];
+  static void classCentred(double[] w, int first, int k, int p, float[] out) {
     for (int j = 0; j < p; j++) {
       double mean = 0;
       for (int c = 0; c < k; c++) mean += w[(first + c) * p + j];
       mean /= k;
-      for (int c = 0; c < k; c++) out[c * p + j] = (float) (w[(first + c) * p + j] - mean);
+      for (int c = first; c < first + k; c++) out[c * p + j] = (float) (w[c * p + j] - mean);
     }
-    return out;
   }
 
   /**
@@ -400,8 +399,7 @@ public final class ScoringPass {
       }
       float[] w32 = new float[rows * d];
       for (int s = 0; s < stacked; s++) {
-        int k = models.get(index[s]).classes();
-        System.arraycopy(classCentred(w, column[s], k, d), 0, w32, column[s] * d, k * d);
+        classCentred(w, column[s], models.get(index[s]).classes(), d, w32);
       }
       return new Stacked(d, false, rows, centre, null, w32, bias, index, column);
     }
