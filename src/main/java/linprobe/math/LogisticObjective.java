@@ -40,8 +40,7 @@ public final class LogisticObjective {
     double strength = strength(c, m);
     return (coef, grad) -> {
       SoftmaxAggregator agg = data.sums(coef);
-      double[] g = agg.gradSum();
-      for (int i = 0; i < g.length; i++) grad[i] = g[i] / m;
+      agg.gradMean(m, grad);
       return agg.lossSum() / m + addL2(coef, grad, wLen, strength);
     };
   }

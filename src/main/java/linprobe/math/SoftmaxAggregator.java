@@ -37,13 +37,21 @@ public final class SoftmaxAggregator implements Mergeable<SoftmaxAggregator> {
 
   /** Gradient sums laid out [W (k x d, row-major), b], as the coefficients are (a new array). */
   public double[] gradSum() {
-    int k = classes, d = dim, wLen = k * d;
-    double[] g = new double[wLen + k];
-    for (int j = 0; j < d; j++) {
-      for (int c = 0; c < k; c++) g[c * d + j] = gradT[j * k + c];
-    }
-    System.arraycopy(gradT, wLen, g, wLen, k);
+    double[] g = new double[classes * dim + classes];
+    gradMean(1, g);
     return g;
+  }
+
+  /**
+   * Writes the gradient sums divided by m into out, laid out [W (k x d, row-major), b] as the
+   * coefficients are: the data term's mean gradient without an array per evaluation.
+   */
+  public void gradMean(long m, double[] out) {
+    int k = classes, d = dim, wLen = k * d;
+    for (int j = 0; j < d; j++) {
+      for (int c = 0; c < k; c++) out[c * d + j] = gradT[j * k + c] / m;
+    }
+    for (int c = 0; c < k; c++) out[wLen + c] = gradT[wLen + c] / m;
   }
 
   /**

@@ -1,7 +1,7 @@
 package linprobe.math
 
 import breeze.linalg.{DenseVector, norm}
-import breeze.optimize.{DiffFunction, FirstOrderException, FirstOrderMinimizer, LBFGS, LineSearch,
+import breeze.optimize.{DiffFunction, FirstOrderException, FirstOrderMinimizer, LBFGS,
   StepSizeUnderflow, StrongWolfeLineSearch}
 
 /**
@@ -30,8 +30,36 @@ object BreezeLbfgs {
       h
     }
 
+    /** The points a line search tries, x + t dir: one array for the run, not one per try. */
+    private var probe: Array[Double] = null
+
+    /**
+     * f along dir from x, as Breeze's LineSearch.functionFromSearchDirection but into probe.
+     * Each point is computed as Breeze's takeStep computes the one it accepts (dir * t, then
+     * + x), so the accepted point's evaluation is found in f's cache, as with Breeze's own.
+     * f (Breeze's cached function) copies a point it keeps; the loss function only reads it.
+     */
+    private def along(f: DiffFunction[V], x: V, dir: V): DiffFunction[Double] = {
+      val n = x.length
+      if (probe == null || probe.length != n) probe = new Array[Double](n)
+      val p = probe
+      val point = DenseVector(p)
+      new DiffFunction[Double] {
+        override def calculate(t: Double): (Double, Double) = {
+          var i = 0
+          while (i < n) {
+            val step = dir(i) * t
+            p(i) = step + x(i)
+            i += 1
+          }
+          val (value, grad) = f.calculate(point)
+          (value, grad.dot(dir))
+        }
+      }
+    }
+
     override protected def determineStepSize(state: State, f: DiffFunction[V], dir: V): Double = {
-      val ff = LineSearch.functionFromSearchDirection(f, state.x, dir)
+      val ff = along(f, state.x, dir)
       val first = state.iter == 0 && state.history.historyLength == 0
       val init = if (first) 1.0 / norm(dir) else 1.0
       try {

@@ -165,6 +165,18 @@ class LogisticRegressionTest {
     assertEquals(f.lossAndGradient(pre.toModel(v, k), new double[v.length]),
         g.lossAndGradient(v, new double[v.length]), 1e-12);
     assertGradientByCentralDifferences(g, v, 1e-6);
+    // the wrapped function reuses its arrays: every evaluation overwrites the whole gradient
+    // (grad arrives full of NaN) and depends only on its point, bit for bit
+    double[] first = new double[v.length];
+    java.util.Arrays.fill(first, Double.NaN);
+    double value = g.lossAndGradient(v, first);
+    double[] elsewhere = v.clone();
+    for (int i = 0; i < v.length; i++) elsewhere[i] += 1.5;
+    g.lossAndGradient(elsewhere, new double[v.length]);
+    double[] again = new double[v.length];
+    java.util.Arrays.fill(again, Double.NaN);
+    assertEquals(value, g.lossAndGradient(v, again), 0);
+    assertArrayEquals(first, again, 0);
   }
 
   @Test
