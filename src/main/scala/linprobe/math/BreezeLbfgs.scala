@@ -30,14 +30,48 @@ object BreezeLbfgs {
       h
     }
 
+    /**
+     * Breeze's LBFGS evaluates f through f.cached (the accepted point was already evaluated by
+     * the line search); this cache is the same but keeps the last point in one array of its
+     * own, rewritten, where Breeze's copies every point into a new one.
+     */
+    override protected def adjustFunction(f: DiffFunction[V]): DiffFunction[V] =
+      new DiffFunction[V] {
+        private var last: Array[Double] = null
+        private var value = 0.0
+        private var grad: V = null
+
+        override def calculate(x: V): (Double, V) = {
+          val n = x.length
+          var same = last != null && last.length == n
+          var i = 0
+          while (same && i < n) {
+            same = last(i) == x(i)
+            i += 1
+          }
+          if (!same) {
+            val (v, g) = f.calculate(x)
+            if (last == null || last.length != n) last = new Array[Double](n)
+            i = 0
+            while (i < n) {
+              last(i) = x(i)
+              i += 1
+            }
+            value = v
+            grad = g
+          }
+          (value, grad)
+        }
+      }
+
     /** The points a line search tries, x + t dir: one array for the run, not one per try. */
     private var probe: Array[Double] = null
 
     /**
      * f along dir from x, as Breeze's LineSearch.functionFromSearchDirection but into probe.
      * Each point is computed as Breeze's takeStep computes the one it accepts (dir * t, then
-     * + x), so the accepted point's evaluation is found in f's cache, as with Breeze's own.
-     * f (Breeze's cached function) copies a point it keeps; the loss function only reads it.
+     * + x), so the accepted point's evaluation is found in f's cache (adjustFunction's), as with
+     * Breeze's own. The cache copies a point it keeps; the loss function only reads it.
      */
     private def along(f: DiffFunction[V], x: V, dir: V): DiffFunction[Double] = {
       val n = x.length

@@ -180,6 +180,24 @@ class LogisticRegressionTest {
   }
 
   @Test
+  void theLineSearchsEvaluationOfTheAcceptedPointIsReused() {
+    // the line search has already evaluated the point L-BFGS accepts; the run's cache must hand
+    // that evaluation back (each one is a pass over the data): a miss would cost one evaluation
+    // per iteration, about twice as many in all
+    Digits dg = Digits.load();
+    Golden g = dg.g();
+    LogisticObjective.DataTerm rows = LocalRows.of(g.x, g.y, g.n, 10, dg.sc());
+    int[] calls = {0};
+    LogisticRegression.Result r = LogisticRegression.fit(coef -> {
+      calls[0]++;
+      return rows.sums(coef);
+    }, 10, 64, g.n, 1.0, 10_000, 1e-10, dg.sc(), null, dg.pre());
+    int it = r.lbfgs().iterations();
+    assertEquals(calls[0], r.lbfgs().evaluations());
+    assertTrue(it > 20 && calls[0] < 1.25 * it, calls[0] + " evaluations for " + it + " iterations");
+  }
+
+  @Test
   void preconditioningReachesTheSameOptimumInFewerIterations() {
     Digits dg = Digits.load();
     Golden g = dg.g();
