@@ -19,7 +19,7 @@ public final class StatsPartial implements Serializable {
 
   private final int dim;
   private int count;
-  /** count x dim while stats is null. */
+  /** The kept rows, count x dim of them at its start (room for more after), while stats is null. */
   private float[] rows = new float[0];
   private GaussianStats stats;
 
@@ -45,11 +45,20 @@ public final class StatsPartial implements Serializable {
     if (stats != null) {
       stats.add(x, offset);
     } else {
-      rows = Arrays.copyOf(rows, (count + 1) * dim);
+      if (rows.length < (count + 1) * dim) {
+        // room for twice the rows (at most KEPT_ROWS): 14 rows allocated on the way to 7, not 28
+        rows = Arrays.copyOf(rows, Math.min(KEPT_ROWS, Math.max(1, 2 * count)) * dim);
+      }
       System.arraycopy(x, offset, rows, count * dim, dim);
     }
     count++;
     return this;
+  }
+
+  /** Sends only the kept rows, not the room after them. */
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    if (rows != null && rows.length > count * dim) rows = Arrays.copyOf(rows, count * dim);
+    out.defaultWriteObject();
   }
 
   /**

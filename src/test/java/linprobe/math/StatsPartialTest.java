@@ -28,6 +28,7 @@ class StatsPartialTest {
     int d = 9;
     float[] x = new float[20 * d];
     for (int i = 0; i < x.length; i++) x[i] = (float) (1e4 + rnd.nextGaussian());
+    int previousSize = 0;
     for (int n = 1; n <= 20; n++) {
       StatsPartial p = new StatsPartial(d);
       GaussianStats direct = new GaussianStats(d);
@@ -48,8 +49,18 @@ class StatsPartialTest {
         back = (StatsPartial) in.readObject();
       }
       assertSameBits(direct, back.stats());
-      // a partial of a few rows is smaller than statistics (4 x dim doubles)
+      // a partial of a few rows is smaller than statistics (4 x dim doubles), and each kept row
+      // adds exactly its own 4 x dim bytes (no room kept for more rows is sent)
       if (n <= StatsPartial.KEPT_ROWS) assertTrue(bytes.size() < 100 + n * 4 * d + 4 * 8 * d);
+      if (n >= 2 && n <= StatsPartial.KEPT_ROWS) assertEquals(4 * d, bytes.size() - previousSize);
+      previousSize = bytes.size();
+      // the partial received goes on taking rows: the same bits as Welford on all of them
+      GaussianStats all = direct.copy();
+      for (int r = n; r < 20; r++) {
+        back.add(x, r * d);
+        all.add(x, r * d);
+      }
+      assertSameBits(all, back.stats());
     }
   }
 
