@@ -16,7 +16,8 @@ public final class LogisticObjective {
 
   /**
    * Sums of the cross-entropy terms over the training rows for coefficients coef; the
-   * aggregator may be reused by the next call.
+   * aggregator may be reused by the next call. coef is only read, and only during the call (the
+   * caller rewrites it for the next one): nothing may keep it, on the driver or in a task.
    */
   @FunctionalInterface
   public interface DataTerm {

@@ -131,17 +131,7 @@ object BreezeLbfgs {
   def minimize(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
                tolerance: Double, start: Curvature, strength: Double, keep: Boolean,
                valueScale: Double, floor: Boolean): LbfgsResult = {
-    var evaluations = 0
-    val diff = new DiffFunction[V] {
-      override def calculate(x: V): (Double, V) = {
-        evaluations += 1
-        val grad = new Array[Double](x.length)
-        // the loss function only reads x: pass Breeze's own array when it is a plain one
-        val xs = if (x.offset == 0 && x.stride == 1 && x.data.length == x.length) x.data else x.toArray
-        val value = f.lossAndGradient(xs, grad)
-        (value, DenseVector(grad))
-      }
-    }
+    val diff = new Objective(f)
     val seed =
       if (start == null || start.steps.isEmpty) null
       else new LBFGS.ApproximateInverseHessian[V](memory,
@@ -180,7 +170,39 @@ object BreezeLbfgs {
       new Curvature(strength, arrays(1), arrays(2))
     }
     new LbfgsResult(state.x.toArray, state.value, state.iter, converged,
-      if (floored) PrecisionFloorReason else reason.map(_.reason).getOrElse("none"), evaluations,
+      if (floored) PrecisionFloorReason else reason.map(_.reason).getOrElse("none"), diff.evaluations,
       curvature, state.initialAdjVal, floored || reason.contains(FirstOrderMinimizer.SearchFailed))
+  }
+
+  /** f as Breeze's DiffFunction, counting its evaluations. */
+  private final class Objective(f: LossFunction) extends DiffFunction[V] {
+    var evaluations = 0
+
+    override def calculate(x: V): (Double, V) = {
+      evaluations += 1
+      val grad = new Array[Double](x.length)
+      // the loss function only reads x: pass Breeze's own array when it is a plain one
+      val xs = if (x.offset == 0 && x.stride == 1 && x.data.length == x.length) x.data else x.toArray
+      val value = f.lossAndGradient(xs, grad)
+      (value, DenseVector(grad))
+    }
+  }
+
+  /**
+   * Breeze's own LBFGS(maxIter, memory, tolerance), unmodified, from x0: the reference the tests
+   * hold [[minimize]] to. Without curvature pairs, value scale or floor, [[minimize]] takes the
+   * same steps to the same bits and evaluates f as often (its cache and its line search reuse
+   * arrays where Breeze's allocate new ones). Not used by the job.
+   */
+  def minimizeStock(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
+                    tolerance: Double): LbfgsResult = {
+    val diff = new Objective(f)
+    val states = new LBFGS[V](maxIter, memory, tolerance).iterations(diff, DenseVector(x0.clone()))
+    var state = states.next()
+    while (states.hasNext) state = states.next()
+    val reason = state.convergenceReason
+    new LbfgsResult(state.x.toArray, state.value, state.iter, reason.isDefined,
+      reason.map(_.reason).getOrElse("none"), diff.evaluations, null, state.initialAdjVal,
+      reason.contains(FirstOrderMinimizer.SearchFailed))
   }
 }

@@ -198,6 +198,26 @@ class LogisticRegressionTest {
   }
 
   @Test
+  void theRunTakesBreezesOwnStepsBitForBit() {
+    // BreezeLbfgs.minimize replaces Breeze's evaluation cache and line-search function with ones
+    // that reuse their arrays; without curvature pairs it must be Breeze's LBFGS, bit for bit
+    Digits dg = Digits.load();
+    Golden g = dg.g();
+    LossFunction f = dg.pre().wrap(LogisticObjective.of(
+        LocalRows.of(g.x, g.y, g.n, 10, dg.sc()), 10, 64, 1.0, g.n), 10);
+    double[] x0 = new double[10 * 64 + 10];
+    int m = linprobe.CurveOptions.LBFGS_MEMORY;
+    LbfgsResult stock = BreezeLbfgs.minimizeStock(f, x0, 10_000, m, 1e-10);
+    LbfgsResult ours = BreezeLbfgs.minimize(f, x0, 10_000, m, 1e-10, null, 0, false, Double.NaN,
+        false);
+    assertTrue(stock.converged() && stock.iterations() > 20, stock.reason());
+    assertEquals(stock.iterations(), ours.iterations());
+    assertEquals(stock.evaluations(), ours.evaluations());
+    assertEquals(stock.value(), ours.value(), 0);
+    assertArrayEquals(stock.x(), ours.x()); // Double.equals: the same bits
+  }
+
+  @Test
   void preconditioningReachesTheSameOptimumInFewerIterations() {
     Digits dg = Digits.load();
     Golden g = dg.g();
