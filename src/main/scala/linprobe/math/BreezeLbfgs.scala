@@ -42,21 +42,18 @@ object BreezeLbfgs {
         private var grad: V = null
 
         override def calculate(x: V): (Double, V) = {
-          val n = x.length
+          val xs = plain(x)
+          val n = xs.length
           var same = last != null && last.length == n
           var i = 0
           while (same && i < n) {
-            same = last(i) == x(i)
+            same = last(i) == xs(i) // as Breeze's DenseVector equality: NaN never, -0.0 == 0.0
             i += 1
           }
           if (!same) {
             val (v, g) = f.calculate(x)
             if (last == null || last.length != n) last = new Array[Double](n)
-            i = 0
-            while (i < n) {
-              last(i) = x(i)
-              i += 1
-            }
+            System.arraycopy(xs, 0, last, 0, n)
             value = v
             grad = g
           }
@@ -78,12 +75,14 @@ object BreezeLbfgs {
       if (probe == null || probe.length != n) probe = new Array[Double](n)
       val p = probe
       val point = DenseVector(p)
+      val xs = plain(x)
+      val ds = plain(dir)
       new DiffFunction[Double] {
         override def calculate(t: Double): (Double, Double) = {
           var i = 0
           while (i < n) {
-            val step = dir(i) * t
-            p(i) = step + x(i)
+            val step = ds(i) * t
+            p(i) = step + xs(i)
             i += 1
           }
           val (value, grad) = f.calculate(point)
@@ -165,14 +164,17 @@ object BreezeLbfgs {
       require(state.history.productArity == 3 && state.history.productElement(0) == memory,
         "Breeze's LBFGS.ApproximateInverseHessian is not (m, memStep, memGradDelta)")
       def arrays(i: Int) = state.history.productElement(i).asInstanceOf[IndexedSeq[V]]
-        .map(v => if (v.offset == 0 && v.stride == 1 && v.data.length == v.length) v.data else v.toArray)
-        .toArray
+        .map(plain).toArray
       new Curvature(strength, arrays(1), arrays(2))
     }
     new LbfgsResult(state.x.toArray, state.value, state.iter, converged,
       if (floored) PrecisionFloorReason else reason.map(_.reason).getOrElse("none"), diff.evaluations,
       curvature, state.initialAdjVal, floored || reason.contains(FirstOrderMinimizer.SearchFailed))
   }
+
+  /** v's own array when v is a plain vector (offset 0, stride 1, the whole array), else a copy. */
+  private def plain(v: V): Array[Double] =
+    if (v.offset == 0 && v.stride == 1 && v.data.length == v.length) v.data else v.toArray
 
   /** f as Breeze's DiffFunction, counting its evaluations. */
   private final class Objective(f: LossFunction) extends DiffFunction[V] {
@@ -181,9 +183,8 @@ object BreezeLbfgs {
     override def calculate(x: V): (Double, V) = {
       evaluations += 1
       val grad = new Array[Double](x.length)
-      // the loss function only reads x: pass Breeze's own array when it is a plain one
-      val xs = if (x.offset == 0 && x.stride == 1 && x.data.length == x.length) x.data else x.toArray
-      val value = f.lossAndGradient(xs, grad)
+      // the loss function only reads x: Breeze's own array when it is a plain one
+      val value = f.lossAndGradient(plain(x), grad)
       (value, DenseVector(grad))
     }
   }
