@@ -18,6 +18,19 @@ public final class Blas {
     return BLAS_INSTANCE.getClass().getSimpleName();
   }
 
+  /**
+   * What to tell the user when the implementation in use is not native: empty for netlib's
+   * native binding ("JNIBLAS", OpenBLAS or any libblas.so.3), else one line that names the
+   * problem and the fix. The Java implementations give the same numbers to rounding but run the
+   * logistic regressions' GEMMs about half as fast or slower (docs/operations.md#native-blas).
+   */
+  public static java.util.Optional<String> nonNativeWarning(String implementation) {
+    if ("JNIBLAS".equals(implementation)) return java.util.Optional.empty();
+    return java.util.Optional.of("no native BLAS in this JVM (netlib is using " + implementation
+        + "): the logistic regressions run 2x slower or more; install OpenBLAS where Spark runs "
+        + "(Debian, Ubuntu: apt-get install libopenblas0; see docs/operations.md#native-blas)");
+  }
+
   /** scores (n x k) = x (n x p) * w^T, with w (k x p), all row-major. */
   public static void scores(double[] x, int n, int p, double[] w, int k, double[] scores) {
     scores(x, 0, n, p, w, k, scores);
