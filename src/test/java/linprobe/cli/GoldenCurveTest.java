@@ -2,6 +2,8 @@ package linprobe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       digits_curve_all.json from the same rows: load_digits, train_test_split(test_size=1/3,
  *       stratify=y, random_state=0); the test first checks the Parquet files hold exactly those
  *       rows);
- *   <li>the demo's curve.csv, byte for byte, against src/test/resources/golden/demo_curve.csv.
+ *   <li>the demo's curve.csv against src/test/resources/golden/demo_curve.csv: byte for byte but
+ *       for the log-loss columns, which may move within BLAS rounding ({@link #ROUNDING}).
  * </ul>
  */
 class GoldenCurveTest extends SparkTestBase {
@@ -228,23 +231,57 @@ class GoldenCurveTest extends SparkTestBase {
       Files.write(golden, actual);
       System.err.println("GoldenCurveTest: wrote " + golden);
     }
-    byte[] expected = Files.readAllBytes(golden);
-    if (!Arrays.equals(expected, actual)) {
-      fail("the demo's curve.csv differs from " + DEMO_GOLDEN + firstDifference(expected, actual)
-          + "\n" + REGENERATE_DEMO);
+    String difference = curveDifference(Files.readString(golden),
+        new String(actual, StandardCharsets.UTF_8));
+    if (difference != null) {
+      fail("the demo's curve.csv differs from " + DEMO_GOLDEN + difference + "\n" + REGENERATE_DEMO);
     }
   }
 
-  static String firstDifference(byte[] expected, byte[] actual) {
-    String[] e = new String(expected, StandardCharsets.UTF_8).split("\n", -1);
-    String[] a = new String(actual, StandardCharsets.UTF_8).split("\n", -1);
+  /**
+   * How far the log-loss columns may move between BLAS implementations (relative): each rounds
+   * the GEMMs its own way, and L-BFGS, which stops at a relative improvement of 1e-6, then ends
+   * the refits at slightly different points of a flat optimum. Measured on the demo between
+   * OpenBLAS on AVX-512, OpenBLAS on AVX2 and Java's BLAS: up to 5.5e-5 in a mean log-loss and
+   * 7e-4 in a standard deviation across seeds. Every other column (the errors, their spread, the
+   * chosen C) is pinned exactly: those did not move at all.
+   */
+  static final Map<String, Double> ROUNDING = Map.of("logloss_mean", 5e-4, "logloss_std", 5e-3);
+
+  /** Null when the two curve.csv texts agree: exactly, but for {@link #ROUNDING}'s columns. */
+  static String curveDifference(String expected, String actual) {
+    String[] e = expected.split("\n", -1);
+    String[] a = actual.split("\n", -1);
+    String[] header = e[0].split(",", -1);
     for (int i = 0; i < Math.max(e.length, a.length); i++) {
       String el = i < e.length ? e[i] : "<end of file>";
       String al = i < a.length ? a[i] : "<end of file>";
-      if (!el.equals(al)) {
-        return " at line " + (i + 1) + ":\n  golden: " + el + "\n  now:    " + al;
+      if (el.equals(al)) continue;
+      String[] ef = el.split(",", -1);
+      String[] af = al.split(",", -1);
+      boolean same = i > 0 && ef.length == header.length && af.length == header.length;
+      for (int j = 0; same && j < header.length; j++) {
+        Double tol = ROUNDING.get(header[j]);
+        if (ef[j].equals(af[j])) continue;
+        same = tol != null && !ef[j].isEmpty() && !af[j].isEmpty()
+            && Math.abs(Double.parseDouble(af[j]) - Double.parseDouble(ef[j]))
+                <= tol * Math.abs(Double.parseDouble(ef[j]));
       }
+      if (!same) return " at line " + (i + 1) + ":\n  golden: " + el + "\n  now:    " + al;
     }
-    return " (same lines, different bytes)";
+    return null;
+  }
+
+  @Test
+  void theGoldensRoundingAllowanceCoversOnlyTheLogLoss() {
+    String h = "model,shots,error_mean,logloss_mean,logloss_std,c_median\n";
+    String golden = h + "lr,5,0.14891486,0.48765187,0.072284553,74.989421\n";
+    // the demo on OpenBLAS with AVX2 against the golden made on AVX-512: within the allowance
+    assertNull(curveDifference(golden, h + "lr,5,0.14891486,0.48767885,0.072234468,74.989421\n"));
+    // a log-loss that moved by 0.1%, any other column that moved at all: a difference
+    assertNotNull(curveDifference(golden, h + "lr,5,0.14891486,0.48814000,0.072284553,74.989421\n"));
+    assertNotNull(curveDifference(golden, h + "lr,5,0.14891487,0.48765187,0.072284553,74.989421\n"));
+    assertNotNull(curveDifference(golden, h + "lr,5,0.14891486,0.48765187,0.072284553,56.234133\n"));
+    assertNotNull(curveDifference(golden, h + "lr,5,0.14891486,0.48765187,0.072284553,74.989421\nx\n"));
   }
 }
