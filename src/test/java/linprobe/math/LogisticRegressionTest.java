@@ -335,7 +335,7 @@ class LogisticRegressionTest {
 
   @Test
   void float32SumsAgreeWithTheDoubleSumsToFloat32Precision() {
-    // several pieces of a chunk (gemmRows(12, 40) = 32 rows), the last one short
+    // several pieces of a chunk (gemmRows(12, 40) = 64 rows), the last one short
     Random rnd = new Random(23);
     int n = 300, d = 40, k = 12;
     float[] x = new float[n * d];
