@@ -172,6 +172,7 @@ public final class SimulateCommand implements Callable<Integer> {
     SparkSession spark = SparkSession.builder().appName("linprobe simulate").getOrCreate();
     OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration());
     Progress progress = new Progress(System.err, run.quiet);
+    Progress curveRuns = Progress.silent(); // one for all the curve runs: a warning once
     try {
       StringBuilder fits = new StringBuilder("classes,dims," + Tables.FITS_HEADER + "\n");
       StringBuilder curve = new StringBuilder("classes,dims," + Tables.CURVE_HEADER + "\n");
@@ -196,7 +197,7 @@ public final class SimulateCommand implements Callable<Integer> {
           }
           CurveOptions o = grid.train(data + "/train").test(data + "/test")
               .shots(shotsSpec(shotsFor(ms, k, pool))).build();
-          CurveJob.Result r = new CurveJob(spark, o, Progress.silent()).run();
+          CurveJob.Result r = new CurveJob(spark, o, curveRuns).run();
           for (String line : Tables.fitsCsv(r.fits()).split("\n", -1)) {
             if (!line.isEmpty() && !line.startsWith("model,")) {
               fits.append(k).append(',').append(n).append(',').append(line).append('\n');

@@ -1,7 +1,9 @@
 package linprobe.spark;
 
 import java.io.PrintStream;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Progress on stderr: stages, one line per fit, and an estimate of the time left. The estimate
@@ -17,6 +19,7 @@ public class Progress {
   private double doneWork;
   private long started;
   private final long created = System.currentTimeMillis();
+  private final Set<String> warned = new HashSet<>();
 
   public Progress(PrintStream out, boolean quiet) {
     this.out = out;
@@ -34,9 +37,12 @@ public class Progress {
     }
   }
 
-  /** A warning: printed even with --quiet, which hides progress, not problems. */
+  /**
+   * A warning: printed even with --quiet, which hides progress, not problems; once, however
+   * many runs share this Progress (simulate's curve runs all meet the same BLAS).
+   */
   public void warn(String what) {
-    out.println("linprobe: warning: " + what);
+    if (warned.add(what)) out.println("linprobe: warning: " + what);
   }
 
   /** @param work total work of all fits (e.g. training rows of the logistic regressions) */

@@ -139,6 +139,10 @@ class ReportAndSimulateTest extends SparkTestBase {
         "--dims", "4,8,16", "--pool-factor", "40", "--test-rows", "2000", "--seeds", "2",
         "--epsilon", "0.05", "--quiet");
     assertEquals(0, r.code(), r.err());
+    // six curve runs, one BLAS: its warning, where there is one, is printed once
+    assertEquals(linprobe.math.Blas.nonNativeWarning(linprobe.math.Blas.implementation(), true)
+        .isPresent() ? 1 : 0,
+        r.err().split("no native BLAS", -1).length - 1, r.err());
     List<String> sc = Files.readAllLines(out.resolve("sample_complexity.csv"));
     assertEquals("model,classes,dims,m_eps,asymptotic_error,asymptote_method,test_bayes_error",
         sc.get(0));
