@@ -131,11 +131,12 @@ public final class CurveOptions implements Serializable {
     LR_C_PATIENCE("lr-c-patience", Group.LR, "1",
         "When --lr-c is auto, how far the search walks past the best C so far: the first subset "
             + "of each seed (and all) walks up from LO a decade at a time, each later one from "
-            + "the C chosen for the next-smaller subset half a decade at a time each way, each "
-            + "walk stopping this many steps past the best; then the refinement. 0: every "
+            + "the C chosen for the next-smaller subset one grid step at a time each way (half "
+            + "a decade with --select-metric error, whose plateaus would stop single steps), "
+            + "each walk stopping this many steps past the best; then the refinement. 0: every "
             + "decade of the range for every subset (CLIP's coarse pass).",
         v -> check(integer(v, "lr-c-patience"), x -> x >= 0,
-            x -> "--lr-c-patience must be 0 or more decades, got " + x)),
+            x -> "--lr-c-patience must be 0 or more steps, got " + x)),
     SELECT_METRIC("select-metric", Group.LR, "logloss",
         "What cross-validation minimises: logloss (held-out cross-entropy) or error; ties go to "
             + "the smaller C (the stronger regularization).",

@@ -80,7 +80,7 @@ public final class CurveCommand implements Callable<Integer> {
   @Option(names = "--lr-c-range", paramLabel = "LO..HI")
   String lrCRange;
 
-  @Option(names = "--lr-c-patience", paramLabel = "DECADES")
+  @Option(names = "--lr-c-patience", paramLabel = "STEPS")
   Integer lrCPatience;
 
   @Option(names = "--select-metric", paramLabel = "METRIC")

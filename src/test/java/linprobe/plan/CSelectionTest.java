@@ -214,15 +214,29 @@ class CSelectionTest {
     t = one.search(-1, j -> Math.abs(j - 21.3));
     assertArrayEquals(new int[] {0, 8, 16, 24, 32, 20, 28, 18, 22, 21, 23}, t.evaluated());
     assertEquals(21, t.chosen());
-    // from the previous choice (26): half a decade each way, then the refinement from 2
+    // from the previous choice (26), log-loss: a grid step at a time each way, no refinement;
+    // where the choice does not move, 3 values of C
     t = one.search(26, j -> Math.abs(j - 27.4));
-    assertArrayEquals(new int[] {26, 30, 22, 24, 28, 27, 29}, t.evaluated());
+    assertArrayEquals(new int[] {26, 27, 28}, t.evaluated());
+    assertEquals(27, t.chosen());
+    assertArrayEquals(new int[] {26, 27, 25}, one.search(26, j -> Math.abs(j - 26.2)).evaluated());
+    // patience 2: each walk two steps past the best
+    t = two.search(26, j -> Math.abs(j - 27.4));
+    assertArrayEquals(new int[] {26, 27, 28, 29, 25}, t.evaluated());
     assertEquals(27, t.chosen());
     // the walk goes on while the score improves, and is clamped onto the ends of the range
     t = one.search(60, j -> -j);
-    assertArrayEquals(new int[] {60, 64, 62, 63}, t.evaluated());
+    assertArrayEquals(new int[] {60, 61, 62, 63, 64}, t.evaluated());
     assertEquals(64, t.chosen());
-    t = one.search(26, j -> Math.abs(j - 43.0));
+    t = one.search(40, j -> Math.abs(j - 36.6));
+    assertArrayEquals(new int[] {40, 41, 39, 38, 37, 36}, t.evaluated());
+    assertEquals(37, t.chosen());
+    // by error (a step function): half a decade each way, then the refinement from 2
+    CSelection byError = new CSelection(1e-4, 1e4, 8, true, 1.0, 5, 1);
+    t = byError.search(26, j -> Math.abs(j - 27.4));
+    assertArrayEquals(new int[] {26, 30, 22, 24, 28, 27, 29}, t.evaluated());
+    assertEquals(27, t.chosen());
+    t = byError.search(26, j -> Math.abs(j - 43.0));
     assertArrayEquals(new int[] {26, 30, 34, 38, 42, 46, 40, 44, 41, 43}, t.evaluated());
     assertEquals(43, t.chosen());
     // patience 0 ignores the previous choice: every decade from lo
