@@ -125,16 +125,18 @@ public final class CurveOptions implements Serializable {
             x -> x.equals("cv") || x.equals("validation"),
             x -> "--select must be cv or validation, got '" + x + "'")),
     LR_C_RANGE("lr-c-range", Group.LR, "1e-4..1e4",
-        "The C grid searched when --lr-c is auto, LO..HI, 8 points per decade: a coarse pass of "
-            + "one point per decade, then refined around the best (CLIP's protocol).",
+        "The C grid searched when --lr-c is auto, LO..HI, 8 points per decade, walked as "
+            + "--lr-c-patience says.",
         CurveOptions::checkRange, v -> plain(((double[]) v)[0]) + ".." + plain(((double[]) v)[1])),
     LR_C_PATIENCE("lr-c-patience", Group.LR, "1",
         "When --lr-c is auto, how far the search walks past the best C so far: the first subset "
-            + "of each seed (and all) walks up from LO a decade at a time, each later one from "
-            + "the C chosen for the next-smaller subset one grid step at a time each way (half "
-            + "a decade with --select-metric error, whose plateaus would stop single steps), "
-            + "each walk stopping this many steps past the best; then the refinement. 0: every "
-            + "decade of the range for every subset (CLIP's coarse pass).",
+            + "of each seed walks up from LO a decade at a time, then refines around the best "
+            + "(CLIP's halving); each later one (and all, after the first seed's largest) from "
+            + "the C chosen for the previous subset one grid step at a time each way, no "
+            + "refinement needed (with --select-metric error, whose plateaus would stop single "
+            + "steps, half a decade at a time, then refined); each walk stops this many of its "
+            + "steps past the best. 0: every decade of the range for every subset, then the "
+            + "refinement (CLIP's sweep).",
         v -> check(integer(v, "lr-c-patience"), x -> x >= 0,
             x -> "--lr-c-patience must be 0 or more steps, got " + x)),
     SELECT_METRIC("select-metric", Group.LR, "logloss",
@@ -683,9 +685,9 @@ public final class CurveOptions implements Serializable {
       return set(Setting.LR_C_RANGE, range);
     }
 
-    /** Decades past the best C before a coarse walk stops; 0 for every decade. */
-    public Builder lrCPatience(int decades) {
-      return set(Setting.LR_C_PATIENCE, decades);
+    /** A walk's steps past the best C before it stops (see --lr-c-patience); 0 for every decade. */
+    public Builder lrCPatience(int steps) {
+      return set(Setting.LR_C_PATIENCE, steps);
     }
 
     public Builder selectMetric(String metric) {

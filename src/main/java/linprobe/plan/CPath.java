@@ -7,7 +7,8 @@ import linprobe.math.Curvature;
  * --select validation), and where the next fit starts. A fit at grid index j starts:
  * <ul>
  *   <li>from the solutions at the nearest evaluated C on either side, interpolated linearly in
- *       log C, when there is one on each side (every step of the refinement): the regularization
+ *       log C, when there is one on each side (every step of a refinement, after a first
+ *       subset's walk or a walk by error; single-step walks never leave a gap): the regularization
  *       path is smooth in log C, so this start is off by the square of the step where the
  *       nearest solution alone is off by the step (on workload A it halved the refinement's
  *       fold iterations);
@@ -19,8 +20,9 @@ import linprobe.math.Curvature;
  * kept pairs together, at L-BFGS's full memory, stay within a budget
  * ({@link #MAX_CURVATURE_BYTES}); once it is spent, later fits start from the nearest kept
  * pairs' C only if that is their nearest. With 5 folds and a memory of 10 a search of 7 C keeps
- * every C's pairs up to about 48,000 coefficients (workload A: 7,690); at 100 classes x 2,048
- * dimensions only the first C's, and from about 335,000 coefficients none.
+ * every C's pairs up to about 48,000 coefficients, one of 3 C (a single-step walk where the
+ * choice stays) up to about 112,000 (workload A: 7,690); at 100 classes x 2,048 dimensions only
+ * the first C's, and from about 335,000 coefficients none.
  */
 final class CPath {
   /** Curvature pairs kept for one subset's search, in bytes. */

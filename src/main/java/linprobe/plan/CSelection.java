@@ -14,8 +14,9 @@ import java.util.function.IntToDoubleFunction;
  * (the stronger regularization). A subset whose folds would be smaller than two rows per class
  * (one shot) is fitted with the fallback C instead.
  *
- * <p>With patience p &gt; 0 the coarse pass is a walk: for the first subset of a seed (and for
- * every row) from lo a decade at a time towards weaker regularization, stopping once it is p
+ * <p>With patience p &gt; 0 the coarse pass is a walk: for the first subset of a seed that is
+ * searched (and for every row, should no subset before it in its chain have been searched)
+ * from lo a decade at a time towards weaker regularization, stopping once it is p
  * decades past the best score so far (the weak end is where fits take the most iterations);
  * for every later subset from the C chosen for the next-smaller one, one grid step at a time
  * each way, each walk stopping p steps past the best, with no refinement after it: held-out

@@ -215,11 +215,14 @@ class CSelectionTest {
     assertArrayEquals(new int[] {0, 8, 16, 24, 32, 20, 28, 18, 22, 21, 23}, t.evaluated());
     assertEquals(21, t.chosen());
     // from the previous choice (26), log-loss: a grid step at a time each way, no refinement;
-    // where the choice does not move, 3 values of C
+    // 3 values of C where the choice stays or moves one step up, 4 where it moves one down
     t = one.search(26, j -> Math.abs(j - 27.4));
     assertArrayEquals(new int[] {26, 27, 28}, t.evaluated());
     assertEquals(27, t.chosen());
     assertArrayEquals(new int[] {26, 27, 25}, one.search(26, j -> Math.abs(j - 26.2)).evaluated());
+    assertArrayEquals(new int[] {26, 27, 25, 24}, one.search(26, j -> Math.abs(j - 25.1)).evaluated());
+    // from the low end: no walk below it
+    assertArrayEquals(new int[] {0, 1}, one.search(0, j -> j).evaluated());
     // patience 2: each walk two steps past the best
     t = two.search(26, j -> Math.abs(j - 27.4));
     assertArrayEquals(new int[] {26, 27, 28, 29, 25}, t.evaluated());
