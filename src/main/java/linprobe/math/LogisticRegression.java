@@ -72,18 +72,30 @@ public final class LogisticRegression {
 
   /**
    * Models of at least this many weights (classes x features) are fitted with float32 GEMMs by
-   * default (--lr-gemm auto): there a loss evaluation runs 1.7-1.9x faster in float32 (1.4-1.5x
-   * at 10 classes, where the fits gain nothing: docs/performance.md, "float32 GEMMs"). A fixed
-   * function of the shape, so a fit's numbers do not depend on where or how it ran.
+   * default (--lr-gemm auto). One loss evaluation over 8,192 rows runs 1.5-1.7x faster in
+   * float32 at every shape measured, 10 x 64 to 100 x 2,048 (`jobs/bench jmh PrecisionBench`);
+   * the whole fits of workload A (10 x 768) took 30% less time, the small table's (10 x 256)
+   * 20% less, with the same errors and log-loss within 3e-7 relative (docs/performance.md,
+   * "float32 GEMMs"). Below 1,000 weights (the bundled digits' 640) a fit takes milliseconds
+   * either way, and stays in double. A fixed function of the shape, so a fit's numbers do not
+   * depend on where or how it ran.
    */
-  public static final long FLOAT32_MIN_WEIGHTS = 100_000;
+  public static final long FLOAT32_MIN_WEIGHTS = 1_000;
 
   /**
-   * Whether --lr-gemm auto fits a model of classes x dim with float32 GEMMs (and --score-gemm
-   * auto scores it in float32).
+   * Linear models of at least this many weights are scored on the test set in float32 by
+   * default (--score-gemm auto): narrower scoring is a small share of a run.
    */
+  public static final long SCORE_FLOAT32_MIN_WEIGHTS = 100_000;
+
+  /** Whether --lr-gemm auto fits a model of classes x dim with float32 GEMMs. */
   public static boolean float32ByDefault(int classes, int dim) {
     return (long) classes * dim >= FLOAT32_MIN_WEIGHTS;
+  }
+
+  /** Whether --score-gemm auto scores a linear model of classes x dim in float32. */
+  public static boolean scoreFloat32ByDefault(int classes, int dim) {
+    return (long) classes * dim >= SCORE_FLOAT32_MIN_WEIGHTS;
   }
 
   /** A subset's data term over its rows scaled to float32 or to double. */

@@ -501,12 +501,17 @@ class LogisticRegressionTest {
   }
 
   @Test
-  void float32IsTheDefaultForWideModelsOnly() {
+  void float32IsTheDefaultFromAThousandWeightsForFitsAndAHundredThousandForScoring() {
     assertTrue(LogisticRegression.float32ByDefault(100, 2048));
-    assertTrue(LogisticRegression.float32ByDefault(1000, 768));
-    assertTrue(LogisticRegression.float32ByDefault(100, 1000));
-    assertTrue(!LogisticRegression.float32ByDefault(100, 999));
-    assertTrue(!LogisticRegression.float32ByDefault(10, 2048));
+    assertTrue(LogisticRegression.float32ByDefault(10, 768)); // workload A
+    assertTrue(LogisticRegression.float32ByDefault(10, 256)); // the small table
+    assertTrue(LogisticRegression.float32ByDefault(10, 100));
+    assertTrue(!LogisticRegression.float32ByDefault(10, 99));
+    assertTrue(!LogisticRegression.float32ByDefault(10, 64)); // the bundled digits
+    assertTrue(LogisticRegression.scoreFloat32ByDefault(1000, 768));
+    assertTrue(LogisticRegression.scoreFloat32ByDefault(100, 1000));
+    assertTrue(!LogisticRegression.scoreFloat32ByDefault(100, 999));
+    assertTrue(!LogisticRegression.scoreFloat32ByDefault(10, 2048));
   }
 
   /** The golden digits with the statistics of their training rows and the min-max scaler. */
