@@ -185,6 +185,18 @@ class CurveOptionsTest extends SparkTestBase {
   }
 
   @Test
+  void autoPrecisionFitsNarrowModelsInFloat32AndScoresThemInDouble() {
+    CurveOptions o = minimal().build();
+    assertTrue(o.lrFloat32(10, 768), "workload A's fits in float32");
+    assertFalse(o.lrFloat32(10, 64), "the bundled digits' fits in double");
+    assertFalse(o.scoreFloat32(10, 768), "workload A scored in double");
+    assertTrue(o.scoreFloat32(100, 2048), "workload B scored in float32");
+    CurveOptions forced = minimal().lrGemm("double").scoreGemm("float32").build();
+    assertFalse(forced.lrFloat32(100, 2048));
+    assertTrue(forced.scoreFloat32(10, 64));
+  }
+
+  @Test
   void aValueThatCannotChange() throws Exception {
     CurveOptions o = minimal().shots("10,1,5,5,all").seedList(7, 3).build();
     assertArrayEquals(new int[] {1, 5, 10}, o.shots());
