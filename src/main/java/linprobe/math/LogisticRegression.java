@@ -74,10 +74,9 @@ public final class LogisticRegression {
    * Models of at least this many weights (classes x features) are fitted with float32 GEMMs by
    * default (--lr-gemm auto). One loss evaluation over 8,192 rows runs 1.5-1.7x faster in
    * float32 at every shape measured on an AVX2 machine, 10 x 64 to 100 x 2,048 (`jobs/bench jmh
-   * PrecisionBench`; 1.4-1.9x on an AVX-512 one);
-   * the whole fits of workload A (10 x 768) took 30% less time, the small table's (10 x 256)
-   * 20% less, with the same errors and log-loss within 3e-7 relative (docs/performance.md,
-   * "float32 GEMMs"). Below 1,000 weights (the bundled digits' 640) a fit takes milliseconds
+   * PrecisionBench`; 1.4-1.9x on an AVX-512 one); the whole fits of workload A (10 x 768) took
+   * 30% less time, the small table's (10 x 256) 20% less, with the same errors and log-loss
+   * within 3e-7 relative (docs/performance.md, "Narrow models in float32"). Below 1,000 weights (the bundled digits' 640) a fit takes milliseconds
    * either way, and stays in double. A fixed function of the shape, so a fit's numbers do not
    * depend on where or how it ran.
    */
