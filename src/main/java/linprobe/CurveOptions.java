@@ -165,7 +165,7 @@ public final class CurveOptions implements Serializable {
             + "scores widened to double for the softmax and loss, gradients added into double "
             + "sums), double, or auto: float32 for models of at least 1,000 weights "
             + "(classes x features), where an evaluation runs 1.4 to 1.9 times faster (AVX2 "
-            + "and AVX-512 machines), double below. The fold fits that choose C run in double.",
+            + "and AVX-512 machines), double below. The fold fits that choose C follow it.",
         v -> precision(v, "lr-gemm")),
     LR_WARM_START("lr-warm-start", Group.LR, "false",
         "Start each size's logistic regression from the next-smaller size's solution of the same "

@@ -33,11 +33,39 @@ public final class FoldSums implements Mergeable<FoldSums> {
 
   /** Adds a chunk of fold g's rows to every model but g's (scores: scratch for the chunk). */
   public FoldSums add(ScaledRows chunk, int g, double[][] coefs, double[] scores) {
+    return add(chunk, g, coefs, scores, null);
+  }
+
+  /**
+   * As above; a float32 chunk is added with f32[f], which must hold model f's weights
+   * ({@link #float32}).
+   */
+  public FoldSums add(ScaledRows chunk, int g, double[][] coefs, double[] scores,
+      SoftmaxAggregator.Float32[] f32) {
     if (chunk.n() == 0) return this;
     for (int f = 0; f < sums.length; f++) {
-      if (f != g && coefs[f] != null) sums[f].add(chunk, coefs[f], scores);
+      if (f != g && coefs[f] != null) {
+        sums[f].add(chunk, coefs[f], scores, f32 == null ? null : f32[f]);
+      }
     }
     return this;
+  }
+
+  /**
+   * The float32 weights of each model with coefficients this round (null where it has none),
+   * for chunks of at most chunkRows rows, in reuse (null, or of the same models' shape): the
+   * buffers {@link #add} needs for float32 chunks.
+   */
+  public static SoftmaxAggregator.Float32[] float32(double[][] coefs, int classes, int dim,
+      int chunkRows, SoftmaxAggregator.Float32[] reuse) {
+    SoftmaxAggregator.Float32[] out = reuse != null && reuse.length == coefs.length ? reuse
+        : new SoftmaxAggregator.Float32[coefs.length];
+    for (int f = 0; f < coefs.length; f++) {
+      if (coefs[f] == null) continue;
+      if (out[f] == null) out[f] = new SoftmaxAggregator.Float32(classes, dim, chunkRows);
+      out[f].load(coefs[f]);
+    }
+    return out;
   }
 
   /** Fold f's model's sums (null when it had no coefficients). */

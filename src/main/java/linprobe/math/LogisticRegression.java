@@ -151,6 +151,23 @@ public final class LogisticRegression {
   }
 
   /**
+   * A cross-validation fold's fit, which only scores a C: as {@link #fit(LogisticObjective.DataTerm,
+   * int, int, long, double, int, double, Scaler, double[], Preconditioner, Curvature, boolean)}
+   * over data, whose rows are float32 when float32 is set. A float32 run's line search is
+   * {@link Float32LineSearch}, and where it finds no step the fit ends there, converged as far
+   * as float32 can tell, rather than going on in double as a model's fit does: a fold fit
+   * only scores its C on held-out rows, and at the default --lr-cv-tol (1e-4, 10,000 x
+   * float32's error on the objective) Breeze's own tests end it first. On workload A the
+   * tuned table's C choices and errors are those of double fold fits (docs/performance.md).
+   */
+  public static Result foldFit(LogisticObjective.DataTerm data, boolean float32, int classes,
+      int dim, long rows, double c, int maxIter, double tol, Scaler scaler, double[] start,
+      Preconditioner pre, Curvature curvature, boolean keep) {
+    return fit(data, classes, dim, rows, c, maxIter, tol, scaler, start, pre, curvature, keep,
+        Double.NaN, float32);
+  }
+
+  /**
    * The diagonal D of the L2 penalty's Hessian (strength x D) in the optimizer's coordinates:
    * 1 on the weights, or inv_j^2 on the weights of feature j under the change of variables
    * (W = V inv), and 0 on the intercepts.

@@ -49,6 +49,16 @@ final class FoldFits {
    */
   static LogisticRegression.Result[] fit(FoldSums.Terms terms, Fold[] folds, int classes,
       int dim, double c, int maxIter, double tol, Scaler scaler, Preconditioner pre) {
+    return fit(terms, false, folds, classes, dim, c, maxIter, tol, scaler, pre);
+  }
+
+  /**
+   * As above, each fit {@link LogisticRegression#foldFit}, over float32 rows (terms' rows
+   * float32) when float32 is set.
+   */
+  static LogisticRegression.Result[] fit(FoldSums.Terms terms, boolean float32, Fold[] folds,
+      int classes, int dim, double c, int maxIter, double tol, Scaler scaler,
+      Preconditioner pre) {
     int k = folds.length;
     Lockstep lock = new Lockstep(terms, k);
     LogisticRegression.Result[] out = new LogisticRegression.Result[k];
@@ -59,9 +69,9 @@ final class FoldFits {
         int fold = f;
         threads[f] = new Thread(() -> {
           try {
-            out[fold] = LogisticRegression.fit(coef -> lock.request(fold, coef), classes, dim,
-                folds[fold].rows(), c, maxIter, tol, scaler, folds[fold].start(), pre,
-                folds[fold].curvature(), folds[fold].keep());
+            out[fold] = LogisticRegression.foldFit(coef -> lock.request(fold, coef), float32,
+                classes, dim, folds[fold].rows(), c, maxIter, tol, scaler, folds[fold].start(),
+                pre, folds[fold].curvature(), folds[fold].keep());
           } catch (Throwable t) {
             lock.fail(t);
           } finally {

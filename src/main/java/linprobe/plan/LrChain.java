@@ -30,8 +30,8 @@ public final class LrChain implements Serializable {
    *
    * @param c the fixed C, used when selection is null
    * @param selection how C is chosen from data, or null for the fixed c
-   * @param float32 the fits' GEMMs in float32 (--lr-gemm); the fold fits that choose C run in
-   *     double either way
+   * @param float32 the fits' GEMMs in float32 (--lr-gemm), the fold fits' that choose C too
+   *     ({@link LogisticRegression#foldFit})
    */
   public record Settings(int classes, int dim, double c, int maxIter, double tol,
       boolean warmStart, CSelection selection, boolean float32) implements Serializable {}
@@ -270,19 +270,21 @@ public final class LrChain implements Serializable {
             keep);
       }
       LogisticRegression.Result[] fitted = together
-          ? FoldFits.fit(rows.folds(subset, folds), setUp, s.classes(), s.dim(), sel.c(j),
-              s.maxIter(), sel.cvTol(), subset.scaler(), subset.preconditioner())
+          ? FoldFits.fit(rows.folds(subset, folds, s.float32()), s.float32(), setUp,
+              s.classes(), s.dim(), sel.c(j), s.maxIter(), sel.cvTol(), subset.scaler(),
+              subset.preconditioner())
           : null;
       for (int f = 0; f < folds; f++) {
         LogisticRegression.Result r = together ? fitted[f]
-            : LogisticRegression.fit(rows.train(subset, folds, f), s.classes(), s.dim(),
-                setUp[f].rows(), sel.c(j), s.maxIter(), sel.cvTol(), subset.scaler(),
-                setUp[f].start(), subset.preconditioner(), setUp[f].curvature(), keep);
+            : LogisticRegression.foldFit(rows.train(subset, folds, f, s.float32()),
+                s.float32(), s.classes(), s.dim(), setUp[f].rows(), sel.c(j), s.maxIter(),
+                sel.cvTol(), subset.scaler(), setUp[f].start(), subset.preconditioner(),
+                setUp[f].curvature(), keep);
         at[f] = r.lbfgs().x();
         pairs[f] = r.lbfgs().curvature();
         iterations[0] += r.lbfgs().iterations();
         evaluated[0] += r.lbfgs().evaluations() * (all - sizes[f]);
-        ValidationSums v = rows.validate(subset, folds, f, at[f]);
+        ValidationSums v = rows.validate(subset, folds, f, at[f], s.float32());
         sum += v.mean(sel.byError());
       }
       path.put(j, at, pairs);

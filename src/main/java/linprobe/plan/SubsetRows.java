@@ -28,12 +28,12 @@ public interface SubsetRows {
 
   /**
    * The data terms of the folds' models together (model f: the rows outside fold f), each the
-   * same sums as {@link #train}(subset, folds, f) gives; by default one pass per model, over the
-   * rows {@link #train} sees.
+   * same sums as {@link #train}(subset, folds, f, float32) gives; by default one pass per
+   * model, over the rows {@link #train} sees.
    */
-  default FoldSums.Terms folds(Subset subset, int folds) {
+  default FoldSums.Terms folds(Subset subset, int folds, boolean float32) {
     LogisticObjective.DataTerm[] terms = new LogisticObjective.DataTerm[folds];
-    for (int f = 0; f < folds; f++) terms[f] = train(subset, folds, f);
+    for (int f = 0; f < folds; f++) terms[f] = train(subset, folds, f, float32);
     return coefs -> {
       linprobe.math.SoftmaxAggregator[] sums = new linprobe.math.SoftmaxAggregator[folds];
       for (int f = 0; f < folds; f++) if (coefs[f] != null) sums[f] = terms[f].sums(coefs[f]);
@@ -41,8 +41,13 @@ public interface SubsetRows {
     };
   }
 
-  /** Coefficients [W, b] scored on the rows of one fold. */
-  ValidationSums validate(Subset subset, int folds, int fold, double[] coef);
+  /**
+   * Coefficients [W, b] scored on the rows of one fold, those rows scaled to float32 and scored
+   * by a float32 GEMM when float32 is set (the fold fits' rows, see
+   * {@link ValidationSums#add(linprobe.math.ScaledRows, double[], int, double[],
+   * linprobe.math.SoftmaxAggregator.Float32)}).
+   */
+  ValidationSums validate(Subset subset, int folds, int fold, double[] coef, boolean float32);
 
   /** Rows of the subset in each fold. */
   long[] foldSizes(Subset subset, int folds);

@@ -390,8 +390,9 @@ public final class CurveJob {
    * What makes two runs' fits interchangeable: the training rows themselves (a digest from the
    * profile pass, so other files at the same path are other data), facts of the input tables,
    * the grid as resolved against them, and every setting that can change a fit
-   * (CurveOptions.fitSettings()), --lr-gemm as resolved for the model's shape (auto's rule has
-   * changed between builds: fits of another precision are other numbers).
+   * (CurveOptions.fitSettings()), --lr-gemm as resolved for the model's shape and whether the
+   * fold fits that choose C follow it (auto's rule, and theirs, have changed between builds:
+   * fits of another precision are other numbers).
    */
   private String fingerprint(EmbeddingSource.Profile train, EmbeddingSource.Profile test,
       EmbeddingSource.Profile validation, int[] shots, boolean includeAll) {
@@ -399,7 +400,9 @@ public final class CurveJob {
         Arrays.toString(train.counts()),
         Arrays.toString(test.counts()), train.labels().toString(), String.valueOf(train.dim()),
         Arrays.toString(shots), String.valueOf(includeAll), o.fitSettings().toString(),
-        "lr float32 " + o.lrFloat32(train.labels().size(), train.dim()), Version.get());
+        "lr float32 " + o.lrFloat32(train.labels().size(), train.dim())
+            + (o.selection() != null && !o.validationSelect() ? ", cv fold fits too" : ""),
+        Version.get());
     // the validation table's rows decide every C: other rows at its path are another run
     return validation == null ? fp : fp + "\nvalidation " + Long.toHexString(validation.digest())
         + " " + Arrays.toString(validation.counts());

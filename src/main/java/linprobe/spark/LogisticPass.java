@@ -42,14 +42,9 @@ public final class LogisticPass {
   /**
    * The chunks of one block for a fit: the subset's rows in row order when folds == 0, else
    * one chunk per fold g != heldOut (rows of fold g in row order), in fold order; each gathered
-   * into the buffers when the iterator reaches it, so a consumer sees one at a time.
+   * into the buffers when the iterator reaches it, so a consumer sees one at a time: scaled to
+   * double into x, or to float32 into xf when x is null.
    */
-  static Iterator<ScaledRows> chunks(Iterator<RowBlock> blocks, Subset s, int folds, int heldOut,
-      boolean keepHeldOutOnly, double[] x, int[] labels) {
-    return chunks(blocks, s, folds, heldOut, keepHeldOutOnly, x, null, labels);
-  }
-
-  /** As above, the rows scaled to float32 into xf when x is null. */
   static Iterator<ScaledRows> chunks(Iterator<RowBlock> blocks, Subset s, int folds, int heldOut,
       boolean keepHeldOutOnly, double[] x, float[] xf, int[] labels) {
     return new Iterator<>() {
@@ -149,7 +144,7 @@ public final class LogisticPass {
 
     /** The fold models' data terms in one job per round: each chunk gathered once. */
     @Override
-    public FoldSums.Terms folds(Subset s, int folds) {
+    public FoldSums.Terms folds(Subset s, int folds, boolean float32) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
       int k = classes, d = dim;
       return coefs -> {
@@ -161,14 +156,18 @@ public final class LogisticPass {
               () -> new FoldSums(bCoefs.value(), k, d),
               (blocks, zero) -> {
                 int n = EmbeddingSource.BLOCK_ROWS;
-                double[] x = new double[n * d];
+                double[] x = float32 ? null : new double[n * d];
+                float[] xf = float32 ? new float[n * d] : null;
                 int[] labels = new int[n];
-                double[] scores = new double[n * k];
+                double[] scores = float32 ? null : new double[n * k];
                 double[][] cs = bCoefs.value();
+                SoftmaxAggregator.Float32[] f32 = float32
+                    ? FoldSums.float32(cs, k, d, n, null) : null;
                 while (blocks.hasNext()) {
                   RowBlock b = blocks.next();
                   for (int g = 0; g < folds; g++) {
-                    zero.add(b.scaled(s.id(), folds, g, s.scaler(), x, labels, 0), g, cs, scores);
+                    zero.add(b.scaled(s.id(), folds, g, s.scaler(), x, xf, labels, 0), g, cs,
+                        scores, f32);
                   }
                 }
                 return zero;
@@ -180,16 +179,21 @@ public final class LogisticPass {
     }
 
     @Override
-    public ValidationSums validate(Subset s, int folds, int fold, double[] coef) {
+    public ValidationSums validate(Subset s, int folds, int fold, double[] coef,
+        boolean float32) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
       Broadcast<double[]> bCoef = jsc.broadcast(coef);
       int k = classes, d = dim;
       try {
         return OrderedAggregate.byPartition(bucketed, ValidationSums::new, (blocks, zero) -> {
           int n = EmbeddingSource.BLOCK_ROWS;
-          double[] scores = new double[n * k];
-          return Mergeable.fold(chunks(blocks, s, folds, fold, true, new double[n * d],
-              new int[n]), zero, (acc, rows) -> acc.add(rows, bCoef.value(), k, scores));
+          double[] c = bCoef.value();
+          double[] scores = float32 ? null : new double[n * k];
+          SoftmaxAggregator.Float32 f32 = float32
+              ? new SoftmaxAggregator.Float32(k, d, n).load(c) : null;
+          return Mergeable.fold(chunks(blocks, s, folds, fold, true,
+              float32 ? null : new double[n * d], float32 ? new float[n * d] : null,
+              new int[n]), zero, (acc, rows) -> acc.add(rows, c, k, scores, f32));
         });
       } finally {
         bCoef.destroy();
@@ -269,10 +273,6 @@ public final class LogisticPass {
       this.scores = new double[EmbeddingSource.BLOCK_ROWS * classes];
     }
 
-    private void lay(Subset s, int folds) {
-      lay(s, folds, false);
-    }
-
     private void lay(Subset s, int folds, boolean float32) {
       if (s.equals(laidOut) && folds == laidFolds && float32 == laidFloat32) return;
       // only the buffer of the layout in use is held strongly (the thread's scratch keeps the
@@ -327,18 +327,22 @@ public final class LogisticPass {
     }
 
     @Override
-    public FoldSums.Terms folds(Subset s, int folds) {
-      lay(s, folds);
+    public FoldSums.Terms folds(Subset s, int folds, boolean float32) {
+      lay(s, folds, float32);
       return new LocalFoldRows(layout, classes, dim);
     }
 
     @Override
-    public ValidationSums validate(Subset s, int folds, int fold, double[] coef) {
-      lay(s, folds);
+    public ValidationSums validate(Subset s, int folds, int fold, double[] coef,
+        boolean float32) {
+      lay(s, folds, float32);
+      SoftmaxAggregator.Float32 f32 = float32
+          ? new SoftmaxAggregator.Float32(classes, dim, EmbeddingSource.BLOCK_ROWS).load(coef)
+          : null;
       ValidationSums total = new ValidationSums();
       for (List<ScaledRows> part : select(folds, fold, true)) {
         total.merge(Mergeable.fold(part.iterator(), new ValidationSums(),
-            (acc, rows) -> acc.add(rows, coef, classes, scores)));
+            (acc, rows) -> acc.add(rows, coef, classes, scores, f32)));
       }
       return total;
     }
@@ -350,7 +354,7 @@ public final class LogisticPass {
 
     @Override
     public long[] foldSizes(Subset s, int folds) {
-      lay(s, folds);
+      lay(s, folds, laidFloat32); // counts only: either precision's layout will do
       long[] n = new long[folds];
       for (List<ScaledRows[]> part : layout) {
         for (ScaledRows[] perFold : part) for (int g = 0; g < folds; g++) n[g] += perFold[g].n();

@@ -66,7 +66,8 @@ class CSelectionTest {
     }
 
     @Override
-    public ValidationSums validate(Subset s, int folds, int f, double[] coef) {
+    public ValidationSums validate(Subset s, int folds, int f, double[] coef, boolean float32) {
+      if (float32) throw new UnsupportedOperationException("double rows only");
       ScaledRows rows = pick(s, f, true);
       return new ValidationSums().add(rows, coef, k, new double[rows.n() * k]);
     }

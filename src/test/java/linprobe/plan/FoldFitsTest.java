@@ -28,9 +28,15 @@ class FoldFitsTest {
 
   /** Two partitions of three blocks of 40 rows, each block's rows laid out fold by fold. */
   static List<List<ScaledRows[]>> layout(Scaler scaler) {
+    return layout(scaler, false);
+  }
+
+  /** As above, the rows scaled to float32 when float32 is set. */
+  static List<List<ScaledRows[]>> layout(Scaler scaler, boolean float32) {
     Random rnd = new Random(11);
     List<List<ScaledRows[]>> parts = new ArrayList<>();
-    double[] x = new double[2 * 3 * 40 * D];
+    double[] x = float32 ? null : new double[2 * 3 * 40 * D];
+    float[] xf = float32 ? new float[2 * 3 * 40 * D] : null;
     int[] labels = new int[2 * 3 * 40];
     int at = 0;
     for (int p = 0; p < 2; p++) {
@@ -47,7 +53,8 @@ class FoldFitsTest {
         ScaledRows[] perFold = new ScaledRows[FOLDS];
         for (int g = 0; g < FOLDS; g++) {
           int gg = g;
-          perFold[g] = ScaledRows.scale(rows, 40, D, r -> fold[r] == gg, scaler, y, x, labels, at);
+          perFold[g] = ScaledRows.scale(rows, 40, D, r -> fold[r] == gg, scaler, y, x, xf,
+              labels, at);
           at += perFold[g].n();
         }
         blocks.add(perFold);
@@ -112,22 +119,56 @@ class FoldFitsTest {
     }
   }
 
+  /**
+   * In float32 (--lr-gemm float32 or auto's wider models: the fold fits follow the fits), too:
+   * each fit together is foldFit alone over float32 rows, which moves off the double fit.
+   */
+  @Test
+  void float32FitsTogetherEqualFloat32FitsAloneBitForBit() {
+    Scaler scaler = Scaler.identity(D);
+    List<List<ScaledRows[]>> f32 = layout(scaler, true), f64 = layout(scaler, false);
+    FoldFits.Fold[] folds = new FoldFits.Fold[FOLDS];
+    for (int f = 0; f < FOLDS; f++) folds[f] = new FoldFits.Fold(rows(f32, f), null, null, true);
+    int moved = 0;
+    for (double c : new double[] {0.01, 1, 100}) {
+      LogisticRegression.Result[] together = FoldFits.fit(new LocalFoldRows(f32, K, D), true,
+          folds, K, D, c, 200, 1e-4, scaler, null);
+      for (int f = 0; f < FOLDS; f++) {
+        LogisticRegression.Result alone = LogisticRegression.foldFit(without(f32, f), true, K,
+            D, folds[f].rows(), c, 200, 1e-4, scaler, null, null, null, true);
+        assertArrayEquals(alone.lbfgs().x(), together[f].lbfgs().x(), "fold " + f + " C " + c);
+        assertEquals(alone.lbfgs().evaluations(), together[f].lbfgs().evaluations());
+        assertTrue(together[f].lbfgs().curvature() != null, "the pairs kept for the next C");
+        LogisticRegression.Result exact = LogisticRegression.foldFit(without(f64, f), false, K,
+            D, folds[f].rows(), c, 200, 1e-4, scaler, null, null, null, false);
+        double[] a = together[f].lbfgs().x(), b = exact.lbfgs().x();
+        if (!java.util.Arrays.equals(a, b)) moved++;
+        for (int i = 0; i < a.length; i++) {
+          assertEquals(b[i], a[i], 1e-2 * (1 + Math.abs(b[i])), "fold " + f + " C " + c);
+        }
+      }
+    }
+    assertTrue(moved > 0, "the float32 rows and GEMMs were used");
+  }
+
   @Test
   void theDefaultFoldTermsOfAnySubsetRowsAreTheSameSums() {
-    Scaler scaler = Scaler.identity(D);
-    List<List<ScaledRows[]>> layout = layout(scaler);
-    double[][] coefs = new double[FOLDS][];
-    Random rnd = new Random(4);
-    for (int f = 0; f < FOLDS; f += 2) {
-      coefs[f] = new double[K * D + K];
-      for (int i = 0; i < coefs[f].length; i++) coefs[f][i] = rnd.nextGaussian();
-    }
-    FoldSums batched = new LocalFoldRows(layout, K, D).sums(coefs);
-    for (int f = 0; f < FOLDS; f++) {
-      if (coefs[f] == null) continue;
-      var alone = without(layout, f).sums(coefs[f]);
-      assertEquals(alone.lossSum(), batched.get(f).lossSum(), 0);
-      assertArrayEquals(alone.gradSum(), batched.get(f).gradSum(), 0);
+    for (boolean float32 : new boolean[] {false, true}) {
+      Scaler scaler = Scaler.identity(D);
+      List<List<ScaledRows[]>> layout = layout(scaler, float32);
+      double[][] coefs = new double[FOLDS][];
+      Random rnd = new Random(4);
+      for (int f = 0; f < FOLDS; f += 2) {
+        coefs[f] = new double[K * D + K];
+        for (int i = 0; i < coefs[f].length; i++) coefs[f][i] = rnd.nextGaussian();
+      }
+      FoldSums batched = new LocalFoldRows(layout, K, D).sums(coefs);
+      for (int f = 0; f < FOLDS; f++) {
+        if (coefs[f] == null) continue;
+        var alone = without(layout, f).sums(coefs[f]);
+        assertEquals(alone.lossSum(), batched.get(f).lossSum(), 0);
+        assertArrayEquals(alone.gradSum(), batched.get(f).gradSum(), 0);
+      }
     }
   }
 

@@ -217,14 +217,27 @@ class CurveJobTest extends SparkTestBase {
 
   @Test
   void chosenCIsTheSameInTasksAndOnTheClusterAndForAnyFiles() throws Exception {
+    chosenCIsTheSameInTasksAndOnTheClusterAndForAnyFiles("double");
+  }
+
+  /** The fold fits, their validation and the refits in float32: as location-proof. */
+  @Test
+  void float32FoldFitsChooseTheSameCInTasksAndOnTheCluster() throws Exception {
+    chosenCIsTheSameInTasksAndOnTheClusterAndForAnyFiles("float32");
+  }
+
+  private void chosenCIsTheSameInTasksAndOnTheClusterAndForAnyFiles(String gemm)
+      throws Exception {
     // C chosen by 2-, 3- and 5-fold cross-validation (2, 3, 5 shots); 1 shot falls back; the 3-
     // shot search starts from the 2-shot choice, on the cluster as in a task
     Golden g = Golden.digits();
-    String train = writeParquet(tmp.resolve("one").toString(), g.x, g.y, 64, 1);
-    String seven = writeParquet(tmp.resolve("seven").toString(), g.x, g.y, 64, 7);
-    String test = writeParquet(tmp.resolve("test").toString(), g.xEval, g.yEval, 64, 2);
-    CurveOptions inTasks = options(train, test, tmp.resolve("t").toString()).models("lr")
-        .shots("1,2,3,5").seedList(3).lrC("auto").lrCRange("1e-1..1e1").partitions(2).build();
+    Path dir = tmp.resolve(gemm);
+    String train = writeParquet(dir.resolve("one").toString(), g.x, g.y, 64, 1);
+    String seven = writeParquet(dir.resolve("seven").toString(), g.x, g.y, 64, 7);
+    String test = writeParquet(dir.resolve("test").toString(), g.xEval, g.yEval, 64, 2);
+    CurveOptions inTasks = options(train, test, dir.resolve("t").toString()).models("lr")
+        .shots("1,2,3,5").seedList(3).lrC("auto").lrCRange("1e-1..1e1").partitions(2)
+        .lrGemm(gemm).build();
     // on the cluster a Spark job per L-BFGS evaluation: the nested 1- to 3-shot subsets only
     CurveOptions onCluster = inTasks.toBuilder().shots("1,2,3").localFitMb(0).build();
     CurveJob.Result a = new CurveJob(spark(), inTasks, Progress.silent()).run();
