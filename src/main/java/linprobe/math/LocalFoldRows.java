@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The k fold models' data terms over a subset's rows held in this JVM: per canonical partition,
- * per block, one chunk per fold (the layout {@link LocalRows} sees one fold's complement of),
+ * per step, one chunk per fold (linprobe.spark.FoldChunks; the layout {@link LocalRows} sees
+ * one fold's complement of),
  * double or float32 (each model's weights rounded once per round, as {@link LocalRows} does).
  * One partial per partition, merged in partition order, as {@link LocalRows} sums each model
  * alone: the same bits.

@@ -13,8 +13,8 @@ import linprobe.math.ValidationSums;
  */
 public interface SubsetRows {
   /**
-   * The data term over the subset's rows: every row when folds == 0 (one chunk per block, the
-   * fit of the whole subset), else the rows outside fold heldOut of folds stratified folds.
+   * The data term over the subset's rows: every row when folds == 0 (the fit of the whole
+   * subset), else the rows outside fold heldOut of folds stratified folds.
    */
   default LogisticObjective.DataTerm train(Subset subset, int folds, int heldOut) {
     return train(subset, folds, heldOut, false);

@@ -40,56 +40,6 @@ public final class LogisticPass {
   public record Split(LrChain chain, int inTask) implements java.io.Serializable {}
 
   /**
-   * The chunks of one block for a fit: the subset's rows in row order when folds == 0, else
-   * one chunk per fold g != heldOut (rows of fold g in row order), in fold order; each gathered
-   * into the buffers when the iterator reaches it, so a consumer sees one at a time: scaled to
-   * double into x, or to float32 into xf when x is null.
-   */
-  static Iterator<ScaledRows> chunks(Iterator<RowBlock> blocks, Subset s, int folds, int heldOut,
-      boolean keepHeldOutOnly, double[] x, float[] xf, int[] labels) {
-    return new Iterator<>() {
-      RowBlock block;
-      int g = Integer.MAX_VALUE;
-
-      private int width() {
-        return Math.max(1, folds);
-      }
-
-      private boolean wanted(int fold) {
-        if (folds == 0) return true;
-        return keepHeldOutOnly ? fold == heldOut : fold != heldOut;
-      }
-
-      private void advance() {
-        while (true) {
-          if (block != null) {
-            while (g < width() && !wanted(g)) g++;
-            if (g < width()) return;
-          }
-          if (!blocks.hasNext()) {
-            block = null;
-            return;
-          }
-          block = blocks.next();
-          g = 0;
-        }
-      }
-
-      @Override
-      public boolean hasNext() {
-        advance();
-        return block != null;
-      }
-
-      @Override
-      public ScaledRows next() {
-        if (!hasNext()) throw new NoSuchElementException();
-        return block.scaled(s.id(), folds, g++, s.scaler(), x, xf, labels, 0);
-      }
-    };
-  }
-
-  /**
    * A subset's rows summed over the cached blocks on the cluster: one job per evaluation. The
    * validation rows (--select validation) are held on the driver and scored there.
    */
@@ -126,15 +76,13 @@ public final class LogisticPass {
         try {
           return OrderedAggregate.byPartition(bucketed, () -> new SoftmaxAggregator(k, d),
               (blocks, zero) -> {
-                int n = EmbeddingSource.BLOCK_ROWS;
+                int n = FoldChunks.MAX_ROWS;
                 double[] c = bCoef.value();
-                double[] x = float32 ? null : new double[n * d];
-                float[] xf = float32 ? new float[n * d] : null;
                 SoftmaxAggregator.Float32 f32 = float32
                     ? new SoftmaxAggregator.Float32(k, d, n).load(c) : null;
                 return LogisticObjective.partition(
-                    chunks(blocks, s, folds, heldOut, false, x, xf, new int[n]), c,
-                    new double[n * k], f32, zero);
+                    FoldChunks.of(blocks, s, folds, heldOut, false, d, float32), c,
+                    float32 ? null : new double[n * k], f32, zero);
               }, 8L * (k * (long) d + k));
         } finally {
           bCoef.destroy();
@@ -155,20 +103,15 @@ public final class LogisticPass {
           return OrderedAggregate.byPartition(bucketed,
               () -> new FoldSums(bCoefs.value(), k, d),
               (blocks, zero) -> {
-                int n = EmbeddingSource.BLOCK_ROWS;
-                double[] x = float32 ? null : new double[n * d];
-                float[] xf = float32 ? new float[n * d] : null;
-                int[] labels = new int[n];
+                int n = FoldChunks.MAX_ROWS;
                 double[] scores = float32 ? null : new double[n * k];
                 double[][] cs = bCoefs.value();
                 SoftmaxAggregator.Float32[] f32 = float32
                     ? FoldSums.float32(cs, k, d, n, null) : null;
-                while (blocks.hasNext()) {
-                  RowBlock b = blocks.next();
-                  for (int g = 0; g < folds; g++) {
-                    zero.add(b.scaled(s.id(), folds, g, s.scaler(), x, xf, labels, 0), g, cs,
-                        scores, f32);
-                  }
+                FoldChunks steps = new FoldChunks(blocks, s, folds, d, g -> true, float32);
+                while (steps.hasNext()) {
+                  ScaledRows[] step = steps.next();
+                  for (int g = 0; g < folds; g++) zero.add(step[g], g, cs, scores, f32);
                 }
                 return zero;
               }, 8L * (k * (long) d + k) * active);
@@ -186,14 +129,13 @@ public final class LogisticPass {
       int k = classes, d = dim;
       try {
         return OrderedAggregate.byPartition(bucketed, ValidationSums::new, (blocks, zero) -> {
-          int n = EmbeddingSource.BLOCK_ROWS;
+          int n = FoldChunks.MAX_ROWS;
           double[] c = bCoef.value();
           double[] scores = float32 ? null : new double[n * k];
           SoftmaxAggregator.Float32 f32 = float32
               ? new SoftmaxAggregator.Float32(k, d, n).load(c) : null;
-          return Mergeable.fold(chunks(blocks, s, folds, fold, true,
-              float32 ? null : new double[n * d], float32 ? new float[n * d] : null,
-              new int[n]), zero, (acc, rows) -> acc.add(rows, c, k, scores, f32));
+          return Mergeable.fold(FoldChunks.of(blocks, s, folds, fold, true, d, float32), zero,
+              (acc, rows) -> acc.add(rows, c, k, scores, f32));
         });
       } finally {
         bCoef.destroy();
@@ -270,7 +212,7 @@ public final class LogisticPass {
       this.dim = d;
       this.size = (long) total * d;
       this.labels = new int[total];
-      this.scores = new double[EmbeddingSource.BLOCK_ROWS * classes];
+      this.scores = new double[FoldChunks.MAX_ROWS * classes];
     }
 
     private void lay(Subset s, int folds, boolean float32) {
@@ -288,11 +230,11 @@ public final class LogisticPass {
       int at = 0;
       for (List<RowBlock> part : partitions) {
         List<ScaledRows[]> p = new ArrayList<>();
-        for (RowBlock b : part) {
-          ScaledRows[] perFold = new ScaledRows[Math.max(1, folds)];
-          for (int g = 0; g < perFold.length; g++) {
-            perFold[g] = b.scaled(s.id(), folds, g, s.scaler(), float32 ? null : x,
-                float32 ? xf : null, labels, at);
+        FoldChunks steps = new FoldChunks(part.iterator(), s, folds, dim, g -> true, float32);
+        while (steps.hasNext()) {
+          ScaledRows[] step = steps.next(), perFold = new ScaledRows[step.length];
+          for (int g = 0; g < step.length; g++) {
+            perFold[g] = FoldChunks.copy(step[g], x, xf, labels, at, dim);
             at += perFold[g].n();
           }
           p.add(perFold);
