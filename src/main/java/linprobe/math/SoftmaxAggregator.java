@@ -1,9 +1,10 @@
 package linprobe.math;
 
 /**
- * Multinomial cross-entropy and its gradient summed over blocks of rows, one GEMM for the scores
- * and one for the gradient per block. Rows are stored as float32 and widened to double (scaled on
- * the way) into a block-sized scratch buffer, so accumulation is in double.
+ * Multinomial cross-entropy and its gradient summed over chunks of rows, one GEMM for the scores
+ * and one for the gradient per piece of a chunk ({@link #gemmRows}). Rows are stored as float32
+ * and scaled into the chunk's buffer, to double, or to float32 for float32 GEMMs; accumulation is
+ * in double either way.
  *
  * <p>Coefficients are laid out [W (k x d, row-major), b (k)] in the scaled feature space. The
  * aggregator only sums; {@link LogisticObjective} turns sums into the scikit-learn objective.

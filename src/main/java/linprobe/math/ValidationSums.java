@@ -31,15 +31,17 @@ public final class ValidationSums implements Mergeable<ValidationSums> {
 
   /**
    * As above; a float32 chunk (the rows of float32 fits) is scored with f32, which must hold
-   * coef's weights ({@link SoftmaxAggregator.Float32#load}): its scores by a float32 GEMM in
-   * pieces, as the fits' are, then widened to double before the intercepts and the softmax.
+   * coef's weights ({@link SoftmaxAggregator.Float32#load}) and be made for chunks of at least
+   * this one's rows: its scores by a float32 GEMM in the fits' pieces
+   * ({@link SoftmaxAggregator#gemmRows}), then widened to double before the intercepts and the
+   * softmax.
    */
   public ValidationSums add(ScaledRows chunk, double[] coef, int classes, double[] scores,
       SoftmaxAggregator.Float32 f32) {
     int n = chunk.n(), k = classes, d = (coef.length - k) / k, wLen = k * d;
     if (n == 0) return this;
     if (chunk.float32()) {
-      int step = f32.scores.length / k;
+      int step = SoftmaxAggregator.gemmRows(k, d); // a fixed function of the shape, as in a fit
       double[] row = f32.row;
       for (int s = 0; s < n; s += step) {
         int m = Math.min(step, n - s);

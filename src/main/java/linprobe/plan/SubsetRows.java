@@ -8,8 +8,8 @@ import linprobe.math.ValidationSums;
 /**
  * Where a chain's training rows are (inside a Spark task, or over the cluster), seen as a
  * subset's rows and its cross-validation folds. Both implementations sum the same canonical
- * partitions, block by block and fold by fold, in the same order: a fit's numbers never depend
- * on where it ran.
+ * partitions, in the same chunks (linprobe.spark.FoldChunks) in the same order: a fit's numbers
+ * never depend on where it ran.
  */
 public interface SubsetRows {
   /**

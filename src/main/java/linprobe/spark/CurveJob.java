@@ -392,7 +392,8 @@ public final class CurveJob {
    * the grid as resolved against them, and every setting that can change a fit
    * (CurveOptions.fitSettings()), --lr-gemm as resolved for the model's shape and whether the
    * fold fits that choose C follow it (auto's rule, and theirs, have changed between builds:
-   * fits of another precision are other numbers).
+   * fits of another precision are other numbers), and the chunking of the rows' sums
+   * (FoldChunks: another chunking, other bits).
    */
   private String fingerprint(EmbeddingSource.Profile train, EmbeddingSource.Profile test,
       EmbeddingSource.Profile validation, int[] shots, boolean includeAll) {
@@ -402,6 +403,7 @@ public final class CurveJob {
         Arrays.toString(shots), String.valueOf(includeAll), o.fitSettings().toString(),
         "lr float32 " + o.lrFloat32(train.labels().size(), train.dim())
             + (o.selection() != null && !o.validationSelect() ? ", cv fold fits too" : ""),
+        "lr chunks of at least " + FoldChunks.MIN_ROWS + " rows gathered across blocks",
         Version.get());
     // the validation table's rows decide every C: other rows at its path are another run
     return validation == null ? fp : fp + "\nvalidation " + Long.toHexString(validation.digest())

@@ -44,7 +44,10 @@ import linprobe.plan.RowKeys;
  * the input files, their partitioning or the cluster's parallelism.
  */
 public final class EmbeddingSource {
-  /** Rows per block: one GEMM per block in every pass. */
+  /**
+   * Rows per block: the unit of every pass (a subset's rows of a block are a chunk of its sums,
+   * a small subset's gathered over several blocks: {@link FoldChunks}).
+   */
   public static final int BLOCK_ROWS = 1024;
   /** Default canonical partition size of training data when --partitions is not given. */
   public static final long ROWS_PER_PARTITION = 20_000;

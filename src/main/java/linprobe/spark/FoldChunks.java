@@ -82,8 +82,8 @@ final class FoldChunks implements Iterator<ScaledRows[]> {
    */
   static Iterator<ScaledRows> of(Iterator<RowBlock> blocks, Subset subset, int folds,
       int heldOut, boolean heldOutOnly, int dim, boolean float32) {
-    IntPredicate wanted = g -> folds == 0 || (heldOutOnly ? g == heldOut : g != heldOut);
-    FoldChunks steps = new FoldChunks(blocks, subset, folds, dim, wanted, float32);
+    FoldChunks steps = new FoldChunks(blocks, subset, folds, dim,
+        g -> wanted(g, folds, heldOut, heldOutOnly), float32);
     return new Iterator<>() {
       ScaledRows[] current;
       int g;
@@ -107,6 +107,14 @@ final class FoldChunks implements Iterator<ScaledRows[]> {
         return current[g++];
       }
     };
+  }
+
+  /**
+   * Whether fold g's chunks are among those a fit adds (every fold but heldOut; every row when
+   * folds is 0) or a validation scores (fold heldOut only, with heldOutOnly).
+   */
+  static boolean wanted(int g, int folds, int heldOut, boolean heldOutOnly) {
+    return folds == 0 || (heldOutOnly ? g == heldOut : g != heldOut);
   }
 
   @Override
@@ -143,7 +151,7 @@ final class FoldChunks implements Iterator<ScaledRows[]> {
       step[g] = empty;
       if (!wanted.test(g)) continue;
       int start = at, c = carried[g];
-      copy(carryX, carryXf, carryLabels, g * (MIN_ROWS - 1), x, xf, labels, start, c);
+      copy(carryX, carryXf, carryLabels, g * (MIN_ROWS - 1), x, xf, labels, start, c, dim);
       int n = c + b.scaled(subset.id(), folds, g, subset.scaler(), x, xf, labels, start + c).n();
       at += n;
       if (n >= MIN_ROWS) {
@@ -151,7 +159,7 @@ final class FoldChunks implements Iterator<ScaledRows[]> {
         carried[g] = 0;
         any = true;
       } else {
-        copy(x, xf, labels, start, carryX, carryXf, carryLabels, g * (MIN_ROWS - 1), n);
+        copy(x, xf, labels, start, carryX, carryXf, carryLabels, g * (MIN_ROWS - 1), n, dim);
         carried[g] = n;
       }
     }
@@ -175,22 +183,21 @@ final class FoldChunks implements Iterator<ScaledRows[]> {
    * other may be null) from row position at on.
    */
   static ScaledRows copy(ScaledRows c, double[] x, float[] xf, int[] labels, int at, int dim) {
-    int n = c.n();
-    if (n > 0) {
-      if (c.float32()) System.arraycopy(c.xf(), c.xOff(), xf, at * dim, n * dim);
-      else System.arraycopy(c.x(), c.xOff(), x, at * dim, n * dim);
-      System.arraycopy(c.labels(), c.lOff(), labels, at, n);
-    }
-    return new ScaledRows(c.float32() ? null : x, c.float32() ? xf : null, at * dim, labels, at,
-        n);
+    if (c.xOff() != c.lOff() * dim) throw new IllegalArgumentException("not a FoldChunks chunk");
+    return copy(c.x(), c.xf(), c.labels(), c.lOff(), x, xf, labels, at, c.n(), dim);
   }
 
-  /** Copies n rows (features and labels) from row from of one buffer to row to of another. */
-  private void copy(double[] sx, float[] sxf, int[] sl, int from, double[] dx, float[] dxf,
-      int[] dl, int to, int n) {
-    if (n == 0) return;
-    if (sx != null) System.arraycopy(sx, from * dim, dx, to * dim, n * dim);
-    else System.arraycopy(sxf, from * dim, dxf, to * dim, n * dim);
-    System.arraycopy(sl, from, dl, to, n);
+  /**
+   * Copies n rows (features and labels) from row from of one pair of buffers (sx or sxf, the
+   * other null) to row to of another of the same precision; returns the copy.
+   */
+  private static ScaledRows copy(double[] sx, float[] sxf, int[] sl, int from, double[] dx,
+      float[] dxf, int[] dl, int to, int n, int dim) {
+    if (n > 0) {
+      if (sx != null) System.arraycopy(sx, from * dim, dx, to * dim, n * dim);
+      else System.arraycopy(sxf, from * dim, dxf, to * dim, n * dim);
+      System.arraycopy(sl, from, dl, to, n);
+    }
+    return new ScaledRows(sx != null ? dx : null, sx != null ? null : dxf, to * dim, dl, to, n);
   }
 }

@@ -29,8 +29,8 @@ import scala.Tuple2;
  * The logistic-regression stage. A chain's small prefix is fitted inside one Spark task per
  * chain, all chains in one job ({@link #fitInTasks}); larger subsets by L-BFGS on the driver
  * with the data term summed over the cluster ({@link OnCluster}), one job per evaluation.
- * Both gather a subset's rows block by block (and, for cross-validation, fold by fold within a
- * block), sum each canonical partition's chunks into one partial by
+ * Both gather a subset's rows into the same chunks ({@link FoldChunks}: fold by fold for
+ * cross-validation), sum each canonical partition's chunks into one partial by
  * {@link LogisticObjective#partition}, and merge the partials in partition order.
  */
 public final class LogisticPass {
@@ -174,8 +174,8 @@ public final class LogisticPass {
 
   /**
    * A chain's rows held in this task, in canonical partitions of compacted blocks: a subset's
-   * rows are gathered and scaled once per layout (the whole subset in row order, or block by
-   * block fold by fold for cross-validation; to double, or to float32 for a float32 fit) into
+   * rows are gathered and scaled once per layout (the whole subset, or fold by fold for
+   * cross-validation, in {@link FoldChunks}' chunks; to double, or to float32 for a float32 fit) into
    * one buffer per precision that the executor thread keeps (softly) for its next task, and
    * every evaluation of every fit on that layout reuses them.
    */
@@ -190,8 +190,8 @@ public final class LogisticPass {
     private final double[] scores;
     private final ValidationRows validation;
     /**
-     * The gathered layout: [partition][block][fold or 0] chunks, for (laidOut, laidFolds,
-     * laidFloat32).
+     * The gathered layout: [partition][FoldChunks step][fold or 0] chunks, for (laidOut,
+     * laidFolds, laidFloat32).
      */
     private List<List<ScaledRows[]>> layout;
     private Subset laidOut;
@@ -253,8 +253,9 @@ public final class LogisticPass {
         List<ScaledRows> p = new ArrayList<>();
         for (ScaledRows[] perFold : part) {
           for (int g = 0; g < perFold.length; g++) {
-            boolean wanted = folds == 0 || (heldOutOnly ? g == fold : g != fold);
-            if (wanted && perFold[g].n() > 0) p.add(perFold[g]);
+            if (FoldChunks.wanted(g, folds, fold, heldOutOnly) && perFold[g].n() > 0) {
+              p.add(perFold[g]);
+            }
           }
         }
         out.add(p);
@@ -279,8 +280,7 @@ public final class LogisticPass {
         boolean float32) {
       lay(s, folds, float32);
       SoftmaxAggregator.Float32 f32 = float32
-          ? new SoftmaxAggregator.Float32(classes, dim, EmbeddingSource.BLOCK_ROWS).load(coef)
-          : null;
+          ? new SoftmaxAggregator.Float32(classes, dim, FoldChunks.MAX_ROWS).load(coef) : null;
       ValidationSums total = new ValidationSums();
       for (List<ScaledRows> part : select(folds, fold, true)) {
         total.merge(Mergeable.fold(part.iterator(), new ValidationSums(),
@@ -296,12 +296,9 @@ public final class LogisticPass {
 
     @Override
     public long[] foldSizes(Subset s, int folds) {
-      lay(s, folds, laidFloat32); // counts only: either precision's layout will do
-      long[] n = new long[folds];
-      for (List<ScaledRows[]> part : layout) {
-        for (ScaledRows[] perFold : part) for (int g = 0; g < folds; g++) n[g] += perFold[g].n();
-      }
-      return n;
+      Counts n = new Counts(folds); // from the blocks: no layout just to count
+      for (List<RowBlock> part : partitions) for (RowBlock b : part) n.add(b, s, folds);
+      return n.counts;
     }
   }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Held-out rows scored from float32 rows (the float32 fold fits') count what double counts. */
 class ValidationSumsTest {
   @Test
-  void float32RowsScoreAsDoubleRowsDoInPiecesOfAnyLength() {
+  void float32RowsScoreAsDoubleRowsDo() {
     int k = 3, d = 300, n = 203; // 64-row pieces and a last one of 11
     Random rnd = new Random(5);
     float[] raw = new float[n * d];

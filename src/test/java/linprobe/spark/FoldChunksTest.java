@@ -22,11 +22,15 @@ class FoldChunksTest {
 
   /** Blocks of 200 rows, each row in the subset with probability p, its rank at random. */
   static List<RowBlock> blocks(int count, double p, long seed) {
+    return blocks(count, 200, p, seed);
+  }
+
+  /** As above, blocks of n rows. */
+  static List<RowBlock> blocks(int count, int n, double p, long seed) {
     Random rnd = new Random(seed);
     List<RowBlock> out = new ArrayList<>();
     long pos = 0;
     for (int b = 0; b < count; b++) {
-      int n = 200;
       float[] x = new float[n * D];
       int[] y = new int[n];
       long[] ids = new long[n];
@@ -47,13 +51,22 @@ class FoldChunksTest {
 
   /** Fold g's rows of the blocks in row order: labels, then features, as doubles. */
   static List<double[]> rowsOf(List<RowBlock> blocks, int folds, int g) {
+    return rowsOf(blocks, folds, g, Scaler.identity(D), false);
+  }
+
+  /** As above, scaled by scaler as ScaledRows.scale does (then rounded with float32). */
+  static List<double[]> rowsOf(List<RowBlock> blocks, int folds, int g, Scaler scaler,
+      boolean float32) {
     List<double[]> out = new ArrayList<>();
     for (RowBlock b : blocks) {
       for (int r = 0; r < b.n; r++) {
         if (!ID.contains(b.buckets, r) || (folds > 0 && b.fold(ID, folds, r) != g)) continue;
         double[] row = new double[D + 1];
         row[0] = b.label[r];
-        for (int j = 0; j < D; j++) row[j + 1] = b.x[r * D + j];
+        for (int j = 0; j < D; j++) {
+          double v = (b.x[r * D + j] - scaler.offset()[j]) * scaler.invScale()[j];
+          row[j + 1] = float32 ? (float) v : v;
+        }
         out.add(row);
       }
     }
@@ -130,6 +143,39 @@ class FoldChunksTest {
         new FoldChunks(blocks.iterator(), SUBSET, 0, D, g -> true, false));
     assertEquals(blocks.size(), whole.size());
     assertSameRows(rowsOf(blocks.subList(3, 4), 0, 0), whole.get(3).get(0), "block 3");
+  }
+
+  /**
+   * The largest chunk (63 rows carried, then a whole block of 1,024) and the fullest step (every
+   * fold carrying 63 rows into a whole block), scaled as a fit scales them.
+   */
+  @Test
+  void theLargestChunksAndStepsFitTheirBuffers() {
+    Scaler scaler = new Scaler(new double[] {0.5, -1, 2}, new double[] {2, 0.25, 3});
+    Subset subset = new Subset(ID, 0, scaler, null);
+    for (int folds : new int[] {0, 5}) {
+      for (boolean float32 : new boolean[] {false, true}) {
+        List<RowBlock> blocks = blocks(2, 1024, 1.0, 4);
+        RowBlock first = blocks.get(0);
+        int width = Math.max(1, folds);
+        int[] taken = new int[width];
+        for (int r = 0; r < first.n; r++) { // 63 rows of each fold in the first block
+          int g = folds == 0 ? 0 : first.fold(ID, folds, r);
+          first.buckets[0][r] = (byte) (taken[g] < FoldChunks.MIN_ROWS - 1 ? 0 : 1);
+          if (taken[g] < FoldChunks.MIN_ROWS - 1) taken[g]++;
+        }
+        List<List<List<double[]>>> steps = steps(
+            new FoldChunks(blocks.iterator(), subset, folds, D, g -> true, float32));
+        assertEquals(1, steps.size(), "nothing emitted after the first block, all after the second");
+        int largest = 0;
+        for (int g = 0; g < width; g++) {
+          assertSameRows(rowsOf(blocks, folds, g, scaler, float32), steps.get(0).get(g),
+              "fold " + g + " of " + folds + (float32 ? ", float32" : ""));
+          largest = Math.max(largest, steps.get(0).get(g).size());
+        }
+        if (folds == 0) assertEquals(FoldChunks.MAX_ROWS, largest);
+      }
+    }
   }
 
   @Test
