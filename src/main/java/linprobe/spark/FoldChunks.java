@@ -76,6 +76,38 @@ final class FoldChunks implements Iterator<ScaledRows[]> {
     empty = new ScaledRows(x, xf, 0, labels, 0, 0);
   }
 
+  /** Over other blocks with from's buffers (from must not be used after). */
+  private FoldChunks(FoldChunks from, Iterator<RowBlock> blocks, Subset subset, int folds,
+      IntPredicate wanted) {
+    this.blocks = blocks;
+    this.subset = subset;
+    this.folds = folds;
+    this.width = from.width;
+    this.dim = from.dim;
+    this.wanted = wanted;
+    x = from.x;
+    xf = from.xf;
+    labels = from.labels;
+    carryX = from.carryX;
+    carryXf = from.carryXf;
+    carryLabels = from.carryLabels;
+    carried = new int[width];
+    step = new ScaledRows[width];
+    empty = from.empty;
+  }
+
+  /**
+   * The same over other blocks (of another subset, in other folds), with this one's buffers
+   * when they fit (the same number of folds and precision), else new ones: a task laying out
+   * subset after subset allocates them once. This one must not be used after.
+   */
+  FoldChunks over(Iterator<RowBlock> blocks, Subset subset, int folds, IntPredicate wanted,
+      boolean float32) {
+    return Math.max(1, folds) == width && float32 == (xf != null)
+        ? new FoldChunks(this, blocks, subset, folds, wanted)
+        : new FoldChunks(blocks, subset, folds, dim, wanted, float32);
+  }
+
   /**
    * The chunks a fit adds (every fold but heldOut; every row when folds is 0) or a validation
    * scores (fold heldOut only, with heldOutOnly), one at a time, empty ones left out.

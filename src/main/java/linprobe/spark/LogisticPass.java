@@ -197,6 +197,8 @@ public final class LogisticPass {
     private Subset laidOut;
     private int laidFolds = -1;
     private boolean laidFloat32;
+    /** The last layout's chunker: its buffers serve the next one of the same shape. */
+    private FoldChunks chunker;
 
     InTask(List<List<RowBlock>> partitions, int classes, ValidationRows validation) {
       this.partitions = partitions;
@@ -230,9 +232,11 @@ public final class LogisticPass {
       int at = 0;
       for (List<RowBlock> part : partitions) {
         List<ScaledRows[]> p = new ArrayList<>();
-        FoldChunks steps = new FoldChunks(part.iterator(), s, folds, dim, g -> true, float32);
-        while (steps.hasNext()) {
-          ScaledRows[] step = steps.next(), perFold = new ScaledRows[step.length];
+        chunker = chunker == null
+            ? new FoldChunks(part.iterator(), s, folds, dim, g -> true, float32)
+            : chunker.over(part.iterator(), s, folds, g -> true, float32);
+        while (chunker.hasNext()) {
+          ScaledRows[] step = chunker.next(), perFold = new ScaledRows[step.length];
           for (int g = 0; g < step.length; g++) {
             perFold[g] = FoldChunks.copy(step[g], x, xf, labels, at, dim);
             at += perFold[g].n();

@@ -178,6 +178,27 @@ class FoldChunksTest {
     }
   }
 
+  /** A chunker over the next partition (or subset) with the last one's buffers: the same steps. */
+  @Test
+  void aChunkerOverOtherBlocksWithTheSameBuffersGivesTheSameSteps() {
+    List<RowBlock> first = blocks(10, 0.1, 6), second = blocks(12, 0.1, 7);
+    FoldChunks used = new FoldChunks(first.iterator(), SUBSET, 5, D, g -> true, true);
+    used.next(); // rows left carried, buffers written
+    List<List<List<double[]>>> reused = steps(
+        used.over(second.iterator(), SUBSET, 5, g -> true, true));
+    List<List<List<double[]>>> fresh = steps(
+        new FoldChunks(second.iterator(), SUBSET, 5, D, g -> true, true));
+    assertEquals(fresh.size(), reused.size());
+    for (int s = 0; s < fresh.size(); s++) {
+      for (int g = 0; g < 5; g++) {
+        assertSameRows(fresh.get(s).get(g), reused.get(s).get(g), "step " + s + " fold " + g);
+      }
+    }
+    // another shape (folds, precision): buffers of its own, the same steps
+    assertEquals(steps(new FoldChunks(second.iterator(), SUBSET, 0, D, g -> true, false)).size(),
+        steps(used.over(second.iterator(), SUBSET, 0, g -> true, false)).size());
+  }
+
   @Test
   void leavingAFoldOutLeavesTheOthersChunksAsTheyWere() {
     int folds = 5;
