@@ -31,14 +31,10 @@ public final class FoldSums implements Mergeable<FoldSums> {
     return new FoldSums(sums);
   }
 
-  /** Adds a chunk of fold g's rows to every model but g's (scores: scratch for the chunk). */
-  public FoldSums add(ScaledRows chunk, int g, double[][] coefs, double[] scores) {
-    return add(chunk, g, coefs, scores, null);
-  }
-
   /**
-   * As above; a float32 chunk is added with f32[f], which must hold model f's weights
-   * ({@link #float32}).
+   * Adds a chunk of fold g's rows to every model but g's: a double chunk with scores (scratch
+   * for the chunk), a float32 one with f32[f], which must hold model f's weights
+   * ({@link #float32}; null for double chunks).
    */
   public FoldSums add(ScaledRows chunk, int g, double[][] coefs, double[] scores,
       SoftmaxAggregator.Float32[] f32) {

@@ -76,8 +76,8 @@ public final class LogisticRegression {
    * float32 at every shape measured on an AVX2 machine, 10 x 64 to 100 x 2,048 (`jobs/bench jmh
    * PrecisionBench`; 1.4-1.9x on an AVX-512 one); the whole fits of workload A (10 x 768) took
    * 30% less time, the small table's (10 x 256) 20% less, with the same errors and log-loss
-   * within 3e-7 relative (docs/performance.md, "Narrow models in float32"). Below 1,000 weights (the bundled digits' 640) a fit takes milliseconds
-   * either way, and stays in double. A fixed function of the shape, so a fit's numbers do not
+   * within 3e-7 relative (docs/performance.md, "Narrow models in float32"). Below 1,000
+   * weights (the bundled digits' 640) a fit takes milliseconds either way, and stays in double. A fixed function of the shape, so a fit's numbers do not
    * depend on where or how it ran.
    */
   public static final long FLOAT32_MIN_WEIGHTS = 1_000;
@@ -151,8 +151,9 @@ public final class LogisticRegression {
   }
 
   /**
-   * A cross-validation fold's fit, which only scores a C: as {@link #fit(LogisticObjective.DataTerm,
-   * int, int, long, double, int, double, Scaler, double[], Preconditioner, Curvature, boolean)}
+   * A cross-validation fold's fit, which only scores a C: as
+   * {@link #fit(LogisticObjective.DataTerm, int, int, long, double, int, double, Scaler,
+   * double[], Preconditioner, Curvature, boolean)}
    * over data, whose rows are float32 when float32 is set. A float32 run's line search is
    * {@link Float32LineSearch}, and where it finds no step the fit ends there, converged as far
    * as float32 can tell, rather than going on in double as a model's fit does: a fold fit

@@ -43,18 +43,11 @@ final class FoldFits {
   record Fold(long rows, double[] start, Curvature curvature, boolean keep) {}
 
   /**
-   * Fits fold f's model (trained on every fold but f) for each f, all at C.
+   * Fits fold f's model (trained on every fold but f) for each f, all at C, each by
+   * {@link LogisticRegression#foldFit}, over float32 rows (terms' rows float32) when float32 is
+   * set.
    *
    * @return per fold, its fit
-   */
-  static LogisticRegression.Result[] fit(FoldSums.Terms terms, Fold[] folds, int classes,
-      int dim, double c, int maxIter, double tol, Scaler scaler, Preconditioner pre) {
-    return fit(terms, false, folds, classes, dim, c, maxIter, tol, scaler, pre);
-  }
-
-  /**
-   * As above, each fit {@link LogisticRegression#foldFit}, over float32 rows (terms' rows
-   * float32) when float32 is set.
    */
   static LogisticRegression.Result[] fit(FoldSums.Terms terms, boolean float32, Fold[] folds,
       int classes, int dim, double c, int maxIter, double tol, Scaler scaler,

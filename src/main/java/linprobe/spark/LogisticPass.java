@@ -175,9 +175,9 @@ public final class LogisticPass {
   /**
    * A chain's rows held in this task, in canonical partitions of compacted blocks: a subset's
    * rows are gathered and scaled once per layout (the whole subset, or fold by fold for
-   * cross-validation, in {@link FoldChunks}' chunks; to double, or to float32 for a float32 fit) into
-   * one buffer per precision that the executor thread keeps (softly) for its next task, and
-   * every evaluation of every fit on that layout reuses them.
+   * cross-validation, in {@link FoldChunks}' chunks; to double, or to float32 for a float32
+   * fit) into one buffer per precision that the executor thread keeps (softly) for its next
+   * task, and every evaluation of every fit on that layout reuses them.
    */
   static final class InTask implements SubsetRows {
     private final List<List<RowBlock>> partitions;

@@ -104,7 +104,7 @@ class FoldFitsTest {
     for (Preconditioner pre : new Preconditioner[] {null, real}) {
       for (double c : new double[] {0.01, 1, 100}) {
         LogisticRegression.Result[] together = FoldFits.fit(new LocalFoldRows(layout, K, D),
-            folds, K, D, c, 200, 1e-8, scaler, pre);
+            false, folds, K, D, c, 200, 1e-8, scaler, pre);
         java.util.Set<Integer> iterations = new java.util.HashSet<>();
         for (int f = 0; f < FOLDS; f++) {
           LogisticRegression.Result alone = LogisticRegression.fit(without(layout, f), K, D,
@@ -188,7 +188,7 @@ class FoldFitsTest {
       folds[f] = new FoldFits.Fold(rows(layout, f), null, null, false);
     }
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> FoldFits.fit(failing, folds, K, D, 1, 200, 1e-8, scaler, null));
+        () -> FoldFits.fit(failing, false, folds, K, D, 1, 200, 1e-8, scaler, null));
     assertSame(boom, e);
     assertEquals(4, rounds.get(), "no round after the failure");
     Thread.sleep(100);
@@ -222,7 +222,7 @@ class FoldFitsTest {
       folds[f] = new FoldFits.Fold(rows(layout, f), start, null, false);
     }
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> FoldFits.fit(failing, folds, K, D, 1, 200, 1e-8, scaler, null));
+        () -> FoldFits.fit(failing, false, folds, K, D, 1, 200, 1e-8, scaler, null));
     assertSame(aborted, e.getCause());
   }
 
