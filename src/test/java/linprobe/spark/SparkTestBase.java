@@ -28,6 +28,7 @@ public abstract class SparkTestBase {
     if (session == null) {
       session = SparkSession.builder().master("local[2]").appName("linprobe-tests")
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+          .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
           .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
           .getOrCreate();
     }
