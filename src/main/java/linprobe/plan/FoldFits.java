@@ -10,15 +10,17 @@ import linprobe.math.SoftmaxAggregator;
 /**
  * The k fold fits of one subset at one C, run together: each fit is Breeze's L-BFGS in a thread
  * of its own, and its every evaluation of the data term waits until every unfinished fit has
- * asked for one; the last to ask sums them all in one pass over the rows
+ * asked for one; then the calling thread sums them all in one pass over the rows
  * ({@link FoldSums.Terms}), and each fit goes on with its own sums. Each fit sees exactly the
  * numbers it would alone (the same coefficients, the same sums in the same order): only the
  * passes over the rows are shared, k - 1 models served from each chunk while it is in cache (in a
  * task), or one Spark job instead of k (over the cluster). One thread computes at a time.
  *
- * <p>The threads are new for every call, not pooled: a thread inherits Spark's local properties
- * (a notebook's job group, by which a cancelled cell cancels its jobs) when it is created, so
- * the jobs a fold thread submits belong to the caller's group.
+ * <p>The fits' threads are pooled: a search runs k fits at each of its values of C, and new
+ * threads each time cost workload A's tuned run about a tenth of its time and CPU
+ * (docs/performance.md). They never submit Spark jobs: the sums are
+ * computed on the caller's thread, so the jobs carry its Spark local properties (a notebook's job
+ * group, by which a cancelled cell cancels its jobs).
  */
 final class FoldFits {
   private FoldFits() {}
@@ -55,12 +57,11 @@ final class FoldFits {
     int k = folds.length;
     Lockstep lock = new Lockstep(terms, k);
     LogisticRegression.Result[] out = new LogisticRegression.Result[k];
-    Thread[] threads = new Thread[k];
     int started = 0;
     try {
       for (int f = 0; f < k; f++) {
         int fold = f;
-        threads[f] = new Thread(() -> {
+        THREADS.execute(() -> {
           try {
             out[fold] = LogisticRegression.foldFit(coef -> lock.request(fold, coef), float32,
                 classes, dim, folds[fold].rows(), c, maxIter, tol, scaler, folds[fold].start(),
@@ -70,28 +71,37 @@ final class FoldFits {
           } finally {
             lock.leave();
           }
-        }, "linprobe-fold-" + f);
-        threads[f].setDaemon(true);
-        threads[f].start();
+        });
         started++;
       }
     } catch (Throwable t) { // no thread for the rest: they leave, so the started ones end
       lock.fail(t);
       for (int f = started; f < k; f++) lock.leave();
     }
-    try {
-      for (int f = 0; f < started; f++) threads[f].join();
-    } catch (InterruptedException e) {
-      for (int f = 0; f < started; f++) threads[f].interrupt();
-      lock.fail(e);
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while fitting folds", e);
-    }
+    boolean interrupted = lock.serve();
     Throwable failure = lock.failure();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while fitting folds", failure);
+    }
     if (failure instanceof RuntimeException r) throw r;
     if (failure instanceof Error e) throw e;
     if (failure != null) throw new IllegalStateException(failure);
     return out;
+  }
+
+  /** The fits' threads: daemons, kept for a minute between searches. */
+  private static final java.util.concurrent.ExecutorService THREADS;
+
+  static {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    THREADS = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 60,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "linprobe-fold-" + n.getAndIncrement());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** The rendezvous of the k fits: a round of sums once every unfinished fit has asked. */
@@ -115,16 +125,13 @@ final class FoldFits {
       pending[f] = coef;
       waiting++;
       long mine = round;
-      if (waiting == active) {
-        compute();
-      } else {
-        while (round == mine) {
-          try {
-            wait();
-          } catch (InterruptedException e) {
-            fail(e);
-            Thread.currentThread().interrupt();
-          }
+      if (waiting == active) notifyAll(); // the caller's turn
+      while (round == mine && failure == null) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          fail(e);
+          Thread.currentThread().interrupt();
         }
       }
       if (failure != null) throw new Aborted();
@@ -134,7 +141,7 @@ final class FoldFits {
     /** A fit has finished (or failed): the others no longer wait for it. */
     synchronized void leave() {
       active--;
-      if (failure == null && active > 0 && waiting == active) compute();
+      notifyAll();
     }
 
     synchronized void fail(Throwable t) {
@@ -145,6 +152,28 @@ final class FoldFits {
 
     synchronized Throwable failure() {
       return failure;
+    }
+
+    /**
+     * The caller's part: a round of sums each time every unfinished fit has asked, until every
+     * fit has left. Returns whether the caller was interrupted (the fits are then failed, and
+     * have left when this returns).
+     */
+    synchronized boolean serve() {
+      boolean interrupted = false;
+      while (active > 0) {
+        if (failure == null && waiting > 0 && waiting == active) {
+          compute();
+          continue;
+        }
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          fail(e);
+        }
+      }
+      return interrupted;
     }
 
     private void compute() {

@@ -191,9 +191,42 @@ class FoldFitsTest {
         () -> FoldFits.fit(failing, false, folds, K, D, 1, 200, 1e-8, scaler, null));
     assertSame(boom, e);
     assertEquals(4, rounds.get(), "no round after the failure");
+    // the fits' threads are pooled: each is back in the pool, none still in a fit or a round
     Thread.sleep(100);
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      assertFalse(t.getName().startsWith("linprobe-fold-") && t.isAlive(), t.getName());
+    for (var t : Thread.getAllStackTraces().entrySet()) {
+      if (!t.getKey().getName().startsWith("linprobe-fold-")) continue;
+      for (StackTraceElement frame : t.getValue()) {
+        assertFalse(frame.getClassName().startsWith(FoldFits.class.getName())
+            || frame.getClassName().equals(LogisticRegression.class.getName()),
+            t.getKey().getName() + " still at " + frame);
+      }
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void anInterruptedCallerEndsTheFitsAndKeepsItsInterrupt() throws Exception {
+    // a killed Spark task interrupts its thread, the one that sums the rounds
+    Scaler scaler = Scaler.identity(D);
+    List<List<ScaledRows[]>> layout = layout(scaler);
+    LocalFoldRows rows = new LocalFoldRows(layout, K, D);
+    AtomicInteger rounds = new AtomicInteger();
+    FoldSums.Terms killed = coefs -> {
+      if (rounds.incrementAndGet() == 3) Thread.currentThread().interrupt();
+      return rows.sums(coefs);
+    };
+    FoldFits.Fold[] folds = new FoldFits.Fold[FOLDS];
+    for (int f = 0; f < FOLDS; f++) {
+      folds[f] = new FoldFits.Fold(rows(layout, f), null, null, false);
+    }
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> FoldFits.fit(killed, false, folds, K, D, 1, 200, 1e-8, scaler, null));
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+      assertEquals(3, rounds.get(), "no round after the interrupt");
+    } finally {
+      Thread.interrupted();
     }
   }
 

@@ -269,6 +269,39 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
+  void foldFitsJobsOnTheClusterBelongToTheCallersJobGroup() throws Exception {
+    // a notebook cancels a cell's jobs by its job group, a property of the thread that submits
+    // them: the fold fits' rounds of sums (one job each over the cluster) must carry the
+    // caller's, run after run, though the fits' threads are pooled and outlive a run
+    String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
+    CurveOptions o = options(train, test, tmp.resolve("groups").toString()).models("lr")
+        .shots("3,5").seedList(0).lrC("auto").lrCRange("1e-1..1e1").localFitMb(0).build();
+    var sc = spark().sparkContext();
+    for (String group : new String[] {"cell-1", "cell-2"}) {
+      List<String> groups = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      org.apache.spark.scheduler.SparkListener l = new org.apache.spark.scheduler.SparkListener() {
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+          groups.add(String.valueOf(start.properties().getProperty("spark.jobGroup.id")));
+        }
+      };
+      sc.listenerBus().waitUntilEmpty();
+      sc.addSparkListener(l);
+      sc.setJobGroup(group, "a notebook cell", false);
+      try {
+        CurveJob.Result r = new CurveJob(spark(), o, Progress.silent()).run();
+        assertEquals(List.of("cv", "cv"), r.fits().stream().map(Fit::cSource).toList());
+      } finally {
+        sc.clearJobGroup();
+        sc.listenerBus().waitUntilEmpty();
+        sc.removeSparkListener(l);
+      }
+      assertTrue(groups.size() > 50, "a job per round of fold sums: " + groups.size());
+      assertEquals(List.of(group), groups.stream().distinct().toList());
+    }
+  }
+
+  @Test
   void warmStartReachesTheSameOptimum() throws Exception {
     String train = dataSamples("digits", "train"), test = dataSamples("digits", "test");
     CurveOptions cold = options(train, test, tmp.resolve("c").toString()).models("lr")
