@@ -80,12 +80,15 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     if (path == null) return p;
     try {
       Path hp = new Path(path);
-      FileSystem fs = hp.getFileSystem(new Configuration());
-      if (!fs.exists(hp)) {
-        throw new LinprobeException("config file " + path + " does not exist: check --config");
-      }
-      try (InputStream in = fs.open(hp)) {
-        p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+      // a file system of its own, not Hadoop's cache: read before Spark starts, a cached one
+      // would be every later lookup's, without spark.hadoop.* (fs.file.impl in jobs/linprobe)
+      try (FileSystem fs = FileSystem.newInstance(hp.toUri(), new Configuration())) {
+        if (!fs.exists(hp)) {
+          throw new LinprobeException("config file " + path + " does not exist: check --config");
+        }
+        try (InputStream in = fs.open(hp)) {
+          p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        }
       }
     } catch (IOException | IllegalArgumentException e) {
       throw new LinprobeException("cannot read config file " + path + ": " + e.getMessage()

@@ -16,11 +16,11 @@ import linprobe.math.SoftmaxAggregator;
  * passes over the rows are shared, k - 1 models served from each chunk while it is in cache (in a
  * task), or one Spark job instead of k (over the cluster). One thread computes at a time.
  *
- * <p>The fits' threads are pooled: a search runs k fits at each of its values of C, and new
- * threads each time cost workload A's tuned run about a tenth of its time and CPU
- * (docs/performance.md). They never submit Spark jobs: the sums are
- * computed on the caller's thread, so the jobs carry its Spark local properties (a notebook's job
- * group, by which a cancelled cell cancels its jobs).
+ * <p>The fits' threads are pooled (a search runs k fits at each of its values of C; with new
+ * threads each time workload A's tuned run took 9% longer, docs/performance.md). They inherit
+ * nothing from the caller that created them and never submit Spark jobs: the sums are computed
+ * on the caller's thread, so the jobs carry its Spark local properties (a notebook's job group,
+ * by which a cancelled cell cancels its jobs).
  */
 final class FoldFits {
   private FoldFits() {}
@@ -98,7 +98,10 @@ final class FoldFits {
     THREADS = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 60,
         java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
         r -> {
-          Thread t = new Thread(r, "linprobe-fold-" + n.getAndIncrement());
+          // no inheritable thread locals (Spark's local properties, its active session) and
+          // linprobe's class loader: a pooled thread outlives the caller that created it
+          Thread t = new Thread(null, r, "linprobe-fold-" + n.getAndIncrement(), 0, false);
+          t.setContextClassLoader(FoldFits.class.getClassLoader());
           t.setDaemon(true);
           return t;
         });
@@ -181,6 +184,8 @@ final class FoldFits {
         result = terms.sums(pending.clone());
       } catch (Throwable e) { // Spark throws its checked SparkException undeclared
         failure = e;
+        // a job interrupted while it ran: the interrupt was the caller's, serve() reports it
+        if (e instanceof InterruptedException) Thread.currentThread().interrupt();
       }
       java.util.Arrays.fill(pending, null);
       waiting = 0;

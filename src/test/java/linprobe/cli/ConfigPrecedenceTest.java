@@ -31,6 +31,23 @@ class ConfigPrecedenceTest extends SparkTestBase {
     return ((CurveCommand) cl.getCommand()).options();
   }
 
+  @Test
+  void readingTheConfigFileLeavesHadoopsFileSystemCacheAlone() throws Exception {
+    // --config is read before Spark starts: a file system it left in Hadoop's cache (keyed by
+    // scheme and user, not by configuration) would be every later file: lookup's, without the
+    // launcher's spark.hadoop.fs.file.impl. A user of its own keeps this test's cache entries apart.
+    String path = config("lr-c = 0.5\n");
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    conf.set("fs.file.impl", linprobe.spark.NioLocalFileSystem.class.getName());
+    var user = org.apache.hadoop.security.UserGroupInformation.createRemoteUser("config-reader");
+    Class<?> after = user.doAs((java.security.PrivilegedExceptionAction<Class<?>>) () -> {
+      assertEquals("0.5", LayeredDefaults.loadConfig(path).getProperty("lr-c"));
+      return org.apache.hadoop.fs.FileSystem.get(java.net.URI.create("file:///"), conf)
+          .getClass();
+    });
+    assertEquals(linprobe.spark.NioLocalFileSystem.class, after);
+  }
+
   String config(String text) throws Exception {
     Path p = tmp.resolve("linprobe.properties");
     Files.writeString(p, text);

@@ -173,6 +173,7 @@ class FoldFitsTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60)
   void aFailingRoundEndsEveryFitWithTheFailureAndNoThreadIsLeftWaiting() throws Exception {
     Scaler scaler = Scaler.identity(D);
     List<List<ScaledRows[]>> layout = layout(scaler);
@@ -225,6 +226,22 @@ class FoldFitsTest {
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
       assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
       assertEquals(3, rounds.get(), "no round after the interrupt");
+    } finally {
+      Thread.interrupted();
+    }
+    // a Spark job interrupted under the caller throws InterruptedException (undeclared), which
+    // clears the thread's interrupt: it is restored and reported all the same
+    rounds.set(0);
+    FoldSums.Terms jobInterrupted = coefs -> {
+      if (rounds.incrementAndGet() == 2) sneaky(new InterruptedException("job interrupted"));
+      return rows.sums(coefs);
+    };
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> FoldFits.fit(jobInterrupted, false, folds, K, D, 1, 200, 1e-8, scaler, null));
+      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is restored");
+      assertEquals(2, rounds.get(), "no round after the interrupt");
     } finally {
       Thread.interrupted();
     }

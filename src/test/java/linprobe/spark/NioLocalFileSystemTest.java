@@ -68,8 +68,10 @@ class NioLocalFileSystemTest {
 
   @Test
   void isTheTestsSessionsLocalFileSystem() throws Exception {
-    FileSystem fs = new Path(tmp.toUri().toString())
-        .getFileSystem(SparkTestBase.spark().sparkContext().hadoopConfiguration());
-    assertSame(NioLocalFileSystem.class, fs.getClass());
+    // a new instance: Hadoop's cache may hold one another test made without the session's conf
+    try (FileSystem fs = FileSystem.newInstance(tmp.toUri(),
+        SparkTestBase.spark().sparkContext().hadoopConfiguration())) {
+      assertSame(NioLocalFileSystem.class, fs.getClass());
+    }
   }
 }
