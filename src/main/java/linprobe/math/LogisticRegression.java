@@ -77,8 +77,8 @@ public final class LogisticRegression {
    * PrecisionBench`; 1.4-1.9x on an AVX-512 one); the whole fits of workload A (10 x 768) took
    * 30% less time, the small table's (10 x 256) 20% less, with the same errors and log-loss
    * within 3e-7 relative (docs/performance.md, "Narrow models in float32"). Below 1,000
-   * weights (the bundled digits' 640) a fit takes milliseconds either way, and stays in double. A fixed function of the shape, so a fit's numbers do not
-   * depend on where or how it ran.
+   * weights (the bundled digits' 640) a fit takes milliseconds either way, and stays in double.
+   * A fixed function of the shape, so a fit's numbers do not depend on where or how it ran.
    */
   public static final long FLOAT32_MIN_WEIGHTS = 1_000;
 

@@ -48,6 +48,7 @@ final class FoldChunks implements Iterator<ScaledRows[]> {
   private final int[] carried;
   private final ScaledRows[] step;
   private final ScaledRows empty;
+  private final Buffers buffers;
   private boolean ready;
   private boolean ended;
 
@@ -57,43 +58,40 @@ final class FoldChunks implements Iterator<ScaledRows[]> {
    */
   FoldChunks(Iterator<RowBlock> blocks, Subset subset, int folds, int dim, IntPredicate wanted,
       boolean float32) {
+    this(blocks, subset, folds, dim, wanted, Buffers.of(Math.max(1, folds), dim, float32));
+  }
+
+  private FoldChunks(Iterator<RowBlock> blocks, Subset subset, int folds, int dim,
+      IntPredicate wanted, Buffers b) {
     this.blocks = blocks;
     this.subset = subset;
     this.folds = folds;
     this.width = Math.max(1, folds);
     this.dim = dim;
     this.wanted = wanted;
-    int carryRows = width * (MIN_ROWS - 1);
-    int stepRows = carryRows + EmbeddingSource.BLOCK_ROWS;
-    x = float32 ? null : new double[stepRows * dim];
-    xf = float32 ? new float[stepRows * dim] : null;
-    labels = new int[stepRows];
-    carryX = float32 ? null : new double[carryRows * dim];
-    carryXf = float32 ? new float[carryRows * dim] : null;
-    carryLabels = new int[carryRows];
+    this.buffers = b;
+    x = b.x;
+    xf = b.xf;
+    labels = b.labels;
+    carryX = b.carryX;
+    carryXf = b.carryXf;
+    carryLabels = b.carryLabels;
     carried = new int[width];
     step = new ScaledRows[width];
     empty = new ScaledRows(x, xf, 0, labels, 0, 0);
   }
 
-  /** Over other blocks with from's buffers (from must not be used after). */
-  private FoldChunks(FoldChunks from, Iterator<RowBlock> blocks, Subset subset, int folds,
-      IntPredicate wanted) {
-    this.blocks = blocks;
-    this.subset = subset;
-    this.folds = folds;
-    this.width = from.width;
-    this.dim = from.dim;
-    this.wanted = wanted;
-    x = from.x;
-    xf = from.xf;
-    labels = from.labels;
-    carryX = from.carryX;
-    carryXf = from.carryXf;
-    carryLabels = from.carryLabels;
-    carried = new int[width];
-    step = new ScaledRows[width];
-    empty = from.empty;
+  /** A step's and the carried rows' buffers, for width folds, in one precision. */
+  private record Buffers(double[] x, float[] xf, int[] labels, double[] carryX, float[] carryXf,
+      int[] carryLabels) {
+    static Buffers of(int width, int dim, boolean float32) {
+      int carryRows = width * (MIN_ROWS - 1);
+      int stepRows = carryRows + EmbeddingSource.BLOCK_ROWS;
+      return new Buffers(float32 ? null : new double[stepRows * dim],
+          float32 ? new float[stepRows * dim] : null, new int[stepRows],
+          float32 ? null : new double[carryRows * dim],
+          float32 ? new float[carryRows * dim] : null, new int[carryRows]);
+    }
   }
 
   /**
@@ -104,7 +102,7 @@ final class FoldChunks implements Iterator<ScaledRows[]> {
   FoldChunks over(Iterator<RowBlock> blocks, Subset subset, int folds, IntPredicate wanted,
       boolean float32) {
     return Math.max(1, folds) == width && float32 == (xf != null)
-        ? new FoldChunks(this, blocks, subset, folds, wanted)
+        ? new FoldChunks(blocks, subset, folds, dim, wanted, buffers)
         : new FoldChunks(blocks, subset, folds, dim, wanted, float32);
   }
 

@@ -184,10 +184,7 @@ class FoldFitsTest {
       if (rounds.incrementAndGet() == 4) throw boom;
       return rows.sums(coefs);
     };
-    FoldFits.Fold[] folds = new FoldFits.Fold[FOLDS];
-    for (int f = 0; f < FOLDS; f++) {
-      folds[f] = new FoldFits.Fold(rows(layout, f), null, null, false);
-    }
+    FoldFits.Fold[] folds = coldFolds(layout);
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> FoldFits.fit(failing, false, folds, K, D, 1, 200, 1e-8, scaler, null));
     assertSame(boom, e);
@@ -216,19 +213,9 @@ class FoldFitsTest {
       if (rounds.incrementAndGet() == 3) Thread.currentThread().interrupt();
       return rows.sums(coefs);
     };
-    FoldFits.Fold[] folds = new FoldFits.Fold[FOLDS];
-    for (int f = 0; f < FOLDS; f++) {
-      folds[f] = new FoldFits.Fold(rows(layout, f), null, null, false);
-    }
-    try {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> FoldFits.fit(killed, false, folds, K, D, 1, 200, 1e-8, scaler, null));
-      assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
-      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
-      assertEquals(3, rounds.get(), "no round after the interrupt");
-    } finally {
-      Thread.interrupted();
-    }
+    FoldFits.Fold[] folds = coldFolds(layout);
+    assertInterrupted(killed, folds, scaler);
+    assertEquals(3, rounds.get(), "no round after the interrupt");
     // a Spark job interrupted under the caller throws InterruptedException (undeclared), which
     // clears the thread's interrupt: it is restored and reported all the same
     rounds.set(0);
@@ -236,12 +223,27 @@ class FoldFitsTest {
       if (rounds.incrementAndGet() == 2) sneaky(new InterruptedException("job interrupted"));
       return rows.sums(coefs);
     };
+    assertInterrupted(jobInterrupted, folds, scaler);
+    assertEquals(2, rounds.get(), "no round after the interrupt");
+  }
+
+  /** Every fold fit from no start, without its curvature kept. */
+  private static FoldFits.Fold[] coldFolds(List<List<ScaledRows[]>> layout) {
+    FoldFits.Fold[] folds = new FoldFits.Fold[FOLDS];
+    for (int f = 0; f < FOLDS; f++) {
+      folds[f] = new FoldFits.Fold(rows(layout, f), null, null, false);
+    }
+    return folds;
+  }
+
+  /** The fits end with "interrupted" and the caller's interrupt set (then cleared here). */
+  private static void assertInterrupted(FoldSums.Terms terms, FoldFits.Fold[] folds,
+      Scaler scaler) {
     try {
       IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> FoldFits.fit(jobInterrupted, false, folds, K, D, 1, 200, 1e-8, scaler, null));
+          () -> FoldFits.fit(terms, false, folds, K, D, 1, 200, 1e-8, scaler, null));
       assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
-      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is restored");
-      assertEquals(2, rounds.get(), "no round after the interrupt");
+      assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is set");
     } finally {
       Thread.interrupted();
     }
