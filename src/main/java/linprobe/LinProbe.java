@@ -40,8 +40,12 @@ public final class LinProbe {
    * leaves it as it was).
    */
   public static Result curve(SparkSession spark, CurveOptions options) {
+    java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
+    inputs.put("--train", options.train());
+    inputs.put("--test", options.test());
+    inputs.put("--validation", options.validation());
     OutputDir dir = options.out() == null ? null : OutputDir.check(options.out(),
-        options.overwrite(), options.resume(), spark.sparkContext().hadoopConfiguration());
+        options.overwrite(), options.resume(), spark.sparkContext().hadoopConfiguration(), inputs);
     Progress progress = new Progress(System.err, options.quiet());
     try {
       CurveJob job = new CurveJob(spark, options, progress, dir == null ? null : dir.target());

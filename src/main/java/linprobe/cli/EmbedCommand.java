@@ -70,7 +70,8 @@ public final class EmbedCommand implements Callable<Integer> {
         model, batch, partitions, dropInvalid);
     SparkSession spark = SparkSession.builder().appName("linprobe embed").getOrCreate();
     Progress progress = new Progress(System.err, run.quiet);
-    OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration());
+    OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration(),
+        java.util.Map.of("--input", input));
     TextEmbedding.Plan plan = null;
     double seconds;
     try {

@@ -67,7 +67,8 @@ public final class ImportIdxCommand implements Callable<Integer> {
       }
     }
     SparkSession spark = SparkSession.builder().appName("linprobe import-idx").getOrCreate();
-    OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration());
+    OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration(),
+        java.util.Map.of("--images", local(images), "--labels", local(labels)));
     try {
       int slices = Math.max(1, rows.size() / 10_000);
       var rdd = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -108,5 +109,10 @@ public final class ImportIdxCommand implements Callable<Integer> {
     in.reset();
     if (b1 == 0x1f && b2 == 0x8b) in = new GZIPInputStream(in, 1 << 16);
     return new DataInputStream(in);
+  }
+
+  /** A local file (read with java.io) as a file: URI, whatever Hadoop's default file system. */
+  private static String local(String path) {
+    return new java.io.File(path).getAbsoluteFile().toURI().toString();
   }
 }

@@ -85,7 +85,8 @@ public final class ImportPackagesCommand implements Callable<Integer> {
     Configuration conf = new Configuration();
     conf.set("fs.file.impl", RawLocalFileSystem.class.getName()); // no .crc files beside the CSVs
     conf.setBoolean("fs.file.impl.disable.cache", true);
-    OutputDir dir = OutputDir.check(out, overwrite, conf);
+    OutputDir dir = OutputDir.check(out, overwrite, conf,
+        input.equals("-") ? java.util.Map.of() : java.util.Map.of("--input", input));
     try {
       dir.writeText("train.csv", Csv.rows(r.train()));
       dir.writeText("test.csv", Csv.rows(r.test()));

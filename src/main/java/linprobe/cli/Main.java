@@ -45,9 +45,9 @@ public final class Main implements Runnable {
 
   /**
    * Ctrl-C: one line saying what happened and how to continue, instead of Spark's stack traces
-   * as it stops under a running job. The exit runs the shutdown hooks, which remove the
-   * unfinished output's staging directory and release its lock; a curve run's finished logistic
-   * regressions stay recorded for --resume.
+   * as it stops under a running job. The unfinished output's staging directory is removed and
+   * its lock released before the line is printed (and by the shutdown hooks on SIGTERM); a curve
+   * run's finished logistic regressions stay recorded for --resume.
    */
   static void onInterrupt(boolean resumable, java.io.PrintStream err) {
     try {
@@ -56,7 +56,11 @@ public final class Main implements Runnable {
         org.apache.logging.log4j.core.config.Configurator.setAllLevels(
             org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME,
             org.apache.logging.log4j.Level.OFF);
-        err.println("linprobe: interrupted: nothing was written to the output"
+        // the unfinished output first: a write still under way must not commit it after this
+        // line has said it was not written (a commit already moving waits for its end)
+        boolean written = linprobe.spark.OutputDir.abortOpen();
+        err.println(written ? "linprobe: interrupted after the output was complete: the results "
+            + "are in place" : "linprobe: interrupted: nothing was written to the output"
             + (resumable ? "; rerun the same command with --resume to continue where it stopped"
                 : ""));
         err.flush();
@@ -81,7 +85,10 @@ public final class Main implements Runnable {
     }
     CommandLine cl = new CommandLine(new Main());
     try {
-      cl.setDefaultValueProvider(LayeredDefaults.from(args));
+      // curve's options only: the other commands take their flags and built-in defaults
+      if (args.length > 0 && args[0].equals("curve")) {
+        cl.getSubcommands().get("curve").setDefaultValueProvider(LayeredDefaults.from(args));
+      }
     } catch (LinprobeException e) {
       err.println("linprobe: error: " + e.getMessage());
       return EXIT_INVALID;
@@ -103,7 +110,7 @@ public final class Main implements Runnable {
     });
     cl.setParameterExceptionHandler((ex, a) -> {
       String message = ex.getMessage();
-      if (cl.getDefaultValueProvider() instanceof LayeredDefaults d) {
+      if (ex.getCommandLine().getDefaultValueProvider() instanceof LayeredDefaults d) {
         // a bad value in --config or spark.linprobe.*: name that place, not a flag never typed
         message = d.blame(message, name -> java.util.Arrays.stream(args)
             .anyMatch(x -> x.equals(name) || x.startsWith(name + "=")));
@@ -119,7 +126,12 @@ public final class Main implements Runnable {
   private static boolean isVerbose(CommandLine.ParseResult parsed) {
     CommandLine.ParseResult p = parsed;
     while (p != null) {
-      if (p.hasMatchedOption("--verbose")) return true;
+      // typed, or from curve's --config file or spark.linprobe.verbose
+      var option = p.commandSpec().findOption("--verbose");
+      if (p.hasMatchedOption("--verbose")
+          || (option != null && Boolean.TRUE.equals(option.getValue()))) {
+        return true;
+      }
       p = p.subcommand();
     }
     return false;

@@ -3,6 +3,7 @@ package linprobe.spark;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import linprobe.LinprobeException;
 import org.apache.hadoop.conf.Configuration;
@@ -31,6 +32,18 @@ public final class OutputDir {
   private final FileSystem fs;
   private final boolean overwrite;
   private final Runnable onExit = this::abort;
+  /** Set by {@link #commit}, {@link #commitFrom} or {@link #abort}: nothing is written after. */
+  private boolean closed;
+  /** Set once the output is in place: an abort then leaves it. */
+  private boolean committed;
+  private boolean released;
+
+  /** Whether an output of this JVM has been committed (Ctrl-C's message says so). */
+  private static volatile boolean committedAny;
+
+  /** The outputs being written (not yet committed or aborted): Ctrl-C aborts them first. */
+  private static final java.util.Set<OutputDir> OPEN =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private OutputDir(Path target, Path staging, Path lock, FileSystem fs, boolean overwrite) {
     this.target = target;
@@ -40,9 +53,15 @@ public final class OutputDir {
     this.overwrite = overwrite;
   }
 
-  /** As {@link #check(String, boolean, boolean, Configuration)} for a run that cannot resume. */
+  /** As {@link #check(String, boolean, boolean, Configuration, Map)}, no resume, no inputs. */
   public static OutputDir check(String dir, boolean overwrite, Configuration conf) {
-    return check(dir, overwrite, false, conf);
+    return check(dir, overwrite, false, conf, Map.of());
+  }
+
+  /** As {@link #check(String, boolean, boolean, Configuration, Map)} for a run that cannot resume. */
+  public static OutputDir check(String dir, boolean overwrite, Configuration conf,
+      Map<String, String> inputs) {
+    return check(dir, overwrite, false, conf, inputs);
   }
 
   /**
@@ -51,13 +70,20 @@ public final class OutputDir {
    * released if the JVM exits first (Ctrl-C).
    *
    * @param resume the run continues an interrupted one (and may take over its stale lock)
+   * @param inputs flag to path of what the run reads: DIR must not be, contain or lie in one
    */
   public static OutputDir check(String dir, boolean overwrite, boolean resume,
-      Configuration conf) {
+      Configuration conf, Map<String, String> inputs) {
+    if (dir.isBlank()) throw new LinprobeException("--out is empty: name an output directory");
     try {
       Path p = new Path(dir);
-      FileSystem fs = p.getFileSystem(conf);
+      FileSystem fs = FileSystems.of(p, conf, "--out");
       Path q = fs.makeQualified(p);
+      if (q.getParent() == null) {
+        throw new LinprobeException("output " + dir + " is a file system's root: choose a "
+            + "directory inside it with --out");
+      }
+      FileSystems.refuseOverlap(dir, inputs, conf);
       if (fs.exists(q)) {
         FileStatus st = fs.getFileStatus(q);
         boolean empty = st.isDirectory() && fs.listStatus(q).length == 0;
@@ -85,10 +111,11 @@ public final class OutputDir {
       Path lock = lockOf(q);
       acquire(fs, lock, dir, overwrite || resume);
       OutputDir out = new OutputDir(q, staging, lock, fs, overwrite);
+      OPEN.add(out);
       org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(out.onExit,
           SHUTDOWN_PRIORITY);
       return out;
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new LinprobeException("cannot use output " + dir + ": "
           + EmbeddingSource.firstLine(e) + " (check --out)", e);
     }
@@ -126,7 +153,8 @@ public final class OutputDir {
         Boolean alive = alive(holder);
         if (Boolean.TRUE.equals(alive)) {
           throw new LinprobeException("another linprobe run (" + holder + ") is writing " + dir
-              + ": wait for it to finish, or choose another --out");
+              + ": wait for it to finish, or choose another --out (if no such run is going, "
+              + "delete " + lock + ")");
         }
         if (!takeOver || attempt > 0) {
           throw new LinprobeException("output " + dir + " is locked by a linprobe run ("
@@ -155,6 +183,9 @@ public final class OutputDir {
   }
 
   private void release() {
+    OPEN.remove(this);
+    if (released) return;
+    released = true;
     try {
       org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(onExit);
     } catch (IllegalStateException exiting) {
@@ -171,8 +202,13 @@ public final class OutputDir {
     return target;
   }
 
-  /** Where files are written before the final move; created on first use. */
-  public Path staging() throws IOException {
+  /**
+   * Where files are written before the final move; created on first use. Refused once the output
+   * is finished: after an abort (Ctrl-C while the outputs are written) a write must not bring the
+   * staging directory back for a commit to move in place.
+   */
+  public synchronized Path staging() throws IOException {
+    if (closed) throw new IOException("the output " + target + " was closed (run stopped)");
     if (!fs.exists(staging)) {
       if (!fs.mkdirs(staging)) throw new IOException("cannot create " + staging);
     }
@@ -202,43 +238,98 @@ public final class OutputDir {
     }
   }
 
-  /** Writes _SUCCESS and moves the staging directory onto DIR. */
-  public void commit() throws IOException {
+  /**
+   * Writes _SUCCESS and moves the staging directory onto DIR. An old DIR (--overwrite) is first
+   * moved aside and deleted only once the new one is in place, so a failed move leaves it as it
+   * was; the move is checked (Hadoop's local rename falls back to copying into an existing
+   * directory).
+   */
+  public synchronized void commit() throws IOException {
     writeText("_SUCCESS", "");
+    replaceWith(staging);
+    finish();
+  }
+
+  /**
+   * Moves the staging subdirectory {@code name} (a Parquet dataset written by Spark) onto DIR
+   * itself.
+   */
+  public synchronized void commitFrom(String name) throws IOException {
+    Path data = new Path(staging(), name);
+    replaceWith(data);
+    fs.delete(staging, true);
+    finish();
+  }
+
+  /** Moves source onto DIR, an old DIR aside first and deleted last. */
+  private void replaceWith(Path source) throws IOException {
+    if (fs.exists(target) && !overwrite && fs.listStatus(target).length > 0) {
+      throw new LinprobeException("output " + target + " appeared during the run: "
+          + "choose another --out, or pass --overwrite");
+    }
+    Path old = null;
     if (fs.exists(target)) {
-      if (!overwrite && fs.listStatus(target).length > 0) {
-        throw new LinprobeException("output " + target + " appeared during the run: "
-            + "choose another --out, or pass --overwrite");
+      old = new Path(target.getParent(), "." + target.getName() + ".linprobe-old-"
+          + UUID.randomUUID());
+      if (!fs.rename(target, old) || fs.exists(target)) {
+        // a mount point: the local rename may have copied the contents out before failing
+        if (fs.exists(old) && !restore(old)) {
+          throw new IOException("cannot replace " + target + " (a mount point?): its old "
+              + "contents are in " + old + "; choose another --out");
+        }
+        throw new IOException("cannot move the old " + target + " aside to replace it (a mount "
+            + "point, or no permission on its parent?): choose another --out");
       }
-      fs.delete(target, true);
+    } else if (target.getParent() != null) {
+      fs.mkdirs(target.getParent());
     }
-    if (target.getParent() != null) fs.mkdirs(target.getParent());
-    if (!fs.rename(staging, target)) {
-      throw new IOException("cannot move " + staging + " to " + target);
+    if (!fs.rename(source, target) || !fs.exists(target) || fs.exists(source)) {
+      if (old != null && !restore(old)) {
+        throw new IOException("cannot move " + source + " to " + target + "; the old output is "
+            + "in " + old);
+      }
+      throw new IOException("cannot move " + source + " to " + target);
     }
+    if (old != null && !fs.delete(old, true)) {
+      System.err.println("linprobe: warning: the results are in " + target + " but the old "
+          + "output, moved to " + old + ", could not be deleted: delete it by hand");
+    }
+  }
+
+  /** Puts the old output moved aside back in place (DIR absent or empty); false if it cannot. */
+  private boolean restore(Path old) throws IOException {
+    if (fs.exists(target) && fs.listStatus(target).length == 0) fs.delete(target, false);
+    return !fs.exists(target) && fs.rename(old, target);
+  }
+
+  private void finish() {
+    closed = true;
+    committed = true;
+    committedAny = true;
     release();
   }
 
   /**
-   * Moves the staging subdirectory {@code name} (a Parquet dataset written by Spark, with its own
-   * _SUCCESS) onto DIR itself.
+   * Removes the staging directory after a failure and releases the lock; DIR is untouched. Waits
+   * for a commit under way (Ctrl-C during the final move); does nothing after one.
    */
-  public void commitFrom(String name) throws IOException {
-    Path data = new Path(staging(), name);
-    if (fs.exists(target)) fs.delete(target, true);
-    if (target.getParent() != null) fs.mkdirs(target.getParent());
-    if (!fs.rename(data, target)) throw new IOException("cannot move " + data + " to " + target);
-    fs.delete(staging, true);
-    release();
-  }
-
-  /** Removes the staging directory after a failure and releases the lock; DIR is untouched. */
-  public void abort() {
+  public synchronized void abort() {
+    if (committed) return;
+    closed = true; // and again from the shutdown hook: a write under way may have recreated it
     try {
       if (fs.exists(staging)) fs.delete(staging, true);
     } catch (IOException ignored) {
       // best effort: the staging directory is hidden and named after this run
     }
     release();
+  }
+
+  /**
+   * Ctrl-C: aborts every output still being written (waiting for a commit under way) and tells
+   * whether any output of this JVM was committed, so the message can say what is on disk.
+   */
+  public static boolean abortOpen() {
+    for (OutputDir d : java.util.List.copyOf(OPEN)) d.abort();
+    return committedAny;
   }
 }

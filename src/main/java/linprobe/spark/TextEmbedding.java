@@ -226,7 +226,7 @@ public final class TextEmbedding {
     FileSystem fs;
     Path p = new Path(input);
     try {
-      fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs = FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input");
       if (!fs.exists(p)) {
         throw new LinprobeException("input " + input + " does not exist: check --input");
       }
@@ -273,7 +273,7 @@ public final class TextEmbedding {
   static Dataset<Row> read(SparkSession spark, String input, String format) {
     try {
       Path p = new Path(input);
-      if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
+      if (!FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input").exists(p)) {
         throw new LinprobeException("input " + input + " does not exist: check --input");
       }
     } catch (IOException | IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package linprobe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -48,6 +49,70 @@ class OutputLockTest extends SparkTestBase {
     first.commit();
     assertFalse(Files.exists(lock), "released on commit");
     assertEquals("first", Files.readString(out.resolve("x.txt")));
+  }
+
+  @Test
+  void anAbortedOutputTakesNoMoreWritesAndCommitsNothing() throws Exception {
+    Path out = tmp.resolve("out");
+    OutputDir dir = OutputDir.check(out.toString(), false, new Configuration());
+    dir.writeText("a.txt", "half");
+    // Ctrl-C while the outputs are written: the handler aborts before it prints its line
+    OutputDir.abortOpen();
+    assertThrows(java.io.IOException.class, () -> dir.writeText("b.txt", "late"));
+    assertThrows(java.io.IOException.class, dir::commit);
+    assertFalse(Files.exists(out), "nothing committed after the abort");
+    try (var s = Files.list(tmp)) {
+      assertEquals(java.util.List.of(), s.map(p -> p.getFileName().toString()).toList(),
+          "no staging directory brought back, no lock left");
+    }
+  }
+
+  @Test
+  void anAbortAfterTheCommitLeavesTheOutputAndSaysItIsComplete() throws Exception {
+    Path out = tmp.resolve("out");
+    OutputDir dir = OutputDir.check(out.toString(), false, new Configuration());
+    dir.writeText("a.txt", "done");
+    dir.commit();
+    assertTrue(OutputDir.abortOpen(), "a committed output is reported as complete");
+    dir.abort();
+    assertEquals("done", Files.readString(out.resolve("a.txt")));
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+  }
+
+  @Test
+  void overwriteReplacesTheOldOutputWholeAndLeavesNoCopyBehind() throws Exception {
+    Path out = tmp.resolve("out");
+    Files.createDirectories(out.resolve("sub"));
+    Files.writeString(out.resolve("old.txt"), "old");
+    Files.writeString(out.resolve("sub/old.txt"), "old");
+    OutputDir dir = OutputDir.check(out.toString(), true, new Configuration());
+    dir.writeText("new.txt", "new");
+    dir.commit();
+    try (var s = Files.list(out)) {
+      assertEquals(java.util.Set.of("new.txt", "_SUCCESS"),
+          s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc"))
+              .collect(java.util.stream.Collectors.toSet()));
+    }
+    try (var s = Files.list(tmp)) {
+      assertEquals(java.util.List.of("out"), s.map(p -> p.getFileName().toString()).toList(),
+          "the old output moved aside is deleted, the lock released");
+    }
+  }
+
+  @Test
+  void aDatasetWrittenWithoutSuccessMarkerIsMovedInPlaceOverTheOldOne() throws Exception {
+    // Spark's writer leaves no _SUCCESS with mapreduce.fileoutputcommitter.marksuccessfuljobs off
+    Path out = tmp.resolve("out");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("old.txt"), "old");
+    OutputDir dir = OutputDir.check(out.toString(), true, new Configuration());
+    dir.writeText("data/part-0", "rows");
+    dir.commitFrom("data");
+    assertEquals("rows", Files.readString(out.resolve("part-0")));
+    assertFalse(Files.exists(out.resolve("old.txt")));
+    try (var s = Files.list(tmp)) {
+      assertEquals(java.util.List.of("out"), s.map(p -> p.getFileName().toString()).toList());
+    }
   }
 
   @Test

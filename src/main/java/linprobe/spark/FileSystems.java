@@ -1,0 +1,117 @@
+package linprobe.spark;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+import linprobe.LinprobeException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The Hadoop file system of a path the user named, with the two mistakes paths bring said in
+ * one line: a scheme whose connector is not on the class path (s3a without hadoop-aws: Hadoop
+ * knows the class name and fails to load it), and an output that overlaps an input.
+ */
+public final class FileSystems {
+  private FileSystems() {}
+
+  /**
+   * path's file system; a missing connector is a {@link LinprobeException} that names flag and
+   * the jar to add, not a ClassNotFoundException (which a scheduler would retry as transient).
+   */
+  public static FileSystem of(Path path, Configuration conf, String flag) throws IOException {
+    return opened(path, flag, () -> path.getFileSystem(conf));
+  }
+
+  /** The same for a new, uncached instance (closed by the caller). */
+  public static FileSystem newInstance(Path path, Configuration conf, String flag)
+      throws IOException {
+    return opened(path, flag, () -> FileSystem.newInstance(path.toUri(), conf));
+  }
+
+  private interface Opener {
+    FileSystem open() throws IOException;
+  }
+
+  private static FileSystem opened(Path path, String flag, Opener opener) throws IOException {
+    try {
+      return opener.open();
+    } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+      throw missing(path, flag, e);
+    } catch (RuntimeException e) {
+      if (e.getCause() instanceof ClassNotFoundException) throw missing(path, flag, e);
+      throw e;
+    }
+  }
+
+  private static LinprobeException missing(Path path, String flag, Exception e) {
+    String scheme = path.toUri().getScheme() == null ? "" : path.toUri().getScheme();
+    String v = org.apache.hadoop.util.VersionInfo.getVersion();
+    String jar = switch (scheme.toLowerCase(Locale.ROOT)) {
+      case "s3a" -> "hadoop-aws, e.g. spark-submit --packages org.apache.hadoop:hadoop-aws:" + v;
+      case "abfs", "abfss", "wasb", "wasbs" ->
+          "hadoop-azure, e.g. spark-submit --packages org.apache.hadoop:hadoop-azure:" + v;
+      case "gs" -> "Google's GCS connector (com.google.cloud.bigdataoss:gcs-connector)";
+      default -> "the jar of a Hadoop file system for '" + scheme + ":' (or fix the path)";
+    };
+    return new LinprobeException(flag + " " + path + ": no Hadoop file system for '" + scheme
+        + ":' paths on the class path: add " + jar, e);
+  }
+
+  /**
+   * Refuses an output that is an input, contains one (replacing it would delete the input) or
+   * lies inside one (its files would be read as part of that table next time).
+   *
+   * @param inputs flag to path of every table or file the command reads (null paths skipped)
+   */
+  public static void refuseOverlap(String out, Map<String, String> inputs, Configuration conf) {
+    String o = qualified(out, conf);
+    if (o == null) return;
+    for (Map.Entry<String, String> in : inputs.entrySet()) {
+      if (in.getValue() == null) continue;
+      String i = qualified(in.getValue(), conf);
+      if (i == null) continue;
+      if (i.equals(o)) {
+        throw new LinprobeException("--out " + out + " is the " + in.getKey() + " input itself: "
+            + "writing there would replace it; choose another --out");
+      }
+      if (under(i, o)) {
+        throw new LinprobeException("--out " + out + " contains the " + in.getKey() + " input "
+            + in.getValue() + ": writing there would delete it; choose another --out");
+      }
+      if (under(o, i)) {
+        throw new LinprobeException("--out " + out + " is inside the " + in.getKey() + " input "
+            + in.getValue() + ": its files would be read as part of that table; choose another "
+            + "--out");
+      }
+    }
+  }
+
+  /**
+   * Whether two tables share files: the same path, however written (relative, absolute, with or
+   * without its scheme), or one inside the other.
+   */
+  public static boolean overlap(String a, String b, Configuration conf) {
+    String qa = qualified(a, conf), qb = qualified(b, conf);
+    if (qa == null || qb == null) return new Path(a).equals(new Path(b));
+    return qa.equals(qb) || under(qa, qb) || under(qb, qa);
+  }
+
+  private static boolean under(String child, String parent) {
+    return child.startsWith(parent.endsWith("/") ? parent : parent + "/");
+  }
+
+  /** The fully qualified form of path, or null where it cannot be had (said later, by its use). */
+  private static String qualified(String path, Configuration conf) {
+    try {
+      Path p = new Path(path);
+      java.net.URI u = p.getFileSystem(conf).makeQualified(p).toUri().normalize();
+      // one spelling: file:/x and file:///x are the same path
+      String dir = u.getPath().length() > 1 ? u.getPath().replaceAll("/+$", "") : u.getPath();
+      return u.getScheme() + "://" + (u.getAuthority() == null ? "" : u.getAuthority()) + dir;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}
