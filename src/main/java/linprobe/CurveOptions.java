@@ -55,6 +55,10 @@ public final class CurveOptions implements Serializable {
 
   /** L-BFGS history length: a fixed part of the solver, not a setting. */
   public static final int LBFGS_MEMORY = 10;
+  /** Most seeds a run takes (--seeds, --seed-list): an absurd count is a typo, not a grid. */
+  public static final int MAX_SEEDS = 10_000;
+  /** Most canonical partitions, given (--partitions) or derived from the row count. */
+  public static final int MAX_PARTITIONS = 100_000;
 
   /** The groups of {@link #describe()}, in its order. */
   public enum Group {
@@ -154,12 +158,14 @@ public final class CurveOptions implements Serializable {
             x -> "--lr-max-iter must be at least 1")),
     LR_TOL("lr-tol", Group.LR, "1e-6",
         "L-BFGS relative tolerance on the objective and gradient (Breeze's; as tight as MLlib's).",
-        v -> check(dbl(v, "lr-tol"), x -> x > 0, x -> "--lr-tol must be positive, got " + x)),
+        v -> check(dbl(v, "lr-tol"), x -> x > 0 && x < Double.POSITIVE_INFINITY,
+            x -> "--lr-tol must be a positive number, got " + x)),
     LR_CV_TOL("lr-cv-tol", Group.LR, "1e-4",
         "L-BFGS tolerance of the fold fits that choose C (--lr-c auto --select cv; the value of "
             + "scikit-learn's default tol): held-out scores need about 4 digits; the refit with "
             + "the chosen C runs to --lr-tol.",
-        v -> check(dbl(v, "lr-cv-tol"), x -> x > 0, x -> "--lr-cv-tol must be positive, got " + x)),
+        v -> check(dbl(v, "lr-cv-tol"), x -> x > 0 && x < Double.POSITIVE_INFINITY,
+            x -> "--lr-cv-tol must be a positive number, got " + x)),
     LR_GEMM("lr-gemm", Group.LR, "auto",
         "Precision of the logistic regressions' matrix products: float32 (OpenBLAS's sgemm, "
             + "scores widened to double for the softmax and loss, gradients added into double "
@@ -172,14 +178,19 @@ public final class CurveOptions implements Serializable {
             + "seed (mapped into the new subset's scaling) instead of from zero.",
         v -> bool(v, "lr-warm-start")),
 
-    NB_EPSILON("nb-epsilon", Group.NB, "1e-9", "Absolute variance smoothing of nb.",
-        v -> check(dbl(v, "nb-epsilon"), x -> x >= 0, x -> "--nb-epsilon must be >= 0")),
+    NB_EPSILON("nb-epsilon", Group.NB, "1e-9",
+        "Absolute variance smoothing of nb: added to every variance, so a feature constant in a "
+            + "subset (every feature at 1 shot) has one.",
+        v -> check(dbl(v, "nb-epsilon"), x -> x > 0 && x < Double.POSITIVE_INFINITY,
+            x -> "--nb-epsilon must be a positive number (a feature constant in a subset has "
+                + "variance 0, which nb divides by), got " + x)),
 
     PARTITIONS("partitions", Group.EXECUTION, "0",
         "Canonical partitions of the data; 0 derives them: one per 20,000 training rows and one "
             + "per 5,000 test rows. Results are bit-identical for a given value whatever the "
             + "input files or cores; other values agree to rounding.",
-        v -> check(integer(v, "partitions"), x -> x >= 0, x -> "--partitions must be >= 0")),
+        v -> check(integer(v, "partitions"), x -> x >= 0 && x <= MAX_PARTITIONS,
+            x -> "--partitions must be 0 (derived) to " + MAX_PARTITIONS + ", got " + x)),
     LOCAL_FIT_MB("local-fit-mb", Group.EXECUTION, "-1",
         "Largest training subset (MiB of float32 features) fitted inside one Spark task; larger "
             + "ones use distributed L-BFGS. -1 derives it: a sixth of one task's share of "
@@ -201,7 +212,8 @@ public final class CurveOptions implements Serializable {
         v -> v == null ? null : v.toString()),
     EPSILON("epsilon", Group.OUTPUT, "0.01",
         "Tolerance for shots-to-within-epsilon of the asymptotic error.",
-        v -> check(dbl(v, "epsilon"), x -> x >= 0, x -> "--epsilon must be >= 0")),
+        v -> check(dbl(v, "epsilon"), x -> x >= 0 && x < Double.POSITIVE_INFINITY,
+            x -> "--epsilon must be a number >= 0, got " + x)),
     OVERWRITE("overwrite", Group.OUTPUT, "false", "Replace --out if it exists.",
         v -> bool(v, "overwrite")),
     RESUME("resume", Group.OUTPUT, "false",
@@ -211,7 +223,7 @@ public final class CurveOptions implements Serializable {
     QUIET("quiet", Group.OUTPUT, "false", "No progress lines on stderr.", v -> bool(v, "quiet")),
     TITLE("title", Group.OUTPUT, null,
         "Title of report.html and the pictures; default: the train and test tables' names, "
-            + "each with its folder (\"digits/train vs digits/test\").",
+            + "each with its folder, joined by \" vs \".",
         CurveOptions::checkTitle);
 
     private final String key;
@@ -945,6 +957,9 @@ public final class CurveOptions implements Serializable {
     return new Shots(finite.stream().mapToInt(Integer::intValue).toArray(), all);
   }
 
+  private static final String MANY_SEEDS =
+      ": every seed refits the whole grid (5 to 20 seeds settle the spread)";
+
   /** The text of seedList("3,7,11"), told apart from the text of a count ("5"). */
   private record SeedList(String text) {}
 
@@ -953,6 +968,10 @@ public final class CurveOptions implements Serializable {
     if (v instanceof Integer || v instanceof String) {
       int n = integer(v, "seeds");
       if (n < 1) throw new LinprobeException("--seeds must be at least 1, got " + n);
+      if (n > MAX_SEEDS) {
+        throw new LinprobeException("--seeds must be at most " + MAX_SEEDS + ", got " + n
+            + MANY_SEEDS);
+      }
       long[] r = new long[n];
       for (int i = 0; i < n; i++) r[i] = i;
       return r;
@@ -975,6 +994,10 @@ public final class CurveOptions implements Serializable {
       throw new LinprobeException("--seed-list is empty: use e.g. 3,7,11");
     }
     if (seeds.length == 0) throw new LinprobeException("--seed-list is empty: use e.g. 3,7,11");
+    if (seeds.length > MAX_SEEDS) {
+      throw new LinprobeException("--seed-list has " + seeds.length + " seeds, more than "
+          + MAX_SEEDS + MANY_SEEDS);
+    }
     if (Arrays.stream(seeds).distinct().count() != seeds.length) {
       throw new LinprobeException("--seed-list has a repeated seed: each seed once");
     }

@@ -127,9 +127,10 @@ public final class CurveJob {
           + " but test embeddings have " + testProfile.dim()
           + ": both must come from the same model and layer");
     }
-    if (new org.apache.hadoop.fs.Path(o.train()).equals(new org.apache.hadoop.fs.Path(o.test()))) {
-      progress.warn("train and test are the same table (" + o.test() + "): the test error is a "
-          + "training error, not an estimate of error on new data");
+    var conf = spark.sparkContext().hadoopConfiguration();
+    if (FileSystems.overlap(o.train(), o.test(), conf)) {
+      progress.warn("train and test share files (" + o.train() + ", " + o.test() + "): the test "
+          + "error is a training error, not an estimate of error on new data");
     }
     if (trainProfile.labels().size() < 2) {
       throw new LinprobeException("train data has only one class ('"
@@ -246,9 +247,17 @@ public final class CurveJob {
         fitted.stream().map(FitResult::fitted).toList(), o.scoreFloat32(k, d));
     List<Fit> fits = new ArrayList<>();
     for (int i = 0; i < fitted.size(); i++) {
-      Fit f = fitted.get(i).scored(scores.get(i));
+      Fit f = requireFinite(fitted.get(i).scored(scores.get(i)));
       fits.add(f);
       progress.scored(f);
+    }
+    long lr = fits.stream().filter(f -> f.model().equals(Model.LR.id)).count();
+    long stopped = fits.stream().filter(f -> f.model().equals(Model.LR.id) && !f.converged())
+        .count();
+    if (stopped > 0) {
+      progress.warn(stopped + " of " + lr + " logistic regressions ended before meeting "
+          + "--lr-tol (fits.csv, column converged, says which): raise --lr-max-iter (now "
+          + o.lrMaxIter() + ") if they ran to it");
     }
     bucketed.unpersist(false);
     test.blocks().unpersist(false);
@@ -256,6 +265,20 @@ public final class CurveJob {
     List<String> names = models.stream().map(m -> m.id).toList();
     return new Result(fits, LearningCurve.of(fits, names), train, test, classes, shots, includeAll,
         System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow, validation);
+  }
+
+  /**
+   * A fit whose test error or log-loss is not a number (a model with NaN or infinite weights)
+   * fails the run: no table, picture or verdict is ever written from it.
+   */
+  static Fit requireFinite(Fit f) {
+    if (!Double.isFinite(f.error()) || !Double.isFinite(f.logloss())
+        || !Double.isFinite(f.balancedError())) {
+      throw new IllegalStateException(f.model() + " at " + Fit.shotsLabel(f.shots())
+          + " shots, seed " + f.seed() + ", scored the test rows to a non-finite error or "
+          + "log-loss (" + f.error() + ", " + f.logloss() + "): no table is written from it");
+    }
+    return f;
   }
 
   /** The next subset's statistics from the naive Bayes pass, which come in subset order. */
@@ -421,14 +444,15 @@ public final class CurveJob {
           + " but validation embeddings have " + v.dim()
           + ": both must come from the same model and layer");
     }
-    org.apache.hadoop.fs.Path vp = new org.apache.hadoop.fs.Path(o.validation());
-    if (vp.equals(new org.apache.hadoop.fs.Path(o.train()))) {
-      throw new LinprobeException("--validation is the training table (" + o.validation()
+    var conf = spark.sparkContext().hadoopConfiguration();
+    if (FileSystems.overlap(o.validation(), o.train(), conf)) {
+      throw new LinprobeException("--validation shares files with the training table ("
+          + o.validation() + ", " + o.train()
           + "): C would be chosen on the rows it is fitted on; give a held-out table, or "
           + "--validation-fraction F to hold rows out of train");
     }
-    if (vp.equals(new org.apache.hadoop.fs.Path(o.test()))) {
-      progress.warn("validation and test are the same table (" + o.test() + "): C is chosen "
+    if (FileSystems.overlap(o.validation(), o.test(), conf)) {
+      progress.warn("validation and test share files (" + o.test() + "): C is chosen "
           + "on the test rows, so the test error is optimistic");
     }
     long[] perClass = source.classCounts(v, classes, "validation");

@@ -205,7 +205,8 @@ public final class EmbeddingSource {
     long[] counts = classCounts(p, trainLabels, role);
     long rows = Arrays.stream(counts).sum();
     int parts = partitions > 0 ? partitions
-        : (int) Math.max(1, Math.min(100_000, (rows + rowsPerPartition - 1) / rowsPerPartition));
+        : (int) Math.max(1, Math.min(linprobe.CurveOptions.MAX_PARTITIONS,
+            (rows + rowsPerPartition - 1) / rowsPerPartition));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<HashMap<Object, Integer>> bIndex = jsc.broadcast(new HashMap<>(index));
     boolean hasId = p.hasId();
@@ -260,9 +261,15 @@ public final class EmbeddingSource {
   private Dataset<Row> read(String path, String role) {
     try {
       Path hp = new Path(path);
-      FileSystem fs = hp.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = FileSystems.of(hp, spark.sparkContext().hadoopConfiguration(),
+          "--" + role);
       if (!fs.exists(hp)) {
         throw new LinprobeException(role + " path " + path + " does not exist: check --" + role);
+      }
+      if (fs.getFileStatus(hp).isDirectory() && !hasData(fs, hp)) {
+        throw new LinprobeException(role + " path " + path + " is a directory without data "
+            + "files: point --" + role + " at the Parquet table (a file, or a directory of "
+            + "part files)");
       }
     } catch (IOException | IllegalArgumentException e) {
       throw new LinprobeException("cannot access " + role + " path " + path + ": "
@@ -404,6 +411,20 @@ public final class EmbeddingSource {
       out.add(new RowBlock(n, dim, x, y, ids, base + start));
     }
     return out.iterator();
+  }
+
+  /**
+   * Whether a table's directory holds anything Spark reads: a name not hidden the way Spark
+   * hides it (a leading dot, or a leading underscore but for partition directories, _c=1).
+   * Stops at the first such name (a large prefix on an object store).
+   */
+  private static boolean hasData(FileSystem fs, Path dir) throws IOException {
+    var it = fs.listStatusIterator(dir);
+    while (it.hasNext()) {
+      String n = it.next().getPath().getName();
+      if (!n.startsWith(".") && (!n.startsWith("_") || n.contains("="))) return true;
+    }
+    return false;
   }
 
   static String firstLine(Throwable e) {

@@ -64,8 +64,9 @@ public final class FitStore implements FitRecord {
         }
         if (!old.equals(fingerprint)) {
           throw new LinprobeException("--resume: the unfinished run into " + target
-              + " had other inputs, data or settings; rerun it with the same ones, or use "
-              + "--overwrite to start over");
+              + " had other inputs, data or settings (or another linprobe version); rerun it "
+              + "with the same ones, or " + (overwrite ? "drop --resume (keeping --overwrite)"
+                  : "use --overwrite instead of --resume") + " to start over");
         }
       }
       // created with the first recorded fit: a run that fails before fitting leaves nothing

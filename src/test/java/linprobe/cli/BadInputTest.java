@@ -171,6 +171,84 @@ class BadInputTest extends SparkTestBase {
     expect("--seeds must be at least 1", "--seeds", "0");
     expect("unknown model 'svm'", "--models", "svm");
     expect("--lr-max-iter must be at least 1", "--lr-max-iter", "0");
+    // 0 would divide by the zero variance of a feature constant in a subset: NaN scores
+    expect("--nb-epsilon must be a positive number", "--nb-epsilon", "0");
+    expect("--lr-tol must be a positive number, got Infinity", "--lr-tol", "Infinity");
+    expect("--epsilon must be a number >= 0, got Infinity", "--epsilon", "Infinity");
+    expect("--seeds must be at most 10000, got 2147483647", "--seeds", "2147483647");
+    expect("--partitions must be 0 (derived) to 100000, got 500000000", "--partitions",
+        "500000000");
+  }
+
+  @Test
+  void anEmptyOrRootOutputPathIsRefused() {
+    CliTest.Run r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out", "");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--out is empty: name an output directory"), r.err());
+    r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out", "/", "--overwrite");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("output / is a file system's root"), r.err());
+  }
+
+  @Test
+  void aDirectoryWithoutDataFilesIsNotATable() throws Exception {
+    Path empty = tmp.resolve("no-data");
+    Files.createDirectories(empty.resolve("_temporary"));
+    expect("train path " + empty + " is a directory without data files: point --train at the "
+        + "Parquet table", "--train", empty.toString());
+  }
+
+  @Test
+  void aFileSystemWithoutItsConnectorIsNamedWithTheJarToAdd() throws Exception {
+    expect("--train s3a://bucket/train: no Hadoop file system for 's3a:' paths on the class "
+        + "path: add hadoop-aws", "--train", "s3a://bucket/train");
+    expect("--test abfs://c@a.dfs.core.windows.net/t: no Hadoop file system for 'abfs:' paths "
+        + "on the class path: add hadoop-azure", "--test", "abfs://c@a.dfs.core.windows.net/t");
+    // read before Spark starts, by its own code path
+    CliTest.Run r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out",
+        tmp.resolve("cfg-out").toString(), "--config", "s3a://bucket/linprobe.properties");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--config s3a://bucket/linprobe.properties: no Hadoop file "
+        + "system for 's3a:' paths"), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void anOutputThatIsContainsOrLiesInAnInputIsRefusedAndTheInputKept() throws Exception {
+    // a copy of the table: a refusal that failed would delete it
+    Path dir = tmp.resolve("overlap");
+    Path tr = dir.resolve("train");
+    org.apache.commons.io.FileUtils.copyDirectory(Path.of(good).toFile(), tr.toFile());
+    List<String> before;
+    try (var f = Files.walk(dir)) {
+      before = f.map(Path::toString).sorted().toList();
+    }
+    String[][] cases = {
+        {dir.toString(), "--out " + dir + " contains the --train input " + tr
+            + ": writing there would delete it; choose another --out"},
+        {tr.toString(), "--out " + tr + " is the --train input itself"},
+        {"file:" + tr, "is the --train input itself"},
+        {tr.resolve("results").toString(), "--out " + tr.resolve("results") + " is inside the "
+            + "--train input " + tr + ": its files would be read as part of that table"}};
+    for (String[] c : cases) {
+      CliTest.Run r = CliTest.run("curve", "--train", tr.toString(), "--test", goodTest,
+          "--out", c[0], "--overwrite", "--shots", "1", "--seeds", "1");
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains(c[1]), "expected '" + c[1] + "' in: " + r.err());
+    }
+    try (var f = Files.walk(dir)) {
+      assertEquals(before, f.map(Path::toString).sorted().toList(), "the input as it was");
+    }
+  }
+
+  @Test
+  void fitsThatDidNotConvergeAreSaidEvenWhenQuiet() {
+    CliTest.Run r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out",
+        tmp.resolve("unconverged").toString(), "--shots", "2,all", "--seeds", "1", "--models",
+        "lr", "--lr-c", "1", "--lr-max-iter", "1", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("linprobe: warning: 2 of 2 logistic regressions ended before "
+        + "meeting --lr-tol") && r.err().contains("raise --lr-max-iter (now 1)"), r.err());
   }
 
   @Test
@@ -218,8 +296,9 @@ class BadInputTest extends SparkTestBase {
         row(2, 2f, 1f, 3f), row(7, 2f, 1f, 3f)});
     expect("validation class '7' (1 rows) does not occur in the training data: remove it from "
         + "the validation set", "--select", "validation", "--validation", extra);
-    expect("--validation is the training table (" + good + "): C would be chosen on the rows it "
-        + "is fitted on", "--select", "validation", "--validation", good);
+    expect("--validation shares files with the training table (" + good + ", " + good + "): C "
+        + "would be chosen on the rows it is fitted on", "--select", "validation",
+        "--validation", good);
     expect("validation path " + tmp.resolve("nowhere") + " does not exist: check --validation",
         "--select", "validation", "--validation", tmp.resolve("nowhere").toString());
     String empty = table("vempty", new Object[0][]);

@@ -26,6 +26,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CurveJobTest extends SparkTestBase {
+  @Test
+  void aFitWithNonFiniteTestScoresFailsTheRun() {
+    Fit ok = new Fit("nb", 1, 0, 3, 0.5, 0.7, Double.NaN, 0.5, List.of(0.5), Double.NaN, null, 0,
+        true, 1);
+    assertEquals(ok, CurveJob.requireFinite(ok)); // top-5 error is NaN with few classes: fine
+    for (double[] bad : new double[][] {{Double.NaN, 0.7}, {0.5, Double.NaN},
+        {0.5, Double.POSITIVE_INFINITY}}) {
+      Fit f = new Fit("lr", 1, 0, 3, bad[0], bad[1], Double.NaN, 0.5, List.of(0.5), 1.0,
+          "fixed", 3, true, 1);
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> CurveJob.requireFinite(f));
+      assertTrue(e.getMessage().startsWith("lr at 1 shots, seed 0, scored the test rows to a "
+          + "non-finite error or log-loss"), e.getMessage());
+    }
+  }
+
   @TempDir Path tmp;
 
   Embeddings load(String path, int partitions) {

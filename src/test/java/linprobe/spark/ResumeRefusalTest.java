@@ -61,6 +61,14 @@ class ResumeRefusalTest extends SparkTestBase {
         "--resume");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("had other inputs, data or settings"), r.err());
+    assertTrue(r.err().contains("use --overwrite instead of --resume to start over"), r.err());
+    assertFalse(Files.exists(out));
+    // --overwrite given too: the fix is to drop --resume, not to add what is there
+    r = run("curve", "--train", train, "--test", test, "--out", out.toString(), "--shots",
+        "1,2,5,all", "--seeds", "2", "--models", "lr", "--lr-c", "1", "--quiet", "--resume",
+        "--overwrite");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("drop --resume (keeping --overwrite) to start over"), r.err());
     assertFalse(Files.exists(out));
     // the same rows again (other files, other order): resumed
     org.apache.commons.io.FileUtils.deleteDirectory(tmp.resolve("train").toFile());
