@@ -144,9 +144,6 @@ public final class CurveCommand implements Callable<Integer> {
       throw new LinprobeException("missing " + String.join(", ", missing)
           + ": give them as flags (or spark.linprobe.* settings, or in --config)");
     }
-    if (seeds != null && seedList != null) {
-      throw new LinprobeException("give --seeds or --seed-list, not both");
-    }
     CurveOptions.Builder b = CurveOptions.builder().train(train).test(test).out(out)
         .overwrite(run.overwrite).quiet(run.quiet);
     if (validation != null) b.validation(validation);
@@ -179,6 +176,9 @@ public final class CurveCommand implements Callable<Integer> {
     if (resume != null) b.resume(resume);
     if (title != null) b.title(title);
     try {
+      if (seeds != null && seedList != null) {
+        throw new LinprobeException("give --seeds or --seed-list, not both");
+      }
       return b.build();
     } catch (LinprobeException e) {
       if (spec == null || !(spec.defaultValueProvider() instanceof LayeredDefaults d)) throw e;

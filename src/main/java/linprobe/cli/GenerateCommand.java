@@ -55,7 +55,8 @@ public final class GenerateCommand implements Callable<Integer> {
   Double spread;
 
   @Option(names = "--partitions", paramLabel = "N",
-      description = "Spark partitions, i.e. files (default: one per 50,000 rows).")
+      description = "Spark partitions, i.e. files, of the training table (default: one per "
+          + "50,000 rows; the test table always has one per 50,000 rows).")
   Integer partitions;
 
   @Mixin RunOptions run = new RunOptions();

@@ -27,24 +27,36 @@ import picocli.CommandLine.Model.OptionSpec;
  *       from the active SparkSession if there is one (notebooks), else the driver's SparkConf;
  *   <li>the {@code --config FILE} properties file, keys are flag names ({@code lr-c = 0.5}),
  *       on any Hadoop path;
- *   <li>the built-in defaults: the paper's protocol, in {@link linprobe.CurveOptions}.
+ *   <li>the built-in defaults, in {@link linprobe.CurveOptions}: the paper's protocol but for C,
+ *       chosen by cross-validation.
  * </ol>
  */
 public final class LayeredDefaults implements IDefaultValueProvider {
   public static final String SPARK_PREFIX = "spark.linprobe.";
 
+  /**
+   * Options that exclude each other: a layer that gives one hides the other's value in the layers
+   * below it (the command line's --seed-list wins over the config file's seeds).
+   */
+  private static final Map<String, String> PARTNER = Map.of("seeds", "seed-list", "seed-list",
+      "seeds", "validation", "validation-fraction", "validation-fraction", "validation");
+
   private final Map<String, String> spark;
   private final Properties file;
   private final String filePath;
+  private final java.util.Set<String> typed;
 
   LayeredDefaults(Map<String, String> spark, Properties file) {
-    this(spark, file, "(none)");
+    this(spark, file, "(none)", java.util.Set.of());
   }
 
-  LayeredDefaults(Map<String, String> spark, Properties file, String filePath) {
+  /** @param typed the flags on the command line, without dashes */
+  LayeredDefaults(Map<String, String> spark, Properties file, String filePath,
+      java.util.Set<String> typed) {
     this.spark = spark;
     this.file = file;
     this.filePath = filePath;
+    this.typed = typed;
   }
 
   /** Reads the Spark layer now and the --config file named in args, if any. */
@@ -64,7 +76,11 @@ public final class LayeredDefaults implements IDefaultValueProvider {
       }
     }
     String path = configPath(args);
-    return new LayeredDefaults(conf, loadConfig(path), path);
+    java.util.Set<String> typed = new java.util.HashSet<>();
+    for (String a : args) {
+      if (a.startsWith("--")) typed.add(a.substring(2).replaceFirst("=.*", ""));
+    }
+    return new LayeredDefaults(conf, loadConfig(path), path, typed);
   }
 
   static String configPath(String[] args) {
@@ -82,7 +98,8 @@ public final class LayeredDefaults implements IDefaultValueProvider {
       Path hp = new Path(path);
       // a file system of its own, not Hadoop's cache: read before Spark starts, a cached one
       // would be every later lookup's, without spark.hadoop.* (fs.file.impl in jobs/linprobe)
-      try (FileSystem fs = FileSystem.newInstance(hp.toUri(), new Configuration())) {
+      try (FileSystem fs = linprobe.spark.FileSystems.newInstance(hp, new Configuration(),
+          "--config")) {
         if (!fs.exists(hp)) {
           throw new LinprobeException("config file " + path + " does not exist: check --config");
         }
@@ -128,12 +145,21 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     if (!(arg instanceof OptionSpec o)) return null;
     String flag = o.longestName().replaceFirst("^--", "");
     if (flag.equals("config") || flag.equals("help") || flag.equals("version")) return null;
+    String partner = PARTNER.get(flag);
+    if (partner != null && typed.contains(partner)) return null;
+    String v = sparkValue(flag);
+    if (v != null) return v.trim();
+    if (partner != null && sparkValue(partner) != null) return null;
+    v = file.getProperty(flag);
+    return v == null ? null : v.trim();
+  }
+
+  private String sparkValue(String flag) {
     for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + linprobe.CurveOptions.camel(flag)}) {
       String v = spark.get(key);
-      if (v != null) return v.trim();
+      if (v != null) return v;
     }
-    String v = file.getProperty(flag);
-    return v == null ? null : v.trim();
+    return null;
   }
 
   /** Flags in the config file that no option has: a typo there must not pass silently. */

@@ -59,6 +59,8 @@ class ConfigPrecedenceTest extends SparkTestBase {
     spark().conf().unset("spark.linprobe.lr-c");
     spark().conf().unset("spark.linprobe.lrMaxIter");
     spark().conf().unset("spark.linprobe.lr-cc");
+    spark().conf().unset("spark.linprobe.seed-list");
+    spark().conf().unset("spark.linprobe.overwrite");
   }
 
   @Test
@@ -96,6 +98,39 @@ class ConfigPrecedenceTest extends SparkTestBase {
     spark().conf().set("spark.linprobe.lr-c", "0.25");
     CurveOptions o = parse("--config", config("lr-c = 0.5\n"), "--lr-c", "2");
     assertEquals(2.0, o.lrC());
+  }
+
+  @Test
+  void aLayerGivingOneOfTwoExclusiveOptionsHidesTheOtherBelowIt() throws Exception {
+    String cfg = config("seeds = 5\nvalidation-fraction = 0.1\nselect = validation\n");
+    CurveOptions o = parse("--config", cfg, "--seed-list", "3,7", "--validation", "v");
+    assertArrayEquals(new long[] {3, 7}, o.seeds());
+    assertEquals("v", o.validation());
+    assertTrue(Double.isNaN(o.validationFraction()));
+    spark().conf().set("spark.linprobe.seed-list", "4,9");
+    assertArrayEquals(new long[] {4, 9}, parse("--config", cfg).seeds());
+    assertArrayEquals(new long[] {0, 1}, parse("--config", cfg, "--seeds", "2").seeds());
+    spark().conf().unset("spark.linprobe.seed-list");
+    // both in one layer: refused, with that layer named
+    String both = config("seeds = 5\nseed-list = 1,2\n");
+    CliTest.Run r = CliTest.run("curve", "--train", "a", "--test", "b", "--out",
+        tmp.resolve("o").toString(), "--config", both);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("give --seeds or --seed-list, not both (the value comes from "
+        + "config file " + both), r.err());
+  }
+
+  @Test
+  void onlyCurveTakesItsOptionsFromSparkSettings() throws Exception {
+    Path taken = tmp.resolve("taken");
+    Files.createDirectories(taken);
+    Files.writeString(taken.resolve("mine.txt"), "keep");
+    spark().conf().set("spark.linprobe.overwrite", "true");
+    CliTest.Run r = CliTest.run("generate", "--out", taken.toString(), "--dims", "2",
+        "--train-rows", "10", "--test-rows", "10", "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("already exists and is not empty"), r.err());
+    assertEquals("keep", Files.readString(taken.resolve("mine.txt")));
   }
 
   @Test
