@@ -119,7 +119,7 @@ public final class LayeredDefaults implements IDefaultValueProvider {
    * spark.linprobe.lr-c" or "config file F, key 'lr-c'", or null (the built-in default).
    */
   String source(String flag) {
-    for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + linprobe.CurveOptions.camel(flag)}) {
+    for (String key : keys(flag)) {
       if (spark.containsKey(key)) return "Spark setting " + key;
     }
     return file.containsKey(flag) ? "config file " + filePath + ", key '" + flag + "'" : null;
@@ -154,8 +154,13 @@ public final class LayeredDefaults implements IDefaultValueProvider {
     return v == null ? null : v.trim();
   }
 
+  /** A flag's Spark settings: spark.linprobe.lr-c and spark.linprobe.lrC. */
+  private static String[] keys(String flag) {
+    return new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + linprobe.CurveOptions.camel(flag)};
+  }
+
   private String sparkValue(String flag) {
-    for (String key : new String[] {SPARK_PREFIX + flag, SPARK_PREFIX + linprobe.CurveOptions.camel(flag)}) {
+    for (String key : keys(flag)) {
       String v = spark.get(key);
       if (v != null) return v;
     }

@@ -117,6 +117,10 @@ public final class EmbeddingSource {
     } catch (Exception e) { // SparkException is checked but undeclared
       decoded.unpersist(false);
       String m = String.valueOf(e.getMessage());
+      if (m.contains("DATA_TYPE_MISMATCH") || m.contains("SCHEMA_MISMATCH")) {
+        throw new LinprobeException("the files of " + role + " data at " + path + " do not share "
+            + "one schema: " + firstLine(e) + " (rewrite them with the same column types)", e);
+      }
       if (m.contains("FOOTER") || m.contains("not a Parquet file") || m.contains("FAILED_READ_FILE")) {
         throw new LinprobeException("cannot read " + role + " data at " + path + " as Parquet: "
             + firstLine(e) + " (point --" + role + " at a Parquet file or directory)", e);
@@ -152,8 +156,8 @@ public final class EmbeddingSource {
     }
     if (all.invalid > 0 && !dropInvalid) {
       throw new LinprobeException(role + " data has " + all.invalid + " rows with null, NaN or "
-          + "infinite features in '" + featuresCol + "': clean them, or pass --drop-invalid to "
-          + "skip them");
+          + "infinite features (as float32) in '" + featuresCol + "': clean them, or pass "
+          + "--drop-invalid to skip them");
     }
     if (all.lengths.isEmpty()) {
       throw new LinprobeException(role + " data at " + path + " has no valid rows: point --"

@@ -58,7 +58,7 @@ public final class OutputDir {
     return check(dir, overwrite, false, conf, Map.of());
   }
 
-  /** As {@link #check(String, boolean, boolean, Configuration, Map)} for a run that cannot resume. */
+  /** As {@link #check(String, boolean, boolean, Configuration, Map)}, for a run without resume. */
   public static OutputDir check(String dir, boolean overwrite, Configuration conf,
       Map<String, String> inputs) {
     return check(dir, overwrite, false, conf, inputs);

@@ -118,8 +118,8 @@ class BadInputTest extends SparkTestBase {
     String t = table("nan", new Object[][] {row(0, 1f, Float.NaN, 1f), row(1, 1f, 2f, 1f),
         row(0, Float.POSITIVE_INFINITY, 2f, 1f), row(1, 3f, 4f, 1f), row(0, 3f, 4f, 1f),
         row(2, 3f, 4f, 1f), row(2, 3f, 5f, 1f), new Object[] {1, null}, row(0, 1f, null, 2f)});
-    expect("train data has 4 rows with null, NaN or infinite features in 'embedding': clean "
-        + "them, or pass --drop-invalid to skip them", "--train", t);
+    expect("train data has 4 rows with null, NaN or infinite features (as float32) in "
+        + "'embedding': clean them, or pass --drop-invalid to skip them", "--train", t);
     CliTest.Run r = CliTest.run("curve", "--train", t, "--test", goodTest, "--out",
         tmp.resolve("dropped").toString(), "--shots", "1", "--seeds", "1", "--drop-invalid",
         "--quiet");
@@ -239,6 +239,27 @@ class BadInputTest extends SparkTestBase {
     try (var f = Files.walk(dir)) {
       assertEquals(before, f.map(Path::toString).sorted().toList(), "the input as it was");
     }
+  }
+
+  @Test
+  void filesOfOneTableWithOtherColumnTypesAreSaidSo() throws Exception {
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 12; i++) rows.add(row(i % 3, (float) i, (float) (i % 3), 1f));
+    String mixed = table("mixed", rows.toArray(new Object[0][]));
+    // one more part file whose features are doubles: Spark reads the table as floats
+    List<Row> doubles = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      doubles.add(RowFactory.create(i % 3, new Double[] {1.0 * i, 0.0, 1.0}));
+    }
+    String other = tmp.resolve("mixed-doubles").toString();
+    spark().createDataFrame(doubles, new StructType().add("label", DataTypes.IntegerType)
+        .add("embedding", DataTypes.createArrayType(DataTypes.DoubleType))).coalesce(1).write()
+        .parquet(other);
+    try (var f = Files.list(Path.of(other))) {
+      Path part = f.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Files.move(part, Path.of(mixed).resolve("part-doubles.parquet"));
+    }
+    expect("the files of train data at " + mixed + " do not share one schema", "--train", mixed);
   }
 
   @Test
