@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
 import linprobe.LinprobeException;
+import linprobe.spark.FileSystems;
 import linprobe.spark.OutputDir;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -68,7 +69,8 @@ public final class ImportIdxCommand implements Callable<Integer> {
     }
     SparkSession spark = SparkSession.builder().appName("linprobe import-idx").getOrCreate();
     OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration(),
-        java.util.Map.of("--images", local(images), "--labels", local(labels)));
+        java.util.Map.of("--images", FileSystems.local(images), "--labels",
+            FileSystems.local(labels)));
     try {
       int slices = Math.max(1, rows.size() / 10_000);
       var rdd = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
@@ -109,10 +111,5 @@ public final class ImportIdxCommand implements Callable<Integer> {
     in.reset();
     if (b1 == 0x1f && b2 == 0x8b) in = new GZIPInputStream(in, 1 << 16);
     return new DataInputStream(in);
-  }
-
-  /** A local file (read with java.io) as a file: URI, whatever Hadoop's default file system. */
-  private static String local(String path) {
-    return new java.io.File(path).getAbsoluteFile().toURI().toString();
   }
 }

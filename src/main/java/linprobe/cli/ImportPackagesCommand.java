@@ -86,7 +86,8 @@ public final class ImportPackagesCommand implements Callable<Integer> {
     conf.set("fs.file.impl", RawLocalFileSystem.class.getName()); // no .crc files beside the CSVs
     conf.setBoolean("fs.file.impl.disable.cache", true);
     OutputDir dir = OutputDir.check(out, overwrite, conf,
-        input.equals("-") ? java.util.Map.of() : java.util.Map.of("--input", input));
+        input.equals("-") ? java.util.Map.of()
+            : java.util.Map.of("--input", linprobe.spark.FileSystems.local(input)));
     try {
       dir.writeText("train.csv", Csv.rows(r.train()));
       dir.writeText("test.csv", Csv.rows(r.test()));

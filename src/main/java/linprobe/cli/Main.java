@@ -78,7 +78,7 @@ public final class Main implements Runnable {
     if (java.util.Arrays.asList(args).contains("--verbose")) {
       // the quiet log4j2 configuration hides failed tasks' traces; --verbose shows them
       for (String logger : new String[] {"org.apache.spark.executor.Executor",
-          "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.storage.BlockManager"}) {
+          "org.apache.spark.scheduler.TaskSetManager"}) {
         org.apache.logging.log4j.core.config.Configurator.setLevel(logger,
             org.apache.logging.log4j.Level.WARN);
       }

@@ -275,8 +275,10 @@ public final class CurveJob {
     if (!Double.isFinite(f.error()) || !Double.isFinite(f.logloss())
         || !Double.isFinite(f.balancedError())) {
       throw new IllegalStateException(f.model() + " at " + Fit.shotsLabel(f.shots())
-          + " shots, seed " + f.seed() + ", scored the test rows to a non-finite error or "
-          + "log-loss (" + f.error() + ", " + f.logloss() + "): no table is written from it");
+          + " shots, seed " + f.seed() + ", scored the test rows to a non-finite error, log-loss "
+          + "or balanced error (" + f.error() + ", " + f.logloss() + ", " + f.balancedError()
+          + "): no table is written from it; features of extreme scale (try --scaling "
+          + "standard) or a very large --lr-c can cause it");
     }
     return f;
   }

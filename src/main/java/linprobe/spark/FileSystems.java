@@ -98,6 +98,11 @@ public final class FileSystems {
     return qa.equals(qb) || under(qa, qb) || under(qb, qa);
   }
 
+  /** A local file (read with java.io) as a file: URI, whatever Hadoop's default file system. */
+  public static String local(String path) {
+    return new java.io.File(path).getAbsoluteFile().toURI().toString();
+  }
+
   private static boolean under(String child, String parent) {
     return child.startsWith(parent.endsWith("/") ? parent : parent + "/");
   }

@@ -91,6 +91,10 @@ public final class OutputDir {
           throw new LinprobeException("output " + dir + " already exists and is not empty: "
               + "choose another --out, or pass --overwrite to replace it");
         }
+        if (mountPoint(q)) {
+          throw new LinprobeException("output " + dir + " is a mount point, which the finished "
+              + "run could not move in place: choose a directory inside it with --out");
+        }
       }
       Path ancestor = q.getParent();
       while (ancestor != null && !fs.exists(ancestor)) ancestor = ancestor.getParent();
@@ -118,6 +122,19 @@ public final class OutputDir {
     } catch (IOException | IllegalArgumentException e) {
       throw new LinprobeException("cannot use output " + dir + ": "
           + EmbeddingSource.firstLine(e) + " (check --out)", e);
+    }
+  }
+
+  /** A local directory on another file store than its parent's (a container's volume). */
+  private static boolean mountPoint(Path q) {
+    if (!"file".equals(q.toUri().getScheme())) return false;
+    try {
+      java.nio.file.Path t = java.nio.file.Path.of(q.toUri());
+      return java.nio.file.Files.isDirectory(t) && t.getParent() != null
+          && !java.nio.file.Files.getFileStore(t).equals(java.nio.file.Files.getFileStore(
+              t.getParent()));
+    } catch (IOException | RuntimeException e) {
+      return false; // not decidable here: the commit's own checks remain
     }
   }
 
@@ -182,12 +199,13 @@ public final class OutputDir {
     }
   }
 
-  private void release() {
+  /** @param keepHook leave the shutdown hook to abort again at exit (after Ctrl-C) */
+  private void release(boolean keepHook) {
     OPEN.remove(this);
     if (released) return;
     released = true;
     try {
-      org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(onExit);
+      if (!keepHook) org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(onExit);
     } catch (IllegalStateException exiting) {
       // called by the hook itself while the JVM exits
     }
@@ -274,11 +292,11 @@ public final class OutputDir {
       if (!fs.rename(target, old) || fs.exists(target)) {
         // a mount point: the local rename may have copied the contents out before failing
         if (fs.exists(old) && !restore(old)) {
-          throw new IOException("cannot replace " + target + " (a mount point?): its old "
+          throw new LinprobeException("cannot replace " + target + " (a mount point?): its old "
               + "contents are in " + old + "; choose another --out");
         }
-        throw new IOException("cannot move the old " + target + " aside to replace it (a mount "
-            + "point, or no permission on its parent?): choose another --out");
+        throw new LinprobeException("cannot move the old " + target + " aside to replace it (a "
+            + "mount point, or no permission on its parent?): choose another --out");
       }
     } else if (target.getParent() != null) {
       fs.mkdirs(target.getParent());
@@ -306,22 +324,30 @@ public final class OutputDir {
     closed = true;
     committed = true;
     committedAny = true;
-    release();
+    release(false);
   }
 
   /**
    * Removes the staging directory after a failure and releases the lock; DIR is untouched. Waits
    * for a commit under way (Ctrl-C during the final move); does nothing after one.
    */
-  public synchronized void abort() {
+  public void abort() {
+    abort(false);
+  }
+
+  /**
+   * @param keepHook Ctrl-C's abort: the shutdown hook aborts again at exit, as a Spark write
+   *     still under way (generate, embed, import-idx) may recreate the staging directory
+   */
+  private synchronized void abort(boolean keepHook) {
     if (committed) return;
-    closed = true; // and again from the shutdown hook: a write under way may have recreated it
+    closed = true;
     try {
       if (fs.exists(staging)) fs.delete(staging, true);
     } catch (IOException ignored) {
       // best effort: the staging directory is hidden and named after this run
     }
-    release();
+    release(keepHook);
   }
 
   /**
@@ -329,7 +355,7 @@ public final class OutputDir {
    * whether any output of this JVM was committed, so the message can say what is on disk.
    */
   public static boolean abortOpen() {
-    for (OutputDir d : java.util.List.copyOf(OPEN)) d.abort();
+    for (OutputDir d : java.util.List.copyOf(OPEN)) d.abort(true);
     return committedAny;
   }
 }

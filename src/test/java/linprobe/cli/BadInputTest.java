@@ -188,6 +188,14 @@ class BadInputTest extends SparkTestBase {
     r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out", "/", "--overwrite");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("output / is a file system's root"), r.err());
+    if (Files.isDirectory(Path.of("/proc/self"))) {
+      // a mount point (a container's volume): refused before the work, not at the final move
+      r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out", "/proc",
+          "--overwrite");
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains("output /proc is a mount point, which the finished run could "
+          + "not move in place: choose a directory inside it with --out"), r.err());
+    }
   }
 
   @Test

@@ -38,7 +38,7 @@ class CurveJobTest extends SparkTestBase {
       IllegalStateException e = assertThrows(IllegalStateException.class,
           () -> CurveJob.requireFinite(f));
       assertTrue(e.getMessage().startsWith("lr at 1 shots, seed 0, scored the test rows to a "
-          + "non-finite error or log-loss"), e.getMessage());
+          + "non-finite error, log-loss or balanced error"), e.getMessage());
     }
   }
 
