@@ -181,16 +181,29 @@ public final class CurveCommand implements Callable<Integer> {
       }
       return b.build();
     } catch (LinprobeException e) {
-      if (spec == null || !(spec.defaultValueProvider() instanceof LayeredDefaults d)) throw e;
-      var parsed = spec.commandLine().getParseResult();
-      String message = d.blame(e.getMessage(), parsed::hasMatchedOption);
-      throw message.equals(e.getMessage()) ? e : new LinprobeException(message, e);
+      throw blamed(e);
     }
+  }
+
+  /**
+   * e with the place its value came from when the flag it names was not typed but came from
+   * --config or spark.linprobe.* (a bad option value, or a path the run cannot use).
+   */
+  private LinprobeException blamed(LinprobeException e) {
+    if (spec == null || !(spec.defaultValueProvider() instanceof LayeredDefaults d)) return e;
+    var parsed = spec.commandLine().getParseResult();
+    String message = d.blame(e.getMessage(), parsed::hasMatchedOption);
+    return message.equals(e.getMessage()) ? e : new LinprobeException(message, e);
   }
 
   @Override
   public Integer call() throws Exception {
-    return run(options());
+    CurveOptions o = options();
+    try {
+      return run(o);
+    } catch (LinprobeException e) {
+      throw blamed(e);
+    }
   }
 
   /** Runs a curve on this JVM's SparkSession and prints curve.md; shared with demo. */

@@ -121,6 +121,17 @@ class ConfigPrecedenceTest extends SparkTestBase {
   }
 
   @Test
+  void aPathFromTheConfigFileThatTheRunCannotUseNamesTheFile() throws Exception {
+    String cfg = config("train = s3a://bucket/train\n");
+    CliTest.Run r = CliTest.run("curve", "--test", dataSamples("digits", "test"), "--out",
+        tmp.resolve("o").toString(), "--config", cfg);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--train s3a://bucket/train: no Hadoop file system for 's3a:'")
+        && r.err().contains("(the value comes from config file " + cfg + ", key 'train': fix "
+            + "it there)"), r.err());
+  }
+
+  @Test
   void onlyCurveTakesItsOptionsFromSparkSettings() throws Exception {
     Path taken = tmp.resolve("taken");
     Files.createDirectories(taken);
