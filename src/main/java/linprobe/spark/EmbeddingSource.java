@@ -418,15 +418,13 @@ public final class EmbeddingSource {
   }
 
   /**
-   * Whether a table's directory holds anything Spark reads: a name not hidden the way Spark
-   * hides it (a leading dot, or a leading underscore but for partition directories, _c=1).
-   * Stops at the first such name (a large prefix on an object store).
+   * Whether a table's directory holds anything Spark reads ({@link FileSystems#hidden}); stops
+   * at the first such name (a large prefix on an object store).
    */
   private static boolean hasData(FileSystem fs, Path dir) throws IOException {
     var it = fs.listStatusIterator(dir);
     while (it.hasNext()) {
-      String n = it.next().getPath().getName();
-      if (!n.startsWith(".") && (!n.startsWith("_") || n.contains("="))) return true;
+      if (!FileSystems.hidden(it.next().getPath().getName())) return true;
     }
     return false;
   }

@@ -98,6 +98,14 @@ public final class FileSystems {
     return qa.equals(qb) || under(qa, qb) || under(qb, qa);
   }
 
+  /**
+   * Whether Spark's file readers skip a file or directory of this name: a leading dot, or a
+   * leading underscore but for partition directories (_c=1).
+   */
+  public static boolean hidden(String name) {
+    return name.startsWith(".") || (name.startsWith("_") && !name.contains("="));
+  }
+
   /** A local file (read with java.io) as a file: URI, whatever Hadoop's default file system. */
   public static String local(String path) {
     return new java.io.File(path).getAbsoluteFile().toURI().toString();

@@ -258,7 +258,7 @@ public final class TextEmbedding {
     java.util.Arrays.sort(children);
     for (FileStatus c : children) {
       String name = c.getPath().getName();
-      if (name.startsWith("_") || name.startsWith(".")) continue;
+      if (FileSystems.hidden(name)) continue;
       if (c.isFile()) {
         String f = formatOfName(name);
         if (f != null) return f;

@@ -31,6 +31,13 @@ class OutputLockTest extends SparkTestBase {
     return all;
   }
 
+  /** The names in dir, sorted. */
+  static java.util.List<String> names(Path dir) throws java.io.IOException {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
   @Test
   void aSecondWriterIsRefusedAtOnceAndTheFirstFinishes() throws Exception {
     Path out = tmp.resolve("out");
@@ -61,10 +68,8 @@ class OutputLockTest extends SparkTestBase {
     assertThrows(java.io.IOException.class, () -> dir.writeText("b.txt", "late"));
     assertThrows(java.io.IOException.class, dir::commit);
     assertFalse(Files.exists(out), "nothing committed after the abort");
-    try (var s = Files.list(tmp)) {
-      assertEquals(java.util.List.of(), s.map(p -> p.getFileName().toString()).toList(),
-          "no staging directory brought back, no lock left");
-    }
+    assertEquals(java.util.List.of(), names(tmp), "no staging directory brought back, no lock "
+        + "left");
   }
 
   @Test
@@ -88,15 +93,10 @@ class OutputLockTest extends SparkTestBase {
     OutputDir dir = OutputDir.check(out.toString(), true, new Configuration());
     dir.writeText("new.txt", "new");
     dir.commit();
-    try (var s = Files.list(out)) {
-      assertEquals(java.util.Set.of("new.txt", "_SUCCESS"),
-          s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc"))
-              .collect(java.util.stream.Collectors.toSet()));
-    }
-    try (var s = Files.list(tmp)) {
-      assertEquals(java.util.List.of("out"), s.map(p -> p.getFileName().toString()).toList(),
-          "the old output moved aside is deleted, the lock released");
-    }
+    assertEquals(java.util.List.of("_SUCCESS", "new.txt"),
+        names(out).stream().filter(n -> !n.endsWith(".crc")).toList());
+    assertEquals(java.util.List.of("out"), names(tmp),
+        "the old output moved aside is deleted, the lock released");
   }
 
   @Test
@@ -110,9 +110,7 @@ class OutputLockTest extends SparkTestBase {
     dir.commitFrom("data");
     assertEquals("rows", Files.readString(out.resolve("part-0")));
     assertFalse(Files.exists(out.resolve("old.txt")));
-    try (var s = Files.list(tmp)) {
-      assertEquals(java.util.List.of("out"), s.map(p -> p.getFileName().toString()).toList());
-    }
+    assertEquals(java.util.List.of("out"), names(tmp));
   }
 
   @Test

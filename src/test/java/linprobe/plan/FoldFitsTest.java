@@ -180,10 +180,9 @@ class FoldFitsTest {
     LocalFoldRows rows = new LocalFoldRows(layout, K, D);
     AtomicInteger rounds = new AtomicInteger();
     IllegalStateException boom = new IllegalStateException("executor lost");
-    FoldSums.Terms failing = coefs -> {
-      if (rounds.incrementAndGet() == 4) throw boom;
-      return rows.sums(coefs);
-    };
+    FoldSums.Terms failing = atRound(rows, rounds, 4, () -> {
+      throw boom;
+    });
     FoldFits.Fold[] folds = coldFolds(layout);
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> FoldFits.fit(failing, false, folds, K, D, 1, 200, 1e-8, scaler, null));
@@ -209,22 +208,26 @@ class FoldFitsTest {
     List<List<ScaledRows[]>> layout = layout(scaler);
     LocalFoldRows rows = new LocalFoldRows(layout, K, D);
     AtomicInteger rounds = new AtomicInteger();
-    FoldSums.Terms killed = coefs -> {
-      if (rounds.incrementAndGet() == 3) Thread.currentThread().interrupt();
-      return rows.sums(coefs);
-    };
+    FoldSums.Terms killed = atRound(rows, rounds, 3, () -> Thread.currentThread().interrupt());
     FoldFits.Fold[] folds = coldFolds(layout);
     assertInterrupted(killed, folds, scaler);
     assertEquals(3, rounds.get(), "no round after the interrupt");
     // a Spark job interrupted under the caller throws InterruptedException (undeclared), which
     // clears the thread's interrupt: it is restored and reported all the same
     rounds.set(0);
-    FoldSums.Terms jobInterrupted = coefs -> {
-      if (rounds.incrementAndGet() == 2) sneaky(new InterruptedException("job interrupted"));
-      return rows.sums(coefs);
-    };
+    FoldSums.Terms jobInterrupted = atRound(rows, rounds, 2,
+        () -> sneaky(new InterruptedException("job interrupted")));
     assertInterrupted(jobInterrupted, folds, scaler);
     assertEquals(2, rounds.get(), "no round after the interrupt");
+  }
+
+  /** rows' sums, with what run first in round n (rounds counts them). */
+  private static FoldSums.Terms atRound(LocalFoldRows rows, AtomicInteger rounds, int n,
+      Runnable what) {
+    return coefs -> {
+      if (rounds.incrementAndGet() == n) what.run();
+      return rows.sums(coefs);
+    };
   }
 
   /** Every fold fit from no start, without its curvature kept. */
