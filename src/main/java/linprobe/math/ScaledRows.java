@@ -32,11 +32,17 @@ public record ScaledRows(double[] x, float[] xf, int xOff, int[] labels, int lOf
    */
   public static ScaledRows scale(float[] rows, int count, int dim, RowFilter keep, Scaler scaler,
       int[] rowLabels, double[] x, float[] xf, int[] labels, int at) {
+    return scale(rows, 0, count, dim, keep, scaler, rowLabels, x, xf, labels, at);
+  }
+
+  /** As above, row r of rows at from + r x dim. */
+  public static ScaledRows scale(float[] rows, int from, int count, int dim, RowFilter keep,
+      Scaler scaler, int[] rowLabels, double[] x, float[] xf, int[] labels, int at) {
     double[] off = scaler.offset(), inv = scaler.invScale();
     int n = 0;
     for (int r = 0; r < count; r++) {
       if (!keep.test(r)) continue;
-      int src = r * dim, dst = (at + n) * dim;
+      int src = from + r * dim, dst = (at + n) * dim;
       if (x != null) {
         for (int j = 0; j < dim; j++) x[dst + j] = (rows[src + j] - off[j]) * inv[j];
       } else {

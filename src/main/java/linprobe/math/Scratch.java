@@ -5,7 +5,7 @@ import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 
 /**
- * A double buffer and a float buffer per thread, reused by the next caller on the same thread:
+ * A double buffer and two float buffers per thread, reused by the next caller on the same thread:
  * Spark runs the tasks of an executor on pooled threads, so the logistic-regression fits of
  * consecutive tasks share one buffer instead of each allocating hundreds of megabytes for the GC
  * to copy and free. Held softly: the JVM may reclaim them when memory runs short.
@@ -13,6 +13,7 @@ import java.util.function.ToIntFunction;
 public final class Scratch {
   private static final ThreadLocal<SoftReference<double[]>> DOUBLES = new ThreadLocal<>();
   private static final ThreadLocal<SoftReference<float[]>> FLOATS = new ThreadLocal<>();
+  private static final ThreadLocal<SoftReference<float[]>> ROWS = new ThreadLocal<>();
 
   private Scratch() {}
 
@@ -27,6 +28,14 @@ public final class Scratch {
   /** At least n floats, as {@link #doubles} (a buffer of its own). */
   public static float[] floats(long n) {
     return reuse(FLOATS, n, a -> a.length, float[]::new);
+  }
+
+  /**
+   * At least n floats for a task's unscaled rows, as {@link #doubles} (a buffer of its own,
+   * apart from {@link #floats}', which holds the same rows scaled).
+   */
+  public static float[] rows(long n) {
+    return reuse(ROWS, n, a -> a.length, float[]::new);
   }
 
   private static <A> A reuse(ThreadLocal<SoftReference<A>> held, long n, ToIntFunction<A> length,

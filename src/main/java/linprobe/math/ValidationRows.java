@@ -33,8 +33,13 @@ public final class ValidationRows implements Serializable {
    * @return this
    */
   public ValidationRows add(float[] rows, int[] y, long[] rowIds, int n) {
+    return add(rows, 0, y, rowIds, n);
+  }
+
+  /** As above, the features from rows[from] on. */
+  public ValidationRows add(float[] rows, int from, int[] y, long[] rowIds, int n) {
     if (n == 0) return this;
-    x.add(java.util.Arrays.copyOf(rows, n * dim));
+    x.add(java.util.Arrays.copyOfRange(rows, from, from + n * dim));
     labels.add(java.util.Arrays.copyOf(y, n));
     ids.add(java.util.Arrays.copyOf(rowIds, n));
     for (int r = 0; r < n; r++) perClass[y[r]]++;

@@ -34,10 +34,10 @@ public final class GridStats {
   public GridStats add(RowBlock b) {
     for (int r = 0; r < b.n; r++) {
       int c = b.label[r];
-      if (all != null) cell(all, c).add(b.x, r * dim);
+      if (all != null) cell(all, c).add(b.x, b.xOffset + r * dim);
       for (int s = 0; s < seeds; s++) {
         int bucket = b.buckets[s][r];
-        if (bucket < buckets) cell(cells[s][c], bucket).add(b.x, r * dim);
+        if (bucket < buckets) cell(cells[s][c], bucket).add(b.x, b.xOffset + r * dim);
       }
     }
     return this;

@@ -99,7 +99,7 @@ public final class HeldOut {
 
   private static ValidationRows rows(List<RowBlock> blocks, int dim, int classes) {
     ValidationRows out = new ValidationRows(dim, classes);
-    for (RowBlock b : blocks) out.add(b.x, b.label, b.rowId, b.n);
+    for (RowBlock b : blocks) out.add(b.x, b.xOffset, b.label, b.rowId, b.n);
     return out;
   }
 

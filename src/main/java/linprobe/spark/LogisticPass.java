@@ -331,29 +331,15 @@ public final class LogisticPass {
     for (int i = 0; i < nt; i++) slot[order[i]] = i;
     try {
       List<Tuple2<Integer, List<FitResult>>> results = bucketed
-          .mapPartitionsWithIndex((part, it) -> {
-            List<Tuple2<Integer, CompactBlock>> out = new ArrayList<>();
-            int seq = 0;
-            while (it.hasNext()) {
-              RowBlock b = it.next();
-              for (int t = 0; t < nt; t++) {
-                Split sp = bSplits.value().get(t);
-                if (sp.inTask() == 0) continue;
-                RowBlock c = b.compact(sp.chain().subsets().get(sp.inTask() - 1).id());
-                if (c != null) out.add(new Tuple2<>(slot[t], new CompactBlock(part, seq, c)));
-              }
-              seq++;
-            }
-            return out.iterator();
-          }, true)
+          .mapPartitionsWithIndex((part, it) -> new Compacting(part, it, bSplits.value(), slot),
+              true)
           .mapToPair(t -> t)
           .partitionBy(new EmbeddingSource.IdentityPartitioner(nt))
           .mapPartitionsWithIndex((at, it) -> {
             if (!it.hasNext()) return Collections.emptyIterator();
             int t = order[at];
-            List<CompactBlock> blocks = new ArrayList<>();
-            while (it.hasNext()) blocks.add(it.next()._2());
             Split sp = bSplits.value().get(t);
+            List<CompactBlock> blocks = held(it, sp.chain().subsets().get(sp.inTask() - 1));
             SubsetRows rows = new InTask(canonicalPartitions(blocks), sp.chain().classes(),
                 bValidation == null ? null : bValidation.value());
             List<FitResult> fits = sp.chain().fit(0, sp.inTask(), rows, null, record, verbose);
@@ -368,6 +354,34 @@ public final class LogisticPass {
       bSplits.destroy();
       if (bValidation != null) bValidation.destroy();
     }
+  }
+
+  /**
+   * A chain task's shipped blocks, each copied as it arrives into the executor thread's rows
+   * buffer (reused by its next chain), so that the deserialized arrays die young: held as they
+   * come, they lived through the chain's fits, were copied to the old generation and left there
+   * as garbage, hundreds of megabytes a chain on a wide table.
+   *
+   * @param largest the chain's largest in-task subset: the shipped rows are its rows
+   */
+  private static List<CompactBlock> held(Iterator<Tuple2<Integer, CompactBlock>> it,
+      Subset largest) {
+    List<CompactBlock> blocks = new ArrayList<>();
+    float[] buffer = null;
+    int at = 0;
+    while (it.hasNext()) {
+      CompactBlock cb = it.next()._2();
+      RowBlock b = cb.block();
+      long size = largest.rows() * b.dim;
+      if (buffer == null) buffer = linprobe.math.Scratch.rows(size);
+      if (at + (long) b.n * b.dim > size) {
+        throw new IllegalStateException("a chain task received more rows than its subset "
+            + largest.id().key() + " has (" + largest.rows() + ")");
+      }
+      blocks.add(new CompactBlock(cb.partition(), cb.seq(), b.in(buffer, at)));
+      at += b.n * b.dim;
+    }
+    return blocks;
   }
 
   private static long work(Split s) {
@@ -388,6 +402,57 @@ public final class LogisticPass {
       parts.get(parts.size() - 1).add(cb.block);
     }
     return parts;
+  }
+
+  /**
+   * A partition's blocks compacted for each chain, one at a time as the shuffle writes them: a
+   * compacted block is garbage as soon as it is written, where a list of them all (hundreds of
+   * megabytes for a wide table) lived through the task and was copied to the old generation.
+   */
+  private static final class Compacting implements Iterator<Tuple2<Integer, CompactBlock>> {
+    private final int part;
+    private final Iterator<RowBlock> blocks;
+    private final List<Split> splits;
+    private final int[] slot;
+    private RowBlock block;
+    private int seq = -1;
+    private int t;
+    private Tuple2<Integer, CompactBlock> next;
+
+    Compacting(int part, Iterator<RowBlock> blocks, List<Split> splits, int[] slot) {
+      this.part = part;
+      this.blocks = blocks;
+      this.splits = splits;
+      this.slot = slot;
+      this.t = splits.size();
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null) {
+        if (t == splits.size()) {
+          if (!blocks.hasNext()) return false;
+          block = blocks.next();
+          seq++;
+          t = 0;
+        }
+        Split sp = splits.get(t);
+        if (sp.inTask() > 0) {
+          RowBlock c = block.compact(sp.chain().subsets().get(sp.inTask() - 1).id());
+          if (c != null) next = new Tuple2<>(slot[t], new CompactBlock(part, seq, c));
+        }
+        t++;
+      }
+      return true;
+    }
+
+    @Override
+    public Tuple2<Integer, CompactBlock> next() {
+      if (!hasNext()) throw new NoSuchElementException();
+      Tuple2<Integer, CompactBlock> out = next;
+      next = null;
+      return out;
+    }
   }
 
   /** A compacted block with its canonical place (partition, sequence within it). */

@@ -17,7 +17,13 @@ public final class RowBlock implements Serializable {
 
   public final int n;
   public final int dim;
+  /** The features: row r at xOffset + r x dim. */
   public final float[] x;
+  /**
+   * Where row 0 starts in x: 0 but in the views {@link #in} makes (a task's rows copied into one
+   * buffer of its own); every reader of x adds it.
+   */
+  public final int xOffset;
   public final int[] label;
   public final long[] rowId;
   /** Position of row 0 in the canonical order; row r is at firstPos + r. */
@@ -33,9 +39,15 @@ public final class RowBlock implements Serializable {
 
   public RowBlock(int n, int dim, float[] x, int[] label, long[] rowId, long firstPos,
       byte[][] buckets, byte[][] rank60) {
+    this(n, dim, x, 0, label, rowId, firstPos, buckets, rank60);
+  }
+
+  private RowBlock(int n, int dim, float[] x, int xOffset, int[] label, long[] rowId,
+      long firstPos, byte[][] buckets, byte[][] rank60) {
     this.n = n;
     this.dim = dim;
     this.x = x;
+    this.xOffset = xOffset;
     this.label = label;
     this.rowId = rowId;
     this.firstPos = firstPos;
@@ -44,7 +56,16 @@ public final class RowBlock implements Serializable {
   }
 
   public RowBlock withBuckets(byte[][] b, byte[][] ranks) {
-    return new RowBlock(n, dim, x, label, rowId, firstPos, b, ranks);
+    return new RowBlock(n, dim, x, xOffset, label, rowId, firstPos, b, ranks);
+  }
+
+  /**
+   * This block with its features copied into buffer from position at on (n x dim values): the
+   * same rows, labels and buckets, and the buffer's owner decides when the values die.
+   */
+  public RowBlock in(float[] buffer, int at) {
+    System.arraycopy(x, xOffset, buffer, at, n * dim);
+    return new RowBlock(n, dim, buffer, at, label, rowId, firstPos, buckets, rank60);
   }
 
   /** Row r's cross-validation fold in a subset split into folds (see SubsetId#fold). */
@@ -65,7 +86,7 @@ public final class RowBlock implements Serializable {
   /** As above, to float32 into xfOut when xOut is null. */
   public ScaledRows scaled(SubsetId subset, int folds, int g, Scaler scaler, double[] xOut,
       float[] xfOut, int[] labelsOut, int at) {
-    return ScaledRows.scale(x, n, dim,
+    return ScaledRows.scale(x, xOffset, n, dim,
         r -> subset.contains(buckets, r) && (folds == 0 || fold(subset, folds, r) == g), scaler,
         label, xOut, xfOut, labelsOut, at);
   }
@@ -84,7 +105,7 @@ public final class RowBlock implements Serializable {
     int i = 0;
     for (int r = 0; r < n; r++) {
       if (!keep.test(r)) continue;
-      System.arraycopy(x, r * dim, kx, i * dim, dim);
+      System.arraycopy(x, xOffset + r * dim, kx, i * dim, dim);
       y[i] = label[r];
       ids[i++] = rowId[r];
     }
@@ -112,7 +133,7 @@ public final class RowBlock implements Serializable {
     int i = 0;
     for (int r = 0; r < n; r++) {
       if (!subset.contains(buckets, r)) continue;
-      System.arraycopy(x, r * dim, cx, i * dim, dim);
+      System.arraycopy(x, xOffset + r * dim, cx, i * dim, dim);
       y[i] = label[r];
       ids[i] = rowId[r];
       bk[s.seedIndex()][i] = buckets[s.seedIndex()][r];

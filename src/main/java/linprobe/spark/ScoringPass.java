@@ -415,7 +415,7 @@ public final class ScoringPass {
       if (weights32 != null) {
         float[] x = buf.feats32(n * d);
         for (int r = 0; r < n; r++) {
-          for (int j = 0; j < d; j++) x[r * d + j] = (float) (b.x[r * d + j] - centre[j]);
+          for (int j = 0; j < d; j++) x[r * d + j] = (float) (b.x[b.xOffset + r * d + j] - centre[j]);
         }
         float[] s = buf.scores32(n * rows);
         linprobe.math.Blas.scores(x, 0, n, d, weights32, rows, s);
@@ -427,7 +427,7 @@ public final class ScoringPass {
       double[] x = buf.feats(n * p);
       for (int r = 0; r < n; r++) {
         for (int j = 0; j < d; j++) {
-          double z = b.x[r * d + j] - centre[j];
+          double z = b.x[b.xOffset + r * d + j] - centre[j];
           x[r * p + j] = z;
           if (quadratic) x[r * p + d + j] = z * z;
         }
