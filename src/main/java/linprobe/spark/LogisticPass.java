@@ -429,6 +429,7 @@ public final class LogisticPass {
 
     @Override
     public boolean hasNext() {
+      if (splits.isEmpty()) return false;
       while (next == null) {
         if (t == splits.size()) {
           if (!blocks.hasNext()) return false;
