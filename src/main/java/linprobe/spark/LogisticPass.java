@@ -331,8 +331,21 @@ public final class LogisticPass {
     for (int i = 0; i < nt; i++) slot[order[i]] = i;
     try {
       List<Tuple2<Integer, List<FitResult>>> results = bucketed
-          .mapPartitionsWithIndex((part, it) -> new Compacting(part, it, bSplits.value(), slot),
-              true)
+          .mapPartitionsWithIndex((part, it) -> {
+            List<Tuple2<Integer, CompactBlock>> out = new ArrayList<>();
+            int seq = 0;
+            while (it.hasNext()) {
+              RowBlock b = it.next();
+              for (int t = 0; t < nt; t++) {
+                Split sp = bSplits.value().get(t);
+                if (sp.inTask() == 0) continue;
+                RowBlock c = b.compact(sp.chain().subsets().get(sp.inTask() - 1).id());
+                if (c != null) out.add(new Tuple2<>(slot[t], new CompactBlock(part, seq, c)));
+              }
+              seq++;
+            }
+            return out.iterator();
+          }, true)
           .mapToPair(t -> t)
           .partitionBy(new EmbeddingSource.IdentityPartitioner(nt))
           .mapPartitionsWithIndex((at, it) -> {
@@ -368,12 +381,15 @@ public final class LogisticPass {
       Subset largest) {
     List<CompactBlock> blocks = new ArrayList<>();
     float[] buffer = null;
+    long size = 0;
     int at = 0;
     while (it.hasNext()) {
       CompactBlock cb = it.next()._2();
       RowBlock b = cb.block();
-      long size = largest.rows() * b.dim;
-      if (buffer == null) buffer = linprobe.math.Scratch.rows(size);
+      if (buffer == null) {
+        size = largest.rows() * b.dim;
+        buffer = linprobe.math.Scratch.rows(size);
+      }
       if (at + (long) b.n * b.dim > size) {
         throw new IllegalStateException("a chain task received more rows than its subset "
             + largest.id().key() + " has (" + largest.rows() + ")");
@@ -402,58 +418,6 @@ public final class LogisticPass {
       parts.get(parts.size() - 1).add(cb.block);
     }
     return parts;
-  }
-
-  /**
-   * A partition's blocks compacted for each chain, one at a time as the shuffle writes them: a
-   * compacted block is garbage as soon as it is written, where a list of them all (hundreds of
-   * megabytes for a wide table) lived through the task and was copied to the old generation.
-   */
-  private static final class Compacting implements Iterator<Tuple2<Integer, CompactBlock>> {
-    private final int part;
-    private final Iterator<RowBlock> blocks;
-    private final List<Split> splits;
-    private final int[] slot;
-    private RowBlock block;
-    private int seq = -1;
-    private int t;
-    private Tuple2<Integer, CompactBlock> next;
-
-    Compacting(int part, Iterator<RowBlock> blocks, List<Split> splits, int[] slot) {
-      this.part = part;
-      this.blocks = blocks;
-      this.splits = splits;
-      this.slot = slot;
-      this.t = splits.size();
-    }
-
-    @Override
-    public boolean hasNext() {
-      if (splits.isEmpty()) return false;
-      while (next == null) {
-        if (t == splits.size()) {
-          if (!blocks.hasNext()) return false;
-          block = blocks.next();
-          seq++;
-          t = 0;
-        }
-        Split sp = splits.get(t);
-        if (sp.inTask() > 0) {
-          RowBlock c = block.compact(sp.chain().subsets().get(sp.inTask() - 1).id());
-          if (c != null) next = new Tuple2<>(slot[t], new CompactBlock(part, seq, c));
-        }
-        t++;
-      }
-      return true;
-    }
-
-    @Override
-    public Tuple2<Integer, CompactBlock> next() {
-      if (!hasNext()) throw new NoSuchElementException();
-      Tuple2<Integer, CompactBlock> out = next;
-      next = null;
-      return out;
-    }
   }
 
   /** A compacted block with its canonical place (partition, sequence within it). */

@@ -32,6 +32,13 @@ class OutputLockTest extends SparkTestBase {
   }
 
   /** The names in dir, sorted. */
+  /** An output into out, a.txt written, neither committed nor aborted. */
+  static OutputDir writing(Path out, String text) throws java.io.IOException {
+    OutputDir dir = OutputDir.check(out.toString(), false, new Configuration());
+    dir.writeText("a.txt", text);
+    return dir;
+  }
+
   static java.util.List<String> names(Path dir) throws java.io.IOException {
     try (var s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -61,8 +68,7 @@ class OutputLockTest extends SparkTestBase {
   @Test
   void anAbortedOutputTakesNoMoreWritesAndCommitsNothing() throws Exception {
     Path out = tmp.resolve("out");
-    OutputDir dir = OutputDir.check(out.toString(), false, new Configuration());
-    dir.writeText("a.txt", "half");
+    OutputDir dir = writing(out, "half");
     // Ctrl-C while the outputs are written: the handler aborts before it prints its line
     OutputDir.abortOpen();
     assertThrows(java.io.IOException.class, () -> dir.writeText("b.txt", "late"));
@@ -75,8 +81,7 @@ class OutputLockTest extends SparkTestBase {
   @Test
   void anAbortAfterTheCommitLeavesTheOutputAndSaysItIsComplete() throws Exception {
     Path out = tmp.resolve("out");
-    OutputDir dir = OutputDir.check(out.toString(), false, new Configuration());
-    dir.writeText("a.txt", "done");
+    OutputDir dir = writing(out, "done");
     dir.commit();
     assertTrue(OutputDir.abortOpen(), "a committed output is reported as complete");
     dir.abort();
