@@ -10,6 +10,9 @@ import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,12 +91,45 @@ public final class SentenceModel {
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       OrtSession session = env.createSession(onnx.readAllBytes(), options);
+      removeRuntimeDirectory();
       OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN);
       LOADS.incrementAndGet();
       return new SentenceModel("all-minilm-l6-v2-q", 384, new InProcess(encoder));
     } catch (IOException | OrtException e) {
       throw new IllegalStateException("cannot load all-minilm-l6-v2-q from the application jar: "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * ONNX Runtime copies its native libraries into a fresh {@code onnxruntime-java*} directory
+   * under java.io.tmpdir, loads them, and asks the JVM to delete that directory on exit before
+   * the files in it (the JVM deletes in reverse order of asking): the empty directory stays
+   * behind, one per JVM that loaded the model, run after run. Once a session exists its
+   * libraries are loaded (the CPU provider needs nothing more from there), and Linux and macOS
+   * let a loaded library's file go, so the directory is removed then. Best effort: where ONNX
+   * Runtime changes or the files cannot go (Windows), the directory is left as ONNX Runtime
+   * leaves it.
+   *
+   * @return the directory removed, or null
+   */
+  static Path removeRuntimeDirectory() {
+    try {
+      Field f =
+          Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("tempDirectory");
+      f.setAccessible(true);
+      if (!(f.get(null) instanceof Path dir)
+          || !dir.getFileName().toString().startsWith("onnxruntime-java")) {
+        return null;
+      }
+      try (var files = Files.list(dir)) {
+        for (Path p : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(p);
+        }
+      }
+      return Files.deleteIfExists(dir) ? dir : null;
+    } catch (ReflectiveOperationException | RuntimeException | IOException e) {
+      return null;
     }
   }
 

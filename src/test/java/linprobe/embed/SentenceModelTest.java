@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import linprobe.LinprobeException;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,18 @@ class SentenceModelTest {
         assertEquals(expected[i], got[i], 1e-6, s + " component " + i);
       }
     }
+  }
+
+  @Test
+  void leavesNoDirectoryOfOnnxRuntimeBehind() throws Exception {
+    // ONNX Runtime made an onnxruntime-java* directory for its libraries when MODEL loaded, and
+    // on its own would leave it (empty) after the JVM exits: it must be gone already
+    Field f = Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("tempDirectory");
+    f.setAccessible(true);
+    Path dir = (Path) f.get(null);
+    assertTrue(dir.getFileName().toString().startsWith("onnxruntime-java"), dir.toString());
+    assertFalse(Files.exists(dir), dir + " left behind");
+    assertEquals(384, MODEL.embed(FOX).length); // the model still runs without it
   }
 
   @Test
