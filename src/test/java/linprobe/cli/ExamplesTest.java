@@ -10,14 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped Airflow DAG, notebook and Databricks job are at least well-formed. */
 class ExamplesTest {
   static final String ROOT = System.getProperty("user.dir");
 
   @Test
-  void pythonExamplesCompile() throws Exception {
-    Path cache = Files.createTempDirectory("pycache");
+  void pythonExamplesCompile(@TempDir Path cache) throws Exception {
     // a syntax check that writes nothing: compile() each file's source
     Process p = new ProcessBuilder("python3", "-c",
         "import sys\nfor f in sys.argv[1:]: compile(open(f).read(), f, 'exec')",

@@ -37,6 +37,19 @@ class ResumeIT {
         .redirectOutput(log.toFile()).start();
   }
 
+  /**
+   * As {@link #start(List, Path)}, the JVM's temporary files (Spark's scratch directories, the
+   * native libraries it unpacks) in javaTmp: a killed run's are the test's to remove, and a
+   * stopped run's can be counted.
+   */
+  static Process start(List<String> cmd, Path log, Path javaTmp) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(ROOT))
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("LINPROBE_JAVA_OPTS",
+        "-Xmx4g -Djava.io.tmpdir=" + Files.createDirectories(javaTmp));
+    return pb.start();
+  }
+
   static long lrFits(Path log) throws Exception {
     return Files.readAllLines(log).stream().filter(l -> l.contains("] lr ")).count();
   }
@@ -77,7 +90,8 @@ class ResumeIT {
   void interruptThenResume(boolean sigint) throws Exception {
     Path out = tmp.resolve("run");
     Path log1 = tmp.resolve("first.log");
-    Process first = start(args(out), log1);
+    Path javaTmp = tmp.resolve("java-tmp");
+    Process first = start(args(out), log1, javaTmp);
     long deadline = System.currentTimeMillis() + 300_000;
     // distributed fits finish one by one on the driver: stop it after the fourth
     while (lrFits(log1) < 4 && System.currentTimeMillis() < deadline) {
@@ -101,6 +115,10 @@ class ResumeIT {
       assertFalse(log.contains("\tat ") || log.contains("ERROR") || log.contains("failed:"), log);
       assertFalse(Files.exists(out.resolveSibling("." + out.getFileName() + ".linprobe-lock")),
           "Ctrl-C releases the lock");
+      try (var left = Files.list(javaTmp)) {
+        assertEquals(List.of(), left.map(p -> p.getFileName().toString()).sorted().toList(),
+            "Ctrl-C leaves no temporary files (Spark's scratch, unpacked native libraries)");
+      }
     }
     Path store = out.resolveSibling("." + out.getFileName() + ".linprobe-fits");
     long recorded;
