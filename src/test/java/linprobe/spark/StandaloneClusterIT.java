@@ -48,8 +48,13 @@ class StandaloneClusterIT {
 
   @AfterAll
   static void stopCluster() throws Exception {
-    if (cluster != null) run(tmp.resolve("stop.log"), "jobs/standalone-cluster", "stop",
-        cluster.toString());
+    if (cluster == null) return;
+    run(tmp.resolve("stop.log"), "jobs/standalone-cluster", "stop", cluster.toString());
+    // the SPARK_HOME's jars are links into the Maven repository: removed here, JUnit's clean-up
+    // would warn once per link (about 300 lines in the build's log)
+    try (var jars = Files.list(cluster.resolve("spark-home/jars"))) {
+      for (Path j : (Iterable<Path>) jars::iterator) Files.deleteIfExists(j);
+    }
   }
 
   static List<String> curveArgs(String out, String dataset, String... extra) {
