@@ -1,8 +1,9 @@
 package linprobe.math
 
-import breeze.linalg.{DenseVector, norm}
+import breeze.linalg.{DenseVector, axpy, norm}
+import breeze.math.MutableInnerProductModule
 import breeze.optimize.{DiffFunction, FirstOrderException, FirstOrderMinimizer, LBFGS,
-  StepSizeUnderflow, StrongWolfeLineSearch}
+  NaNHistory, StepSizeUnderflow, StrongWolfeLineSearch}
 
 /**
  * The project's only Scala: Java cannot implement Breeze's DiffFunction (javac rejects the two
@@ -20,10 +21,21 @@ object BreezeLbfgs {
    * [[Float32LineSearch]], which also accepts steps on the approximate Wolfe conditions, and a
    * failed search (no step lowers it as far as float32 can tell) ends the run at once, quietly:
    * the caller continues from the last state in double.
+   *
+   * Breeze allocates about six new vectors of the problem's size per iteration (the direction,
+   * the step and its product, the gradient, the curvature pair); at 100 classes x 2,048
+   * dimensions each is 1.6 MB, and the pair lives for m iterations, long enough to be copied into
+   * the old generation. Here the run owns a few arrays and rewrites them: the direction, two
+   * points, two gradients ([[Objective]]), and the pair that falls out of the memory takes the
+   * new one. The same operations on the same values, so the same bits as Breeze's.
    */
   private final class Seeded(check: FirstOrderMinimizer.ConvergenceCheck[V], m: Int,
-                             private var seed: LBFGS.ApproximateInverseHessian[V], floor: Boolean)
+                             private var seed: LBFGS.ApproximateInverseHessian[V], floor: Boolean,
+                             objective: Objective)
       extends LBFGS[V](check, m) {
+    /** The vector space Breeze's LBFGS does its arithmetic in (the same implicit). */
+    private val space = implicitly[MutableInnerProductModule[V, Double]]
+
     override protected def initialHistory(f: DiffFunction[V], x: V): History = {
       val h = if (seed != null) seed else new LBFGS.ApproximateInverseHessian[V](m)
       seed = null
@@ -91,6 +103,97 @@ object BreezeLbfgs {
       }
     }
 
+    /** The direction's array, rewritten each iteration. */
+    private var direction: Array[Double] = null
+
+    /**
+     * Breeze's ApproximateInverseHessian * grad, the same operations in the same order, into
+     * the run's direction array instead of a copy of the gradient. Marks the state's gradient
+     * as the one [[Objective]] must not write over while this iteration's line search runs.
+     */
+    override protected def chooseDescentDirection(state: State, fn: DiffFunction[V]): V = {
+      import space._
+      objective.keep = state.grad.data
+      val steps = pairs(state.history, 1)
+      val deltas = pairs(state.history, 2)
+      val historyLength = steps.length
+      val diag = if (historyLength > 0) {
+        val sy = steps.head dot deltas.head
+        val yy = deltas.head dot deltas.head
+        if (sy < 0 || sy.isNaN) throw new NaNHistory
+        sy / yy
+      } else {
+        1.0
+      }
+      val g = plain(state.grad)
+      if (direction == null || direction.length != g.length) direction = new Array[Double](g.length)
+      System.arraycopy(g, 0, direction, 0, g.length)
+      val dir = DenseVector(direction)
+      val as = new Array[Double](m)
+      val rho = new Array[Double](m)
+      for (i <- 0 until historyLength) {
+        rho(i) = steps(i) dot deltas(i)
+        as(i) = (steps(i) dot dir) / rho(i)
+        if (as(i).isNaN) throw new NaNHistory
+        axpy(-as(i), deltas(i), dir)
+      }
+      dir *= diag
+      for (i <- (historyLength - 1) to 0 by (-1)) {
+        val beta = (deltas(i) dot dir) / rho(i)
+        axpy(as(i) - beta, steps(i), dir)
+      }
+      dir *= -1.0
+      dir
+    }
+
+    /** The two arrays the points take in turn (never the current state's). */
+    private var pointA: Array[Double] = null
+    private var pointB: Array[Double] = null
+
+    /** Breeze's x + dir * stepSize, element by element as Breeze computes it, into a run array. */
+    override protected def takeStep(state: State, dir: V, stepSize: Double): V = {
+      val x = plain(state.x)
+      val d = plain(dir)
+      val n = x.length
+      if (pointA == null || pointA.length != n) {
+        pointA = new Array[Double](n)
+        pointB = new Array[Double](n)
+      }
+      val out = if (x eq pointA) pointB else pointA
+      var i = 0
+      while (i < n) {
+        val step = d(i) * stepSize
+        out(i) = x(i) + step
+        i += 1
+      }
+      DenseVector(out)
+    }
+
+    /** The pairs' arrays this run made (a seed's, the caller's, are never rewritten). */
+    private val owned = java.util.Collections.newSetFromMap(
+      new java.util.IdentityHashMap[Array[Double], java.lang.Boolean]())
+
+    /**
+     * Breeze's update (newX - x, newGrad - grad, prepended, the memory's oldest dropped), the
+     * dropped pair's arrays taking the new pair when this run made them.
+     */
+    override protected def updateHistory(newX: V, newGrad: V, newVal: Double,
+                                         f: DiffFunction[V], oldState: State): History = {
+      val steps = pairs(oldState.history, 1)
+      val deltas = pairs(oldState.history, 2)
+      val n = newX.length
+      val recycle = steps.length == m && owned.contains(steps.last.data) &&
+        owned.contains(deltas.last.data)
+      val s = if (recycle) steps.last.data else new Array[Double](n)
+      val y = if (recycle) deltas.last.data else new Array[Double](n)
+      owned.add(s)
+      owned.add(y)
+      difference(plain(newX), plain(oldState.x), s)
+      difference(plain(newGrad), plain(oldState.grad), y)
+      new LBFGS.ApproximateInverseHessian[V](m, (DenseVector(s) +: steps).take(m),
+        (DenseVector(y) +: deltas).take(m))
+    }
+
     override protected def determineStepSize(state: State, f: DiffFunction[V], dir: V): Double = {
       val ff = along(f, state.x, dir)
       val first = state.iter == 0 && state.history.historyLength == 0
@@ -143,7 +246,8 @@ object BreezeLbfgs {
           relative = false, historyLength = 20) ||
         FirstOrderMinimizer.gradientConverged[V](tolerance) ||
         FirstOrderMinimizer.searchFailed[V]
-    val lbfgs = new Seeded(check, memory, seed, floor)
+    diff.reuse = true
+    val lbfgs = new Seeded(check, memory, seed, floor, diff)
     val states = lbfgs.iterations(diff, DenseVector(x0.clone()))
     var state = states.next()
     var floored = false
@@ -158,13 +262,8 @@ object BreezeLbfgs {
       case _ => false
     }
     val curvature = if (!keep) null else {
-      // the history's pairs are private to Breeze's LBFGS; a case class shows its fields in
-      // order (m, memStep, memGradDelta: checked, for a Breeze upgrade). Breeze is done with
-      // them, so plain vectors are handed over without a copy.
-      require(state.history.productArity == 3 && state.history.productElement(0) == memory,
-        "Breeze's LBFGS.ApproximateInverseHessian is not (m, memStep, memGradDelta)")
-      def arrays(i: Int) = state.history.productElement(i).asInstanceOf[IndexedSeq[V]]
-        .map(plain).toArray
+      // Breeze and this run are done with the last history's arrays: handed over without a copy
+      def arrays(i: Int) = pairs(state.history, i).map(plain).toArray
       new Curvature(strength, arrays(1), arrays(2))
     }
     new LbfgsResult(state.x.toArray, state.value, state.iter, converged,
@@ -172,17 +271,52 @@ object BreezeLbfgs {
       curvature, state.initialAdjVal, floored || reason.contains(FirstOrderMinimizer.SearchFailed))
   }
 
+  /**
+   * The history's steps (i = 1) or gradient differences (i = 2), newest first. They are private
+   * to Breeze's LBFGS; a case class shows its fields in order (m, memStep, memGradDelta: checked,
+   * for a Breeze upgrade).
+   */
+  private def pairs(h: LBFGS.ApproximateInverseHessian[V], i: Int): IndexedSeq[V] = {
+    require(h.productArity == 3 && h.productElement(0) == h.m,
+      "Breeze's LBFGS.ApproximateInverseHessian is not (m, memStep, memGradDelta)")
+    h.productElement(i).asInstanceOf[IndexedSeq[V]]
+  }
+
+  /** out = a - b, element by element. */
+  private def difference(a: Array[Double], b: Array[Double], out: Array[Double]): Unit = {
+    var i = 0
+    while (i < out.length) {
+      out(i) = a(i) - b(i)
+      i += 1
+    }
+  }
+
   /** v's own array when v is a plain vector (offset 0, stride 1, the whole array), else a copy. */
   private def plain(v: V): Array[Double] =
     if (v.offset == 0 && v.stride == 1 && v.data.length == v.length) v.data else v.toArray
 
-  /** f as Breeze's DiffFunction, counting its evaluations. */
+  /**
+   * f as Breeze's DiffFunction, counting its evaluations. With reuse, the gradients take two
+   * arrays in turn, never keep (the optimizer's current state's, set by [[Seeded]]): an
+   * iteration's trial points need only the last one's (the evaluation cache keeps the last
+   * point's), and the state before the current one is done with once its pair is made.
+   */
   private final class Objective(f: LossFunction) extends DiffFunction[V] {
     var evaluations = 0
+    var reuse = false
+    var keep: Array[Double] = null
+    private var gradA: Array[Double] = null
+    private var gradB: Array[Double] = null
 
     override def calculate(x: V): (Double, V) = {
       evaluations += 1
-      val grad = new Array[Double](x.length)
+      val grad = if (!reuse) new Array[Double](x.length) else {
+        if (gradA == null || gradA.length != x.length) {
+          gradA = new Array[Double](x.length)
+          gradB = new Array[Double](x.length)
+        }
+        if (keep eq gradA) gradB else gradA
+      }
       // the loss function only reads x: Breeze's own array when it is a plain one
       val value = f.lossAndGradient(plain(x), grad)
       (value, DenseVector(grad))

@@ -277,6 +277,12 @@ class LogisticRegressionTest {
     return gb;
   }
 
+  static double[][] deepCopy(double[][] a) {
+    double[][] c = new double[a.length][];
+    for (int i = 0; i < a.length; i++) c[i] = a[i].clone();
+    return c;
+  }
+
   @Test
   void startingFromTheCurvatureOfANearbyCReachesTheSameOptimumInFewerEvaluations() {
     Digits dg = Digits.load();
@@ -293,8 +299,14 @@ class LogisticRegressionTest {
     double c = 0.1 * Math.pow(10, 0.125);
     LogisticRegression.Result cold = LogisticRegression.fit(data, 10, 64, g.n, c, 10_000, 1e-6,
         sc, from, pre);
+    Curvature pairs = first.lbfgs().curvature();
+    double[][] steps = deepCopy(pairs.steps()), deltas = deepCopy(pairs.gradDeltas());
     LogisticRegression.Result seeded = LogisticRegression.fit(data, 10, 64, g.n, c, 10_000, 1e-6,
-        sc, from, pre, first.lbfgs().curvature(), true);
+        sc, from, pre, pairs, true);
+    // the run rewrites the pairs' arrays it made as they leave its memory, never the seed's
+    assertTrue(seeded.lbfgs().iterations() > 10, seeded.lbfgs().iterations() + " iterations");
+    assertArrayEquals(steps, pairs.steps());
+    assertArrayEquals(deltas, pairs.gradDeltas());
     assertTrue(cold.lbfgs().converged() && seeded.lbfgs().converged(),
         cold.lbfgs().reason() + " / " + seeded.lbfgs().reason());
     assertEquals(cold.lbfgs().value(), seeded.lbfgs().value(), 1e-9);
