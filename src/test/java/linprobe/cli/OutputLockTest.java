@@ -31,7 +31,6 @@ class OutputLockTest extends SparkTestBase {
     return all;
   }
 
-  /** The names in dir, sorted. */
   /** An output into out, a.txt written, neither committed nor aborted. */
   static OutputDir writing(Path out, String text) throws java.io.IOException {
     OutputDir dir = OutputDir.check(out.toString(), false, new Configuration());
@@ -39,6 +38,7 @@ class OutputLockTest extends SparkTestBase {
     return dir;
   }
 
+  /** The names in dir, sorted. */
   static java.util.List<String> names(Path dir) throws java.io.IOException {
     try (var s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -76,6 +76,68 @@ class OutputLockTest extends SparkTestBase {
     assertFalse(Files.exists(out), "nothing committed after the abort");
     assertEquals(java.util.List.of(), names(tmp), "no staging directory brought back, no lock "
         + "left");
+  }
+
+  /**
+   * The local file system, but a move onto a directory named "out" stops half-way in: it has
+   * begun (entered) and waits for the test (release) before it moves anything.
+   */
+  public static final class PausingMove extends org.apache.hadoop.fs.LocalFileSystem {
+    static volatile java.util.concurrent.CountDownLatch entered, release;
+
+    @Override
+    public boolean rename(org.apache.hadoop.fs.Path src, org.apache.hadoop.fs.Path dst)
+        throws java.io.IOException {
+      if (dst.getName().equals("out")) {
+        entered.countDown();
+        try {
+          release.await(60, java.util.concurrent.TimeUnit.SECONDS); // a failed test lets go
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException();
+        }
+      }
+      return super.rename(src, dst);
+    }
+  }
+
+  @Test
+  void ctrlCDuringTheFinalMoveWaitsForItAndLeavesTheWholeOutput() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set("fs.file.impl", PausingMove.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    PausingMove.entered = new java.util.concurrent.CountDownLatch(1);
+    PausingMove.release = new java.util.concurrent.CountDownLatch(1);
+    Path out = tmp.resolve("out");
+    OutputDir dir = OutputDir.check(out.toString(), false, conf);
+    dir.writeText("a.txt", "whole");
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread commit = new Thread(() -> {
+      try {
+        dir.commit();
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    });
+    commit.setDaemon(true);
+    commit.start();
+    assertTrue(PausingMove.entered.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    // Ctrl-C now: its handler aborts the open outputs; this one is in its final move
+    java.util.concurrent.atomic.AtomicBoolean complete =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread ctrlC = new Thread(() -> complete.set(OutputDir.abortOpen()));
+    ctrlC.setDaemon(true);
+    ctrlC.start();
+    ctrlC.join(500);
+    assertTrue(ctrlC.isAlive(), "the abort waits for the move under way");
+    PausingMove.release.countDown();
+    commit.join(30_000);
+    ctrlC.join(30_000);
+    assertEquals(null, failed.get());
+    assertTrue(complete.get(), "Ctrl-C's message says the output is complete");
+    assertEquals("whole", Files.readString(out.resolve("a.txt")));
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    assertEquals(java.util.List.of("out"), names(tmp), "no staging directory, no lock left");
   }
 
   @Test
