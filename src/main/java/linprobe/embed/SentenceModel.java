@@ -109,7 +109,8 @@ public final class SentenceModel {
    * libraries are loaded (the CPU provider needs nothing more from there), and Linux and macOS
    * let a loaded library's file go, so the directory is removed then. Best effort: where ONNX
    * Runtime changes or the files cannot go (Windows), the directory is left as ONNX Runtime
-   * leaves it.
+   * leaves it. (A GPU build of ONNX Runtime would load its CUDA or TensorRT provider from that
+   * directory when a session asks for one; linprobe bundles the CPU build and asks for none.)
    *
    * @return the directory removed, or null
    */

@@ -39,6 +39,7 @@ object BreezeLbfgs {
     override protected def initialHistory(f: DiffFunction[V], x: V): History = {
       val h = if (seed != null) seed else new LBFGS.ApproximateInverseHessian[V](m)
       seed = null
+      owned.clear() // a history reset drops the pairs: nothing keeps their arrays alive
       h
     }
 

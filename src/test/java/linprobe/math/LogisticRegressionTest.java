@@ -307,6 +307,14 @@ class LogisticRegressionTest {
     assertTrue(seeded.lbfgs().iterations() > 10, seeded.lbfgs().iterations() + " iterations");
     assertArrayEquals(steps, pairs.steps());
     assertArrayEquals(deltas, pairs.gradDeltas());
+    // at the same C the pairs go in as they are (another C's gradient differences are shifted
+    // copies): the run must leave both kinds of arrays as it found them
+    LogisticRegression.Result same = LogisticRegression.fit(data, 10, 64, g.n, 0.1, 10_000, 1e-6,
+        sc, from, pre, pairs, true);
+    assertTrue(same.lbfgs().converged() && same.lbfgs().iterations() > 1,
+        same.lbfgs().iterations() + " iterations, " + same.lbfgs().reason());
+    assertArrayEquals(steps, pairs.steps());
+    assertArrayEquals(deltas, pairs.gradDeltas());
     assertTrue(cold.lbfgs().converged() && seeded.lbfgs().converged(),
         cold.lbfgs().reason() + " / " + seeded.lbfgs().reason());
     assertEquals(cold.lbfgs().value(), seeded.lbfgs().value(), 1e-9);
