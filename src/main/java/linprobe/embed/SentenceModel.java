@@ -116,20 +116,28 @@ public final class SentenceModel {
    */
   static Path removeRuntimeDirectory() {
     try {
-      Field f =
-          Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("tempDirectory");
-      f.setAccessible(true);
-      if (!(f.get(null) instanceof Path dir)
-          || !dir.getFileName().toString().startsWith("onnxruntime-java")) {
-        return null;
-      }
+      Path dir = runtimeDirectory();
+      if (dir == null) return null;
       try (var files = Files.list(dir)) {
         for (Path p : (Iterable<Path>) files::iterator) {
           Files.deleteIfExists(p);
         }
       }
       return Files.deleteIfExists(dir) ? dir : null;
-    } catch (ReflectiveOperationException | RuntimeException | IOException e) {
+    } catch (RuntimeException | IOException e) {
+      return null;
+    }
+  }
+
+  /** ONNX Runtime's onnxruntime-java* directory of this JVM (its own field), or null. */
+  static Path runtimeDirectory() {
+    try {
+      Field f =
+          Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("tempDirectory");
+      f.setAccessible(true);
+      return f.get(null) instanceof Path dir
+          && dir.getFileName().toString().startsWith("onnxruntime-java") ? dir : null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
   }

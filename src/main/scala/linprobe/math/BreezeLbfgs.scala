@@ -39,7 +39,7 @@ object BreezeLbfgs {
     override protected def initialHistory(f: DiffFunction[V], x: V): History = {
       val h = if (seed != null) seed else new LBFGS.ApproximateInverseHessian[V](m)
       seed = null
-      owned.clear() // a history reset drops the pairs: nothing keeps their arrays alive
+      made = 0 // a new history (a reset drops the pairs): none of its pairs is this run's yet
       h
     }
 
@@ -170,9 +170,12 @@ object BreezeLbfgs {
       DenseVector(out)
     }
 
-    /** The pairs' arrays this run made (a seed's, the caller's, are never rewritten). */
-    private val owned = java.util.Collections.newSetFromMap(
-      new java.util.IdentityHashMap[Array[Double], java.lang.Boolean]())
+    /**
+     * How many of the history's pairs, the newest, this run made (at most m): the oldest is this
+     * run's to rewrite only when all are. A seed's pairs, the caller's, are the oldest until
+     * they leave, and are never rewritten.
+     */
+    private var made = 0
 
     /**
      * Breeze's update (newX - x, newGrad - grad, prepended, the memory's oldest dropped), the
@@ -183,12 +186,10 @@ object BreezeLbfgs {
       val steps = pairs(oldState.history, 1)
       val deltas = pairs(oldState.history, 2)
       val n = newX.length
-      val recycle = steps.length == m && owned.contains(steps.last.data) &&
-        owned.contains(deltas.last.data)
+      val recycle = steps.length == m && made == m
       val s = if (recycle) steps.last.data else new Array[Double](n)
       val y = if (recycle) deltas.last.data else new Array[Double](n)
-      owned.add(s)
-      owned.add(y)
+      made = math.min(made + 1, m)
       difference(plain(newX), plain(oldState.x), s)
       difference(plain(newGrad), plain(oldState.grad), y)
       new LBFGS.ApproximateInverseHessian[V](m, (DenseVector(s) +: steps).take(m),

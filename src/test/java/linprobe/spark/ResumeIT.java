@@ -33,20 +33,21 @@ class ResumeIT {
   }
 
   static Process start(List<String> cmd, Path log) throws Exception {
-    return new ProcessBuilder(cmd).directory(new File(ROOT)).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    return start(cmd, log, null);
   }
 
   /**
-   * As {@link #start(List, Path)}, the JVM's temporary files (Spark's scratch directories, the
-   * native libraries it unpacks) in javaTmp: a killed run's are the test's to remove, and a
-   * stopped run's can be counted.
+   * With javaTmp, the JVM's temporary files (Spark's scratch directories, the native libraries
+   * it unpacks) go there: a killed run's are the test's to remove, and a stopped run's can be
+   * counted.
    */
   static Process start(List<String> cmd, Path log, Path javaTmp) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File(ROOT))
         .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("LINPROBE_JAVA_OPTS",
-        "-Xmx4g -Djava.io.tmpdir=" + Files.createDirectories(javaTmp));
+    if (javaTmp != null) {
+      pb.environment().put("LINPROBE_JAVA_OPTS",
+          "-Xmx4g -Djava.io.tmpdir=" + Files.createDirectories(javaTmp));
+    }
     return pb.start();
   }
 
