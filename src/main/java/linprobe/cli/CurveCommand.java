@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import linprobe.CurveOptions;
 import linprobe.LinProbe;
 import linprobe.LinprobeException;
+import linprobe.spark.Sessions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -208,7 +209,7 @@ public final class CurveCommand implements Callable<Integer> {
 
   /** Runs a curve on this JVM's SparkSession and prints curve.md; shared with demo. */
   static int run(CurveOptions o) {
-    SparkSession spark = SparkSession.builder().appName("linprobe curve").getOrCreate();
+    SparkSession spark = Sessions.getOrCreate("linprobe curve");
     LinProbe.Result r = LinProbe.curve(spark, o);
     System.out.println(r.markdown());
     return Main.EXIT_OK;

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import linprobe.embed.SentenceModel;
 import linprobe.spark.OutputDir;
+import linprobe.spark.Sessions;
 import linprobe.spark.Progress;
 import linprobe.spark.TextEmbedding;
 import org.apache.spark.sql.SparkSession;
@@ -68,7 +69,7 @@ public final class EmbedCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TextEmbedding.Options o = new TextEmbedding.Options(input, format, textCol, labelCol, idCol,
         model, batch, partitions, dropInvalid);
-    SparkSession spark = SparkSession.builder().appName("linprobe embed").getOrCreate();
+    SparkSession spark = Sessions.getOrCreate("linprobe embed");
     Progress progress = new Progress(System.err, run.quiet);
     OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration(),
         java.util.Map.of("--input", input));

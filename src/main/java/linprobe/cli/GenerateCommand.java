@@ -3,6 +3,7 @@ package linprobe.cli;
 import java.util.concurrent.Callable;
 import linprobe.LinprobeException;
 import linprobe.spark.OutputDir;
+import linprobe.spark.Sessions;
 import linprobe.spark.Synthetic;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -89,7 +90,7 @@ public final class GenerateCommand implements Callable<Integer> {
     }
     long train = trainRows != null ? trainRows : 100L * dims;
     if (train < 1 || testRows < 1) throw new LinprobeException("row counts must be positive");
-    SparkSession spark = SparkSession.builder().appName("linprobe generate").getOrCreate();
+    SparkSession spark = Sessions.getOrCreate("linprobe generate");
     OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration());
     try {
       int parts = partitions != null ? partitions : (int) Math.max(1, train / 50_000);

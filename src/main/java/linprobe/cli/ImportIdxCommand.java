@@ -12,6 +12,7 @@ import java.util.zip.GZIPInputStream;
 import linprobe.LinprobeException;
 import linprobe.spark.FileSystems;
 import linprobe.spark.OutputDir;
+import linprobe.spark.Sessions;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -67,7 +68,7 @@ public final class ImportIdxCommand implements Callable<Integer> {
         rows.add(RowFactory.create((long) i, lab[i], x));
       }
     }
-    SparkSession spark = SparkSession.builder().appName("linprobe import-idx").getOrCreate();
+    SparkSession spark = Sessions.getOrCreate("linprobe import-idx");
     OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration(),
         java.util.Map.of("--images", FileSystems.local(images), "--labels",
             FileSystems.local(labels)));

@@ -16,6 +16,7 @@ import linprobe.curve.Tables;
 import linprobe.report.Plots;
 import linprobe.spark.CurveJob;
 import linprobe.spark.OutputDir;
+import linprobe.spark.Sessions;
 import linprobe.spark.Progress;
 import linprobe.spark.Synthetic;
 import org.apache.spark.sql.SparkSession;
@@ -169,7 +170,7 @@ public final class SimulateCommand implements Callable<Integer> {
     CurveOptions checked = grid.train("-").test("-").build();
     List<CurveOptions.Model> modelList = checked.models();
     double eps = checked.epsilon();
-    SparkSession spark = SparkSession.builder().appName("linprobe simulate").getOrCreate();
+    SparkSession spark = Sessions.getOrCreate("linprobe simulate");
     OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration());
     Progress progress = new Progress(System.err, run.quiet);
     Progress curveRuns = Progress.silent(); // one for all the curve runs: a warning once

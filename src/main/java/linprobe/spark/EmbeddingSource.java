@@ -313,7 +313,7 @@ public final class EmbeddingSource {
           : column(f.name()).cast(DataTypes.createArrayType(DataTypes.FloatType));
     }
     if (t.sameType(SQLDataTypes.VectorType())) {
-      return org.apache.spark.ml.functions.vector_to_array(column(f.name()), "float32");
+      return column(f.name()); // decoded in Java: features(row, type)
     }
     throw new LinprobeException(role + " feature column '" + f.name() + "' has type "
         + t.simpleString() + ": use array<float>, array<double> or a Spark ML vector "
@@ -357,14 +357,53 @@ public final class EmbeddingSource {
     return frame.queryExecution().toRdd().toJavaRDD();
   }
 
-  /** The features (column 0) of a row, or null when they are null, hold a null or non-finite. */
-  static float[] features(InternalRow row) {
+  /**
+   * The features (column 0, an array of floats or a Spark ML vector) of a row, or null when they
+   * are null, hold a null or non-finite.
+   */
+  static float[] features(InternalRow row, DataType type) {
     if (row.isNullAt(0)) return null;
-    ArrayData a = row.getArray(0);
-    int n = a.numElements();
-    for (int i = 0; i < n; i++) if (a.isNullAt(i)) return null;
-    float[] x = a.toFloatArray();
+    float[] x;
+    if (type instanceof ArrayType) {
+      ArrayData a = row.getArray(0);
+      int n = a.numElements();
+      for (int i = 0; i < n; i++) if (a.isNullAt(i)) return null;
+      x = a.toFloatArray();
+    } else {
+      x = vectorFloats(row.getStruct(0, 4));
+    }
     for (float v : x) if (!Float.isFinite(v)) return null;
+    return x;
+  }
+
+  /**
+   * A Spark ML vector as VectorUDT stores it (type: 0 sparse, 1 dense; size; indices; values), in
+   * float32 as MLlib's {@code vector_to_array(v, "float32")} makes it: every value rounded to
+   * float, a sparse vector's absent entries 0.
+   */
+  static float[] vectorFloats(InternalRow v) {
+    ArrayData values = v.getArray(3);
+    int n = values.numElements();
+    if (v.getByte(0) == 1) {
+      float[] x = new float[n];
+      for (int i = 0; i < n; i++) x[i] = (float) values.getDouble(i);
+      return x;
+    }
+    int size = v.getInt(1);
+    ArrayData indices = v.getArray(2);
+    if (size < 0 || indices.numElements() != n) {
+      throw new IllegalArgumentException("malformed sparse vector: size " + size + ", "
+          + indices.numElements() + " indices, " + n + " values");
+    }
+    float[] x = new float[size];
+    for (int k = 0; k < n; k++) {
+      int i = indices.getInt(k);
+      if (i < 0 || i >= size) {
+        throw new IllegalArgumentException("malformed sparse vector: index " + i
+            + " out of a size of " + size);
+      }
+      x[i] = (float) values.getDouble(k);
+    }
     return x;
   }
 
@@ -448,7 +487,7 @@ public final class EmbeddingSource {
     final ArrayList<Long> id = new ArrayList<>();
 
     void add(InternalRow row, DataType[] types, boolean hasId) {
-      float[] f = row.isNullAt(1) ? null : features(row);
+      float[] f = row.isNullAt(1) ? null : features(row, types[0]);
       Object y = profile.add(row, f, types[1]);
       if (y == null) return;
       Object rawId = hasId ? external(row, 2, types[2]) : null;

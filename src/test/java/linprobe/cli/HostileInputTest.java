@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import linprobe.spark.SparkTestBase;
 import org.apache.spark.sql.Row;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -209,6 +211,60 @@ class HostileInputTest extends SparkTestBase {
     }
     assertTrue(seedsThatMove >= 3, "nb's error changes with shots for most seeds: " + lines);
     assertNotEquals(0, seedsThatMove);
+  }
+
+  /**
+   * The mixture's rows with features (x0 + 1e-9, 0, x1, 0) as doubles: array&lt;double&gt;, dense
+   * or sparse Spark ML vectors, or both in turn in one column ("mixed").
+   */
+  static String writeAs(String name, String kind, List<Row> rows) {
+    List<Row> out = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
+      Float[] f = (Float[]) rows.get(r).get(2);
+      if (f == null) {
+        out.add(RowFactory.create(rows.get(r).get(0), rows.get(r).get(1), null));
+        continue;
+      }
+      double a = f[0] + 1e-9; // rounded to float as the cast to array<float> rounds it
+      double b = f[1];
+      String k = kind.equals("mixed") ? (r % 2 == 0 ? "dense" : "sparse") : kind;
+      Object x = switch (k) {
+        case "doubles" -> new Double[] {a, 0.0, b, 0.0};
+        case "dense" -> Vectors.dense(a, 0, b, 0);
+        case "sparse" -> Vectors.sparse(4, new int[] {0, 2}, new double[] {a, b});
+        default -> throw new IllegalArgumentException(k);
+      };
+      out.add(RowFactory.create(rows.get(r).get(0), rows.get(r).get(1), x));
+    }
+    DataType type = kind.equals("doubles")
+        ? DataTypes.createArrayType(DataTypes.DoubleType, true) : SQLDataTypes.VectorType();
+    StructType schema = new StructType().add("label", DataTypes.IntegerType, true)
+        .add("id", DataTypes.LongType, true).add("embedding", type, true);
+    String path = tmp.resolve(name).toString();
+    spark().createDataFrame(out, schema).repartition(2).write().parquet(path);
+    return path;
+  }
+
+  @Test
+  void sparkMlVectorsAreReadAsTheSameFloats() throws Exception {
+    List<Row> trainRows = mixture(20, 1, DataTypes.IntegerType, 1);
+    List<Row> testRows = mixture(50, 2, DataTypes.IntegerType, 1);
+    for (String kind : List.of("doubles", "dense", "sparse", "mixed")) {
+      CliTest.Run r = curve("as-" + kind, "--train", writeAs("train-" + kind, kind, trainRows),
+          "--test", writeAs("test-" + kind, kind, testRows), "--models", "nb,lr");
+      assertEquals(0, r.code(), kind + ": " + r.err());
+    }
+    assertEquals(fits("as-doubles"), fits("as-dense"), "dense vectors");
+    assertEquals(fits("as-doubles"), fits("as-sparse"), "sparse vectors");
+    assertEquals(fits("as-doubles"), fits("as-mixed"), "dense and sparse in one column");
+    List<Row> bad = new ArrayList<>(trainRows);
+    bad.set(4, RowFactory.create(bad.get(4).get(0), bad.get(4).get(1), null));
+    bad.set(9, RowFactory.create(bad.get(9).get(0), bad.get(9).get(1),
+        new Float[] {Float.NaN, 1f}));
+    bad.set(11, RowFactory.create(bad.get(11).get(0), bad.get(11).get(1),
+        new Float[] {1f, Float.POSITIVE_INFINITY}));
+    refused(curve("bad-vectors", "--train", writeAs("train-bad-vectors", "mixed", bad)),
+        "3 rows with null, NaN or infinite features");
   }
 
   static String[] concat(String[] a, String... b) {
