@@ -379,30 +379,35 @@ public final class EmbeddingSource {
   /**
    * A Spark ML vector as VectorUDT stores it (type: 0 sparse, 1 dense; size; indices; values), in
    * float32 as MLlib's {@code vector_to_array(v, "float32")} makes it: every value rounded to
-   * float, a sparse vector's absent entries 0.
+   * float; a sparse vector's absent entries, and its stored zeros (-0.0 too), +0. A vector that
+   * MLlib would not deserialize (indices not increasing or out of range) fails as it did.
    */
   static float[] vectorFloats(InternalRow v) {
     ArrayData values = v.getArray(3);
     int n = values.numElements();
-    if (v.getByte(0) == 1) {
+    byte type = v.getByte(0);
+    if (type == 1) {
       float[] x = new float[n];
       for (int i = 0; i < n; i++) x[i] = (float) values.getDouble(i);
       return x;
     }
     int size = v.getInt(1);
     ArrayData indices = v.getArray(2);
-    if (size < 0 || indices.numElements() != n) {
-      throw new IllegalArgumentException("malformed sparse vector: size " + size + ", "
-          + indices.numElements() + " indices, " + n + " values");
+    if (type != 0 || size < 0 || indices.numElements() != n) {
+      throw new IllegalArgumentException("malformed Spark ML vector: type " + type + ", size "
+          + size + ", " + indices.numElements() + " indices, " + n + " values");
     }
     float[] x = new float[size];
+    int last = -1;
     for (int k = 0; k < n; k++) {
       int i = indices.getInt(k);
-      if (i < 0 || i >= size) {
-        throw new IllegalArgumentException("malformed sparse vector: index " + i
-            + " out of a size of " + size);
+      if (i <= last || i >= size) {
+        throw new IllegalArgumentException("malformed sparse vector of size " + size
+            + ": index " + i + " after " + last);
       }
-      x[i] = (float) values.getDouble(k);
+      last = i;
+      double d = values.getDouble(k);
+      if (d != 0) x[i] = (float) d;
     }
     return x;
   }

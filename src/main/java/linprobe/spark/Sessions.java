@@ -46,8 +46,11 @@ public final class Sessions {
         || org.apache.spark.sql.classic.SparkSession.getDefaultSession().isDefined()) {
       return builder.getOrCreate();
     }
-    // the context first, as the builder makes it (its own SparkConf: spark.* properties, the name)
-    SparkContext sc = SparkContext.getOrCreate(new SparkConf().setAppName(appName));
+    // the context first, as the builder makes it: its own SparkConf (spark.* properties), the
+    // name, and spark.submit.appName over that when it is set (spark-submit -c ...)
+    SparkConf conf = new SparkConf().setAppName(appName);
+    if (conf.contains("spark.submit.appName")) conf.setAppName(conf.get("spark.submit.appName"));
+    SparkContext sc = SparkContext.getOrCreate(conf);
     // then the session, its extensions looked up through a loader that hides MLlib's functions;
     // only for this call: the context above was made with the thread's own loader
     Thread thread = Thread.currentThread();

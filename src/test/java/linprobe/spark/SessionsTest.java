@@ -12,6 +12,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.apache.spark.sql.SparkSessionExtensionsProvider;
+import org.apache.spark.sql.catalyst.FunctionIdentifier$;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,10 @@ class SessionsTest extends SparkTestBase {
   @Test
   void anExistingSessionIsUsedAsItIs() {
     assertSame(spark(), Sessions.getOrCreate("linprobe curve"));
+    // built by SparkSession.builder(), it registered MLlib's functions: the check SessionsIT
+    // makes on a session Sessions builds from nothing (they are not there) can fail
+    assertTrue(FunctionRegistry$.MODULE$.internal().functionExists(
+        FunctionIdentifier$.MODULE$.apply("vector_to_array")));
   }
 
   static List<String> providers(ClassLoader loader) {
