@@ -267,7 +267,7 @@ public final class EmbeddingSource {
       Path hp = new Path(path);
       FileSystem fs = FileSystems.of(hp, spark.sparkContext().hadoopConfiguration(),
           "--" + role);
-      if (!fs.exists(hp)) {
+      if (!FileSystems.exists(fs, hp, role + " path", "--" + role)) {
         throw new LinprobeException(role + " path " + path + " does not exist: check --" + role);
       }
       if (fs.getFileStatus(hp).isDirectory() && !hasData(fs, hp)) {

@@ -60,6 +60,31 @@ public final class FileSystems {
   }
 
   /**
+   * Whether path exists, as {@code fs.exists}, but a local path behind a directory this user may
+   * not search is said as such, not as missing: Hadoop's local file system asks java.io, whose
+   * answer is false either way (HDFS and the object stores say "permission denied" themselves).
+   *
+   * @param what the path as messages name it ("train path", "input", "config file")
+   * @throws LinprobeException naming the first directory on the way that cannot be searched
+   */
+  public static boolean exists(FileSystem fs, Path path, String what, String flag)
+      throws IOException {
+    if (fs.exists(path)) return true;
+    if (!"file".equals(fs.getScheme())) return false;
+    java.nio.file.Path p = java.nio.file.Paths.get(fs.makeQualified(path).toUri());
+    java.nio.file.Path dir = p.getRoot();
+    for (java.nio.file.Path name : p.getParent() == null ? p : p.getParent()) {
+      dir = dir.resolve(name);
+      if (!java.nio.file.Files.isDirectory(dir)) return false; // missing: said by the caller
+      if (!java.nio.file.Files.isExecutable(dir)) {
+        throw new LinprobeException(what + " " + path + " cannot be reached: permission denied "
+            + "on directory " + dir + " (check " + flag + ", or that directory's permissions)");
+      }
+    }
+    return false;
+  }
+
+  /**
    * Refuses an output that is an input, contains one (replacing it would delete the input) or
    * lies inside one (its files would be read as part of that table next time).
    *

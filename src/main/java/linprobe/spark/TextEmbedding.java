@@ -227,7 +227,7 @@ public final class TextEmbedding {
     Path p = new Path(input);
     try {
       fs = FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input");
-      if (!fs.exists(p)) {
+      if (!FileSystems.exists(fs, p, "input", "--input")) {
         throw new LinprobeException("input " + input + " does not exist: check --input");
       }
       String f = formatOfName(p.getName());
@@ -273,7 +273,8 @@ public final class TextEmbedding {
   static Dataset<Row> read(SparkSession spark, String input, String format) {
     try {
       Path p = new Path(input);
-      if (!FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input").exists(p)) {
+      FileSystem fs = FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input");
+      if (!FileSystems.exists(fs, p, "input", "--input")) {
         throw new LinprobeException("input " + input + " does not exist: check --input");
       }
     } catch (IOException | IllegalArgumentException e) {
