@@ -267,7 +267,7 @@ public final class EmbeddingSource {
       Path hp = new Path(path);
       FileSystem fs = FileSystems.of(hp, spark.sparkContext().hadoopConfiguration(),
           "--" + role);
-      if (!FileSystems.exists(fs, hp, role + " path", "--" + role)) {
+      if (!FileSystems.exists(fs, hp, role + " path " + path, "--" + role)) {
         throw new LinprobeException(role + " path " + path + " does not exist: check --" + role);
       }
       if (fs.getFileStatus(hp).isDirectory() && !hasData(fs, hp)) {

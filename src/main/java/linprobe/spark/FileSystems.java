@@ -64,24 +64,36 @@ public final class FileSystems {
    * not search is said as such, not as missing: Hadoop's local file system asks java.io, whose
    * answer is false either way (HDFS and the object stores say "permission denied" themselves).
    *
-   * @param what the path as messages name it ("train path", "input", "config file")
+   * @param what the path as messages name it, as the user wrote it ("train path data/x")
+   * @param flag the option that named it, for the message's fix ("--train")
    * @throws LinprobeException naming the first directory on the way that cannot be searched
    */
   public static boolean exists(FileSystem fs, Path path, String what, String flag)
       throws IOException {
     if (fs.exists(path)) return true;
-    if (!"file".equals(fs.getScheme())) return false;
-    java.nio.file.Path p = java.nio.file.Paths.get(fs.makeQualified(path).toUri());
-    java.nio.file.Path dir = p.getRoot();
-    for (java.nio.file.Path name : p.getParent() == null ? p : p.getParent()) {
-      dir = dir.resolve(name);
-      if (!java.nio.file.Files.isDirectory(dir)) return false; // missing: said by the caller
-      if (!java.nio.file.Files.isExecutable(dir)) {
-        throw new LinprobeException(what + " " + path + " cannot be reached: permission denied "
-            + "on directory " + dir + " (check " + flag + ", or that directory's permissions)");
-      }
+    java.nio.file.Path denied;
+    try {
+      denied = unsearchable(fs.makeQualified(path).toUri());
+    } catch (RuntimeException e) { // only a better message was at stake: missing it is
+      return false;
     }
-    return false;
+    if (denied == null) return false;
+    throw new LinprobeException(what + " cannot be reached: permission denied on directory "
+        + denied + " (check " + flag + ", or that directory's permissions)");
+  }
+
+  /** A local path's first ancestor directory this user may not search, or null. */
+  private static java.nio.file.Path unsearchable(java.net.URI uri) {
+    if (!"file".equals(uri.getScheme())) return null;
+    java.nio.file.Path p = java.nio.file.Paths.get(uri);
+    java.nio.file.Path dir = p.getRoot();
+    if (dir == null || p.getParent() == null) return null;
+    for (java.nio.file.Path name : p.getParent()) {
+      dir = dir.resolve(name);
+      if (!java.nio.file.Files.isDirectory(dir)) return null; // missing: said by the caller
+      if (!java.nio.file.Files.isExecutable(dir)) return dir;
+    }
+    return null;
   }
 
   /**

@@ -227,7 +227,7 @@ public final class TextEmbedding {
     Path p = new Path(input);
     try {
       fs = FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input");
-      if (!FileSystems.exists(fs, p, "input", "--input")) {
+      if (!FileSystems.exists(fs, p, "input " + input, "--input")) {
         throw new LinprobeException("input " + input + " does not exist: check --input");
       }
       String f = formatOfName(p.getName());
@@ -274,7 +274,7 @@ public final class TextEmbedding {
     try {
       Path p = new Path(input);
       FileSystem fs = FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input");
-      if (!FileSystems.exists(fs, p, "input", "--input")) {
+      if (!FileSystems.exists(fs, p, "input " + input, "--input")) {
         throw new LinprobeException("input " + input + " does not exist: check --input");
       }
     } catch (IOException | IllegalArgumentException e) {

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A local path behind a directory the user may not search is said as such, not as missing
  * (java.io, which Hadoop's local file system asks, answers "does not exist" either way). Root
- * searches every directory, so as root the command runs as nobody, in a user namespace of its
- * own (unshare --user), in a JVM of its own.
+ * searches every directory, so as root the command runs in a JVM of its own in a user namespace
+ * of its own (unshare --user): there it has no capabilities over the machine's files, and a
+ * directory of mode 000 denies it, owner bits included.
  */
 class PermissionDeniedIT {
   @TempDir Path tmp;
@@ -93,12 +94,20 @@ class PermissionDeniedIT {
   Run run(Path jvmTmp, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     if ("root".equals(System.getProperty("user.name"))) {
-      Process probe = new ProcessBuilder("unshare", "--user", "true")
-          .redirectErrorStream(true).start();
-      String said = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      Assumptions.assumeTrue(probe.waitFor() == 0, "running as root, and this machine cannot "
-          + "make a user namespace (unshare --user: " + said.strip() + "): root searches every "
-          + "directory, so there is no one to deny");
+      String said;
+      int code;
+      try {
+        Process probe = new ProcessBuilder("unshare", "--user", "true")
+            .redirectErrorStream(true).start();
+        said = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        code = probe.waitFor();
+      } catch (java.io.IOException e) {
+        said = e.getMessage();
+        code = -1;
+      }
+      Assumptions.assumeTrue(code == 0, "running as root, and this machine cannot make a user "
+          + "namespace (unshare --user: " + said + "): root searches every directory, so there "
+          + "is no one to deny");
       command.addAll(List.of("unshare", "--user"));
     }
     String cp = "target/test-classes:target/classes:"
@@ -113,6 +122,7 @@ class PermissionDeniedIT {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().remove("SPARK_HOME");
+    pb.environment().put("HADOOP_USER_NAME", "linprobe-test"); // whatever the namespace's passwd
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     return new Run(p.waitFor(), out);
