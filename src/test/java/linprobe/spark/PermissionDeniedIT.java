@@ -122,7 +122,6 @@ class PermissionDeniedIT {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().remove("SPARK_HOME");
-    pb.environment().put("HADOOP_USER_NAME", "linprobe-test"); // whatever the namespace's passwd
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     return new Run(p.waitFor(), out);
