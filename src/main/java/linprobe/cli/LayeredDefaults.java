@@ -100,9 +100,7 @@ public final class LayeredDefaults implements IDefaultValueProvider {
       // would be every later lookup's, without spark.hadoop.* (fs.file.impl in jobs/linprobe)
       try (FileSystem fs = linprobe.spark.FileSystems.newInstance(hp, new Configuration(),
           "--config")) {
-        if (!linprobe.spark.FileSystems.exists(fs, hp, "config file " + path, "--config")) {
-          throw new LinprobeException("config file " + path + " does not exist: check --config");
-        }
+        linprobe.spark.FileSystems.requireExists(fs, hp, "config file " + path, "--config");
         try (InputStream in = fs.open(hp)) {
           p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
         }

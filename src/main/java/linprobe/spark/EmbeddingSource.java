@@ -267,9 +267,7 @@ public final class EmbeddingSource {
       Path hp = new Path(path);
       FileSystem fs = FileSystems.of(hp, spark.sparkContext().hadoopConfiguration(),
           "--" + role);
-      if (!FileSystems.exists(fs, hp, role + " path " + path, "--" + role)) {
-        throw new LinprobeException(role + " path " + path + " does not exist: check --" + role);
-      }
+      FileSystems.requireExists(fs, hp, role + " path " + path, "--" + role);
       if (fs.getFileStatus(hp).isDirectory() && !hasData(fs, hp)) {
         throw new LinprobeException(role + " path " + path + " is a directory without data "
             + "files: point --" + role + " at the Parquet table (a file, or a directory of "

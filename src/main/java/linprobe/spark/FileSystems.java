@@ -60,26 +60,28 @@ public final class FileSystems {
   }
 
   /**
-   * Whether path exists, as {@code fs.exists}, but a local path behind a directory this user may
-   * not search is said as such, not as missing: Hadoop's local file system asks java.io, whose
-   * answer is false either way (HDFS and the object stores say "permission denied" themselves).
+   * Refuses a path that does not exist, in one line ("train path x does not exist: check
+   * --train"); a local path behind a directory this user may not search is said as such, not as
+   * missing: Hadoop's local file system asks java.io, whose answer is "no such file" either way
+   * (HDFS and the object stores say "permission denied" themselves, as an IOException).
    *
    * @param what the path as messages name it, as the user wrote it ("train path data/x")
    * @param flag the option that named it, for the message's fix ("--train")
-   * @throws LinprobeException naming the first directory on the way that cannot be searched
+   * @throws LinprobeException when path is missing, or behind a directory that cannot be searched
    */
-  public static boolean exists(FileSystem fs, Path path, String what, String flag)
+  public static void requireExists(FileSystem fs, Path path, String what, String flag)
       throws IOException {
-    if (fs.exists(path)) return true;
-    java.nio.file.Path denied;
+    if (fs.exists(path)) return;
+    java.nio.file.Path denied = null;
     try {
       denied = unsearchable(fs.makeQualified(path).toUri());
-    } catch (RuntimeException e) { // only a better message was at stake: missing it is
-      return false;
+    } catch (RuntimeException e) { // only a better message was at stake: "does not exist" it is
     }
-    if (denied == null) return false;
-    throw new LinprobeException(what + " cannot be reached: permission denied on directory "
-        + denied + " (check " + flag + ", or that directory's permissions)");
+    if (denied != null) {
+      throw new LinprobeException(what + " cannot be reached: permission denied on directory "
+          + denied + " (check " + flag + ", or that directory's permissions)");
+    }
+    throw new LinprobeException(what + " does not exist: check " + flag);
   }
 
   /** A local path's first ancestor directory this user may not search, or null. */

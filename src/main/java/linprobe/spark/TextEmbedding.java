@@ -227,9 +227,7 @@ public final class TextEmbedding {
     Path p = new Path(input);
     try {
       fs = FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input");
-      if (!FileSystems.exists(fs, p, "input " + input, "--input")) {
-        throw new LinprobeException("input " + input + " does not exist: check --input");
-      }
+      FileSystems.requireExists(fs, p, "input " + input, "--input");
       String f = formatOfName(p.getName());
       if (f != null) return f;
       FileStatus st = fs.getFileStatus(p);
@@ -273,10 +271,8 @@ public final class TextEmbedding {
   static Dataset<Row> read(SparkSession spark, String input, String format) {
     try {
       Path p = new Path(input);
-      FileSystem fs = FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input");
-      if (!FileSystems.exists(fs, p, "input " + input, "--input")) {
-        throw new LinprobeException("input " + input + " does not exist: check --input");
-      }
+      FileSystems.requireExists(FileSystems.of(p, spark.sparkContext().hadoopConfiguration(),
+          "--input"), p, "input " + input, "--input");
     } catch (IOException | IllegalArgumentException e) {
       throw new LinprobeException("cannot access input " + input + ": "
           + EmbeddingSource.firstLine(e) + " (check --input)", e);

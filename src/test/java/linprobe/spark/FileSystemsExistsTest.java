@@ -1,5 +1,6 @@
 package linprobe.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link FileSystems#exists} answers as {@code fs.exists} wherever no directory on the way denies
- * the user (the denied case, which needs a user other than root, is {@link PermissionDeniedIT}),
+ * {@link FileSystems#requireExists} answers as {@code fs.exists} ("does not exist") wherever no
+ * directory on the way denies the user (the denied case, which needs a user other than root, is {@link PermissionDeniedIT}),
  * on every local file system a run may be given: Hadoop's checksummed one, the raw one
  * (spark.hadoop.fs.file.impl, to skip .crc files: it has no scheme of its own to ask) and
  * linprobe's.
@@ -46,7 +47,13 @@ class FileSystemsExistsTest {
   }
 
   static boolean exists(FileSystem fs, String path) throws Exception {
-    return FileSystems.exists(fs, new org.apache.hadoop.fs.Path(path), "train path " + path,
-        "--train");
+    try {
+      FileSystems.requireExists(fs, new org.apache.hadoop.fs.Path(path), "train path " + path,
+          "--train");
+      return true;
+    } catch (linprobe.LinprobeException e) {
+      assertEquals("train path " + path + " does not exist: check --train", e.getMessage());
+      return false;
+    }
   }
 }
