@@ -75,7 +75,7 @@ public final class FileSystems {
     java.nio.file.Path denied = null;
     try {
       denied = unsearchable(fs.makeQualified(path).toUri());
-    } catch (RuntimeException e) { // only a better message was at stake: "does not exist" it is
+    } catch (IOException | RuntimeException e) { // only a better message was at stake
     }
     if (denied != null) {
       throw new LinprobeException(what + " cannot be reached: permission denied on directory "
@@ -85,13 +85,28 @@ public final class FileSystems {
   }
 
   /** A local path's first ancestor directory this user may not search, or null. */
-  private static java.nio.file.Path unsearchable(java.net.URI uri) {
+  private static java.nio.file.Path unsearchable(java.net.URI uri) throws IOException {
     if (!"file".equals(uri.getScheme())) return null;
-    java.nio.file.Path p = java.nio.file.Paths.get(uri);
-    java.nio.file.Path dir = p.getRoot();
-    if (dir == null || p.getParent() == null) return null;
-    for (java.nio.file.Path name : p.getParent()) {
-      dir = dir.resolve(name);
+    return unsearchable(java.nio.file.Paths.get(uri), 0);
+  }
+
+  /**
+   * The same for an absolute path, through symbolic links among its ancestors: the directory
+   * that denies may be on the link's side (a link's target is read without searching it).
+   */
+  private static java.nio.file.Path unsearchable(java.nio.file.Path p, int links)
+      throws IOException {
+    java.nio.file.Path dir = p.getRoot(), parent = p.getParent();
+    if (dir == null || parent == null || links > 40) return null; // 40: Linux's own limit
+    for (int i = 0; i < parent.getNameCount(); i++) {
+      dir = dir.resolve(parent.getName(i));
+      if (java.nio.file.Files.isSymbolicLink(dir)) {
+        java.nio.file.Path through = dir.resolveSibling(java.nio.file.Files.readSymbolicLink(dir));
+        if (i + 1 < parent.getNameCount()) {
+          through = through.resolve(parent.subpath(i + 1, parent.getNameCount()));
+        }
+        return unsearchable(through.resolve(p.getFileName()), links + 1);
+      }
       if (!java.nio.file.Files.isDirectory(dir)) return null; // missing: said by the caller
       if (!java.nio.file.Files.isExecutable(dir)) return dir;
     }

@@ -28,6 +28,11 @@ class FileSystemsExistsTest {
   void answersAsHadoopOnEveryLocalFileSystem() throws Exception {
     Path file = Files.writeString(tmp.resolve("a b%c.txt"), "x");
     Files.writeString(tmp.resolve("plain"), "x");
+    Files.createDirectories(tmp.resolve("real/inner"));
+    Files.writeString(tmp.resolve("real/inner/t"), "x");
+    Files.createSymbolicLink(tmp.resolve("link"), Path.of("real"));
+    Files.createSymbolicLink(tmp.resolve("dangling"), Path.of("nowhere/at/all"));
+    Files.createSymbolicLink(tmp.resolve("loop"), Path.of("loop"));
     Configuration conf = new Configuration();
     for (FileSystem fs : List.<FileSystem>of(new LocalFileSystem(), new RawLocalFileSystem(),
         new NioLocalFileSystem())) {
@@ -41,6 +46,11 @@ class FileSystemsExistsTest {
       // an ancestor that is a file, not a directory: missing, not denied
       assertFalse(exists(fs, tmp.resolve("plain/x").toString()), name);
       assertFalse(exists(fs, "file:" + tmp.resolve("missing/y")), name);
+      // through symbolic links: to a directory, dangling, a loop
+      assertTrue(exists(fs, tmp.resolve("link/inner/t").toString()), name);
+      assertFalse(exists(fs, tmp.resolve("link/inner/missing").toString()), name);
+      assertFalse(exists(fs, tmp.resolve("dangling/x").toString()), name);
+      assertFalse(exists(fs, tmp.resolve("loop/x/y").toString()), name);
       // relative: against the working directory
       assertFalse(exists(fs, "no-such-dir-here/x"), name);
     }

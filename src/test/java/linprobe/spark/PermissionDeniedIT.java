@@ -49,6 +49,16 @@ class PermissionDeniedIT {
       assertFalse(r.out().contains("does not exist"), r.out());
       assertFalse(Files.exists(out), "nothing written");
 
+      // through a symbolic link (a relative one) to a directory behind the locked one
+      Path link = Files.createSymbolicLink(tmp.resolve("link"), Path.of("locked/in"));
+      Path viaLink = link.resolve("train.parquet");
+      r = run(jvmTmp, "curve", "--train", viaLink.toString(),
+          "--test", "data-samples/digits/test.parquet", "--out", out.toString());
+      assertEquals(2, r.code(), r.out());
+      assertEquals("linprobe: error: train path " + viaLink + " cannot be reached: permission "
+          + "denied on directory " + lockedDir + " (check --train, or that directory's "
+          + "permissions)", lastLine(r.out()), r.out());
+
       Path config = lockedDir.resolve("run.properties");
       r = run(jvmTmp, "curve", "--config", config.toString(), "--train", train.toString(),
           "--test", "data-samples/digits/test.parquet", "--out", out.toString());
