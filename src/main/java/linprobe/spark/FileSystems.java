@@ -110,7 +110,9 @@ public final class FileSystems {
       if (!java.nio.file.Files.isDirectory(dir)) return null; // missing: said by the caller
       if (!java.nio.file.Files.isExecutable(dir)) return dir;
     }
-    return null;
+    return java.nio.file.Files.isSymbolicLink(p) // the path itself a link: its target's way
+        ? unsearchable(p.resolveSibling(java.nio.file.Files.readSymbolicLink(p)), links + 1)
+        : null;
   }
 
   /**

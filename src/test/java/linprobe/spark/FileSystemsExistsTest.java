@@ -50,6 +50,8 @@ class FileSystemsExistsTest {
       assertTrue(exists(fs, tmp.resolve("link/inner/t").toString()), name);
       assertFalse(exists(fs, tmp.resolve("link/inner/missing").toString()), name);
       assertFalse(exists(fs, tmp.resolve("dangling/x").toString()), name);
+      assertFalse(exists(fs, tmp.resolve("dangling").toString()), name);
+      assertFalse(exists(fs, tmp.resolve("loop").toString()), name);
       assertFalse(exists(fs, tmp.resolve("loop/x/y").toString()), name);
       // relative: against the working directory
       assertFalse(exists(fs, "no-such-dir-here/x"), name);

@@ -59,6 +59,15 @@ class PermissionDeniedIT {
           + "denied on directory " + lockedDir + " (check --train, or that directory's "
           + "permissions)", lastLine(r.out()), r.out());
 
+      // the path itself a link to the table behind the locked directory
+      Path tableLink = Files.createSymbolicLink(tmp.resolve("table-link"), train);
+      r = run(jvmTmp, "curve", "--train", tableLink.toString(),
+          "--test", "data-samples/digits/test.parquet", "--out", out.toString());
+      assertEquals(2, r.code(), r.out());
+      assertEquals("linprobe: error: train path " + tableLink + " cannot be reached: permission "
+          + "denied on directory " + lockedDir + " (check --train, or that directory's "
+          + "permissions)", lastLine(r.out()), r.out());
+
       Path config = lockedDir.resolve("run.properties");
       r = run(jvmTmp, "curve", "--config", config.toString(), "--train", train.toString(),
           "--test", "data-samples/digits/test.parquet", "--out", out.toString());
