@@ -39,61 +39,58 @@ class PermissionDeniedIT {
     Files.setPosixFilePermissions(jvmTmp, PosixFilePermissions.fromString("rwxrwxrwx"));
     Files.setPosixFilePermissions(lockedDir, PosixFilePermissions.fromString("---------"));
     try {
-      Run r = run(jvmTmp, "curve", "--train", train.toString(),
-          "--test", "data-samples/digits/test.parquet", "--out", out.toString());
-      assertEquals(2, r.code(), r.out());
-      assertEquals("linprobe: error: train path " + train + " cannot be reached: permission "
-          + "denied on directory " + lockedDir + " (check --train, or that directory's "
-          + "permissions)", lastLine(r.out()), r.out());
-      assertFalse(r.out().contains("\tat "), "no stack trace: " + r.out());
+      Run r = curve(jvmTmp, out, "--train", train.toString());
+      denied(r, "train path " + train, "--train", lockedDir);
       assertFalse(r.out().contains("does not exist"), r.out());
       assertFalse(Files.exists(out), "nothing written");
 
       // through a symbolic link (a relative one) to a directory behind the locked one
       Path link = Files.createSymbolicLink(tmp.resolve("link"), Path.of("locked/in"));
       Path viaLink = link.resolve("train.parquet");
-      r = run(jvmTmp, "curve", "--train", viaLink.toString(),
-          "--test", "data-samples/digits/test.parquet", "--out", out.toString());
-      assertEquals(2, r.code(), r.out());
-      assertEquals("linprobe: error: train path " + viaLink + " cannot be reached: permission "
-          + "denied on directory " + lockedDir + " (check --train, or that directory's "
-          + "permissions)", lastLine(r.out()), r.out());
+      denied(curve(jvmTmp, out, "--train", viaLink.toString()), "train path " + viaLink,
+          "--train", lockedDir);
 
       // the path itself a link to the table behind the locked directory
       Path tableLink = Files.createSymbolicLink(tmp.resolve("table-link"), train);
-      r = run(jvmTmp, "curve", "--train", tableLink.toString(),
-          "--test", "data-samples/digits/test.parquet", "--out", out.toString());
-      assertEquals(2, r.code(), r.out());
-      assertEquals("linprobe: error: train path " + tableLink + " cannot be reached: permission "
-          + "denied on directory " + lockedDir + " (check --train, or that directory's "
-          + "permissions)", lastLine(r.out()), r.out());
+      denied(curve(jvmTmp, out, "--train", tableLink.toString()), "train path " + tableLink,
+          "--train", lockedDir);
 
       Path config = lockedDir.resolve("run.properties");
-      r = run(jvmTmp, "curve", "--config", config.toString(), "--train", train.toString(),
-          "--test", "data-samples/digits/test.parquet", "--out", out.toString());
-      assertEquals(2, r.code(), r.out());
-      assertEquals("linprobe: error: config file " + config + " cannot be reached: permission "
-          + "denied on directory " + lockedDir + " (check --config, or that directory's "
-          + "permissions)", r.out().strip(), r.out());
+      r = curve(jvmTmp, out, "--config", config.toString(), "--train", train.toString());
+      denied(r, "config file " + config, "--config", lockedDir);
+      assertEquals(r.out().strip(), lastLine(r.out()), "one line, before Spark starts");
 
       Path text = lockedDir.resolve("in/texts.csv");
       r = run(jvmTmp, "embed", "--input", text.toString(), "--out", out.toString());
-      assertEquals(2, r.code(), r.out());
-      assertEquals("linprobe: error: input " + text + " cannot be reached: permission denied on "
-          + "directory " + lockedDir + " (check --input, or that directory's permissions)",
-          lastLine(r.out()), r.out());
+      denied(r, "input " + text, "--input", lockedDir);
       assertFalse(Files.exists(out), "nothing written");
 
       // a path that is missing behind a directory that can be searched is still missing
       Path missing = tmp.resolve("nothing/train.parquet");
-      r = run(jvmTmp, "curve", "--train", missing.toString(),
-          "--test", "data-samples/digits/test.parquet", "--out", out.toString());
+      r = curve(jvmTmp, out, "--train", missing.toString());
       assertEquals(2, r.code(), r.out());
       assertEquals("linprobe: error: train path " + missing + " does not exist: check --train",
           lastLine(r.out()), r.out());
     } finally {
       Files.setPosixFilePermissions(lockedDir, PosixFilePermissions.fromString("rwx------"));
     }
+  }
+
+  /** Exit 2, and the last line says dir denied the path named flag, with no stack trace. */
+  static void denied(Run r, String what, String flag, Path dir) {
+    assertEquals(2, r.code(), r.out());
+    assertEquals("linprobe: error: " + what + " cannot be reached: permission denied on "
+        + "directory " + dir + " (check " + flag + ", or that directory's permissions)",
+        lastLine(r.out()), r.out());
+    assertFalse(r.out().contains("\tat "), "no stack trace: " + r.out());
+  }
+
+  /** curve on the digits' test table into out, with the options given. */
+  Run curve(Path jvmTmp, Path out, String... options) throws Exception {
+    List<String> args = new ArrayList<>(List.of("curve"));
+    args.addAll(List.of(options));
+    args.addAll(List.of("--test", "data-samples/digits/test.parquet", "--out", out.toString()));
+    return run(jvmTmp, args.toArray(new String[0]));
   }
 
   /** The command's output, stdout and stderr, without the progress lines before its error. */
