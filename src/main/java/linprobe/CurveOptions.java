@@ -137,10 +137,10 @@ public final class CurveOptions implements Serializable {
             + "of each seed walks up from LO a decade at a time, then refines around the best "
             + "(CLIP's halving); each later one (and all, after the first seed's largest) from "
             + "the C chosen for the previous subset one grid step at a time each way, no "
-            + "refinement needed (with --select-metric error, whose plateaus would stop single "
-            + "steps, half a decade at a time, then refined); each walk stops this many of its "
+            + "refinement needed; each walk stops this many of its "
             + "steps past the best. 0: every decade of the range for every subset, then the "
-            + "refinement (CLIP's sweep).",
+            + "refinement (CLIP's sweep), which every subset gets with --select-metric error "
+            + "(error's plateaus and valleys would stop a walk).",
         v -> check(integer(v, "lr-c-patience"), x -> x >= 0,
             x -> "--lr-c-patience must be 0 or more steps, got " + x)),
     SELECT_METRIC("select-metric", Group.LR, "logloss",

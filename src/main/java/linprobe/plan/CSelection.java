@@ -21,10 +21,10 @@ import java.util.function.IntToDoubleFunction;
  * for every later subset from the C chosen for the next-smaller one, one grid step at a time
  * each way, each walk stopping p steps past the best, with no refinement after it: held-out
  * log-loss is smooth in C, and where the choice does not move the search costs 3 values of C
- * instead of the 7 of half-decade walks and their refinement. With byError the score is a step
- * function, whose plateaus would stop single steps: those walks go half a decade at a time,
- * the refinement then starting at a quarter decade. Walks stop at the ends of the range.
- * Patience 0 is CLIP's coarse pass: every decade from lo, for every subset.
+ * instead of the 7 of half-decade walks and their refinement. Walks stop at the ends of the
+ * range. Patience 0 is CLIP's coarse pass: every decade from lo, for every subset; so is every
+ * search with byError, whose score is a step function with plateaus (the strong end's, where
+ * the weights all point along the class means) and, on small folds, several valleys.
  *
  * <p>With {@code validation} (--select validation) a C's score is instead that of the subset's
  * fit on all its rows, scored on held-out validation rows (CLIP's protocol); every subset is
@@ -127,7 +127,10 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
     };
     int decade = Math.max(1, stepsPerDecade);
     int refineFrom;
-    if (patience <= 0) {
+    if (patience <= 0 || byError) {
+      // held-out error is a step function of C: equal at every C of the strong end (the
+      // weights all point along the class means), with several valleys on small folds; a walk
+      // would stop on the first plateau or in the first valley
       for (int j = 0; j < n; j += decade) visit.applyAsDouble(j);
       visit.applyAsDouble(n - 1);
       refineFrom = decade / 2;
@@ -135,11 +138,9 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
       walk(0, decade, n, s, visit);
       refineFrom = decade / 2;
     } else {
-      // log-loss is smooth in C: a grid step at a time finds the nearest minimum; error is a
-      // step function, whose plateaus a walk of single steps would stop on
-      int stride = byError ? Math.max(1, decade / 2) : 1;
-      walk(Math.min(n - 1, previous), stride, n, s, visit);
-      refineFrom = stride / 2;
+      // log-loss is smooth in C: a grid step at a time finds the nearest minimum
+      walk(Math.min(n - 1, previous), 1, n, s, visit);
+      refineFrom = 0;
     }
     for (int h = refineFrom; h >= 1; h /= 2) {
       int best = best(s);

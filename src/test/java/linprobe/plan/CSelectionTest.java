@@ -235,20 +235,33 @@ class CSelectionTest {
     t = one.search(40, j -> Math.abs(j - 36.6));
     assertArrayEquals(new int[] {40, 41, 39, 38, 37, 36}, t.evaluated());
     assertEquals(37, t.chosen());
-    // by error (a step function): half a decade each way, then the refinement from 2
-    CSelection byError = new CSelection(1e-4, 1e4, 8, true, 1.0, 5, 1);
-    t = byError.search(26, j -> Math.abs(j - 27.4));
-    assertArrayEquals(new int[] {26, 30, 22, 24, 28, 27, 29}, t.evaluated());
-    assertEquals(27, t.chosen());
-    t = byError.search(26, j -> Math.abs(j - 43.0));
-    assertArrayEquals(new int[] {26, 30, 34, 38, 42, 46, 40, 44, 41, 43}, t.evaluated());
-    assertEquals(43, t.chosen());
     // patience 0 ignores the previous choice: every decade from lo
     CSelection all = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 0);
     assertEquals(0, all.search(26, j -> Math.abs(j - 27.4)).evaluated()[0]);
     assertEquals(26, one.index(one.c(26)));
     assertEquals(0, one.index(1e-9));
     assertEquals(64, one.index(1e9));
+  }
+
+  @Test
+  void byErrorEverySubsetIsSweptWhateverThePatienceAndThePreviousChoice() {
+    // held-out error at the strong end: the same at every C up to index 20 (the weights all
+    // point along the class means), a first valley at 26, the deeper one at 45
+    java.util.function.IntToDoubleFunction error = j -> j <= 20 ? 0.5
+        : j <= 30 ? 0.3 + 0.01 * Math.abs(j - 26) : 0.2 + 0.01 * Math.abs(j - 45);
+    CSelection byError = new CSelection(1e-4, 1e4, 8, true, 1.0, 5, 1);
+    int[] sweep = {0, 8, 16, 24, 32, 40, 48, 56, 64, 44, 52, 42, 46, 43, 45};
+    for (int previous : new int[] {-1, 0, 4, 26}) {
+      CSelection.Trace t = byError.search(previous, error);
+      assertArrayEquals(sweep, t.evaluated(), "previous " + previous);
+      assertEquals(45, t.chosen());
+    }
+    // the same by log-loss would walk (here from 26, into the first valley: the walks assume
+    // one valley, which held-out log-loss has)
+    CSelection byLogloss = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 1);
+    assertEquals(26, byLogloss.search(26, error).chosen());
+    // ties still go to the smaller C
+    assertEquals(16, byError.search(-1, j -> j < 16 ? 0.5 : 0.3).chosen());
   }
 
   @Test
