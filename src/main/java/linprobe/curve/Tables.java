@@ -112,8 +112,10 @@ public final class Tables {
         .append(num(epsilon)).append(" of it:\n");
     for (String m : models) {
       Integer e = c.shotsToEpsilon(m, epsilon);
-      sb.append(String.format(Locale.ROOT, "- %s: %.4f, reached from %s shots\n", m,
-          c.asymptoticError(m), e == null ? "no" : Fit.shotsLabel(e)));
+      String from = e == null ? "not reached"
+          : e == Fit.ALL ? "reached only with every row"
+          : "reached from " + e + (e == 1 ? " shot" : " shots");
+      sb.append(String.format(Locale.ROOT, "- %s: %.4f, %s\n", m, c.asymptoticError(m), from));
     }
     List<Comparison> comparisons = c.comparisons();
     if (!comparisons.isEmpty()) {

@@ -64,8 +64,9 @@ public final class Plots {
       ys.add(f.c());
     }
     if (xs.isEmpty()) return null;
-    XYChart chart = chart(title, "shots per class (log scale; the last point is all training rows)",
-        "chosen C (log scale)");
+    boolean all = fits.stream().anyMatch(f -> f.shots() == Fit.ALL && f.cSource() != null
+        && !f.cSource().equals("fixed"));
+    XYChart chart = chart(title, shotsAxis(all), "chosen C (log scale)");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
@@ -183,6 +184,16 @@ public final class Plots {
     return p.shots() == Fit.ALL ? p.nTrain() / classes : p.shots();
   }
 
+  /** The shots axis' title for a curve's pictures. */
+  static String shotsAxis(LearningCurve c) {
+    return shotsAxis(c.points().stream().anyMatch(p -> p.shots() == Fit.ALL));
+  }
+
+  /** The shots axis' title: it names the point of every training row when there is one. */
+  static String shotsAxis(boolean all) {
+    return "shots per class (log scale" + (all ? "; the last point is all training rows)" : ")");
+  }
+
   /** A log axis needs every mean above 0 (a perfect fit's log-loss can be 0). */
   static boolean logScalePossible(LearningCurve c, ToDoubleFunction<LearningCurve.Point> mean) {
     double low = Double.POSITIVE_INFINITY;
@@ -197,7 +208,7 @@ public final class Plots {
     double low = Double.POSITIVE_INFINITY;
     for (LearningCurve.Point p : c.points()) low = Math.min(low, mean.applyAsDouble(p));
     XYChart chart = chart(title,
-        "shots per class (log scale; the last point is all training rows)",
+        shotsAxis(c),
         yTitle + (logY ? " (log scale)" : ""));
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(logY);

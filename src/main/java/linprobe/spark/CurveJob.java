@@ -149,11 +149,19 @@ public final class CurveJob {
         : HeldOut.counts(trainProfile.counts(), o.validationFraction(), classes);
     long[] counts = trainProfile.counts().clone();
     if (heldOut != null) for (int c = 0; c < counts.length; c++) counts[c] -= heldOut[c];
-    int[] shots = o.shots() != null ? o.shots() : CurveOptions.defaultShots(min(counts));
-    // the default grid ends with "all", unless its last value already takes every row
-    boolean includeAll = o.shots() != null ? o.includeAll()
-        : shots.length == 0 || shots[shots.length - 1] < Arrays.stream(counts).max().orElse(0);
-    checkShots(shots, classes, counts, heldOut != null);
+    int[] asked = o.shots() != null ? o.shots() : CurveOptions.defaultShots(min(counts));
+    checkShots(asked, classes, counts, heldOut != null);
+    // the default grid ends with "all"; a size that takes every row of every class is "all"
+    // too: one fit, not a copy of it per seed, whose spread of zero and paired differences
+    // would be no evidence of anything
+    long largest = Arrays.stream(counts).max().orElse(0);
+    boolean takesAll = asked.length > 0 && asked[asked.length - 1] >= largest;
+    if (takesAll && o.shots() != null) {
+      progress.warn("--shots " + asked[asked.length - 1] + " takes every training row (no class "
+          + "has more): fitted once, as all");
+    }
+    int[] shots = takesAll ? Arrays.copyOf(asked, asked.length - 1) : asked;
+    boolean includeAll = o.shots() == null || o.includeAll() || takesAll;
     if (storeFor != null) {
       store = FitStore.open(storeFor, fingerprint(trainProfile, testProfile, validationProfile,
           shots, includeAll), o.resume(), o.overwrite(),

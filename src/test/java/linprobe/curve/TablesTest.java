@@ -128,8 +128,8 @@ class TablesTest {
         + "Mean over seeds ± sample std. Asymptotic error (largest size) and shots to within "
         + "0.25 of it:\n"
         // nb: 0.4 <= 0.2 + 0.25 already at 1 shot; lr: 0.5 > 0.1 + 0.25
-        + "- nb: 0.2000, reached from 1 shots\n"
-        + "- lr: 0.1000, reached from all shots\n"
+        + "- nb: 0.2000, reached from 1 shot\n"
+        + "- lr: 0.1000, reached only with every row\n"
         + "\n"
         + "Test error of lr minus naive Bayes, paired by seed (the same subsets): mean ± "
         + "Student-t 95% half-width over seeds. Below 0: lr better; level when the interval "

@@ -1,5 +1,6 @@
 package linprobe.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,5 +28,15 @@ class PlotsTest {
     // a perfect fit's log-loss is 0: a linear axis, and no failure
     assertFalse(Plots.logScalePossible(curve(15, 0), LearningCurve.Point::loglossMean));
     assertTrue(Plots.loglossCurve(curve(15, 0), 2, "t").svg().contains("<svg"));
+  }
+
+  @Test
+  void theShotsAxisNamesAllTrainingRowsOnlyWhenTheCurveHasThem() throws Exception {
+    assertTrue(Plots.shotsAxis(curve(15, 0.2)).contains("the last point is all training rows"));
+    LearningCurve sampled = LearningCurve.of(
+        List.of(new Fit("nb", 1, 0, 2, 0.5, 1, 0, true, 0),
+            new Fit("nb", 5, 0, 10, 0.4, 1, 0, true, 0)), List.of("nb"));
+    assertEquals("shots per class (log scale)", Plots.shotsAxis(sampled));
+    assertTrue(Plots.errorCurve(sampled, 2, "t").svg().contains("<svg"));
   }
 }

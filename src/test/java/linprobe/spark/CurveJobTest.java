@@ -156,6 +156,41 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
+  void aSizeThatTakesEveryRowIsFittedOnceAsAll() throws Exception {
+    // 6 rows of each digit: 6 shots takes every row, whatever the seed; its fits would be copies
+    // whose spread of 0 and paired differences make a verdict out of nothing
+    Golden g = Golden.digits();
+    int dim = 64, per = 6;
+    int[] seen = new int[10];
+    float[] x = new float[10 * per * dim];
+    int[] y = new int[10 * per];
+    int n = 0;
+    for (int r = 0; r < g.y.length && n < y.length; r++) {
+      if (seen[g.y[r]]++ >= per) continue;
+      System.arraycopy(g.x, r * dim, x, n * dim, dim);
+      y[n++] = g.y[r];
+    }
+    assertEquals(10 * per, n);
+    String train = writeParquet(tmp.resolve("balanced").toString(), x, y, dim, 2);
+    String test = writeParquet(tmp.resolve("btest").toString(), g.xEval, g.yEval, dim, 2);
+    for (String shots : new String[] {"2,6", "2,6,all", "2,all"}) {
+      CurveJob.Result r = runCurve(options(train, test, tmp.resolve("out" + shots).toString())
+          .shots(shots).models("nb,lr").build());
+      assertArrayEquals(new int[] {2}, r.shots(), shots);
+      assertTrue(r.includeAll(), shots);
+      assertEquals(0, r.fits().stream().filter(f -> f.shots() == 6).count(), shots);
+      assertEquals(2, r.fits().stream().filter(f -> f.shots() == Fit.ALL).count(), shots);
+      assertTrue(r.curve().comparisons().get(0).at(Fit.ALL).oneFit(), shots);
+    }
+    // the default grid ends at the smallest class (6 shots here): it is all, too
+    CurveJob.Result r = runCurve(CurveOptions.builder().train(train).test(test).lrC(1)
+        .out(tmp.resolve("outDefault").toString()).seedList(0, 1).models("nb").quiet(true)
+        .build());
+    assertArrayEquals(new int[] {1, 2, 5}, r.shots());
+    assertTrue(r.includeAll());
+  }
+
+  @Test
   void sameFitsForOneAndSevenInputPartitions() throws Exception {
     Golden g = Golden.digits();
     // the same rows, written as 1 file and as 7 files in another order
