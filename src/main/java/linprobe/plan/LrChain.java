@@ -2,6 +2,7 @@ package linprobe.plan;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import linprobe.math.Curvature;
@@ -143,13 +144,15 @@ public final class LrChain implements Serializable {
       long work = 0;
       if (s.selection() != null) {
         int folds = s.selection().foldsFor(subset.id());
-        if (folds < 2) {
+        long[] sizes = folds < 2 ? null : rows.foldSizes(subset, folds);
+        if (folds < 2 || Arrays.stream(sizes).filter(n -> n > 0).count() < 2) {
+          // one shot; or every row of a tiny table in one of all's folds (they come from a hash)
           c = s.selection().fallbackC();
           source = "fallback";
         } else {
           boolean chained = prev != null && i > 0 && "cv".equals(prev.cSource());
           int begin = chained ? s.selection().index(prev.c()) : -1;
-          Selected sel = select(subset, rows, folds, begin, chained ? carried : null);
+          Selected sel = select(subset, rows, folds, sizes, begin, chained ? carried : null);
           trace = sel.trace();
           c = s.selection().c(trace.chosen());
           source = "cv";
@@ -243,15 +246,20 @@ public final class LrChain implements Serializable {
    * on the other folds' rows (penalty scaled by their count), started from the same fold's fits
    * at the C already evaluated as {@link CPath} says (the first C from initial, which may be
    * null), scored on the fold's rows. The search starts from grid index begin (the previous
-   * subset's choice) or, when begin is -1, from the low end of the range.
+   * subset's choice) or, when begin is -1, from the low end of the range. A fold without rows
+   * (all's folds of a tiny table) scores nothing: the mean is over the folds with rows.
    */
-  private Selected select(Subset subset, SubsetRows rows, int folds, int begin,
+  private Selected select(Subset subset, SubsetRows rows, int folds, long[] sizes, int begin,
       double[] initial) {
     Settings s = settings;
     CSelection sel = s.selection();
-    long[] sizes = rows.foldSizes(subset, folds);
     long total = 0;
-    for (long n : sizes) total += n;
+    int scored = 0;
+    for (long n : sizes) {
+      total += n;
+      if (n > 0) scored++;
+    }
+    int scoredFolds = scored;
     CPath path = new CPath(sel.size(), initial,
         CPath.pairBytes(folds, s.classes(), s.dim(), linprobe.CurveOptions.LBFGS_MEMORY));
     long all = total;
@@ -284,11 +292,12 @@ public final class LrChain implements Serializable {
         pairs[f] = r.lbfgs().curvature();
         iterations[0] += r.lbfgs().iterations();
         evaluated[0] += r.lbfgs().evaluations() * (all - sizes[f]);
+        if (sizes[f] == 0) continue;
         ValidationSums v = rows.validate(subset, folds, f, at[f], s.float32());
         sum += v.mean(sel.byError());
       }
       path.put(j, at, pairs);
-      return sum / folds;
+      return sum / scoredFolds;
     });
     return new Selected(trace, path.solution(trace.chosen(), 0), iterations[0], evaluated[0]);
   }

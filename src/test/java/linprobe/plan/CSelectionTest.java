@@ -265,6 +265,21 @@ class CSelectionTest {
   }
 
   @Test
+  void foldsWithoutRowsScoreNothingAndOneFoldWithEveryRowFallsBack() throws Exception {
+    // all's folds come from a hash: in a tiny table some get no rows (once a crash: every C
+    // scored NaN, and the search chose index -1)
+    Golden g = Golden.digits();
+    int[] twoOfFive = new int[g.n];
+    for (int r = 0; r < g.n; r++) twoOfFive[r] = 3 * (r % 2); // folds 0 and 3; 1, 2, 4 empty
+    FitResult cv = select(false, g, twoOfFive, 1, CSelection.DEFAULT_CV_TOL);
+    assertEquals("cv", cv.cSource());
+    for (double score : cv.selection().scores()) assertTrue(Double.isFinite(score));
+    FitResult one = select(false, g, new int[g.n], 1, CSelection.DEFAULT_CV_TOL); // all in fold 0
+    assertEquals("fallback", one.cSource());
+    assertEquals(1.0, one.c());
+  }
+
+  @Test
   void oneShotSubsetsFallBackAndSampledSubsetsUseAtMostShotsFolds() {
     CSelection sel = CSelection.defaults();
     assertEquals(1, sel.foldsFor(new SubsetId.Sampled(0, 0, 0, 1)));
