@@ -4,6 +4,7 @@ import breeze.linalg.{DenseVector, axpy, norm}
 import breeze.math.MutableInnerProductModule
 import breeze.optimize.{DiffFunction, FirstOrderException, FirstOrderMinimizer, LBFGS,
   NaNHistory, StepSizeUnderflow, StrongWolfeLineSearch}
+import breeze.util.LazyLogger
 
 /**
  * The project's only Scala: Java cannot implement Breeze's DiffFunction (javac rejects the two
@@ -33,6 +34,19 @@ object BreezeLbfgs {
                              private var seed: LBFGS.ApproximateInverseHessian[V], floor: Boolean,
                              objective: Objective)
       extends LBFGS[V](check, m) {
+    /**
+     * Breeze logs a failed line search, which it recovers from by resetting the history, as an
+     * ERROR ("Failure! Resetting history"), even in runs that then converge: at DEBUG here. What
+     * ends a run badly reaches the caller as its result (converged or not), not as a log line.
+     */
+    @transient private lazy val quiet: LazyLogger =
+      new LazyLogger(org.slf4j.LoggerFactory.getLogger(getClass)) {
+        override def error(msg: => String): Unit = debug(msg)
+        override def error(msg: => String, t: Throwable): Unit = debug(msg, t)
+      }
+
+    override protected def logger: LazyLogger = quiet
+
     /** The vector space Breeze's LBFGS does its arithmetic in (the same implicit). */
     private val space = implicitly[MutableInnerProductModule[V, Double]]
 
