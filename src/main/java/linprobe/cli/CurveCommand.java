@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
  * {@link CurveHelp}), so an option left unset here takes the built-in default there.
  */
 @Command(name = "curve", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.VersionInfo.class,
     resourceBundle = "linprobe.cli.CurveHelp",
     description = {"Fit naive Bayes and logistic regression on nested training subsets of "
         + "growing size for several seeds, score them on the test set, and write learning-curve "

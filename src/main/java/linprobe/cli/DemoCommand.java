@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.VersionInfo.class,
     description = {"Run curve on the bundled data-samples (scikit-learn's digits by default) "
         + "with the default protocol, and print the learning-curve table."})
 public final class DemoCommand implements Callable<Integer> {

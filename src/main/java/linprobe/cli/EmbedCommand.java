@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.VersionInfo.class,
     description = {"Embed a text column with a pre-trained sentence model, inside Spark tasks, "
         + "and write Parquet that curve reads: the id and label columns as they were and "
         + "embedding (array<float>), rows in input order. The model ships inside the jar "

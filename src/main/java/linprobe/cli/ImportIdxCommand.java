@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "import-idx", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.VersionInfo.class,
     description = {"Convert IDX image and label files (MNIST format, optionally gzipped, e.g. "
         + "Debian's dataset-fashion-mnist) to Parquet embeddings that curve reads: columns id "
         + "(row index), label (int) and embedding (array<float>, pixels flattened row-major)."})

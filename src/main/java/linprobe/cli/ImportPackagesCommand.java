@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "import-packages", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.VersionInfo.class,
     description = {"Build a labelled text dataset from Debian's package index (the output of "
         + "apt-cache dumpavail, or a Packages file, optionally gzipped): one row per package of "
         + "a topical section, its one-line description as text and its section as label, split "

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.VersionInfo.class,
     description = {"Reproduce the paper's Gaussian-mixture simulation: for every (classes K, "
         + "dimension n) generate a training pool and a test set in Spark tasks, fit the learning "
         + "curves, and measure m_eps, the smallest training size whose mean error stays within "

@@ -70,6 +70,19 @@ class CliTest extends SparkTestBase {
   }
 
   @Test
+  void everySubcommandPrintsTheVersionItsHelpOffers() {
+    String version = run("--version").out().trim();
+    assertTrue(version.startsWith("linprobe "), version);
+    for (String sub : new String[] {"curve", "demo", "simulate", "generate", "import-idx",
+        "import-packages", "embed"}) {
+      assertTrue(run(sub, "--help").out().contains("--version"), sub);
+      Run r = run(sub, "-V");
+      assertEquals(0, r.code(), sub);
+      assertEquals(version, r.out().trim(), sub);
+    }
+  }
+
+  @Test
   void usageErrorsExitTwoWithOneLine() {
     assertInvalid(run(), "subcommand is required");
     String out = tmp.resolve("o").toString();
