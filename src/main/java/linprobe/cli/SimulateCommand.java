@@ -154,6 +154,10 @@ public final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int[] ks = ints(classes, "--classes", 2);
+    if (java.util.Arrays.stream(ks).max().orElse(0) > 128) {
+      throw new LinprobeException("--classes values must be at most 128: the mixture's class "
+          + "means 2^(k-1) overflow float32 beyond (the paper's K is at most 7)");
+    }
     int[] ns = ints(dims, "--dims", 2);
     int[] ms = sizes == null ? null : ints(sizes, "--sizes", 2);
     if (poolFactor < 1) throw new LinprobeException("--pool-factor must be at least 1");

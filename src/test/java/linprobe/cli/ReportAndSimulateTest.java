@@ -217,7 +217,9 @@ class ReportAndSimulateTest extends SparkTestBase {
             "0"},
         {"--distance must be a positive number, not NaN", "--separation", "fixed", "--distance",
             "NaN"},
-        {"--test-rows must be at least 1", "--test-rows", "0"}};
+        {"--test-rows must be at least 1", "--test-rows", "0"},
+        {"--classes values must be at most 128: the mixture's class means 2^(k-1) overflow "
+            + "float32 beyond (the paper's K is at most 7)", "--classes", "2,200"}};
     for (String[] c : cases) {
       Path out = tmp.resolve("refused");
       List<String> args = new java.util.ArrayList<>(List.of("simulate", "--out", out.toString()));
