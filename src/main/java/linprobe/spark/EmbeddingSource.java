@@ -273,6 +273,11 @@ public final class EmbeddingSource {
             + "files: point --" + role + " at the Parquet table (a file, or a directory of "
             + "part files)");
       }
+      List<String> tables = fs.getFileStatus(hp).isDirectory() ? tablesInside(fs, hp) : List.of();
+      if (!tables.isEmpty()) {
+        throw new LinprobeException(role + " path " + path + " holds tables ("
+            + String.join(", ", tables) + "), not one: point --" + role + " at one of them");
+      }
     } catch (IOException | IllegalArgumentException e) {
       throw new LinprobeException("cannot access " + role + " path " + path + ": "
           + firstLine(e) + " (check --" + role + ")", e);
@@ -469,6 +474,22 @@ public final class EmbeddingSource {
       if (!FileSystems.hidden(it.next().getPath().getName())) return true;
     }
     return false;
+  }
+
+  /**
+   * The directories of a directory that has no data files of its own and no partition
+   * directories (name=value): tables side by side, as generate writes them (at most 3 named).
+   */
+  private static List<String> tablesInside(FileSystem fs, Path dir) throws IOException {
+    List<String> dirs = new ArrayList<>();
+    for (org.apache.hadoop.fs.FileStatus c : fs.listStatus(dir)) {
+      String name = c.getPath().getName();
+      if (FileSystems.hidden(name)) continue;
+      if (!c.isDirectory() || name.contains("=")) return List.of();
+      dirs.add(name);
+    }
+    java.util.Collections.sort(dirs);
+    return dirs.size() > 3 ? List.of(dirs.get(0), dirs.get(1), dirs.get(2), "...") : dirs;
   }
 
   static String firstLine(Throwable e) {

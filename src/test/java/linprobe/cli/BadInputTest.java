@@ -204,6 +204,30 @@ class BadInputTest extends SparkTestBase {
     Files.createDirectories(empty.resolve("_temporary"));
     expect("train path " + empty + " is a directory without data files: point --train at the "
         + "Parquet table", "--train", empty.toString());
+    // generate's output: two tables side by side (Spark: "Unable to infer schema")
+    Path both = tmp.resolve("generated");
+    Files.createDirectories(both);
+    copyTree(Path.of(good.replaceFirst("^file:", "")), both.resolve("train.parquet"));
+    copyTree(Path.of(goodTest.replaceFirst("^file:", "")), both.resolve("test.parquet"));
+    Files.createFile(both.resolve("_SUCCESS"));
+    expect("train path " + both + " holds tables (test.parquet, train.parquet), not one: point "
+        + "--train at one of them", "--train", both.toString());
+    // partition directories (name=value) are one table, read as before
+    Path parted = tmp.resolve("parted");
+    Files.createDirectories(parted);
+    copyTree(Path.of(good.replaceFirst("^file:", "")), parted.resolve("split=a"));
+    CliTest.Run r = CliTest.run("curve", "--out", tmp.resolve("parted-out").toString(), "--train",
+        parted.toString(), "--test", goodTest, "--shots", "1,2", "--seeds", "1", "--models", "nb",
+        "--quiet");
+    assertEquals(0, r.code(), r.err());
+  }
+
+  static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var files = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()));
+      }
+    }
   }
 
   @Test
