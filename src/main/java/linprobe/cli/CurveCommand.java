@@ -149,6 +149,10 @@ public final class CurveCommand implements Callable<Integer> {
     CurveOptions.Builder b = CurveOptions.builder().train(train).test(test).out(out)
         .overwrite(run.overwrite).quiet(run.quiet);
     if (validation != null) b.validation(validation);
+    if (validationFraction != null && validationFraction.isNaN()) { // the API's "not set"
+      throw new LinprobeException("--validation-fraction must be between 0 and 1 (exclusive), "
+          + "got NaN");
+    }
     if (validationFraction != null) b.validationFraction(validationFraction);
     if (featuresCol != null) b.featuresCol(featuresCol);
     if (labelCol != null) b.labelCol(labelCol);

@@ -318,6 +318,10 @@ class BadInputTest extends SparkTestBase {
         "validation", "--validation-fraction", "1.5");
     expect("--validation-fraction must be between 0 and 1 (exclusive), got 0.0", "--select",
         "validation", "--validation-fraction", "0");
+    for (String select : new String[] {"validation", "cv"}) { // NaN is not "unset"
+      expect("--validation-fraction must be between 0 and 1 (exclusive), got NaN", "--select",
+          select, "--validation-fraction", "NaN");
+    }
     expect("--validation-fraction is used only to choose C on held-out rows: add --select "
         + "validation (with --lr-c auto), or drop --validation-fraction",
         "--validation-fraction", "0.25");
