@@ -86,7 +86,11 @@ public final class OutputDir {
       FileSystems.refuseOverlap(dir, inputs, conf);
       if (fs.exists(q)) {
         FileStatus st = fs.getFileStatus(q);
-        boolean empty = st.isDirectory() && fs.listStatus(q).length == 0;
+        if (!st.isDirectory()) { // a file named by mistake (results.csv) is never replaced
+          throw new LinprobeException("output " + dir + " is a file, not a directory: choose "
+              + "another --out (--overwrite replaces directories only)");
+        }
+        boolean empty = fs.listStatus(q).length == 0;
         if (!empty && !overwrite) {
           throw new LinprobeException("output " + dir + " already exists and is not empty: "
               + "choose another --out, or pass --overwrite to replace it");

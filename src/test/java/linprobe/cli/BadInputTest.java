@@ -391,5 +391,14 @@ class BadInputTest extends SparkTestBase {
         file.resolve("out").toString(), "--shots", "1");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("is a file, not a directory; choose another --out"), r.err());
+    // the file itself as --out: refused, --overwrite or not, and kept
+    for (String overwrite : new String[] {"--quiet", "--overwrite"}) {
+      r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out", file.toString(),
+          "--shots", "1", overwrite);
+      assertEquals(2, r.code(), r.err());
+      assertEquals("linprobe: error: output " + file + " is a file, not a directory: choose "
+          + "another --out (--overwrite replaces directories only)", r.err().strip());
+      assertEquals("x", Files.readString(file));
+    }
   }
 }
