@@ -861,6 +861,13 @@ public final class CurveOptions implements Serializable {
   private static Object checkC(Object v) {
     if (v instanceof String str && str.trim().equalsIgnoreCase("auto")) return Double.NaN;
     if (v instanceof Double d && d.isNaN()) return d;
+    if (!(v instanceof Number)) {
+      try {
+        Double.parseDouble(String.valueOf(v).trim());
+      } catch (NumberFormatException e) {
+        throw new LinprobeException("--lr-c value '" + v + "' is neither a number nor auto");
+      }
+    }
     return check(dbl(v, "lr-c"), x -> x > 0 && !Double.isInfinite(x),
         x -> "--lr-c must be a positive number, got " + x + " (or auto)");
   }

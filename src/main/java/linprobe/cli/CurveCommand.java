@@ -144,7 +144,8 @@ public final class CurveCommand implements Callable<Integer> {
     if (out == null) missing.add("--out");
     if (!missing.isEmpty()) {
       throw new LinprobeException("missing " + String.join(", ", missing)
-          + ": give them as flags (or spark.linprobe.* settings, or in --config)");
+          + (missing.size() == 1 ? ": give it as a flag" : ": give them as flags")
+          + " (or spark.linprobe.* settings, or in --config)");
     }
     CurveOptions.Builder b = CurveOptions.builder().train(train).test(test).out(out)
         .overwrite(run.overwrite).quiet(run.quiet);

@@ -115,6 +115,12 @@ public final class Main implements Runnable {
         message = d.blame(message, name -> java.util.Arrays.stream(args)
             .anyMatch(x -> x.equals(name) || x.startsWith(name + "=")));
       }
+      if (ex instanceof CommandLine.UnmatchedArgumentException u
+          && u.getCommandLine().getParent() == null && !u.getUnmatched().isEmpty()
+          && !u.getUnmatched().get(0).startsWith("-")) {
+        message = "unknown command '" + u.getUnmatched().get(0) + "': use one of "
+            + String.join(", ", u.getCommandLine().getSubcommands().keySet());
+      }
       err.println("linprobe: error: " + message);
       err.println("linprobe: see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
           + " --help'");

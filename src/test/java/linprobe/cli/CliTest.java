@@ -85,6 +85,11 @@ class CliTest extends SparkTestBase {
   @Test
   void usageErrorsExitTwoWithOneLine() {
     assertInvalid(run(), "subcommand is required");
+    assertInvalid(run("nope"), "unknown command 'nope': use one of curve, demo, simulate, "
+        + "generate, import-idx, import-packages, embed, help");
+    assertInvalid(run("curve", "--train", train(), "--test", test(), "--out",
+        tmp.resolve("c").toString(), "--lr-c", "abc"), "--lr-c value 'abc' is neither a number "
+        + "nor auto");
     String out = tmp.resolve("o").toString();
     assertInvalid(run("curve", "--train", train(), "--test", test()), "missing --out");
     assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--bogus"),
