@@ -74,9 +74,9 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
     return Math.max(0, Math.min(size() - 1, j));
   }
 
-  /** Number of grid points. */
+  /** Number of grid points: lo, and every step up to hi (none beyond it). */
   public int size() {
-    return (int) Math.round(Math.log10(hi / lo) * stepsPerDecade) + 1;
+    return (int) Math.floor(Math.log10(hi / lo) * stepsPerDecade + 1e-6) + 1;
   }
 
   /** The j-th C of the grid: lo x 10^(j / stepsPerDecade). */

@@ -193,6 +193,16 @@ class CSelectionTest {
     assertEquals(1e-4, sel.c(0), 1e-18);
     assertEquals(1.0, sel.c(32), 1e-12);
     assertEquals(1e4, sel.c(64), 1e-8);
+    // a range that is not whole eighths of a decade ends at its last step below hi
+    CSelection odd = new CSelection(1e-2, 50, 8, false, 1.0, 5, 0);
+    assertEquals(30, odd.size());
+    assertTrue(odd.c(odd.size() - 1) <= 50 && odd.c(odd.size() - 1) * Math.pow(10, 1.0 / 8) > 50);
+    for (double lo : new double[] {1e-4, 1e-3, 0.1, 1, 3}) {
+      for (int decades = 1; decades <= 8; decades++) {
+        assertEquals(8 * decades + 1, new CSelection(lo, lo * Math.pow(10, decades), 8, false, 1.0,
+            5, 0).size(), lo + " x 1e" + decades);
+      }
+    }
     // a valley at 45.2: the coarse best is 48; then 44 and 52 (best 44), 42 and 46 (best 46),
     // 45 and 47 (best 45)
     CSelection.Trace t = sel.search(j -> Math.abs(j - 45.2));
