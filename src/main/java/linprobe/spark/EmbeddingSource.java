@@ -268,12 +268,13 @@ public final class EmbeddingSource {
       FileSystem fs = FileSystems.of(hp, spark.sparkContext().hadoopConfiguration(),
           "--" + role);
       FileSystems.requireExists(fs, hp, role + " path " + path, "--" + role);
-      if (fs.getFileStatus(hp).isDirectory() && !hasData(fs, hp)) {
+      boolean directory = fs.getFileStatus(hp).isDirectory();
+      if (directory && !hasData(fs, hp)) {
         throw new LinprobeException(role + " path " + path + " is a directory without data "
             + "files: point --" + role + " at the Parquet table (a file, or a directory of "
             + "part files)");
       }
-      List<String> tables = fs.getFileStatus(hp).isDirectory() ? tablesInside(fs, hp) : List.of();
+      List<String> tables = directory ? tablesInside(fs, hp) : List.of();
       if (!tables.isEmpty()) {
         throw new LinprobeException(role + " path " + path + " holds tables ("
             + String.join(", ", tables) + "), not one: point --" + role + " at one of them");
@@ -482,7 +483,9 @@ public final class EmbeddingSource {
    */
   private static List<String> tablesInside(FileSystem fs, Path dir) throws IOException {
     List<String> dirs = new ArrayList<>();
-    for (org.apache.hadoop.fs.FileStatus c : fs.listStatus(dir)) {
+    var it = fs.listStatusIterator(dir); // pages of an object store's listing: stops at a file
+    while (it.hasNext()) {
+      org.apache.hadoop.fs.FileStatus c = it.next();
       String name = c.getPath().getName();
       if (FileSystems.hidden(name)) continue;
       if (!c.isDirectory() || name.contains("=")) return List.of();
