@@ -13,6 +13,9 @@ import breeze.util.LazyLogger
 object BreezeLbfgs {
   private type V = DenseVector[Double]
 
+  /** How Breeze's FirstOrderMinimizer words a failed line search it recovers from. */
+  final val Recovered = "Failure! Resetting history"
+
   /**
    * Breeze's L-BFGS, optionally starting from curvature pairs of an earlier run (see
    * [[Curvature]]): its first history is those pairs, and a first step along a quasi-Newton
@@ -36,13 +39,15 @@ object BreezeLbfgs {
       extends LBFGS[V](check, m) {
     /**
      * Breeze logs a failed line search, which it recovers from by resetting the history, as an
-     * ERROR ("Failure! Resetting history"), even in runs that then converge: at DEBUG here. What
-     * ends a run badly reaches the caller as its result (converged or not), not as a log line.
+     * ERROR ("Failure! Resetting history"), even in runs that then converge: at DEBUG here.
+     * Its other errors (a second failure in a row, when it gives up) stay errors.
      */
     @transient private lazy val quiet: LazyLogger =
       new LazyLogger(org.slf4j.LoggerFactory.getLogger(getClass)) {
-        override def error(msg: => String): Unit = debug(msg)
-        override def error(msg: => String, t: Throwable): Unit = debug(msg, t)
+        override def error(msg: => String): Unit = {
+          val m = msg
+          if (m.startsWith(BreezeLbfgs.Recovered)) debug(m) else super.error(m)
+        }
       }
 
     override protected def logger: LazyLogger = quiet

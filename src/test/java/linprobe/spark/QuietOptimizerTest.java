@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import linprobe.CurveOptions;
+import linprobe.math.BreezeLbfgs;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -31,20 +32,24 @@ class QuietOptimizerTest extends SparkTestBase {
     Synthetic.paperMixture(spark(), 0, 300, 8, 3, 1, 1).write().parquet(train);
     Synthetic.paperMixture(spark(), 300, 300, 8, 3, 2, 1).write().parquet(test);
     List<String> errors = new ArrayList<>();
+    List<String> recovered = new ArrayList<>();
     AbstractAppender capture = new AbstractAppender("capture-errors", null, null, true,
         Property.EMPTY_ARRAY) {
       @Override
       public void append(LogEvent e) {
-        if (e.getLevel().isMoreSpecificThan(Level.ERROR)) {
-          synchronized (errors) {
-            errors.add(e.getLoggerName() + ": " + e.getMessage().getFormattedMessage());
-          }
+        String m = e.getLoggerName() + ": " + e.getMessage().getFormattedMessage();
+        synchronized (errors) {
+          if (e.getLevel().isMoreSpecificThan(Level.ERROR)) errors.add(m);
+          else if (m.contains(BreezeLbfgs.Recovered())) recovered.add(m);
         }
       }
     };
     capture.start();
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     ctx.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
+    // the optimizer's DEBUG lines too: the run must have recovered from failed line searches
+    String seeded = "linprobe.math.BreezeLbfgs$Seeded";
+    org.apache.logging.log4j.core.config.Configurator.setLevel(seeded, Level.DEBUG);
     ctx.updateLoggers();
     try {
       CurveJob.Result r = runCurve(CurveOptions.builder().train(train).test(test)
@@ -53,10 +58,12 @@ class QuietOptimizerTest extends SparkTestBase {
       assertEquals(6, r.fits().size());
       assertTrue(r.fits().stream().allMatch(f -> f.converged()));
     } finally {
+      org.apache.logging.log4j.core.config.Configurator.setLevel(seeded, (Level) null);
       ctx.getConfiguration().getRootLogger().removeAppender("capture-errors");
       ctx.updateLoggers();
       capture.stop();
     }
     assertEquals(List.of(), errors);
+    assertTrue(recovered.size() > 0, "the run recovered from no failed line search: no test");
   }
 }
