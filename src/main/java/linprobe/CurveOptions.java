@@ -129,8 +129,8 @@ public final class CurveOptions implements Serializable {
             x -> x.equals("cv") || x.equals("validation"),
             x -> "--select must be cv or validation, got '" + x + "'")),
     LR_C_RANGE("lr-c-range", Group.LR, "1e-4..1e4",
-        "The C grid searched when --lr-c is auto, LO..HI, 8 points per decade, walked as "
-            + "--lr-c-patience says.",
+        "The C grid searched when --lr-c is auto, LO..HI, 8 points per decade from LO (the "
+            + "last at or below HI), walked as --lr-c-patience says.",
         CurveOptions::checkRange, v -> plain(((double[]) v)[0]) + ".." + plain(((double[]) v)[1])),
     LR_C_PATIENCE("lr-c-patience", Group.LR, "1",
         "When --lr-c is auto, how far the search walks past the best C so far: the first subset "
@@ -150,7 +150,8 @@ public final class CurveOptions implements Serializable {
             x -> x.equals("logloss") || x.equals("error"),
             x -> "--select-metric must be logloss or error, got '" + x + "'")),
     LR_C_FALLBACK("lr-c-fallback", Group.LR, "1.0",
-        "C for subsets too small to cross-validate (1 shot per class) when --lr-c is auto.",
+        "C for subsets too small to cross-validate (1 shot per class, or an all whose rows "
+            + "fall in one fold) when --lr-c is auto.",
         v -> check(dbl(v, "lr-c-fallback"), x -> x > 0 && !Double.isInfinite(x),
             x -> "--lr-c-fallback must be a positive number, got " + x)),
     LR_MAX_ITER("lr-max-iter", Group.LR, "1000", "L-BFGS iteration limit.",

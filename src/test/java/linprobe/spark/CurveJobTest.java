@@ -157,10 +157,10 @@ class CurveJobTest extends SparkTestBase {
 
   @Test
   void aSizeThatTakesEveryRowIsFittedOnceAsAll() throws Exception {
-    // 6 rows of each digit: 6 shots takes every row, whatever the seed; its fits would be copies
+    // 5 rows of each digit: 5 shots takes every row, whatever the seed; its fits would be copies
     // whose spread of 0 and paired differences make a verdict out of nothing
     Golden g = Golden.digits();
-    int dim = 64, per = 6;
+    int dim = 64, per = 5;
     int[] seen = new int[10];
     float[] x = new float[10 * per * dim];
     int[] y = new int[10 * per];
@@ -173,21 +173,55 @@ class CurveJobTest extends SparkTestBase {
     assertEquals(10 * per, n);
     String train = writeParquet(tmp.resolve("balanced").toString(), x, y, dim, 2);
     String test = writeParquet(tmp.resolve("btest").toString(), g.xEval, g.yEval, dim, 2);
-    for (String shots : new String[] {"2,6", "2,6,all", "2,all"}) {
+    for (String shots : new String[] {"2,5", "2,5,all", "2,all"}) {
       CurveJob.Result r = runCurve(options(train, test, tmp.resolve("out" + shots).toString())
           .shots(shots).models("nb,lr").build());
       assertArrayEquals(new int[] {2}, r.shots(), shots);
       assertTrue(r.includeAll(), shots);
-      assertEquals(0, r.fits().stream().filter(f -> f.shots() == 6).count(), shots);
+      assertEquals(0, r.fits().stream().filter(f -> f.shots() == 5).count(), shots);
       assertEquals(2, r.fits().stream().filter(f -> f.shots() == Fit.ALL).count(), shots);
       assertTrue(r.curve().comparisons().get(0).at(Fit.ALL).oneFit(), shots);
     }
-    // the default grid ends at the smallest class (6 shots here): it is all, too
+    // the default grid, 1, 2, 5 here, ends at the smallest class: its 5 is all, too
     CurveJob.Result r = runCurve(CurveOptions.builder().train(train).test(test).lrC(1)
         .out(tmp.resolve("outDefault").toString()).seedList(0, 1).models("nb").quiet(true)
         .build());
-    assertArrayEquals(new int[] {1, 2, 5}, r.shots());
+    assertArrayEquals(new int[] {1, 2}, r.shots());
     assertTrue(r.includeAll());
+    assertEquals(1, r.fits().stream().filter(f -> f.shots() == Fit.ALL).count());
+    assertEquals(0, r.fits().stream().filter(f -> f.shots() == 5).count());
+  }
+
+  @Test
+  void cvOnAllOfATinyTableSkipsFoldsWithoutRows() throws Exception {
+    // 2 rows of each of 2 classes: all's 5 folds (from a hash of the rows) cannot all have rows;
+    // this run once failed with ArrayIndexOutOfBoundsException (every C scored NaN)
+    Golden g = Golden.digits();
+    int dim = 64;
+    float[] x = new float[4 * dim];
+    int[] y = new int[4];
+    int n = 0;
+    for (int r = 0; r < g.y.length && n < 4; r++) {
+      if (g.y[r] != n / 2) continue;
+      System.arraycopy(g.x, r * dim, x, n * dim, dim);
+      y[n++] = g.y[r];
+    }
+    String train = writeParquet(tmp.resolve("tiny").toString(), x, y, dim, 1);
+    int[] yt = new int[40];
+    float[] xt = new float[40 * dim];
+    n = 0;
+    for (int r = 0; r < g.yEval.length && n < 40; r++) {
+      if (g.yEval[r] > 1) continue;
+      System.arraycopy(g.xEval, r * dim, xt, n * dim, dim);
+      yt[n++] = g.yEval[r];
+    }
+    String test = writeParquet(tmp.resolve("tinyTest").toString(), xt, yt, dim, 1);
+    CurveJob.Result r = runCurve(CurveOptions.builder().train(train).test(test).lrC("auto")
+        .shots("1,all").seedList(0, 1).models("lr").out(tmp.resolve("tinyOut").toString())
+        .quiet(true).build());
+    Fit all = r.fits().stream().filter(f -> f.shots() == Fit.ALL).findFirst().orElseThrow();
+    assertTrue(all.cSource().equals("cv") || all.cSource().equals("fallback"), all.cSource());
+    assertTrue(Double.isFinite(all.error()) && Double.isFinite(all.c()), all.toString());
   }
 
   @Test
