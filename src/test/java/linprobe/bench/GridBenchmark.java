@@ -56,7 +56,7 @@ public final class GridBenchmark {
       "small", new Workload("small", 5_000, 2_000, 128, 10, "1,2,5,10,20,50,100,all", 3, 0.1),
       // the table of jobs/bench small-process (generate --separation random --spread 0.2)
       "small20k", new Workload("small20k", 20_000, 5_000, 256, 10,
-          "1,2,5,10,20,50,100,200,500,1000,2000", 3, 0.2),
+          "1,2,5,10,20,50,100,200,500,1000,all", 3, 0.2),
       "K1000", new Workload("K1000", 50_000, 10_000, 768, 1000, "1,2,5,10,20,all", 5, 0.2));
 
   public static void main(String[] args) throws Exception {
