@@ -153,6 +153,10 @@ public final class PackageDataset {
         if (l.size() >= o.minPackages()) selected.add(s);
       });
     }
+    if (o.sections() != null && selected.size() < 2) {
+      throw new LinprobeException("--sections names " + selected.size() + " section; a "
+          + "classification needs two or more: name another");
+    }
     if (selected.size() < 2) {
       throw new LinprobeException(selected.size() + " section(s) have at least --min-packages "
           + o.minPackages() + " usable packages; a classification needs two or more: lower "

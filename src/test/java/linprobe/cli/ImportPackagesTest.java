@@ -122,6 +122,12 @@ class ImportPackagesTest extends SparkTestBase {
     assertEquals(2, few.code());
     assertTrue(few.err().contains("0 section(s) have at least --min-packages 300"), few.err());
     assertFalse(Files.exists(out));
+    Run one = CliTest.run("import-packages", "--input", writeIndex().toString(), "--out",
+        out.toString(), "--min-packages", "10", "--test-per-section", "4", "--sections", "games");
+    assertEquals(2, one.code());
+    assertEquals("linprobe: error: --sections names 1 section; a classification needs two or "
+        + "more: name another", one.err().strip());
+    assertFalse(Files.exists(out));
     try (Stream<Path> left = Files.list(tmp)) {
       assertEquals(List.of("dumpavail.txt", "not-an-index.csv"),
           left.map(p -> p.getFileName().toString()).sorted().toList(), "no staging left");
