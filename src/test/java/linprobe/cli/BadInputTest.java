@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import linprobe.spark.SparkTestBase;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -206,28 +207,18 @@ class BadInputTest extends SparkTestBase {
         + "Parquet table", "--train", empty.toString());
     // generate's output: two tables side by side (Spark: "Unable to infer schema")
     Path both = tmp.resolve("generated");
-    Files.createDirectories(both);
-    copyTree(Path.of(good.replaceFirst("^file:", "")), both.resolve("train.parquet"));
-    copyTree(Path.of(goodTest.replaceFirst("^file:", "")), both.resolve("test.parquet"));
+    FileUtils.copyDirectory(Path.of(good).toFile(), both.resolve("train.parquet").toFile());
+    FileUtils.copyDirectory(Path.of(goodTest).toFile(), both.resolve("test.parquet").toFile());
     Files.createFile(both.resolve("_SUCCESS"));
     expect("train path " + both + " holds tables (test.parquet, train.parquet), not one: point "
         + "--train at one of them", "--train", both.toString());
     // partition directories (name=value) are one table, read as before
     Path parted = tmp.resolve("parted");
-    Files.createDirectories(parted);
-    copyTree(Path.of(good.replaceFirst("^file:", "")), parted.resolve("split=a"));
+    FileUtils.copyDirectory(Path.of(good).toFile(), parted.resolve("split=a").toFile());
     CliTest.Run r = CliTest.run("curve", "--out", tmp.resolve("parted-out").toString(), "--train",
         parted.toString(), "--test", goodTest, "--shots", "1,2", "--seeds", "1", "--models", "nb",
         "--quiet");
     assertEquals(0, r.code(), r.err());
-  }
-
-  static void copyTree(Path from, Path to) throws java.io.IOException {
-    try (var files = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Files.copy(p, to.resolve(from.relativize(p).toString()));
-      }
-    }
   }
 
   @Test
@@ -250,7 +241,7 @@ class BadInputTest extends SparkTestBase {
     // a copy of the table: a refusal that failed would delete it
     Path dir = tmp.resolve("overlap");
     Path tr = dir.resolve("train");
-    org.apache.commons.io.FileUtils.copyDirectory(Path.of(good).toFile(), tr.toFile());
+    FileUtils.copyDirectory(Path.of(good).toFile(), tr.toFile());
     List<String> before;
     try (var f = Files.walk(dir)) {
       before = f.map(Path::toString).sorted().toList();
