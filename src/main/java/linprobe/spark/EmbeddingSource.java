@@ -268,14 +268,13 @@ public final class EmbeddingSource {
       FileSystem fs = FileSystems.of(hp, spark.sparkContext().hadoopConfiguration(),
           "--" + role);
       FileSystems.requireExists(fs, hp, role + " path " + path, "--" + role);
-      boolean directory = fs.getFileStatus(hp).isDirectory();
-      if (directory && !hasData(fs, hp)) {
+      List<String> tables = fs.getFileStatus(hp).isDirectory() ? tablesInside(fs, hp) : null;
+      if (tables != null && tables.isEmpty()) {
         throw new LinprobeException(role + " path " + path + " is a directory without data "
             + "files: point --" + role + " at the Parquet table (a file, or a directory of "
             + "part files)");
       }
-      List<String> tables = directory ? tablesInside(fs, hp) : List.of();
-      if (!tables.isEmpty()) {
+      if (tables != null) {
         throw new LinprobeException(role + " path " + path + " holds tables ("
             + String.join(", ", tables) + "), not one: point --" + role + " at one of them");
       }
@@ -469,26 +468,20 @@ public final class EmbeddingSource {
    * Whether a table's directory holds anything Spark reads ({@link FileSystems#hidden}); stops
    * at the first such name (a large prefix on an object store).
    */
-  private static boolean hasData(FileSystem fs, Path dir) throws IOException {
-    var it = fs.listStatusIterator(dir);
-    while (it.hasNext()) {
-      if (!FileSystems.hidden(it.next().getPath().getName())) return true;
-    }
-    return false;
-  }
-
   /**
-   * The directories of a directory that has no data files of its own and no partition
-   * directories (name=value): tables side by side, as generate writes them (at most 3 named).
+   * What a directory holds, in one pass over its listing (an object store's comes in pages: it
+   * stops at the first data file): null for a table (a data file, or partition directories
+   * name=value); else its other directories, tables side by side as generate writes them (at
+   * most 3 named), none when it holds nothing but hidden entries (_SUCCESS, _temporary).
    */
   private static List<String> tablesInside(FileSystem fs, Path dir) throws IOException {
     List<String> dirs = new ArrayList<>();
-    var it = fs.listStatusIterator(dir); // pages of an object store's listing: stops at a file
+    var it = fs.listStatusIterator(dir);
     while (it.hasNext()) {
       org.apache.hadoop.fs.FileStatus c = it.next();
       String name = c.getPath().getName();
       if (FileSystems.hidden(name)) continue;
-      if (!c.isDirectory() || name.contains("=")) return List.of();
+      if (!c.isDirectory() || name.contains("=")) return null;
       dirs.add(name);
     }
     java.util.Collections.sort(dirs);
