@@ -160,19 +160,8 @@ class CurveJobTest extends SparkTestBase {
     // 5 rows of each digit: 5 shots takes every row, whatever the seed; its fits would be copies
     // whose spread of 0 and paired differences make a verdict out of nothing
     Golden g = Golden.digits();
-    int dim = 64, per = 5;
-    int[] seen = new int[10];
-    float[] x = new float[10 * per * dim];
-    int[] y = new int[10 * per];
-    int n = 0;
-    for (int r = 0; r < g.y.length && n < y.length; r++) {
-      if (seen[g.y[r]]++ >= per) continue;
-      System.arraycopy(g.x, r * dim, x, n * dim, dim);
-      y[n++] = g.y[r];
-    }
-    assertEquals(10 * per, n);
-    String train = writeParquet(tmp.resolve("balanced").toString(), x, y, dim, 2);
-    String test = writeParquet(tmp.resolve("btest").toString(), g.xEval, g.yEval, dim, 2);
+    String train = firstRows(tmp.resolve("balanced"), g.x, g.y, 10, 5);
+    String test = writeParquet(tmp.resolve("btest").toString(), g.xEval, g.yEval, 64, 2);
     for (String shots : new String[] {"2,5", "2,5,all", "2,all"}) {
       CurveJob.Result r = runCurve(options(train, test, tmp.resolve("out" + shots).toString())
           .shots(shots).models("nb,lr").build());
@@ -192,30 +181,28 @@ class CurveJobTest extends SparkTestBase {
     assertEquals(0, r.fits().stream().filter(f -> f.shots() == 5).count());
   }
 
+  /** A table of the first per rows of each of the digits 0..classes-1. */
+  static String firstRows(Path dir, float[] x, int[] y, int classes, int per) {
+    int dim = 64, n = 0;
+    int[] seen = new int[10];
+    float[] xs = new float[classes * per * dim];
+    int[] ys = new int[classes * per];
+    for (int r = 0; r < y.length && n < ys.length; r++) {
+      if (y[r] >= classes || seen[y[r]]++ >= per) continue;
+      System.arraycopy(x, r * dim, xs, n * dim, dim);
+      ys[n++] = y[r];
+    }
+    assertEquals(ys.length, n);
+    return writeParquet(dir.toString(), xs, ys, dim, 2);
+  }
+
   @Test
   void cvOnAllOfATinyTableSkipsFoldsWithoutRows() throws Exception {
     // 2 rows of each of 2 classes: all's 5 folds (from a hash of the rows) cannot all have rows;
     // this run once failed with ArrayIndexOutOfBoundsException (every C scored NaN)
     Golden g = Golden.digits();
-    int dim = 64;
-    float[] x = new float[4 * dim];
-    int[] y = new int[4];
-    int n = 0;
-    for (int r = 0; r < g.y.length && n < 4; r++) {
-      if (g.y[r] != n / 2) continue;
-      System.arraycopy(g.x, r * dim, x, n * dim, dim);
-      y[n++] = g.y[r];
-    }
-    String train = writeParquet(tmp.resolve("tiny").toString(), x, y, dim, 1);
-    int[] yt = new int[40];
-    float[] xt = new float[40 * dim];
-    n = 0;
-    for (int r = 0; r < g.yEval.length && n < 40; r++) {
-      if (g.yEval[r] > 1) continue;
-      System.arraycopy(g.xEval, r * dim, xt, n * dim, dim);
-      yt[n++] = g.yEval[r];
-    }
-    String test = writeParquet(tmp.resolve("tinyTest").toString(), xt, yt, dim, 1);
+    String train = firstRows(tmp.resolve("tiny"), g.x, g.y, 2, 2);
+    String test = firstRows(tmp.resolve("tinyTest"), g.xEval, g.yEval, 2, 15);
     CurveJob.Result r = runCurve(CurveOptions.builder().train(train).test(test).lrC("auto")
         .shots("1,all").seedList(0, 1).models("lr").out(tmp.resolve("tinyOut").toString())
         .quiet(true).build());
