@@ -69,6 +69,8 @@ public final class Plots {
     XYChart chart = chart(title, shotsAxis(all), "chosen C (log scale)");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setXAxisLogarithmicDecadeOnly(decadesOnly(xs));
+    chart.getStyler().setYAxisLogarithmicDecadeOnly(decadesOnly(ys));
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     XYSeries each = chart.addSeries("C of each fit", xs, ys);
     each.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -171,6 +173,24 @@ public final class Plots {
     return chart;
   }
 
+  /**
+   * Whether a log axis over these values labels its decades only: it does when they span more
+   * than a factor of 20. Over a narrower span (1, 2, 5 shots; CLIP's 1 to 16) a decade-only axis
+   * has one or two labels, so every tick (1, 2, ..., 9, 10, 20, ...) is labelled: they still fit
+   * at the pictures' width. (XChart 3.8.8 cannot label only some of them: a tick-label function
+   * replaces its log axis by a linear one, and loops without end when labels repeat.)
+   */
+  static boolean decadesOnly(List<Double> values) {
+    double lo = Double.POSITIVE_INFINITY, hi = 0;
+    for (double v : values) {
+      if (v > 0 && Double.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    return !(hi > 0) || hi / lo > 20;
+  }
+
   static Picture encode(XYChart chart) throws IOException {
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
@@ -181,7 +201,7 @@ public final class Plots {
   }
 
   static double x(LearningCurve.Point p, int classes) {
-    return p.shots() == Fit.ALL ? p.nTrain() / classes : p.shots();
+    return p.shots() == Fit.ALL ? p.nTrain() / (double) classes : p.shots();
   }
 
   /** The shots axis' title for a curve's pictures. */
@@ -204,6 +224,13 @@ public final class Plots {
   static Picture draw(LearningCurve c, int classes, String title, String yTitle,
       ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std,
       boolean logY) throws IOException {
+    return encode(chartOf(c, classes, title, yTitle, mean, std, logY));
+  }
+
+  /** The chart {@link #draw} encodes. */
+  static XYChart chartOf(LearningCurve c, int classes, String title, String yTitle,
+      ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std,
+      boolean logY) {
     logY &= logScalePossible(c, mean);
     double low = Double.POSITIVE_INFINITY;
     for (LearningCurve.Point p : c.points()) low = Math.min(low, mean.applyAsDouble(p));
@@ -211,6 +238,8 @@ public final class Plots {
         shotsAxis(c),
         yTitle + (logY ? " (log scale)" : ""));
     chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setXAxisLogarithmicDecadeOnly(
+        decadesOnly(c.points().stream().map(p -> x(p, classes)).toList()));
     chart.getStyler().setYAxisLogarithmic(logY);
     if (!logY) chart.getStyler().setYAxisDecimalPattern("0.00");
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
@@ -262,7 +291,7 @@ public final class Plots {
     }
     for (var e : crossed.entrySet()) {
       int cross = e.getKey();
-      double xc = cross == Fit.ALL ? c.at(LearningCurve.LR, cross).nTrain() / classes : cross;
+      double xc = cross == Fit.ALL ? x(c.at(LearningCurve.LR, cross), classes) : cross;
       XYSeries v = chart.addSeries(LearningCurve.LR + " better than "
           + String.join(", ", e.getValue()) + " from "
           + (cross == Fit.ALL ? "all rows" : Fit.shotsLabel(cross) + " shots") + " on",
@@ -276,6 +305,6 @@ public final class Plots {
       chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(Math.min(floor * 2,
           ymin)))));
     }
-    return encode(chart);
+    return chart;
   }
 }

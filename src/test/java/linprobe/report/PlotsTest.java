@@ -39,4 +39,21 @@ class PlotsTest {
     assertEquals("shots per class (log scale)", Plots.shotsAxis(sampled));
     assertTrue(Plots.errorCurve(sampled, 2, "t").svg().contains("<svg"));
   }
+
+  @Test
+  void aShortCurveLabelsEveryTickOfItsShotsAxisAWideOneItsDecades() {
+    LearningCurve short125 = LearningCurve.of(List.of(new Fit("nb", 1, 0, 2, 0.5, 1, 0, true, 0),
+        new Fit("nb", 2, 0, 4, 0.4, 1, 0, true, 0), new Fit("nb", 5, 0, 10, 0.3, 1, 0, true, 0)),
+        List.of("nb"));
+    assertFalse(Plots.chartOf(short125, 2, "t", "e", LearningCurve.Point::errorMean,
+        LearningCurve.Point::errorStd, false).getStyler().isXAxisLogarithmicDecadeOnly());
+    // 1 shot to all of 2 classes of 100 rows (drawn at 100): more than a factor of 20
+    LearningCurve wide = LearningCurve.of(List.of(new Fit("nb", 1, 0, 2, 0.5, 1, 0, true, 0),
+        new Fit("nb", Fit.ALL, -1, 200, 0.1, 1, 0, true, 0)), List.of("nb"));
+    assertTrue(Plots.chartOf(wide, 2, "t", "e", LearningCurve.Point::errorMean,
+        LearningCurve.Point::errorStd, false).getStyler().isXAxisLogarithmicDecadeOnly());
+    assertFalse(Plots.decadesOnly(List.of(1.0, 16.0)));
+    assertFalse(Plots.decadesOnly(List.of(10.0, 200.0)));
+    assertTrue(Plots.decadesOnly(List.of(10.0, 201.0)));
+  }
 }
