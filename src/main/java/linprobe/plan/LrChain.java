@@ -146,7 +146,7 @@ public final class LrChain implements Serializable {
         int folds = s.selection().foldsFor(subset.id());
         long[] sizes = folds < 2 ? null : rows.foldSizes(subset, folds);
         if (folds < 2 || Arrays.stream(sizes).filter(n -> n > 0).count() < 2) {
-          // one shot; or every row of a tiny table in one of all's folds (they come from a hash)
+          // one shot; or all of a table whose classes have one row each (one fold)
           c = s.selection().fallbackC();
           source = "fallback";
         } else {
@@ -247,7 +247,8 @@ public final class LrChain implements Serializable {
    * at the C already evaluated as {@link CPath} says (the first C from initial, which may be
    * null), scored on the fold's rows. The search starts from grid index begin (the previous
    * subset's choice) or, when begin is -1, from the low end of the range. A fold without rows
-   * (all's folds of a tiny table) scores nothing: the mean is over the folds with rows.
+   * (all's folds of a table whose classes have fewer rows than folds) scores nothing: the mean
+   * is over the folds with rows.
    */
   private Selected select(Subset subset, SubsetRows rows, int folds, long[] sizes, int begin,
       double[] initial) {

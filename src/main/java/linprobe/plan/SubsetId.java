@@ -20,8 +20,9 @@ public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, 
   /**
    * The cross-validation fold (0..folds-1) of row r of the subset. A sampled subset's folds are
    * stratified: the row of rank i within its class (rank60 holds i mod 60) is in fold i mod folds,
-   * so each fold has the same number of rows of every class, up to one. Every row's fold for
-   * "all" comes from its identity.
+   * so each fold has the same number of rows of every class, up to one. "all"'s folds are too,
+   * by the first seed's rank, when the plan ranked every row for it; a row without that rank
+   * (a table of more than a million rows, beyond the largest shots) has a fold from its identity.
    */
   int fold(byte[][] rank60, long rowId, int r, int folds);
 
@@ -57,7 +58,7 @@ public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, 
 
     @Override
     public String toString() {
-      return "seed " + seed + ", " + shots + " shots";
+      return "seed " + seed + ", " + linprobe.curve.Comparison.shots(shots);
     }
   }
 
@@ -75,7 +76,9 @@ public sealed interface SubsetId extends Serializable permits SubsetId.Sampled, 
 
     @Override
     public int fold(byte[][] rank60, long rowId, int r, int folds) {
-      return (int) Long.remainderUnsigned(RowKeys.mix(rowId ^ 0x5851f42d4c957f2dL), folds);
+      int rank = rank60.length == 0 ? -1 : rank60[0][r];
+      return rank >= 0 ? rank % folds
+          : (int) Long.remainderUnsigned(RowKeys.mix(rowId ^ 0x5851f42d4c957f2dL), folds);
     }
 
     @Override

@@ -211,7 +211,12 @@ public final class CurveJob {
     org.apache.spark.api.java.JavaFutureAction<Long> testLayout = test.blocks().countAsync();
     onFailure.add(() -> testLayout.cancel(true));
     progress.stage("ranking subsets for " + seeds.length + " seeds");
-    SubsetPlan plan = SubsetRanking.plan(train, shots, seeds);
+    // all's folds, when it chooses C by cross-validation, are stratified by the first seed's
+    // rank of every row (up to a million rows)
+    boolean rankEveryRow = includeAll && o.models().contains(Model.LR) && o.selection() != null
+        && !o.validationSelect()
+        && Arrays.stream(counts).sum() <= SubsetRanking.RANK_EVERY_ROW_LIMIT;
+    SubsetPlan plan = SubsetRanking.plan(train, shots, seeds, rankEveryRow);
     trainProfile.release(); // the plan's pass cached the training blocks
     JavaRDD<RowBlock> bucketed = SubsetRanking.bucketed(train, plan);
     onFailure.add(() -> bucketed.unpersist(false));

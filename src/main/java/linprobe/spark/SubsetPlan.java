@@ -92,9 +92,11 @@ public final class SubsetPlan implements Serializable {
     return allBucket();
   }
 
-  /** The rank of a row within its class for seed index s, or -1 beyond the largest shots. */
+  /**
+   * The rank of a row within its class for seed index s, or -1 beyond the rows ranked: the
+   * largest shots, or every row for the first seed when the plan ranked them all.
+   */
   int rank(int s, int c, long rowId, long pos) {
-    if (shots.length == 0) return -1;
     long key = RowKeys.key(seeds[s], rowId);
     long[] ks = lowestKey[s][c], ps = lowestPos[s][c];
     int lo = 0, hi = ks.length - 1, rank = -1;
@@ -113,7 +115,7 @@ public final class SubsetPlan implements Serializable {
 
   /**
    * The block with every row's bucket for every seed, and its rank within its class mod 60 (-1
-   * beyond the largest shots): the cross-validation folds of a subset come from it
+   * beyond the rows ranked): the cross-validation folds of a subset come from it
    * ({@link linprobe.plan.SubsetId#fold}; 60 is a multiple of every fold count from 2 to 5).
    */
   public RowBlock ranked(RowBlock block) {
@@ -136,10 +138,19 @@ public final class SubsetPlan implements Serializable {
     final LowestKeys[][] lowest;
 
     public Ranking(long[] seeds, int classes, int capacity) {
+      this(seeds, classes, capacity, false);
+    }
+
+    /**
+     * With everyRowOfFirstSeed, the first seed ranks every row of its class, not only the
+     * capacity lowest: "all"'s folds are then stratified by that rank.
+     */
+    public Ranking(long[] seeds, int classes, int capacity, boolean everyRowOfFirstSeed) {
       this.seeds = seeds;
       this.lowest = new LowestKeys[seeds.length][classes];
-      for (LowestKeys[] perClass : lowest) {
-        for (int c = 0; c < classes; c++) perClass[c] = new LowestKeys(capacity);
+      for (int s = 0; s < seeds.length; s++) {
+        int cap = s == 0 && everyRowOfFirstSeed ? Integer.MAX_VALUE : capacity;
+        for (int c = 0; c < classes; c++) lowest[s][c] = new LowestKeys(cap);
       }
     }
 
@@ -183,7 +194,7 @@ public final class SubsetPlan implements Serializable {
       if (capacity == 0) return;
       if (size < capacity) {
         if (size == keys.length) {
-          int n = Math.min(capacity, size * 2);
+          int n = (int) Math.min(capacity, size * 2L);
           keys = Arrays.copyOf(keys, n);
           pos = Arrays.copyOf(pos, n);
         }

@@ -9,13 +9,32 @@ import org.apache.spark.storage.StorageLevel;
 public final class SubsetRanking {
   private SubsetRanking() {}
 
+  /**
+   * The most training rows whose every row the first seed ranks when "all" chooses C by
+   * cross-validation (its folds then stratified by that rank): 16 bytes a row reach the driver
+   * and every task, 16 MB at this limit. Beyond it, all's folds come from a hash of the row's
+   * identity (its classes then have tens of thousands of rows or more a fold, which a hash
+   * splits within a percent or so of evenly).
+   */
+  public static final long RANK_EVERY_ROW_LIMIT = 1_000_000;
+
   /** Ranks the training rows of every (seed, class): one job, a bounded top-k per partition. */
   public static SubsetPlan plan(Embeddings train, int[] shots, long[] seeds) {
+    return plan(train, shots, seeds, false);
+  }
+
+  /**
+   * The same, with the first seed ranking every row of its class when everyRowOfFirstSeed
+   * ("all" chooses C on stratified folds; see {@link #RANK_EVERY_ROW_LIMIT}).
+   */
+  public static SubsetPlan plan(Embeddings train, int[] shots, long[] seeds,
+      boolean everyRowOfFirstSeed) {
     int k = train.classes();
     int capacity = shots.length == 0 ? 0 : shots[shots.length - 1];
     long[] seedList = seeds.clone();
     SubsetPlan.Ranking ranking = OrderedAggregate.of(train.blocks(),
-        () -> new SubsetPlan.Ranking(seedList, k, capacity), SubsetPlan.Ranking::add);
+        () -> new SubsetPlan.Ranking(seedList, k, capacity, everyRowOfFirstSeed),
+        SubsetPlan.Ranking::add);
     return SubsetPlan.from(shots, seedList, ranking);
   }
 

@@ -115,6 +115,35 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
+  void allsFoldsAreStratifiedByTheFirstSeedsRankOfEveryRow() {
+    // the digits' classes have 114 to 125 rows: every class split over 5 folds within one row,
+    // whatever the partitioning, and the first seed's subsets' folds are all's on their rows
+    int[] shots = {1, 5, 10};
+    int[][] first = null;
+    for (int partitions : new int[] {1, 3}) {
+      Embeddings train = load(dataSamples("digits", "train"), partitions);
+      SubsetPlan plan = SubsetRanking.plan(train, shots, new long[] {7, 8}, true);
+      int[][] perFold = new int[10][5];
+      for (RowBlock b : SubsetRanking.bucketed(train, plan).collect()) {
+        for (int r = 0; r < b.n; r++) {
+          int fold = b.fold(new linprobe.plan.SubsetId.All(), 5, r);
+          perFold[b.label[r]][fold]++;
+          if (b.buckets[0][r] <= 2) {
+            assertEquals(fold, b.fold(new linprobe.plan.SubsetId.Sampled(0, 7, 2, 10), 5, r));
+          }
+        }
+      }
+      for (int[] c : perFold) {
+        int lo = java.util.Arrays.stream(c).min().getAsInt();
+        int hi = java.util.Arrays.stream(c).max().getAsInt();
+        assertTrue(hi - lo <= 1, "a class's rows over the folds: " + java.util.Arrays.toString(c));
+      }
+      if (first == null) first = perFold;
+      else assertArrayEquals(first, perFold);
+    }
+  }
+
+  @Test
   void distributedLossEqualsInMemoryLossOnTheSameSubset() {
     Embeddings train = load(dataSamples("digits", "train"), 3);
     int[] shots = {5};
