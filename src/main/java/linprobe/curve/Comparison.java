@@ -175,7 +175,7 @@ public final class Comparison {
   }
 
   /** "1 shot", "5 shots". */
-  static String shots(int s) {
+  public static String shots(int s) {
     return s + (s == 1 ? " shot" : " shots");
   }
 }

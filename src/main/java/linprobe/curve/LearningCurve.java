@@ -56,13 +56,12 @@ public final class LearningCurve {
         double[] t5 = fs.stream().mapToDouble(Fit::top5Error).toArray();
         double[] be = fs.stream().mapToDouble(Fit::balancedError).toArray();
         double n = fs.stream().mapToDouble(Fit::nTrain).average().orElse(0);
-        // "all" is not sampled: one fit, no spread across seeds by construction.
-        boolean deterministic = s.getKey() == Fit.ALL;
-        double sd = deterministic ? 0 : std(err);
-        double ci = deterministic ? 0 : ci95(sd, err.length);
-        points.add(new Point(e.getKey(), s.getKey(), n, fs.size(), mean(err), sd, ci, mean(ll),
-            deterministic ? 0 : std(ll), mean(t5), spread(t5, deterministic), mean(be),
-            spread(be, deterministic), median(fs.stream().mapToDouble(Fit::c).toArray())));
+        // one fit ("all", which is not sampled, or a run with one seed) has no spread across
+        // seeds: its std and interval are not defined (NaN; empty in the tables), never 0
+        double sd = std(err);
+        points.add(new Point(e.getKey(), s.getKey(), n, fs.size(), mean(err), sd,
+            ci95(sd, err.length), mean(ll), std(ll), mean(t5), std(t5), mean(be), std(be),
+            median(fs.stream().mapToDouble(Fit::c).toArray())));
       }
     }
     // lr against every other model, paired by seed on the same subsets
@@ -119,14 +118,16 @@ public final class LearningCurve {
   }
 
   /**
-   * The smallest shots from which the mean error stays within epsilon of the asymptote, or null
-   * when the model never gets there.
+   * The smallest shots from which the mean error stays within epsilon of the asymptote, on
+   * either side of it, or null when the model never gets there. A curve that falls below its
+   * asymptote and rises back to it (per-class naive Bayes, whose error can grow with the shots)
+   * is not there yet where it is more than epsilon below.
    */
   public Integer shotsToEpsilon(String model, double epsilon) {
-    double target = asymptoticError(model) + epsilon;
+    double asymptote = asymptoticError(model);
     Integer from = null;
     for (Point p : of(model)) {
-      if (p.errorMean() <= target + 1e-12) {
+      if (Math.abs(p.errorMean() - asymptote) <= epsilon + 1e-12) {
         if (from == null) from = p.shots();
       } else {
         from = null;
@@ -153,12 +154,6 @@ public final class LearningCurve {
       }
     }
     return from;
-  }
-
-  /** The std across seeds; 0 for "all" (one fit), NaN where the number itself is NaN. */
-  private static double spread(double[] v, boolean deterministic) {
-    if (!deterministic) return std(v);
-    return Double.isNaN(mean(v)) ? Double.NaN : 0;
   }
 
   /** Median of the defined values (logistic regression's chosen C), NaN when there are none. */

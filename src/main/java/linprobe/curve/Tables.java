@@ -42,9 +42,9 @@ public final class Tables {
     for (LearningCurve.Point p : c.points()) {
       sb.append(p.model()).append(',').append(Fit.shotsLabel(p.shots())).append(',')
           .append(num(p.nTrain())).append(',').append(p.seeds()).append(',')
-          .append(num(p.errorMean())).append(',').append(num(p.errorStd())).append(',')
-          .append(num(p.errorCi95())).append(',').append(num(p.loglossMean())).append(',')
-          .append(num(p.loglossStd())).append(',')
+          .append(num(p.errorMean())).append(',').append(defined(p.errorStd())).append(',')
+          .append(defined(p.errorCi95())).append(',').append(num(p.loglossMean())).append(',')
+          .append(defined(p.loglossStd())).append(',')
           .append(meanAndStd(p.top5ErrorMean(), p.top5ErrorStd())).append(',')
           .append(meanAndStd(p.balancedErrorMean(), p.balancedErrorStd())).append(',')
           .append(defined(p.cMedian())).append('\n');
@@ -76,9 +76,9 @@ public final class Tables {
     return Double.isNaN(v) ? "" : num(v);
   }
 
-  /** "mean,std", both empty when the mean is not defined; a one-seed std stays NaN. */
+  /** "mean,std", both empty when the mean is not defined, the std empty with one fit. */
   static String meanAndStd(double mean, double std) {
-    return Double.isNaN(mean) ? "," : num(mean) + "," + num(std);
+    return Double.isNaN(mean) ? "," : num(mean) + "," + defined(std);
   }
 
   /** A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
@@ -108,20 +108,20 @@ public final class Tables {
       sb.append('\n');
     }
     sb.append('\n');
-    sb.append("Mean over seeds ± sample std. Asymptotic error (largest size) and shots to within ")
+    sb.append(spreadNote(c, "±")).append(" Asymptotic error (largest size) and shots to within ")
         .append(num(epsilon)).append(" of it:\n");
     for (String m : models) {
       Integer e = c.shotsToEpsilon(m, epsilon);
       String from = e == null ? "not reached"
           : e == Fit.ALL ? "reached only with every row"
-          : "reached from " + e + (e == 1 ? " shot" : " shots");
+          : "reached from " + Comparison.shots(e);
       sb.append(String.format(Locale.ROOT, "- %s: %.4f, %s\n", m, c.asymptoticError(m), from));
     }
     List<Comparison> comparisons = c.comparisons();
     if (!comparisons.isEmpty()) {
       sb.append("\nTest error of lr minus naive Bayes, paired by seed (the same subsets): mean ± "
           + "Student-t 95% half-width over seeds. Below 0: lr better; level when the interval "
-          + "contains 0; one fit (all) is decided by its sign.\n\n| shots |");
+          + "contains 0" + oneFitNote(c, "; ") + ".\n\n| shots |");
       for (Comparison k : comparisons) {
         sb.append(" lr - ").append(k.nbModel()).append(" | verdict |");
       }
@@ -167,6 +167,31 @@ public final class Tables {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * What a table's "mean ± std" cells are: "Mean over seeds ± sample std.", saying which sizes
+   * are one fit, shown without a std ("all"; every size with one seed).
+   */
+  public static String spreadNote(LearningCurve c, String plusMinus) {
+    boolean spread = c.points().stream().anyMatch(p -> p.seeds() > 1);
+    boolean all = c.points().stream().anyMatch(p -> p.shots() == Fit.ALL);
+    if (!spread) return "One fit per size (one seed): no spread to show.";
+    return "Mean over seeds " + plusMinus + " sample std" + (all ? "; all is one fit." : ".");
+  }
+
+  /**
+   * How a comparison decides a size with one fit ("all", or every size with one seed), after
+   * sep, or "" when it has none.
+   */
+  public static String oneFitNote(LearningCurve c, String sep) {
+    boolean oneFit = c.comparisons().stream().flatMap(k -> k.rows().stream())
+        .anyMatch(Comparison.Row::oneFit);
+    if (!oneFit) return "";
+    boolean oneSeed = c.comparisons().stream().flatMap(k -> k.rows().stream())
+        .allMatch(Comparison.Row::oneFit);
+    return sep + (oneSeed ? "one fit per size (one seed)" : "one fit (all)")
+        + " is decided by the sign of its difference";
   }
 
   /** "-0.0033 ± 0.0264", or the one exact difference "-0.0701"; empty without a row. */

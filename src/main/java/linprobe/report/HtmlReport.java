@@ -49,8 +49,7 @@ public final class HtmlReport {
       h.append("<h2>lr against naive Bayes, size by size</h2>\n<p class=\"note\">Test error of "
           + "lr minus naive Bayes, paired by seed (both are fitted on the same subsets): mean "
           + "&plusmn; Student-t 95% half-width over seeds. Below 0 lr is better; level when the "
-          + "interval contains 0. With all training rows there is one fit: its difference is "
-          + "exact and decided by its sign.</p>\n");
+          + "interval contains 0" + esc(Tables.oneFitNote(c, "; ")) + ".</p>\n");
       h.append("<table><tr><th>shots</th>");
       for (Comparison k : comparisons) {
         h.append("<th>lr &minus; ").append(esc(k.nbModel()))
@@ -81,8 +80,8 @@ public final class HtmlReport {
           + "the fallback C); the line is the median per size.</p>\n")
           .append(stripXmlProlog(chosenCSvg)).append('\n');
     }
-    h.append("<h2>Learning curve</h2>\n<p class=\"note\">Mean over seeds &plusmn; sample "
-        + "standard deviation.</p>\n");
+    h.append("<h2>Learning curve</h2>\n<p class=\"note\">")
+        .append(Tables.spreadNote(c, "&plusmn;")).append("</p>\n");
     h.append("<table><tr><th>shots</th><th>n_train</th>");
     List<String> models = c.models();
     for (String m : models) h.append("<th>").append(esc(m)).append(" error</th>");
@@ -103,7 +102,8 @@ public final class HtmlReport {
       h.append(String.format(Locale.ROOT,
           "<li>%s: asymptotic error %.4f (largest size); within %s of it from %s</li>%n",
           esc(m), c.asymptoticError(m), Tables.num(epsilon),
-          e == null ? "no size" : e == Fit.ALL ? "all training rows" : e + " shots"));
+          e == null ? "no size" : e == Fit.ALL ? "all training rows"
+              : Comparison.shots(e)));
     }
     h.append("</ul>\n<h2>Run</h2>\n");
     runTable(h, summary);
@@ -135,7 +135,7 @@ public final class HtmlReport {
     if (!top5 && !balanced) return;
     List<String> models = c.models();
     h.append("<h2>").append(top5 ? "Top-5 error and balanced error" : "Balanced error")
-        .append("</h2>\n<p class=\"note\">Mean over seeds &plusmn; sample standard deviation. ")
+        .append("</h2>\n<p class=\"note\">").append(Tables.spreadNote(c, "&plusmn;")).append(' ')
         .append(top5 ? "Top-5 error: the true class is not among the 5 highest scores. " : "")
         .append("Balanced error: 1 &minus; the mean per-class recall over the classes in the "
             + "test set (per_class.csv has every recall).</p>\n<table><tr><th>shots</th>");

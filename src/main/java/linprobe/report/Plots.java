@@ -294,7 +294,7 @@ public final class Plots {
       double xc = cross == Fit.ALL ? x(c.at(LearningCurve.LR, cross), classes) : cross;
       XYSeries v = chart.addSeries(LearningCurve.LR + " better than "
           + String.join(", ", e.getValue()) + " from "
-          + (cross == Fit.ALL ? "all rows" : Fit.shotsLabel(cross) + " shots") + " on",
+          + (cross == Fit.ALL ? "all rows" : Comparison.shots(cross)) + " on",
           new double[] {xc, xc}, new double[] {ymin, ymax});
       v.setLineColor(Color.DARK_GRAY);
       v.setLineStyle(SeriesLines.DASH_DASH);

@@ -142,9 +142,10 @@ public final class CurveOutput {
       boolean top5 = !Double.isNaN(p.top5ErrorMean());
       boolean balanced = !Double.isNaN(p.balancedErrorMean());
       rows.add(RowFactory.create(p.model(), Fit.shotsLabel(p.shots()), p.nTrain(), p.seeds(),
-          p.errorMean(), p.errorStd(), p.errorCi95(), p.loglossMean(), p.loglossStd(),
-          top5 ? p.top5ErrorMean() : null, top5 ? p.top5ErrorStd() : null,
-          balanced ? p.balancedErrorMean() : null, balanced ? p.balancedErrorStd() : null,
+          p.errorMean(), defined(p.errorStd()), defined(p.errorCi95()), p.loglossMean(),
+          defined(p.loglossStd()), top5 ? p.top5ErrorMean() : null,
+          top5 ? defined(p.top5ErrorStd()) : null, balanced ? p.balancedErrorMean() : null,
+          balanced ? defined(p.balancedErrorStd()) : null,
           defined(p.cMedian())));
     }
     return rows;

@@ -76,7 +76,7 @@ class LearningCurveTest {
   }
 
   @Test
-  void oneSeedHasNoSpreadButAllIsExactlyZero() {
+  void oneFitHasNoSpreadWhetherOneSeedOrAll() {
     List<Fit> fs = List.of(fit("nb", 5, 3, 50, 0.2, 1.1), fit("nb", ALL, -1, 1198, 0.1, 0.86));
     LearningCurve c = LearningCurve.of(fs, List.of("nb"));
     LearningCurve.Point one = c.at("nb", 5);
@@ -89,9 +89,10 @@ class LearningCurveTest {
     assertEquals(1198.0, all.nTrain());
     assertEquals(0.1, all.errorMean());
     assertEquals(0.86, all.loglossMean());
-    assertEquals(0.0, all.errorStd());
-    assertEquals(0.0, all.errorCi95());
-    assertEquals(0.0, all.loglossStd());
+    // one fit: undefined as for one seed (a 0 would read as a zero-width interval)
+    assertTrue(Double.isNaN(all.errorStd()), "all: std undefined");
+    assertTrue(Double.isNaN(all.errorCi95()), "all: interval undefined");
+    assertTrue(Double.isNaN(all.loglossStd()));
   }
 
   @Test
@@ -137,6 +138,20 @@ class LearningCurveTest {
     assertEquals(ALL, c.shotsToEpsilon("nb", 0.0));
     // a negative epsilon: never
     assertNull(c.shotsToEpsilon("nb", -0.001));
+  }
+
+  @Test
+  void shotsToEpsilonIsWithinOnEitherSide() {
+    // per-class naive Bayes on the packages sample: its error grows from 1 shot to 2, 0.64 to
+    // 0.91; 1 shot is 0.27 below the asymptote, not within 0.01 of it
+    LearningCurve c = LearningCurve.of(curve("nb", new int[] {1, 2}, new double[] {0.64, 0.91}),
+        List.of("nb"));
+    assertEquals(2, c.shotsToEpsilon("nb", 0.01));
+    // below by 0.02, then at: within 0.05 from the start, within 0.01 only at the end
+    LearningCurve d = LearningCurve.of(curve("nb", new int[] {1, 5, 20},
+        new double[] {0.58, 0.59, 0.60}), List.of("nb"));
+    assertEquals(1, d.shotsToEpsilon("nb", 0.05));
+    assertEquals(5, d.shotsToEpsilon("nb", 0.01));
   }
 
   @Test

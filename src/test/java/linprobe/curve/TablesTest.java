@@ -44,10 +44,17 @@ class TablesTest {
         + "logloss_std,top5_error_mean,top5_error_std,balanced_error_mean,balanced_error_std,"
         + "c_median\n"
         + "nb,1,10,2,0.4,0.14142136,1.2706205,1.5,0.70710678,,,,,\n"
-        + "nb,all,100,1,0.2,0,0,0.9,0,,,,,\n"
+        + "nb,all,100,1,0.2,,,0.9,,,,,,\n"
         + "lr,1,10,2,0.5,0.14142136,1.2706205,1.6,0.14142136,,,,,\n"
-        + "lr,all,100,1,0.1,0,0,0.3,0,,,,,\n";
+        + "lr,all,100,1,0.1,,,0.3,,,,,,\n";
     assertEquals(expected, Tables.curveCsv(small()));
+  }
+
+  @Test
+  void oneSeedLeavesTheSpreadEmptyAsAllDoes() {
+    // a run with one seed: no std nor interval, written as all's (empty), never "NaN"
+    LearningCurve c = LearningCurve.of(List.of(fit("nb", 5, 0, 50, 0.25, 0.5)), List.of("nb"));
+    assertEquals("nb,5,50,1,0.25,,,0.5,,,,,,", Tables.curveCsv(c).split("\n")[1]);
   }
 
   @Test
@@ -96,13 +103,13 @@ class TablesTest {
         + "nb,1,1,10,0.4,1,0.2,0.5,,,3,true,7\n"
         + "lr,all,,10,0.1,1,,0.25,,,3,true,7\n", Tables.fitsCsv(fs));
     // top-5: mean 0.15, std sqrt(2 x 0.05^2 / 1) = 0.070710678; balanced: mean 0.4, std
-    // 0.14142136; "all": one fit, std 0
+    // 0.14142136; "all": one fit, std and interval empty
     LearningCurve c = LearningCurve.of(fs, List.of("nb", "lr"));
     assertEquals("model,shots,n_train,seeds,error_mean,error_std,error_ci95,logloss_mean,"
         + "logloss_std,top5_error_mean,top5_error_std,balanced_error_mean,balanced_error_std,"
         + "c_median\n"
         + "nb,1,10,2,0.3,0.14142136,1.2706205,1,0,0.15,0.070710678,0.4,0.14142136,\n"
-        + "lr,all,10,1,0.1,0,0,1,0,,,0.25,0,\n", Tables.curveCsv(c));
+        + "lr,all,10,1,0.1,,,1,,,,0.25,,\n", Tables.curveCsv(c));
     // classes by label, in index order; a class without test rows has an empty recall; a label
     // with a comma is quoted
     assertEquals("model,shots,seed,class,n_test,recall\n"
@@ -125,15 +132,15 @@ class TablesTest {
         + "| 1 | 10 | 0.4000 ± 0.1414 | 0.5000 ± 0.1414 | 1.5000 ± 0.7071 | 1.6000 ± 0.1414 |\n"
         + "| all | 100 | 0.2000 | 0.1000 | 0.9000 | 0.3000 |\n"
         + "\n"
-        + "Mean over seeds ± sample std. Asymptotic error (largest size) and shots to within "
-        + "0.25 of it:\n"
+        + "Mean over seeds ± sample std; all is one fit. Asymptotic error (largest size) and "
+        + "shots to within 0.25 of it:\n"
         // nb: 0.4 <= 0.2 + 0.25 already at 1 shot; lr: 0.5 > 0.1 + 0.25
         + "- nb: 0.2000, reached from 1 shot\n"
         + "- lr: 0.1000, reached only with every row\n"
         + "\n"
         + "Test error of lr minus naive Bayes, paired by seed (the same subsets): mean ± "
         + "Student-t 95% half-width over seeds. Below 0: lr better; level when the interval "
-        + "contains 0; one fit (all) is decided by its sign.\n"
+        + "contains 0; one fit (all) is decided by the sign of its difference.\n"
         + "\n"
         + "| shots | lr - nb | verdict |\n"
         + "|---:|---:|---|\n"
@@ -159,8 +166,8 @@ class TablesTest {
         + "| 1 | 10 | 0.3000 | 1.0000 |\n"
         + "| 2 | 20 | 0.2000 | 1.0000 |\n"
         + "\n"
-        + "Mean over seeds ± sample std. Asymptotic error (largest size) and shots to within "
-        + "0.01 of it:\n"
+        + "One fit per size (one seed): no spread to show. Asymptotic error (largest size) and "
+        + "shots to within 0.01 of it:\n"
         + "- nb: 0.2000, reached from 2 shots\n", md);
   }
 
