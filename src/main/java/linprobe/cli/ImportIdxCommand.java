@@ -50,7 +50,7 @@ public final class ImportIdxCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int[] lab = readLabels(labels);
     List<Row> rows = new ArrayList<>(lab.length);
-    try (DataInputStream in = open(images)) {
+    try (DataInputStream in = open(images, "--images")) {
       int magic = in.readInt();
       if (magic != 0x00000803) {
         throw new LinprobeException(images + " is not an IDX ubyte image file (magic 0x"
@@ -88,7 +88,7 @@ public final class ImportIdxCommand implements Callable<Integer> {
   }
 
   static int[] readLabels(String path) throws IOException {
-    try (DataInputStream in = open(path)) {
+    try (DataInputStream in = open(path, "--labels")) {
       int magic = in.readInt();
       if (magic != 0x00000801) {
         throw new LinprobeException(path + " is not an IDX ubyte label file (magic 0x"
@@ -101,12 +101,14 @@ public final class ImportIdxCommand implements Callable<Integer> {
     }
   }
 
-  static DataInputStream open(String path) throws IOException {
+  /** An IDX file, gunzipped when it is gzipped; flag names it in the error when it won't open. */
+  static DataInputStream open(String path, String flag) throws IOException {
     InputStream in;
     try {
       in = new BufferedInputStream(new FileInputStream(path), 1 << 16);
     } catch (IOException e) {
-      throw new LinprobeException("cannot open " + path + ": " + e.getMessage());
+      throw new LinprobeException("cannot open " + path + ": " + e.getMessage() + " (check "
+          + flag + ")");
     }
     in.mark(2);
     int b1 = in.read(), b2 = in.read();

@@ -1,0 +1,105 @@
+package linprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import linprobe.cli.CliTest.Run;
+import linprobe.spark.SparkTestBase;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * import-idx on IDX files written here (MNIST's format: Debian's dataset-fashion-mnist is not on
+ * every machine): the rows it writes, gzipped or not, and its one-line errors.
+ */
+class ImportIdxTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void session() {
+    spark(); // the command finds this session, as it finds a notebook's
+  }
+
+  /** Three 2 x 3 images with pixel value 10 i + j, labels 7, 0, 255. */
+  static byte[] images(int count) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeInt(0x803);
+    d.writeInt(count);
+    d.writeInt(2);
+    d.writeInt(3);
+    for (int i = 0; i < count; i++) for (int j = 0; j < 6; j++) d.writeByte(10 * i + j);
+    return b.toByteArray();
+  }
+
+  static byte[] labels(int... values) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeInt(0x801);
+    d.writeInt(values.length);
+    for (int v : values) d.writeByte(v);
+    return b.toByteArray();
+  }
+
+  Path write(String name, byte[] bytes, boolean gzip) throws IOException {
+    Path p = tmp.resolve(name);
+    try (OutputStream o = gzip ? new GZIPOutputStream(Files.newOutputStream(p))
+        : Files.newOutputStream(p)) {
+      o.write(bytes);
+    }
+    return p;
+  }
+
+  @Test
+  void writesOneRowPerImageGzippedOrNot() throws Exception {
+    Path img = write("img.gz", images(3), true);
+    Path lab = write("lab", labels(7, 0, 255), false);
+    Path out = tmp.resolve("out");
+    Run r = CliTest.run("import-idx", "--images", img.toString(), "--labels", lab.toString(),
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<Row> rows = spark().read().parquet(out.toString()).orderBy("id").collectAsList();
+    assertEquals(3, rows.size());
+    assertEquals(List.of(7, 0, 255), rows.stream().map(x -> x.getInt(1)).toList());
+    // row-major pixels as floats, unsigned bytes
+    assertEquals(List.of(20f, 21f, 22f, 23f, 24f, 25f), rows.get(2).getList(2));
+    assertEquals(2L, rows.get(2).getLong(0));
+  }
+
+  @Test
+  void badFilesFailWithOneLineNamingTheFlag() throws Exception {
+    Path img = write("img", images(3), false);
+    Path lab = write("lab", labels(1, 2), false);
+    Path out = tmp.resolve("out");
+    Run missing = CliTest.run("import-idx", "--images", tmp.resolve("nope").toString(),
+        "--labels", lab.toString(), "--out", out.toString());
+    assertOneLine(missing, "cannot open " + tmp.resolve("nope"), "(check --images)");
+    Run missingLabels = CliTest.run("import-idx", "--images", img.toString(), "--labels",
+        tmp.resolve("nope").toString(), "--out", out.toString());
+    assertOneLine(missingLabels, "cannot open", "(check --labels)");
+    Run swapped = CliTest.run("import-idx", "--images", lab.toString(), "--labels",
+        img.toString(), "--out", out.toString());
+    assertOneLine(swapped, "is not an IDX ubyte label file", "check --labels");
+    Run counts = CliTest.run("import-idx", "--images", img.toString(), "--labels",
+        lab.toString(), "--out", out.toString());
+    assertOneLine(counts, "has 3 images but", "has 2 labels: pass matching files");
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
+  static void assertOneLine(Run r, String... parts) {
+    assertEquals(2, r.code(), r.err());
+    for (String p : parts) assertTrue(r.err().contains(p), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+}
