@@ -2,6 +2,7 @@ package linprobe.cli;
 
 import java.io.PrintStream;
 import linprobe.LinprobeException;
+import linprobe.TransientFailure;
 import linprobe.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -102,6 +103,11 @@ public final class Main implements Runnable {
       if (ex instanceof LinprobeException) {
         err.println("linprobe: error: " + ex.getMessage());
         return EXIT_INVALID;
+      }
+      TransientFailure outside = TransientFailure.causeOf(ex);
+      if (outside != null) {
+        err.println("linprobe: failed: " + outside.getMessage());
+        return EXIT_FAILED;
       }
       err.println("linprobe: failed: " + describe(ex));
       err.println("linprobe: the run did not finish and wrote no output; "

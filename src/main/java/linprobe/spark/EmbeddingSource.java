@@ -279,8 +279,7 @@ public final class EmbeddingSource {
             + String.join(", ", tables) + "), not one: point --" + role + " at one of them");
       }
     } catch (IOException | IllegalArgumentException e) {
-      throw new LinprobeException("cannot access " + role + " path " + path + ": "
-          + firstLine(e) + " (check --" + role + ")", e);
+      throw FileSystems.accessError("cannot access " + role + " path " + path, e, "--" + role);
     }
     // partition values (label=007/) are read as the strings they are: type inference would
     // merge "007" and "7" into one class; the setting is restored once the schema is known

@@ -45,6 +45,25 @@ public final class FileSystems {
     }
   }
 
+  /**
+   * The error for a path that could not be used: "cannot access train path X: why (check
+   * --train)", exit 2; or, when its file system did not answer (connection refused or timed out,
+   * no route), a {@link linprobe.TransientFailure} saying so, exit 1: a retry may cure it.
+   *
+   * @param what what could not be used, as the message opens ("cannot access train path X")
+   */
+  public static RuntimeException accessError(String what, Exception e, String flag) {
+    String message = what + ": " + EmbeddingSource.firstLine(e);
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.net.ConnectException || c instanceof java.net.NoRouteToHostException
+          || c instanceof java.net.SocketTimeoutException) {
+        return new linprobe.TransientFailure(message + " (its file system did not answer: "
+            + "retry once it is up, or check " + flag + ")", e);
+      }
+    }
+    return new LinprobeException(message + " (check " + flag + ")", e);
+  }
+
   private static LinprobeException missing(Path path, String flag, Exception e) {
     String scheme = path.toUri().getScheme() == null ? "" : path.toUri().getScheme();
     String v = org.apache.hadoop.util.VersionInfo.getVersion();

@@ -124,8 +124,7 @@ public final class OutputDir {
           SHUTDOWN_PRIORITY);
       return out;
     } catch (IOException | IllegalArgumentException e) {
-      throw new LinprobeException("cannot use output " + dir + ": "
-          + EmbeddingSource.firstLine(e) + " (check --out)", e);
+      throw FileSystems.accessError("cannot use output " + dir, e, "--out");
     }
   }
 

@@ -236,8 +236,7 @@ public final class TextEmbedding {
         if (inside != null) return inside;
       }
     } catch (IOException | IllegalArgumentException e) {
-      throw new LinprobeException("cannot access input " + input + ": "
-          + EmbeddingSource.firstLine(e) + " (check --input)", e);
+      throw FileSystems.accessError("cannot access input " + input, e, "--input");
     }
     throw new LinprobeException("cannot tell the format of " + input + " from its name: pass "
         + "--format parquet, csv or json");
@@ -274,8 +273,7 @@ public final class TextEmbedding {
       FileSystems.requireExists(FileSystems.of(p, spark.sparkContext().hadoopConfiguration(),
           "--input"), p, "input " + input, "--input");
     } catch (IOException | IllegalArgumentException e) {
-      throw new LinprobeException("cannot access input " + input + ": "
-          + EmbeddingSource.firstLine(e) + " (check --input)", e);
+      throw FileSystems.accessError("cannot access input " + input, e, "--input");
     }
     // the path exists as written: glob characters in it ([1], {a}) are literal
     String literal = input.replaceAll("([\\[\\]{}*?])", "\\\\$1");

@@ -83,6 +83,26 @@ class CliTest extends SparkTestBase {
   }
 
   @Test
+  void aFileSystemThatDoesNotAnswerExitsOneARetryMayHelp() {
+    // nothing listens on port 1: HDFS's client is refused, as by a name node that is down
+    String down = "hdfs://127.0.0.1:1/linprobe";
+    Run out = run("curve", "--train", train(), "--test", test(), "--out", down + "/out",
+        "--quiet");
+    Run in = run("curve", "--train", down + "/train", "--test", test(), "--out",
+        tmp.resolve("o").toString(), "--quiet");
+    for (Run r : new Run[] {out, in}) {
+      assertEquals(1, r.code(), r.err());
+      assertTrue(r.err().contains("its file system did not answer: retry once it is up"), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+    assertTrue(out.err().startsWith("linprobe: failed: cannot use output " + down + "/out: "),
+        out.err());
+    assertTrue(in.err().contains("cannot access train path " + down + "/train: ")
+        && in.err().contains("or check --train)"), in.err());
+    assertFalse(Files.exists(tmp.resolve("o")), "nothing written");
+  }
+
+  @Test
   void usageErrorsExitTwoWithOneLine() {
     assertInvalid(run(), "subcommand is required");
     assertInvalid(run("nope"), "unknown command 'nope': use one of curve, demo, simulate, "
