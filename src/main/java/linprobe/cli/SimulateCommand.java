@@ -59,7 +59,10 @@ public final class SimulateCommand implements Callable<Integer> {
   Double distance;
 
   @Option(names = "--sizes", paramLabel = "LIST",
-      description = "Total training sizes m (default: K x 2,5,10,20,50,... from 2K up to the pool).")
+      description = "Total training sizes m (default: K x 2,5,10,20,50,... from 2K up to the "
+          + "pool), drawn as whole shots per class: each rounded down to a multiple of K (a "
+          + "warning says so); a size below K, or at or beyond the pool (whose every row is fitted "
+          + "anyway, as all), is left out.")
   String sizes;
 
   @Option(names = "--pool-factor", paramLabel = "F",
@@ -161,6 +164,13 @@ public final class SimulateCommand implements Callable<Integer> {
     int[] ns = ints(dims, "--dims", 2);
     int[] ms = sizes == null ? null : ints(sizes, "--sizes", 2);
     if (poolFactor < 1) throw new LinprobeException("--pool-factor must be at least 1");
+    int kMax = java.util.Arrays.stream(ks).max().orElse(2);
+    int nMin = java.util.Arrays.stream(ns).min().orElse(2);
+    if ((long) poolFactor * nMin < 2L * kMax) {
+      throw new LinprobeException("--pool-factor " + poolFactor + " x n = " + poolFactor * nMin
+          + " training rows (n = " + nMin + ") cannot hold 2 rows of each of K = " + kMax
+          + " classes: raise --pool-factor or the smallest --dims");
+    }
     if (testRows < 1) throw new LinprobeException("--test-rows must be at least 1");
     Double fixedD = fixedDistance(separation, distance);
     boolean fixed = fixedD != null;
@@ -179,6 +189,10 @@ public final class SimulateCommand implements Callable<Integer> {
     OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration());
     Progress progress = new Progress(System.err, run.quiet);
     Progress curveRuns = Progress.silent(); // one for all the curve runs: a warning once
+    if (ms != null) {
+      for (int k : ks) roundedSizes(ms, k).ifPresent(progress::warn);
+      beyondPool(ms, ns, poolFactor).ifPresent(progress::warn);
+    }
     try {
       StringBuilder fits = new StringBuilder("classes,dims," + Tables.FITS_HEADER + "\n");
       StringBuilder curve = new StringBuilder("classes,dims," + Tables.CURVE_HEADER + "\n");
@@ -250,7 +264,7 @@ public final class SimulateCommand implements Callable<Integer> {
           ? "fixed separation: Mahalanobis distance " + Tables.num(d) + " between the means of "
               + "classes 0 and 1 at every n"
           : "the paper's separation: Mahalanobis distance sqrt(2 + 2n) between the means of "
-              + "classes 0 and 1";
+              + "classes 0 and 1 (n even; 2 sqrt(floor(n/2)/n + ceil(n/2)) for odd n)";
       String md = markdown(results, ks, ns, growth, setting, eps);
       dir.writeText("simulate.md", md);
       List<Plots.Law> laws = new ArrayList<>();
@@ -278,9 +292,12 @@ public final class SimulateCommand implements Callable<Integer> {
       summary.put("distance", fixed ? d : null);
       summary.put("pool_factor", poolFactor);
       summary.put("test_rows", testRows);
+      summary.put("sizes", ms); // null: the default grid
       summary.put("seeds", checked.seeds().length);
       summary.put("epsilon", eps);
-      summary.put("lr_c", Double.isNaN(checked.lrC()) ? "auto" : checked.lrC());
+      if (modelList.contains(CurveOptions.Model.LR)) {
+        summary.put("lr_c", Double.isNaN(checked.lrC()) ? "auto" : checked.lrC());
+      }
       summary.put("models", String.join(",", modelList.stream().map(m -> m.id).toList()));
       dir.writeText("summary.json", new com.fasterxml.jackson.databind.ObjectMapper()
           .writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
@@ -293,15 +310,60 @@ public final class SimulateCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Shots per class for the sizes m (or the default grid when null): m / K, of at least 1 and
+   * below the pool (a size that takes every row is all, which every run fits anyway).
+   */
   static int[] shotsFor(int[] ms, int k, long pool) {
     List<Integer> out = new ArrayList<>();
     if (ms != null) {
-      for (int m : ms) if (m / k >= 1 && (long) m <= pool && !out.contains(m / k)) out.add(m / k);
+      for (int m : ms) {
+        int s = m / k;
+        if (s >= 1 && (long) s * k < pool && !out.contains(s)) out.add(s);
+      }
     } else {
       // the paper's grid starts at m = 2K (2 rows per class)
       for (int s : CurveOptions.defaultShots(pool / k)) if (s >= 2 && (long) s * k < pool) out.add(s);
     }
     return out.stream().mapToInt(Integer::intValue).sorted().toArray();
+  }
+
+  /**
+   * The warning for --sizes that are not whole shots per class of K classes, or null: "--sizes
+   * with K=3 classes are whole shots per class: 4 is fitted as 3, 10 as 9; 2 is left out".
+   */
+  static java.util.Optional<String> roundedSizes(int[] ms, int k) {
+    List<String> rounded = new ArrayList<>(), dropped = new ArrayList<>();
+    for (int m : ms) {
+      if (m < k) dropped.add(String.valueOf(m));
+      else if (m % k != 0) rounded.add(m + (rounded.isEmpty() ? " is fitted as " : " as ") + m / k * k);
+    }
+    if (rounded.isEmpty() && dropped.isEmpty()) return java.util.Optional.empty();
+    List<String> parts = new ArrayList<>();
+    if (!rounded.isEmpty()) parts.add(String.join(", ", rounded));
+    if (!dropped.isEmpty()) {
+      parts.add(String.join(", ", dropped) + (dropped.size() == 1 ? " is" : " are")
+          + " left out (fewer rows than classes)");
+    }
+    return java.util.Optional.of("--sizes with K=" + k + " classes are whole shots per class: "
+        + String.join("; ", parts));
+  }
+
+  /**
+   * The warning for --sizes at or beyond the training pool of some n, or empty: "--sizes at or
+   * beyond the training pool (100 x n rows) are fitted as all (every row) only: from 3000 at
+   * n=25, from 6000 at n=50".
+   */
+  static java.util.Optional<String> beyondPool(int[] ms, int[] ns, int poolFactor) {
+    List<String> where = new ArrayList<>();
+    for (int n : ns) {
+      long pool = (long) poolFactor * n;
+      java.util.OptionalInt first = java.util.Arrays.stream(ms).filter(m -> m >= pool).min();
+      if (first.isPresent()) where.add("from " + first.getAsInt() + " at n=" + n);
+    }
+    if (where.isEmpty()) return java.util.Optional.empty();
+    return java.util.Optional.of("--sizes at or beyond the training pool (" + poolFactor
+        + " x n rows) are fitted as all (every row) only: " + String.join(", ", where));
   }
 
   /** The --shots text of a finite grid, with "all". */
@@ -311,13 +373,34 @@ public final class SimulateCommand implements Callable<Integer> {
     return sb.append("all").toString();
   }
 
-  /** The sentence: how many rows each model needs at the largest setting. */
+  /**
+   * The sentence: the most rows each model needs over the settings where it gets within epsilon
+   * of the Bayes error, and the settings where it does not within the pool.
+   */
   static String verdict(List<Complexity> rs) {
     List<String> parts = new ArrayList<>();
     for (String m : rs.stream().map(Complexity::model).distinct().toList()) {
-      long max = rs.stream().filter(c -> c.model().equals(m) && c.mEps() != null)
-          .mapToLong(Complexity::mEps).max().orElse(-1);
-      parts.add(m + " needs at most " + (max < 0 ? "more than the pool" : max + " rows"));
+      List<Complexity> own = rs.stream().filter(c -> c.model().equals(m)).toList();
+      long max = own.stream().filter(c -> c.mEps() != null).mapToLong(Complexity::mEps).max()
+          .orElse(-1);
+      Map<Integer, List<String>> missed = new java.util.TreeMap<>();
+      for (Complexity c : own) {
+        if (c.mEps() == null) {
+          missed.computeIfAbsent(c.classes(), x -> new ArrayList<>()).add("n=" + c.dims());
+        }
+      }
+      if (max < 0) {
+        parts.add(m + " does not get there within the pool at any setting");
+        continue;
+      }
+      String part = m + " needs at most " + max + " rows";
+      if (!missed.isEmpty()) {
+        List<String> where = new ArrayList<>();
+        missed.forEach((k, n) -> where.add("K=" + k + " " + String.join(", ", n)));
+        part += " where it gets there, and does not within the pool at "
+            + String.join("; ", where);
+      }
+      parts.add(part);
     }
     return "To get within epsilon of the Bayes error: " + String.join("; ", parts) + ".";
   }

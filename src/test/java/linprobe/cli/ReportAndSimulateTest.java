@@ -208,6 +208,47 @@ class ReportAndSimulateTest extends SparkTestBase {
   }
 
   @Test
+  void simulateSizesAreWholeShotsPerClassAndSaidSo() throws Exception {
+    // K = 3: 4 -> 1 shot, 10 -> 3 shots, 2 below K left out; at K = 2 a size equal to the pool
+    // (40 x 4 = 160 rows) is every row, which all fits anyway: left out, not fitted per seed
+    assertArrayEquals(new int[] {1, 3}, SimulateCommand.shotsFor(new int[] {2, 4, 10}, 3, 160));
+    assertArrayEquals(new int[] {2, 5}, SimulateCommand.shotsFor(new int[] {4, 10, 160, 500}, 2,
+        160));
+    assertEquals("--sizes with K=3 classes are whole shots per class: 4 is fitted as 3, 10 as 9; "
+        + "2 is left out (fewer rows than classes)",
+        SimulateCommand.roundedSizes(new int[] {2, 4, 9, 10}, 3).orElseThrow());
+    assertTrue(SimulateCommand.roundedSizes(new int[] {4, 10}, 2).isEmpty());
+    Path out = tmp.resolve("sizes");
+    CliTest.Run r = CliTest.run("simulate", "--out", out.toString(), "--classes", "2,3",
+        "--dims", "4", "--pool-factor", "40", "--test-rows", "500", "--seeds", "2",
+        "--sizes", "4,10,160", "--models", "nb", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("linprobe: warning: --sizes with K=3 classes are whole shots per "
+        + "class: 4 is fitted as 3, 10 as 9"), r.err());
+    assertTrue(r.err().contains("linprobe: warning: --sizes at or beyond the training pool (40 x "
+        + "n rows) are fitted as all (every row) only: from 160 at n=4\n"), r.err());
+    assertFalse(r.err().contains("--shots"), "no flag simulate does not have: " + r.err());
+    String summary = Files.readString(out.resolve("summary.json"));
+    assertTrue(summary.replaceAll("\\s", "").contains("\"sizes\":[4,10,160]"), summary);
+    assertFalse(summary.contains("lr_c"), "no lr, no C: " + summary);
+  }
+
+  @Test
+  void theReportsSentenceNamesWhereAModelNeverGetsThere() {
+    List<SimulateCommand.Complexity> rs = List.of(
+        new SimulateCommand.Complexity("lr", 3, 25, 2500L, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("lr", 5, 25, null, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("lr", 5, 100, 10_000L, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("lr", 5, 200, null, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("nb", 3, 25, 600L, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("nb", 5, 25, 1000L, 0.1, "exact", 0.1));
+    // it once said "lr needs at most 10000 rows", true only where lr got there
+    assertEquals("To get within epsilon of the Bayes error: lr needs at most 10000 rows where it "
+        + "gets there, and does not within the pool at K=5 n=25, n=200; nb needs at most 1000 "
+        + "rows.", SimulateCommand.verdict(rs));
+  }
+
+  @Test
   void simulateRefusesBadSeparationOptions() throws Exception {
     String[][] cases = {
         {"--separation must be paper or fixed, not 'wide'", "--separation", "wide"},
@@ -219,7 +260,11 @@ class ReportAndSimulateTest extends SparkTestBase {
             "NaN"},
         {"--test-rows must be at least 1", "--test-rows", "0"},
         {"--classes values must be at most 128: the mixture's class means 2^(k-1) overflow "
-            + "float32 beyond (the paper's K is at most 7)", "--classes", "2,200"}};
+            + "float32 beyond (the paper's K is at most 7)", "--classes", "2,200"},
+        // a pool smaller than 2K once failed inside curve, naming its internal test set
+        {"--pool-factor 1 x n = 4 training rows (n = 4) cannot hold 2 rows of each of K = 5 "
+            + "classes: raise --pool-factor or the smallest --dims", "--classes", "5", "--dims",
+            "4,8", "--pool-factor", "1"}};
     for (String[] c : cases) {
       Path out = tmp.resolve("refused");
       List<String> args = new java.util.ArrayList<>(List.of("simulate", "--out", out.toString()));
