@@ -68,7 +68,8 @@ public final class GridBenchmark {
     SparkSession spark = SparkSession.builder().appName("linprobe-bench").getOrCreate();
     System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, heap "
         + (Runtime.getRuntime().maxMemory() >> 20) + " MiB, Spark " + spark.version() + ", master "
-        + spark.sparkContext().master() + ", BLAS " + linprobe.math.Blas.implementation());
+        + spark.sparkContext().master() + ", BLAS " + linprobe.math.Blas.implementation()
+        + ", Java " + Runtime.version() + ", " + classData());
     if (which.equals("C")) {
       scale(spark);
       return;
@@ -84,6 +85,19 @@ public final class GridBenchmark {
     Workload w = WORKLOADS.get(which);
     if (w == null) throw new IllegalArgumentException("workload A, B, C, K1000, small or small20k");
     run(spark, w, baseline, warm, tuned);
+  }
+
+  /** The class-data file this JVM maps (jobs/bench --cached), or "no class-data file". */
+  static String classData() {
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("-XX:AOTCache=")) {
+        return "ahead-of-time cache " + Path.of(a.substring(13)).getFileName();
+      }
+      if (a.startsWith("-XX:SharedArchiveFile=")) {
+        return "class-data archive " + Path.of(a.substring(22)).getFileName();
+      }
+    }
+    return "no class-data file";
   }
 
   /**
