@@ -48,12 +48,17 @@ class SimulateGrowthTest {
     assertTrue(lines.get(3).startsWith("lr,2,4,1,"), lines.get(3));
     assertTrue(lines.get(3).endsWith(",0,10,1,n"), lines.get(3));
 
-    String md = SimulateCommand.markdown(rs, new int[] {2, 3}, NS, g, "a test", 0.01);
+    String md = SimulateCommand.markdown(rs, new int[] {2, 3}, NS, g, "a test", 0.01, 100);
     assertTrue(md.contains("| lr | 2 | 250 | 500 | 1000 | 2000 |"), md);
     assertTrue(md.contains("| lr | 3 | 100 | 100 | - | - |"), md);
     assertTrue(md.contains("| lr | 2 | 4 | 1.00 |"), md);
     assertTrue(md.contains("0 + 10 n | 1.000 | n |"), md);
     assertTrue(md.contains("| 3 | 0.2000 (0.2000) | 0.2000 (0.2000) | 0.2000 (0.2000) | "
         + "0.2000 (0.2000) |"), md);
+    // with a pool of 10 n rows, lr's 10 n is every row: the one fit on the pool, said so
+    String whole = SimulateCommand.markdown(rs, new int[] {2, 3}, NS, g, "a test", 0.01, 10);
+    assertTrue(whole.contains("| lr | 2 | 250 (all) | 500 (all) | 1000 (all) | 2000 (all) |"),
+        whole);
+    assertTrue(whole.contains("| lr | 3 | 100 | 100 | - | - |"), whole);
   }
 }
