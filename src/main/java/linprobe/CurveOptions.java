@@ -144,8 +144,9 @@ public final class CurveOptions implements Serializable {
         v -> check(integer(v, "lr-c-patience"), x -> x >= 0,
             x -> "--lr-c-patience must be 0 or more steps, got " + x)),
     SELECT_METRIC("select-metric", Group.LR, "logloss",
-        "What cross-validation minimises: logloss (held-out cross-entropy) or error; ties go to "
-            + "the smaller C (the stronger regularization).",
+        "The held-out score C is chosen by (cross-validation's, or the validation rows' with "
+            + "--select validation): logloss (cross-entropy) or error; ties go to the smaller C "
+            + "(the stronger regularization).",
         v -> check(String.valueOf(v).trim().toLowerCase(Locale.ROOT),
             x -> x.equals("logloss") || x.equals("error"),
             x -> "--select-metric must be logloss or error, got '" + x + "'")),
@@ -898,6 +899,13 @@ public final class CurveOptions implements Serializable {
       throw new LinprobeException("--select validation needs validation rows: give "
           + "--validation PATH (a table like --train) or --validation-fraction F (e.g. 0.1 of "
           + "every class of --train)");
+    }
+    @SuppressWarnings("unchecked")
+    List<Model> models = (List<Model>) v.get(Setting.MODELS);
+    if (validation && models != null && !models.contains(Model.LR)) {
+      throw new LinprobeException("--select validation chooses logistic regression's C, and "
+          + "--models has no lr: drop --select validation and its validation rows (they would "
+          + "only be held out of naive Bayes' data)");
     }
     if (!validation && (table || fraction)) {
       String flag = table ? "--validation" : "--validation-fraction";

@@ -19,9 +19,12 @@ public final class HtmlReport {
   /**
    * @param summary summary.json's content (rows, dimension, classes, config, versions, ...)
    * @param summaryJson the same as written, shown folded at the end
+   * @param onValidation C was chosen on held-out validation rows (--select validation), not by
+   *     cross-validation inside each subset
    */
   public static String render(String title, LearningCurve c, double epsilon, String errorSvg,
-      String loglossSvg, String chosenCSvg, Map<String, Object> summary, String summaryJson) {
+      String loglossSvg, String chosenCSvg, Map<String, Object> summary, String summaryJson,
+      boolean onValidation) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
         .append(esc(title)).append(" - linprobe</title>\n<style>\n")
@@ -76,8 +79,11 @@ public final class HtmlReport {
     h.append("<h2>Test log-loss</h2>\n").append(stripXmlProlog(loglossSvg)).append('\n');
     if (chosenCSvg != null) {
       h.append("<h2>Logistic regression's C, chosen in every subset</h2>\n<p class=\"note\">"
-          + "Each point is one fit's C (cross-validation inside its subset; 1-shot subsets use "
-          + "the fallback C); the line is the median per size.</p>\n")
+          + "Each point is one fit's C ("
+          + (onValidation ? "the lowest held-out score on the validation rows, 1-shot subsets "
+              + "included" : "cross-validation inside its subset; 1-shot subsets use the "
+              + "fallback C")
+          + "); the line is the median per size.</p>\n")
           .append(stripXmlProlog(chosenCSvg)).append('\n');
     }
     h.append("<h2>Learning curve</h2>\n<p class=\"note\">")

@@ -148,7 +148,19 @@ public final class CurveJob {
     long[] heldOut = Double.isNaN(o.validationFraction()) ? null
         : HeldOut.counts(trainProfile.counts(), o.validationFraction(), classes);
     long[] counts = trainProfile.counts().clone();
-    if (heldOut != null) for (int c = 0; c < counts.length; c++) counts[c] -= heldOut[c];
+    if (heldOut != null) {
+      List<String> none = new ArrayList<>();
+      for (int c = 0; c < counts.length; c++) {
+        counts[c] -= heldOut[c];
+        if (heldOut[c] == 0) none.add("'" + classes.get(c) + "'");
+      }
+      if (!none.isEmpty()) {
+        progress.warn("class" + (none.size() == 1 ? " " : "es ") + String.join(", ", none)
+            + (none.size() == 1 ? " has" : " have") + " one training row, kept for training: C is "
+            + "chosen without validation rows of " + (none.size() == 1 ? "it" : "them")
+            + " (a --validation table can give some)");
+      }
+    }
     int[] asked = o.shots() != null ? o.shots() : CurveOptions.defaultShots(min(counts));
     checkShots(asked, classes, counts, heldOut != null);
     // the default grid ends with "all"; a size that takes every row of every class is "all"

@@ -56,7 +56,7 @@ public final class CurveOutput {
       dir.writeText("chosen_c.svg", cs.svg());
     }
     dir.writeText("report.html", HtmlReport.render(title, r.curve(), o.epsilon(), err.svg(),
-        ll.svg(), cs == null ? null : cs.svg(), summary, summaryJson));
+        ll.svg(), cs == null ? null : cs.svg(), summary, summaryJson, o.validationSelect()));
     // a few hundred rows each: written by the driver, no Spark job (SmallParquet)
     String codec = spark.conf().get("spark.sql.parquet.compression.codec", "snappy");
     dir.writeParquet("fits", FITS_SCHEMA, fitRows(r.fits()), codec);

@@ -317,6 +317,39 @@ class BadInputTest extends SparkTestBase {
         + "validation (with --lr-c auto), or drop --validation-fraction",
         "--validation-fraction", "0.25");
     expect("--select must be cv or validation, got 'holdout'", "--select", "holdout");
+    // no lr, no C to choose: the held-out rows would only be taken from naive Bayes
+    expect("--select validation chooses logistic regression's C, and --models has no lr: drop "
+        + "--select validation and its validation rows", "--models", "nb", "--select",
+        "validation", "--validation-fraction", "0.25");
+  }
+
+  @Test
+  void everyClassOfOneRowHoldsOutNothing() {
+    String ones = table("ones", new Object[][] {row(0, 1f, 2f, 3f), row(1, 2f, 2f, 3f),
+        row(2, 1f, 1f, 3f)});
+    expect("--validation-fraction 0.3 holds out no row (every class has one training row): give "
+        + "a --validation table", "--train", ones, "--shots", "1", "--select", "validation",
+        "--validation-fraction", "0.3");
+  }
+
+  @Test
+  void aClassOfOneRowKeepsItAndTheRunSaysSo() throws Exception {
+    // class 0 has one row: nothing of it is held out (it is needed to train on), so C is chosen
+    // without validation rows of class 0; said, not silent. The report says how C was chosen.
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(row(0, 0f, 0f, 1f));
+    for (int i = 0; i < 12; i++) rows.add(row(1 + i % 2, (float) i, (float) (i % 2), 1f));
+    String oneRow = table("oneRow", rows.toArray(new Object[0][]));
+    Path out = tmp.resolve("oneRowOut");
+    CliTest.Run r = CliTest.run("curve", "--train", oneRow, "--test", goodTest, "--out",
+        out.toString(), "--shots", "1", "--seeds", "1", "--select", "validation",
+        "--validation-fraction", "0.3", "--quiet");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("linprobe: warning: class '0' has one training row, kept for "
+        + "training: C is chosen without validation rows of it"), r.err());
+    String report = Files.readString(out.resolve("report.html"));
+    assertTrue(report.contains("the lowest held-out score on the validation rows"), report);
+    assertFalse(report.contains("cross-validation inside its subset"), "not CV");
   }
 
   @Test
