@@ -141,6 +141,51 @@ public final class OutputDir {
     }
   }
 
+  /**
+   * Creates file with text, or throws FileAlreadyExistsException when it exists: atomically.
+   * HDFS's create without overwrite is; Hadoop's local file systems check for the file, then
+   * open it, so two runs could both pass (two threads did, 31 times in 300): local files are
+   * created by java.nio's CREATE_NEW, one system call that only one caller can win.
+   */
+  static void createNew(FileSystem fs, Path file, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    Path q = fs.makeQualified(file);
+    if ("file".equals(q.toUri().getScheme())) {
+      try (OutputStream os = java.nio.file.Files.newOutputStream(java.nio.file.Path.of(q.toUri()),
+          java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+        os.write(bytes);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        throw new org.apache.hadoop.fs.FileAlreadyExistsException(file + " exists");
+      }
+      return;
+    }
+    try (OutputStream os = fs.create(file, false)) {
+      os.write(bytes);
+    }
+  }
+
+  /**
+   * The lock's holder as written; a lock just created may not hold its text yet: read again
+   * for up to a second before taking it as empty.
+   */
+  private static String holder(FileSystem fs, Path lock) throws IOException {
+    String holder = "";
+    for (int i = 0; i < 20 && holder.isEmpty(); i++) {
+      if (i > 0) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      try (var in = fs.open(lock)) {
+        holder = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      }
+    }
+    return holder;
+  }
+
   /** The lock file of an output directory: .NAME.linprobe-lock beside it. */
   public static Path lockOf(Path target) {
     return new Path(target.getParent(), "." + target.getName() + ".linprobe-lock");
@@ -160,13 +205,13 @@ public final class OutputDir {
   private static void acquire(FileSystem fs, Path lock, String dir, boolean takeOver)
       throws IOException {
     for (int attempt = 0; attempt < 2; attempt++) {
-      try (OutputStream os = fs.create(lock, false)) {
-        os.write(owner().getBytes(StandardCharsets.UTF_8));
+      try {
+        createNew(fs, lock, owner());
         return;
       } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
         String holder;
-        try (var in = fs.open(lock)) {
-          holder = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        try {
+          holder = holder(fs, lock);
         } catch (java.io.FileNotFoundException gone) {
           continue; // released meanwhile: try again
         }
