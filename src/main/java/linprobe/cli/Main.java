@@ -39,9 +39,32 @@ public final class Main implements Runnable {
   /** Set by Ctrl-C: the failure the run then meets is its consequence, not news. */
   private static volatile boolean interrupted;
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
     onInterrupt(args.length > 0 && args[0].equals("curve"), System.err);
-    System.exit(execute(args, System.out, System.err));
+    exit(execute(args, System.out, System.err), hostedDriver(System.getProperties(),
+        System.getenv("DATABRICKS_RUNTIME_VERSION")));
+  }
+
+  /**
+   * Whether main runs inside a platform's driver process rather than a JVM of its own: Spark's
+   * YARN ApplicationMaster in cluster deploy mode (which sets the run's Spark settings as system
+   * properties before it calls main) or a Databricks JAR task.
+   */
+  static boolean hostedDriver(java.util.Properties p, String databricksRuntime) {
+    return databricksRuntime != null
+        || ("cluster".equals(p.getProperty("spark.submit.deployMode"))
+            && p.getProperty("spark.master", "").startsWith("yarn"));
+  }
+
+  /**
+   * Ends the process with code. A hosted driver's main must return instead: YARN's
+   * ApplicationMaster counts a return as success and an exit from inside main as a failure
+   * (exit code 16, and YARN runs the application again); a failure is thrown as Spark's
+   * SparkUserAppException, which it reports with this code.
+   */
+  static void exit(int code, boolean hosted) throws org.apache.spark.SparkUserAppException {
+    if (!hosted) System.exit(code);
+    if (code != EXIT_OK) throw new org.apache.spark.SparkUserAppException(code, null);
   }
 
   /**
