@@ -38,6 +38,8 @@ class ExamplesTest {
     JsonNode task = job.get("tasks").get(0).get("spark_jar_task");
     assertEquals("linprobe.cli.Main", task.get("main_class_name").asText());
     assertEquals("curve", task.get("parameters").get(0).asText());
+    // a retried task runs into the same --out: without --resume every retry would be refused
+    assertTrue(task.get("parameters").toString().contains("\"--resume\""), task.toString());
   }
 
   @Test
@@ -45,5 +47,6 @@ class ExamplesTest {
     String dag = Files.readString(Path.of(ROOT, "jobs/airflow/linprobe_dag.py"));
     assertTrue(dag.contains("java_class=\"linprobe.cli.Main\""));
     assertTrue(dag.contains("{{ run_id"), "output templated with the run id");
+    assertTrue(dag.contains("\"--resume\","), "a retry continues the failed try's fits");
   }
 }
