@@ -422,6 +422,27 @@ public final class CurveJob {
     return Math.min(4L * (Integer.MAX_VALUE - 8), uncappedLocalFitBudget());
   }
 
+  /**
+   * Cores of one executor: spark.executor.cores, or where it is unset (a standalone cluster's
+   * executors take every core of their worker) the cluster's cores over its executors.
+   */
+  static int executorCores(org.apache.spark.SparkContext sc) {
+    return executorCores(sc.getConf().contains("spark.executor.cores")
+        ? sc.getConf().getInt("spark.executor.cores", 1) : -1,
+        sc.statusTracker().getExecutorInfos().length - 1, // less the driver
+        sc.defaultParallelism());
+  }
+
+  /**
+   * @param configured spark.executor.cores, or -1 when unset
+   * @param executors the executors registered
+   * @param clusterCores the scheduler's default parallelism: the cores of those executors
+   */
+  static int executorCores(int configured, int executors, int clusterCores) {
+    if (configured >= 0) return Math.max(1, configured);
+    return executors < 1 ? 1 : Math.max(1, clusterCores / executors);
+  }
+
   private long uncappedLocalFitBudget() {
     if (o.localFitMb() >= 0) return (long) o.localFitMb() << 20;
     var sc = spark.sparkContext();
@@ -429,8 +450,7 @@ public final class CurveJob {
     if (sc.isLocal()) {
       perTask = Runtime.getRuntime().maxMemory() / Math.max(1, sc.defaultParallelism());
     } else {
-      int cores = sc.getConf().getInt("spark.executor.cores", 1)
-          / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
+      int cores = executorCores(sc) / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
       perTask = ((long) sc.executorMemory() << 20) / Math.max(1, cores);
     }
     return perTask / 2 / 3;

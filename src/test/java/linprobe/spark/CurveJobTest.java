@@ -115,6 +115,16 @@ class CurveJobTest extends SparkTestBase {
   }
 
   @Test
+  void anExecutorsCoresComeFromItsSettingElseFromTheCluster() {
+    assertEquals(4, CurveJob.executorCores(4, 3, 24));
+    // unset, as on a standalone cluster whose executors take all their worker's cores: 2
+    // executors of 8 cores each, 16 in all (it was taken as 1: a task's share 8 times too big)
+    assertEquals(8, CurveJob.executorCores(-1, 2, 16));
+    assertEquals(1, CurveJob.executorCores(-1, 0, 2), "none registered yet");
+    assertEquals(1, CurveJob.executorCores(spark().sparkContext()), "local: the driver alone");
+  }
+
+  @Test
   void allsFoldsAreStratifiedByTheFirstSeedsRankOfEveryRow() {
     // the digits' classes have 114 to 125 rows: every class split over 5 folds within one row,
     // whatever the partitioning, and the first seed's subsets' folds are all's on their rows
