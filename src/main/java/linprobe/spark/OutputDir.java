@@ -149,14 +149,19 @@ public final class OutputDir {
    */
   static void createNew(FileSystem fs, Path file, String text) throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    Path q = fs.makeQualified(file);
-    if ("file".equals(q.toUri().getScheme())) {
-      try (OutputStream os = java.nio.file.Files.newOutputStream(java.nio.file.Path.of(q.toUri()),
+    java.nio.file.Path local = localPath(fs, file);
+    if (local != null) {
+      // as Hadoop's create does: the parent directories (an --out two levels below what exists)
+      java.nio.file.Files.createDirectories(local.getParent());
+      try (OutputStream os = java.nio.file.Files.newOutputStream(local,
           java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
         os.write(bytes);
       } catch (java.nio.file.FileAlreadyExistsException e) {
         throw new org.apache.hadoop.fs.FileAlreadyExistsException(file + " exists");
       }
+      // a checksum left beside it by a lock that Hadoop wrote and a user deleted alone would
+      // fail every read of this one; the file is ours now
+      java.nio.file.Files.deleteIfExists(local.resolveSibling("." + local.getFileName() + ".crc"));
       return;
     }
     try (OutputStream os = fs.create(file, false)) {
@@ -164,9 +169,16 @@ public final class OutputDir {
     }
   }
 
+  /** The java.nio path of a file: path, or null for another file system. */
+  private static java.nio.file.Path localPath(FileSystem fs, Path file) {
+    Path q = fs.makeQualified(file);
+    return "file".equals(q.toUri().getScheme()) ? java.nio.file.Path.of(q.toUri()) : null;
+  }
+
   /**
-   * The lock's holder as written; a lock just created may not hold its text yet: read again
-   * for up to a second before taking it as empty.
+   * The lock's holder as written (a local lock read as the plain file it was created as, never
+   * against a checksum); a lock just created may not hold its text yet: read again for up to a
+   * second before taking it as empty.
    */
   private static String holder(FileSystem fs, Path lock) throws IOException {
     String holder = "";
@@ -179,8 +191,17 @@ public final class OutputDir {
           break;
         }
       }
-      try (var in = fs.open(lock)) {
-        holder = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      java.nio.file.Path local = localPath(fs, lock);
+      if (local != null) {
+        try {
+          holder = java.nio.file.Files.readString(local, StandardCharsets.UTF_8).strip();
+        } catch (java.nio.file.NoSuchFileException gone) {
+          throw new java.io.FileNotFoundException(lock + " is gone");
+        }
+      } else {
+        try (var in = fs.open(lock)) {
+          holder = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
       }
     }
     return holder;

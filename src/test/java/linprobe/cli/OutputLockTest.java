@@ -85,6 +85,36 @@ class OutputLockTest extends SparkTestBase {
   }
 
   @Test
+  void anOutputBelowDirectoriesThatDoNotExistYetIsLockedAndWritten() throws Exception {
+    // runs/2026-12-01/digits with no runs/: the lock's directory is made, as Hadoop's create did
+    Path out = tmp.resolve("runs/2026-12-01/digits");
+    OutputDir dir = writing(out, "x");
+    dir.commit();
+    assertEquals("x", Files.readString(out.resolve("a.txt")));
+  }
+
+  @Test
+  void aStaleChecksumBesideTheLockDoesNotBreakIt() throws Exception {
+    // an older linprobe wrote its lock through Hadoop (with .NAME.crc); a user deleted the lock
+    // alone; the next lock, made by java.nio, must still be read as a lock by a second run
+    Path out = tmp.resolve("crc");
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(
+        new Configuration());
+    org.apache.hadoop.fs.Path lock = OutputDir.lockOf(new org.apache.hadoop.fs.Path(
+        out.toUri()));
+    try (var os = fs.create(lock, false)) {
+      os.write("someone".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Files.delete(Path.of(lock.toUri()));
+    assertTrue(Files.exists(tmp.resolve("..crc.linprobe-lock.crc")), "the stale checksum");
+    OutputDir first = writing(out, "x");
+    linprobe.LinprobeException second = assertThrows(linprobe.LinprobeException.class,
+        () -> OutputDir.check(out.toString(), false, new Configuration()));
+    assertTrue(second.getMessage().startsWith("another linprobe run ("), second.getMessage());
+    first.abort();
+  }
+
+  @Test
   void aSecondWriterIsRefusedAtOnceAndTheFirstFinishes() throws Exception {
     Path out = tmp.resolve("out");
     OutputDir first = OutputDir.check(out.toString(), false, new Configuration());
