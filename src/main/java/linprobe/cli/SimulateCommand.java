@@ -61,8 +61,8 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--sizes", paramLabel = "LIST",
       description = "Total training sizes m (default: K x 2,5,10,20,50,... from 2K up to the "
           + "pool), drawn as whole shots per class: each rounded down to a multiple of K (a "
-          + "warning says so); a size below K, or at or beyond the pool (whose every row is fitted "
-          + "anyway, as all), is left out.")
+          + "warning says so); a size below K, or one that would take every row of the pool "
+          + "(which every setting fits anyway, as all), is left out.")
   String sizes;
 
   @Option(names = "--pool-factor", paramLabel = "F",
@@ -191,7 +191,7 @@ public final class SimulateCommand implements Callable<Integer> {
     Progress curveRuns = Progress.silent(); // one for all the curve runs: a warning once
     if (ms != null) {
       for (int k : ks) roundedSizes(ms, k).ifPresent(progress::warn);
-      beyondPool(ms, ns, poolFactor).ifPresent(progress::warn);
+      beyondPool(ms, ks, ns, poolFactor).ifPresent(progress::warn);
     }
     try {
       StringBuilder fits = new StringBuilder("classes,dims," + Tables.FITS_HEADER + "\n");
@@ -311,15 +311,24 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   /**
-   * Shots per class for the sizes m (or the default grid when null): m / K, of at least 1 and
-   * below the pool (a size that takes every row is all, which every run fits anyway).
+   * What a --sizes value m is for K classes and a pool of that many training rows: its shots per
+   * class, m / K rounded down, when it draws fewer rows than the pool holds; 0 below K rows (not
+   * one row per class); -1 when it would take every row of the pool (all, which every setting
+   * fits anyway). The one rule shotsFor and the warnings follow.
    */
+  static int sizeShots(int m, int k, long pool) {
+    int s = m / k;
+    if (s < 1) return 0;
+    return (long) s * k < pool ? s : -1;
+  }
+
+  /** Shots per class for the sizes m (or the default grid when null): see {@link #sizeShots}. */
   static int[] shotsFor(int[] ms, int k, long pool) {
     List<Integer> out = new ArrayList<>();
     if (ms != null) {
       for (int m : ms) {
-        int s = m / k;
-        if (s >= 1 && (long) s * k < pool && !out.contains(s)) out.add(s);
+        int s = sizeShots(m, k, pool);
+        if (s > 0 && !out.contains(s)) out.add(s);
       }
     } else {
       // the paper's grid starts at m = 2K (2 rows per class)
@@ -329,14 +338,17 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   /**
-   * The warning for --sizes that are not whole shots per class of K classes, or null: "--sizes
-   * with K=3 classes are whole shots per class: 4 is fitted as 3, 10 as 9; 2 is left out".
+   * The warning for --sizes that are not whole shots per class of K classes, or empty: "--sizes
+   * with K=3 classes are whole shots per class: 4 is rounded down to 3, 10 to 9; 2 is left out
+   * (fewer rows than classes)".
    */
   static java.util.Optional<String> roundedSizes(int[] ms, int k) {
     List<String> rounded = new ArrayList<>(), dropped = new ArrayList<>();
     for (int m : ms) {
       if (m < k) dropped.add(String.valueOf(m));
-      else if (m % k != 0) rounded.add(m + (rounded.isEmpty() ? " is fitted as " : " as ") + m / k * k);
+      else if (m % k != 0) {
+        rounded.add(m + (rounded.isEmpty() ? " is rounded down to " : " to ") + m / k * k);
+      }
     }
     if (rounded.isEmpty() && dropped.isEmpty()) return java.util.Optional.empty();
     List<String> parts = new ArrayList<>();
@@ -350,20 +362,24 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   /**
-   * The warning for --sizes at or beyond the training pool of some n, or empty: "--sizes at or
-   * beyond the training pool (100 x n rows) are fitted as all (every row) only: from 3000 at
-   * n=25, from 6000 at n=50".
+   * The warning for --sizes that would take every row of a setting's training pool, or empty:
+   * "--sizes that take every row of the training pool (40 x n rows) are left to all, which every
+   * setting fits: 160, 500 at K=2 n=4; 500 at K=3 n=4".
    */
-  static java.util.Optional<String> beyondPool(int[] ms, int[] ns, int poolFactor) {
+  static java.util.Optional<String> beyondPool(int[] ms, int[] ks, int[] ns, int poolFactor) {
     List<String> where = new ArrayList<>();
-    for (int n : ns) {
-      long pool = (long) poolFactor * n;
-      java.util.OptionalInt first = java.util.Arrays.stream(ms).filter(m -> m >= pool).min();
-      if (first.isPresent()) where.add("from " + first.getAsInt() + " at n=" + n);
+    for (int k : ks) {
+      for (int n : ns) {
+        long pool = (long) poolFactor * n;
+        List<String> left = new ArrayList<>();
+        for (int m : ms) if (sizeShots(m, k, pool) < 0) left.add(String.valueOf(m));
+        if (!left.isEmpty()) where.add(String.join(", ", left) + " at K=" + k + " n=" + n);
+      }
     }
     if (where.isEmpty()) return java.util.Optional.empty();
-    return java.util.Optional.of("--sizes at or beyond the training pool (" + poolFactor
-        + " x n rows) are fitted as all (every row) only: " + String.join(", ", where));
+    return java.util.Optional.of("--sizes that take every row of the training pool ("
+        + poolFactor + " x n rows) are left to all, which every setting fits: "
+        + String.join("; ", where));
   }
 
   /** The --shots text of a finite grid, with "all". */

@@ -209,25 +209,38 @@ class ReportAndSimulateTest extends SparkTestBase {
 
   @Test
   void simulateSizesAreWholeShotsPerClassAndSaidSo() throws Exception {
-    // K = 3: 4 -> 1 shot, 10 -> 3 shots, 2 below K left out; at K = 2 a size equal to the pool
-    // (40 x 4 = 160 rows) is every row, which all fits anyway: left out, not fitted per seed
+    // K = 3: 4 -> 1 shot, 10 -> 3 shots, 2 below K left out
     assertArrayEquals(new int[] {1, 3}, SimulateCommand.shotsFor(new int[] {2, 4, 10}, 3, 160));
+    // K = 2, a pool of 160: 160 would be every row (80 a class): left to all, as is 500
     assertArrayEquals(new int[] {2, 5}, SimulateCommand.shotsFor(new int[] {4, 10, 160, 500}, 2,
         160));
-    assertEquals("--sizes with K=3 classes are whole shots per class: 4 is fitted as 3, 10 as 9; "
-        + "2 is left out (fewer rows than classes)",
+    // K = 3, the same pool (classes of 54, 53, 53): 160 is 53 shots, 159 rows, not every row
+    assertEquals(53, SimulateCommand.sizeShots(160, 3, 160));
+    assertEquals(-1, SimulateCommand.sizeShots(162, 3, 160));
+    assertEquals(0, SimulateCommand.sizeShots(2, 3, 160));
+    assertEquals("--sizes with K=3 classes are whole shots per class: 4 is rounded down to 3, 10 "
+        + "to 9; 2 is left out (fewer rows than classes)",
         SimulateCommand.roundedSizes(new int[] {2, 4, 9, 10}, 3).orElseThrow());
     assertTrue(SimulateCommand.roundedSizes(new int[] {4, 10}, 2).isEmpty());
+    // the warnings say what shotsFor does, never both "rounded" and "left out" for one fit
+    assertEquals("--sizes that take every row of the training pool (40 x n rows) are left to "
+        + "all, which every setting fits: 160, 500 at K=2 n=4; 500 at K=3 n=4",
+        SimulateCommand.beyondPool(new int[] {4, 10, 160, 500}, new int[] {2, 3}, new int[] {4},
+            40).orElseThrow());
     Path out = tmp.resolve("sizes");
     CliTest.Run r = CliTest.run("simulate", "--out", out.toString(), "--classes", "2,3",
         "--dims", "4", "--pool-factor", "40", "--test-rows", "500", "--seeds", "2",
         "--sizes", "4,10,160", "--models", "nb", "--quiet");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("linprobe: warning: --sizes with K=3 classes are whole shots per "
-        + "class: 4 is fitted as 3, 10 as 9"), r.err());
-    assertTrue(r.err().contains("linprobe: warning: --sizes at or beyond the training pool (40 x "
-        + "n rows) are fitted as all (every row) only: from 160 at n=4\n"), r.err());
+        + "class: 4 is rounded down to 3, 10 to 9, 160 to 159\n"), r.err());
+    assertTrue(r.err().contains("linprobe: warning: --sizes that take every row of the training "
+        + "pool (40 x n rows) are left to all, which every setting fits: 160 at K=2 n=4\n"),
+        r.err());
     assertFalse(r.err().contains("--shots"), "no flag simulate does not have: " + r.err());
+    // K=3's 160 is fitted as 53 shots a class (159 rows), as the warning says
+    assertTrue(Files.readAllLines(out.resolve("curve.csv")).stream()
+        .anyMatch(l -> l.startsWith("3,4,nb,53,159,")), "K=3 fits 159 rows");
     String summary = Files.readString(out.resolve("summary.json"));
     assertTrue(summary.replaceAll("\\s", "").contains("\"sizes\":[4,10,160]"), summary);
     assertFalse(summary.contains("lr_c"), "no lr, no C: " + summary);
