@@ -80,8 +80,8 @@ public final class HtmlReport {
     if (chosenCSvg != null) {
       h.append("<h2>Logistic regression's C, chosen in every subset</h2>\n<p class=\"note\">"
           + "Each point is one fit's C ("
-          + (onValidation ? "the lowest held-out score on the validation rows, 1-shot subsets "
-              + "included" : "cross-validation inside its subset; 1-shot subsets use the "
+          + (onValidation ? "the C with the lowest score on the held-out validation rows, "
+              + "1-shot subsets included" : "cross-validation inside its subset; 1-shot subsets use the "
               + "fallback C")
           + "); the line is the median per size.</p>\n")
           .append(stripXmlProlog(chosenCSvg)).append('\n');

@@ -72,8 +72,7 @@ public final class FitStore implements FitRecord {
       // created with the first recorded fit: a run that fails before fitting leaves nothing
       return new FitStore(loc.toString(), fingerprint, conf);
     } catch (IOException e) {
-      throw new LinprobeException("cannot use " + loc + " to record fits: "
-          + EmbeddingSource.firstLine(e) + " (check --out)", e);
+      throw FileSystems.accessError("cannot use " + loc + " to record fits", e, "--out");
     }
   }
 

@@ -348,7 +348,8 @@ class BadInputTest extends SparkTestBase {
     assertTrue(r.err().contains("linprobe: warning: class '0' has one training row, kept for "
         + "training: C is chosen without validation rows of it"), r.err());
     String report = Files.readString(out.resolve("report.html"));
-    assertTrue(report.contains("the lowest held-out score on the validation rows"), report);
+    assertTrue(report.contains("the C with the lowest score on the held-out validation rows"),
+        report);
     assertFalse(report.contains("cross-validation inside its subset"), "not CV");
   }
 
