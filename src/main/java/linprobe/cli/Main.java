@@ -133,8 +133,8 @@ public final class Main implements Runnable {
         return EXIT_FAILED;
       }
       err.println("linprobe: failed: " + describe(ex));
-      err.println("linprobe: the run did not finish and wrote no output; "
-          + (verbose ? "see the stack trace above" : "rerun with --verbose for the stack trace"));
+      err.println(unfinished(parsed.hasSubcommand()
+          && parsed.subcommand().commandSpec().name().equals("curve"), verbose));
       return EXIT_FAILED;
     });
     cl.setParameterExceptionHandler((ex, a) -> {
@@ -156,6 +156,18 @@ public final class Main implements Runnable {
       return EXIT_INVALID;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * The last line of a run that failed (exit 1): what to do. A curve run's finished logistic
+   * regressions are recorded (also when SIGTERM stops it, as Airflow does): --resume keeps them.
+   */
+  static String unfinished(boolean curve, boolean verbose) {
+    return "linprobe: the run did not finish and wrote no output; " + (curve
+        ? "the logistic regressions it finished are recorded: rerun the same command with "
+            + "--resume to keep them (" + (verbose ? "the stack trace is above)"
+                : "--verbose shows the stack trace)")
+        : verbose ? "see the stack trace above" : "rerun with --verbose for the stack trace");
   }
 
   private static boolean isVerbose(CommandLine.ParseResult parsed) {

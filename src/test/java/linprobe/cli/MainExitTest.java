@@ -35,6 +35,17 @@ class MainExitTest {
   }
 
   @Test
+  void aFailedCurveRunSaysResumeKeepsItsFits() {
+    // SIGTERM (Airflow's kill) or a lost cluster: the recorded fits are kept; say how to use them
+    assertEquals("linprobe: the run did not finish and wrote no output; the logistic "
+        + "regressions it finished are recorded: rerun the same command with --resume to keep "
+        + "them (--verbose shows the stack trace)", Main.unfinished(true, false));
+    assertEquals("linprobe: the run did not finish and wrote no output; rerun with --verbose for "
+        + "the stack trace", Main.unfinished(false, false));
+    assertTrue(Main.unfinished(true, true).endsWith("(the stack trace is above)"));
+  }
+
+  @Test
   void aHostedDriverReturnsOnSuccessAndThrowsTheExitCodeOnFailure() throws Exception {
     Main.exit(Main.EXIT_OK, true); // returns: the ApplicationMaster reports SUCCEEDED
     for (int code : new int[] {Main.EXIT_INVALID, Main.EXIT_FAILED}) {
