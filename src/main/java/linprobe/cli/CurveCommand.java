@@ -210,6 +210,12 @@ public final class CurveCommand implements Callable<Integer> {
       return run(o);
     } catch (LinprobeException e) {
       throw blamed(e);
+    } catch (linprobe.TransientFailure e) {
+      // a path from --config or spark.linprobe.* whose file system did not answer: say so too
+      if (spec == null || !(spec.defaultValueProvider() instanceof LayeredDefaults d)) throw e;
+      String message = d.blame(e.getMessage(),
+          spec.commandLine().getParseResult()::hasMatchedOption);
+      throw message.equals(e.getMessage()) ? e : new linprobe.TransientFailure(message, e);
     }
   }
 

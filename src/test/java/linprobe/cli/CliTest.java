@@ -83,7 +83,7 @@ class CliTest extends SparkTestBase {
   }
 
   @Test
-  void aFileSystemThatDoesNotAnswerExitsOneARetryMayHelp() {
+  void aFileSystemThatDoesNotAnswerExitsOneARetryMayHelp() throws Exception {
     // nothing listens on port 1: HDFS's client is refused, as by a name node that is down
     String down = "hdfs://127.0.0.1:1/linprobe";
     Run out = run("curve", "--train", train(), "--test", test(), "--out", down + "/out",
@@ -100,6 +100,15 @@ class CliTest extends SparkTestBase {
     assertTrue(in.err().contains("cannot access train path " + down + "/train: ")
         && in.err().contains("or check --train)"), in.err());
     assertFalse(Files.exists(tmp.resolve("o")), "nothing written");
+    // the same path from a --config file: the message says where it came from
+    Path config = tmp.resolve("down.properties");
+    Files.writeString(config, "out=" + down + "/fromConfig\n");
+    Run configured = run("curve", "--train", train(), "--test", test(), "--config",
+        config.toString(), "--quiet");
+    assertEquals(1, configured.code(), configured.err());
+    assertTrue(configured.err().contains("its file system did not answer")
+        && configured.err().contains("(the value comes from config file " + config),
+        configured.err());
   }
 
   @Test
