@@ -20,8 +20,13 @@ public class LinprobeException extends RuntimeException {
    * task reaches the driver wrapped in Spark's job failure, and is still the user's error.
    */
   public static LinprobeException causeOf(Throwable e) {
+    return inChain(e, LinprobeException.class);
+  }
+
+  /** The first throwable of the given type in e's chain of causes (e included), or null. */
+  public static <T extends Throwable> T inChain(Throwable e, Class<T> type) {
     for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof LinprobeException le) return le;
+      if (type.isInstance(c)) return type.cast(c);
     }
     return null;
   }

@@ -11,12 +11,4 @@ public class TransientFailure extends RuntimeException {
   public TransientFailure(String message, Throwable cause) {
     super(message, cause);
   }
-
-  /** The TransientFailure in e's chain of causes, or null. */
-  public static TransientFailure causeOf(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof TransientFailure t) return t;
-    }
-    return null;
-  }
 }

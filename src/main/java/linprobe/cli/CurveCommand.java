@@ -197,10 +197,16 @@ public final class CurveCommand implements Callable<Integer> {
    * --config or spark.linprobe.* (a bad option value, or a path the run cannot use).
    */
   private LinprobeException blamed(LinprobeException e) {
-    if (spec == null || !(spec.defaultValueProvider() instanceof LayeredDefaults d)) return e;
-    var parsed = spec.commandLine().getParseResult();
-    String message = d.blame(e.getMessage(), parsed::hasMatchedOption);
+    String message = blamed(e.getMessage());
     return message.equals(e.getMessage()) ? e : new LinprobeException(message, e);
+  }
+
+  /** message, with where the value of the flag it names came from when it was not typed. */
+  private String blamed(String message) {
+    if (spec == null || !(spec.defaultValueProvider() instanceof LayeredDefaults d)) {
+      return message;
+    }
+    return d.blame(message, spec.commandLine().getParseResult()::hasMatchedOption);
   }
 
   @Override
@@ -212,9 +218,7 @@ public final class CurveCommand implements Callable<Integer> {
       throw blamed(e);
     } catch (linprobe.TransientFailure e) {
       // a path from --config or spark.linprobe.* whose file system did not answer: say so too
-      if (spec == null || !(spec.defaultValueProvider() instanceof LayeredDefaults d)) throw e;
-      String message = d.blame(e.getMessage(),
-          spec.commandLine().getParseResult()::hasMatchedOption);
+      String message = blamed(e.getMessage());
       throw message.equals(e.getMessage()) ? e : new linprobe.TransientFailure(message, e);
     }
   }

@@ -127,7 +127,7 @@ public final class Main implements Runnable {
         err.println("linprobe: error: " + ex.getMessage());
         return EXIT_INVALID;
       }
-      TransientFailure outside = TransientFailure.causeOf(ex);
+      TransientFailure outside = LinprobeException.inChain(ex, TransientFailure.class);
       if (outside != null) {
         err.println("linprobe: failed: " + outside.getMessage());
         return EXIT_FAILED;

@@ -201,12 +201,12 @@ public final class Tables {
         : String.format(Locale.ROOT, "%+.4f ± %.4f", r.meanDiff(), r.ci95());
   }
 
-  /** "mean ± std" of a point's error or log-loss; "all" (one fit, no sampling) shows the mean. */
+  /** "mean ± std" of a point's error or log-loss; one fit ("all", one seed) shows the mean. */
   public static String cell(LearningCurve.Point p, boolean error) {
     if (p == null) return "";
     double m = error ? p.errorMean() : p.loglossMean();
     double s = error ? p.errorStd() : p.loglossStd();
-    return Double.isNaN(s) || p.shots() == Fit.ALL ? String.format(Locale.ROOT, "%.4f", m)
+    return Double.isNaN(s) ? String.format(Locale.ROOT, "%.4f", m)
         : String.format(Locale.ROOT, "%.4f ± %.4f", m, s);
   }
 

@@ -254,13 +254,8 @@ public final class LrChain implements Serializable {
       double[] initial) {
     Settings s = settings;
     CSelection sel = s.selection();
-    long total = 0;
-    int scored = 0;
-    for (long n : sizes) {
-      total += n;
-      if (n > 0) scored++;
-    }
-    int scoredFolds = scored;
+    long total = Arrays.stream(sizes).sum();
+    long scoredFolds = Arrays.stream(sizes).filter(n -> n > 0).count();
     CPath path = new CPath(sel.size(), initial,
         CPath.pairBytes(folds, s.classes(), s.dim(), linprobe.CurveOptions.LBFGS_MEMORY));
     long all = total;

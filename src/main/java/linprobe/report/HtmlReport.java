@@ -80,9 +80,10 @@ public final class HtmlReport {
     if (chosenCSvg != null) {
       h.append("<h2>Logistic regression's C, chosen in every subset</h2>\n<p class=\"note\">"
           + "Each point is one fit's C ("
-          + (onValidation ? "the C with the lowest score on the held-out validation rows, "
-              + "1-shot subsets included" : "cross-validation inside its subset; 1-shot subsets use the "
-              + "fallback C")
+          + (onValidation
+              ? "the C with the lowest score on the held-out validation rows, 1-shot subsets "
+                  + "included"
+              : "cross-validation inside its subset; 1-shot subsets use the fallback C")
           + "); the line is the median per size.</p>\n")
           .append(stripXmlProlog(chosenCSvg)).append('\n');
     }
@@ -173,7 +174,7 @@ public final class HtmlReport {
 
   private static String meanStd(LearningCurve.Point p, double mean, double std) {
     if (Double.isNaN(mean)) return "";
-    return Double.isNaN(std) || p.shots() == Fit.ALL ? String.format(Locale.ROOT, "%.4f", mean)
+    return Double.isNaN(std) ? String.format(Locale.ROOT, "%.4f", mean)
         : String.format(Locale.ROOT, "%.4f &plusmn; %.4f", mean, std);
   }
 

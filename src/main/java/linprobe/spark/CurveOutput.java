@@ -139,13 +139,11 @@ public final class CurveOutput {
   static List<Row> curveRows(LearningCurve c) {
     List<Row> rows = new ArrayList<>();
     for (LearningCurve.Point p : c.points()) {
-      boolean top5 = !Double.isNaN(p.top5ErrorMean());
-      boolean balanced = !Double.isNaN(p.balancedErrorMean());
+      // null where the CSV is empty: a number not defined (one fit's std, top-5 of few classes)
       rows.add(RowFactory.create(p.model(), Fit.shotsLabel(p.shots()), p.nTrain(), p.seeds(),
           p.errorMean(), defined(p.errorStd()), defined(p.errorCi95()), p.loglossMean(),
-          defined(p.loglossStd()), top5 ? p.top5ErrorMean() : null,
-          top5 ? defined(p.top5ErrorStd()) : null, balanced ? p.balancedErrorMean() : null,
-          balanced ? defined(p.balancedErrorStd()) : null,
+          defined(p.loglossStd()), defined(p.top5ErrorMean()), defined(p.top5ErrorStd()),
+          defined(p.balancedErrorMean()), defined(p.balancedErrorStd()),
           defined(p.cMedian())));
     }
     return rows;

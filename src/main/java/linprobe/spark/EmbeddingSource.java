@@ -464,10 +464,6 @@ public final class EmbeddingSource {
   }
 
   /**
-   * Whether a table's directory holds anything Spark reads ({@link FileSystems#hidden}); stops
-   * at the first such name (a large prefix on an object store).
-   */
-  /**
    * What a directory holds, in one pass over its listing (an object store's comes in pages: it
    * stops at the first data file): null for a table (a data file, or partition directories
    * name=value); else its other directories, tables side by side as generate writes them (at

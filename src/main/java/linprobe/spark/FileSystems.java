@@ -54,12 +54,11 @@ public final class FileSystems {
    */
   public static RuntimeException accessError(String what, Exception e, String flag) {
     String message = what + ": " + EmbeddingSource.firstLine(e);
-    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof java.net.ConnectException || c instanceof java.net.NoRouteToHostException
-          || c instanceof java.net.SocketTimeoutException) {
-        return new linprobe.TransientFailure(message + " (its file system did not answer: "
-            + "retry once it is up, or check " + flag + ")", e);
-      }
+    if (LinprobeException.inChain(e, java.net.ConnectException.class) != null
+        || LinprobeException.inChain(e, java.net.NoRouteToHostException.class) != null
+        || LinprobeException.inChain(e, java.net.SocketTimeoutException.class) != null) {
+      return new linprobe.TransientFailure(message + " (its file system did not answer: "
+          + "retry once it is up, or check " + flag + ")", e);
     }
     return new LinprobeException(message + " (check " + flag + ")", e);
   }

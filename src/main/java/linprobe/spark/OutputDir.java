@@ -181,6 +181,7 @@ public final class OutputDir {
    * second before taking it as empty.
    */
   private static String holder(FileSystem fs, Path lock) throws IOException {
+    java.nio.file.Path local = localPath(fs, lock);
     String holder = "";
     for (int i = 0; i < 20 && holder.isEmpty(); i++) {
       if (i > 0) {
@@ -191,7 +192,6 @@ public final class OutputDir {
           break;
         }
       }
-      java.nio.file.Path local = localPath(fs, lock);
       if (local != null) {
         try {
           holder = java.nio.file.Files.readString(local, StandardCharsets.UTF_8).strip();
