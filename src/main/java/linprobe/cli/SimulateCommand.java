@@ -157,14 +157,14 @@ public final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int[] ks = ints(classes, "--classes", 2);
-    if (java.util.Arrays.stream(ks).max().orElse(0) > 128) {
+    int kMax = java.util.Arrays.stream(ks).max().orElse(2);
+    if (kMax > 128) {
       throw new LinprobeException("--classes values must be at most 128: the mixture's class "
           + "means 2^(k-1) overflow float32 beyond (the paper's K is at most 7)");
     }
     int[] ns = ints(dims, "--dims", 2);
     int[] ms = sizes == null ? null : ints(sizes, "--sizes", 2);
     if (poolFactor < 1) throw new LinprobeException("--pool-factor must be at least 1");
-    int kMax = java.util.Arrays.stream(ks).max().orElse(2);
     int nMin = java.util.Arrays.stream(ns).min().orElse(2);
     if ((long) poolFactor * nMin < 2L * kMax) {
       throw new LinprobeException("--pool-factor " + poolFactor + " x n = " + poolFactor * nMin
@@ -332,7 +332,9 @@ public final class SimulateCommand implements Callable<Integer> {
       }
     } else {
       // the paper's grid starts at m = 2K (2 rows per class)
-      for (int s : CurveOptions.defaultShots(pool / k)) if (s >= 2 && (long) s * k < pool) out.add(s);
+      for (int s : CurveOptions.defaultShots(pool / k)) {
+        if (s >= 2 && sizeShots(s * k, k, pool) == s) out.add(s);
+      }
     }
     return out.stream().mapToInt(Integer::intValue).sorted().toArray();
   }
