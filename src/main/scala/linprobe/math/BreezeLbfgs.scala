@@ -1,17 +1,144 @@
 package linprobe.math
 
-import breeze.linalg.{DenseVector, axpy, norm}
-import breeze.math.MutableInnerProductModule
+import breeze.linalg.{DenseVector, NumericOps, norm, scaleAdd}
+import breeze.linalg.operators.{DenseVectorSupportMethods, OpAdd, OpMulInner, OpMulScalar, OpSet,
+  OpSub}
+import breeze.linalg.support.{CanCopy, CanCreateZerosLike}
+import breeze.math.{Field, MutableInnerProductModule}
 import breeze.optimize.{DiffFunction, FirstOrderException, FirstOrderMinimizer, LBFGS,
   NaNHistory, StepSizeUnderflow, StrongWolfeLineSearch}
 import breeze.util.LazyLogger
+import dev.ludovic.netlib.blas.{BLAS, NativeBLAS}
+
+/**
+ * The vector space Breeze's L-BFGS runs in here: plain double arrays, with the arithmetic of
+ * Breeze's own space for DenseVector[Double] (DenseVector.space_Double), operation for operation
+ * (the same dot product paths, the same norm, the same element-wise updates), so a run takes the
+ * same steps to the same bits (tested against Breeze's unmodified LBFGS on DenseVector, and each
+ * operation against Breeze's).
+ *
+ * Why not DenseVector itself: its constructor initializes Breeze's operator objects (every
+ * DenseVector, SparseVector, HashVector and matrix operation Breeze defines), about 1,400 classes
+ * and 0.8 s of a cold JVM's time, of which L-BFGS uses five operations. A job pays that once, in
+ * its first fit; on a small table that is a large share of the run.
+ */
+object ArraySpace extends MutableInnerProductModule[Array[Double], Double] {
+  private type A = Array[Double]
+
+  /** Breeze's test for its native BLAS path (breeze.linalg.usingNatives). */
+  private lazy val natives = BLAS.getInstance.isInstanceOf[NativeBLAS]
+
+  /** Breeze's canDotD for vectors of offset 0 and stride 1: a dot b. */
+  def dot(a: A, b: A): Double = {
+    require(a.length == b.length, "Vectors must have same length")
+    val n = a.length
+    if (n < DenseVectorSupportMethods.MAX_SMALL_DOT_PRODUCT_LENGTH) {
+      DenseVectorSupportMethods.smallDotProduct_Double(a, b, n)
+    } else if (n <= 300 || !natives) {
+      DenseVectorSupportMethods.dotProduct_Double(a, 0, b, 0, n)
+    } else {
+      BLAS.getInstance.ddot(n, b, 0, 1, a, 0, 1)
+    }
+  }
+
+  /** Breeze's norm of a DenseVector[Double] (p = 2, from its values visitor). */
+  def norm2(v: A): Double = {
+    val p = 2.0
+    var sum = 0.0
+    var i = 0
+    while (i < v.length) {
+      sum += math.pow(math.abs(v(i)), p)
+      i += 1
+    }
+    math.pow(sum, 1.0 / p)
+  }
+
+  /** Breeze's axpy(a, x, y) for DenseVector[Double]: y += x * a, element by element. */
+  def axpy(a: Double, x: A, y: A): Unit = {
+    require(x.length == y.length, "Vectors must have same length")
+    val xs = if (x eq y) x.clone() else x
+    var i = 0
+    while (i < xs.length) {
+      y(i) += xs(i) * a
+      i += 1
+    }
+  }
+
+  /** Breeze's v *= s for DenseVector[Double]. */
+  def scale(v: A, s: Double): Unit = {
+    var i = 0
+    while (i < v.length) {
+      v(i) = v(i) * s
+      i += 1
+    }
+  }
+
+  override def scalars: Field[Double] = Field.fieldDouble
+  override val hasOps: A => NumericOps[A] = v => new NumericOps[A] { override def repr: A = v }
+  override def normImpl: norm.Impl[A, Double] = new norm.Impl[A, Double] {
+    override def apply(v: A): Double = norm2(v)
+  }
+  override def dotVV: OpMulInner.Impl2[A, A, Double] = new OpMulInner.Impl2[A, A, Double] {
+    override def apply(a: A, b: A): Double = dot(a, b)
+  }
+  override def scaleAddVV: scaleAdd.InPlaceImpl3[A, Double, A] =
+    new scaleAdd.InPlaceImpl3[A, Double, A] {
+      override def apply(y: A, a: Double, x: A): Unit = axpy(a, x, y)
+    }
+  override def mulIntoVS: OpMulScalar.InPlaceImpl2[A, Double] =
+    new OpMulScalar.InPlaceImpl2[A, Double] {
+      override def apply(v: A, s: Double): Unit = scale(v, s)
+    }
+  override def mulVS: OpMulScalar.Impl2[A, Double, A] = new OpMulScalar.Impl2[A, Double, A] {
+    override def apply(v: A, s: Double): A = {
+      val out = v.clone()
+      scale(out, s)
+      out
+    }
+  }
+  /** Breeze's a + b and a += b: b scaled by 1 and added. */
+  override def addIntoVV: OpAdd.InPlaceImpl2[A, A] = new OpAdd.InPlaceImpl2[A, A] {
+    override def apply(a: A, b: A): Unit = axpy(1.0, b, a)
+  }
+  override def addVV: OpAdd.Impl2[A, A, A] = new OpAdd.Impl2[A, A, A] {
+    override def apply(a: A, b: A): A = {
+      val out = a.clone()
+      axpy(1.0, b, out)
+      out
+    }
+  }
+  /** Breeze's a - b and a -= b: b scaled by -1 and added. */
+  override def subIntoVV: OpSub.InPlaceImpl2[A, A] = new OpSub.InPlaceImpl2[A, A] {
+    override def apply(a: A, b: A): Unit = axpy(-1.0, b, a)
+  }
+  override def subVV: OpSub.Impl2[A, A, A] = new OpSub.Impl2[A, A, A] {
+    override def apply(a: A, b: A): A = {
+      val out = a.clone()
+      axpy(-1.0, b, out)
+      out
+    }
+  }
+  override def setIntoVV: OpSet.InPlaceImpl2[A, A] = new OpSet.InPlaceImpl2[A, A] {
+    override def apply(a: A, b: A): Unit = {
+      require(a.length == b.length, "Vectors must have same length")
+      System.arraycopy(b, 0, a, 0, b.length)
+    }
+  }
+  override def copy: CanCopy[A] = new CanCopy[A] {
+    override def apply(v: A): A = v.clone()
+  }
+  override def zeroLike: CanCreateZerosLike[A, A] = new CanCreateZerosLike[A, A] {
+    override def apply(v: A): A = new Array[Double](v.length)
+  }
+}
 
 /**
  * The project's only Scala: Java cannot implement Breeze's DiffFunction (javac rejects the two
  * inherited apply methods), so this adapts a Java LossFunction and runs Breeze's L-BFGS.
  */
 object BreezeLbfgs {
-  private type V = DenseVector[Double]
+  private type V = Array[Double]
+  private implicit val space: MutableInnerProductModule[V, Double] = ArraySpace
 
   /** How Breeze's FirstOrderMinimizer words a failed line search it recovers from. */
   final val Recovered = "Failure! Resetting history"
@@ -52,9 +179,6 @@ object BreezeLbfgs {
 
     override protected def logger: LazyLogger = quiet
 
-    /** The vector space Breeze's LBFGS does its arithmetic in (the same implicit). */
-    private val space = implicitly[MutableInnerProductModule[V, Double]]
-
     override protected def initialHistory(f: DiffFunction[V], x: V): History = {
       val h = if (seed != null) seed else new LBFGS.ApproximateInverseHessian[V](m)
       seed = null
@@ -73,8 +197,7 @@ object BreezeLbfgs {
         private var value = 0.0
         private var grad: V = null
 
-        override def calculate(x: V): (Double, V) = {
-          val xs = plain(x)
+        override def calculate(xs: V): (Double, V) = {
           val n = xs.length
           var same = last != null && last.length == n
           var i = 0
@@ -83,7 +206,7 @@ object BreezeLbfgs {
             i += 1
           }
           if (!same) {
-            val (v, g) = f.calculate(x)
+            val (v, g) = f.calculate(xs)
             if (last == null || last.length != n) last = new Array[Double](n)
             System.arraycopy(xs, 0, last, 0, n)
             value = v
@@ -106,19 +229,16 @@ object BreezeLbfgs {
       val n = x.length
       if (probe == null || probe.length != n) probe = new Array[Double](n)
       val p = probe
-      val point = DenseVector(p)
-      val xs = plain(x)
-      val ds = plain(dir)
       new DiffFunction[Double] {
         override def calculate(t: Double): (Double, Double) = {
           var i = 0
           while (i < n) {
-            val step = ds(i) * t
-            p(i) = step + xs(i)
+            val step = dir(i) * t
+            p(i) = step + x(i)
             i += 1
           }
-          val (value, grad) = f.calculate(point)
-          (value, grad.dot(dir))
+          val (value, grad) = f.calculate(p)
+          (value, ArraySpace.dot(grad, dir))
         }
       }
     }
@@ -132,37 +252,37 @@ object BreezeLbfgs {
      * as the one [[Objective]] must not write over while this iteration's line search runs.
      */
     override protected def chooseDescentDirection(state: State, fn: DiffFunction[V]): V = {
-      import space._
-      objective.keep = state.grad.data
+      import ArraySpace.{axpy, dot, scale}
+      objective.keep = state.grad
       val steps = pairs(state.history, 1)
       val deltas = pairs(state.history, 2)
       val historyLength = steps.length
       val diag = if (historyLength > 0) {
-        val sy = steps.head dot deltas.head
-        val yy = deltas.head dot deltas.head
+        val sy = dot(steps.head, deltas.head)
+        val yy = dot(deltas.head, deltas.head)
         if (sy < 0 || sy.isNaN) throw new NaNHistory
         sy / yy
       } else {
         1.0
       }
-      val g = plain(state.grad)
+      val g = state.grad
       if (direction == null || direction.length != g.length) direction = new Array[Double](g.length)
       System.arraycopy(g, 0, direction, 0, g.length)
-      val dir = DenseVector(direction)
+      val dir = direction
       val as = new Array[Double](m)
       val rho = new Array[Double](m)
       for (i <- 0 until historyLength) {
-        rho(i) = steps(i) dot deltas(i)
-        as(i) = (steps(i) dot dir) / rho(i)
+        rho(i) = dot(steps(i), deltas(i))
+        as(i) = dot(steps(i), dir) / rho(i)
         if (as(i).isNaN) throw new NaNHistory
         axpy(-as(i), deltas(i), dir)
       }
-      dir *= diag
+      scale(dir, diag)
       for (i <- (historyLength - 1) to 0 by (-1)) {
-        val beta = (deltas(i) dot dir) / rho(i)
+        val beta = dot(deltas(i), dir) / rho(i)
         axpy(as(i) - beta, steps(i), dir)
       }
-      dir *= -1.0
+      scale(dir, -1.0)
       dir
     }
 
@@ -171,9 +291,8 @@ object BreezeLbfgs {
     private var pointB: Array[Double] = null
 
     /** Breeze's x + dir * stepSize, element by element as Breeze computes it, into a run array. */
-    override protected def takeStep(state: State, dir: V, stepSize: Double): V = {
-      val x = plain(state.x)
-      val d = plain(dir)
+    override protected def takeStep(state: State, d: V, stepSize: Double): V = {
+      val x = state.x
       val n = x.length
       if (pointA == null || pointA.length != n) {
         pointA = new Array[Double](n)
@@ -186,7 +305,7 @@ object BreezeLbfgs {
         out(i) = x(i) + step
         i += 1
       }
-      DenseVector(out)
+      out
     }
 
     /**
@@ -206,19 +325,18 @@ object BreezeLbfgs {
       val deltas = pairs(oldState.history, 2)
       val n = newX.length
       val recycle = steps.length == m && made == m
-      val s = if (recycle) steps.last.data else new Array[Double](n)
-      val y = if (recycle) deltas.last.data else new Array[Double](n)
+      val s = if (recycle) steps.last else new Array[Double](n)
+      val y = if (recycle) deltas.last else new Array[Double](n)
       made = math.min(made + 1, m)
-      difference(plain(newX), plain(oldState.x), s)
-      difference(plain(newGrad), plain(oldState.grad), y)
-      new LBFGS.ApproximateInverseHessian[V](m, (DenseVector(s) +: steps).take(m),
-        (DenseVector(y) +: deltas).take(m))
+      difference(newX, oldState.x, s)
+      difference(newGrad, oldState.grad, y)
+      new LBFGS.ApproximateInverseHessian[V](m, (s +: steps).take(m), (y +: deltas).take(m))
     }
 
     override protected def determineStepSize(state: State, f: DiffFunction[V], dir: V): Double = {
       val ff = along(f, state.x, dir)
       val first = state.iter == 0 && state.history.historyLength == 0
-      val init = if (first) 1.0 / norm(dir) else 1.0
+      val init = if (first) 1.0 / ArraySpace.norm2(dir) else 1.0
       try {
         val alpha =
           if (floor) Float32LineSearch.search(t => {
@@ -226,7 +344,7 @@ object BreezeLbfgs {
             new Float32LineSearch.Point(t, value, slope)
           }, init)
           else new StrongWolfeLineSearch(maxZoomIter = 10, maxLineSearchIter = 10).minimize(ff, init)
-        if (alpha * norm(state.grad) < 1e-10) throw new StepSizeUnderflow
+        if (alpha * ArraySpace.norm2(state.grad) < 1e-10) throw new StepSizeUnderflow
         alpha
       } catch {
         case e: FirstOrderException if floor => throw new Float32LineSearch.Failed(e.toString)
@@ -257,9 +375,8 @@ object BreezeLbfgs {
     val diff = new Objective(f)
     val seed =
       if (start == null || start.steps.isEmpty) null
-      else new LBFGS.ApproximateInverseHessian[V](memory,
-        start.steps.toIndexedSeq.take(memory).map(DenseVector(_)),
-        start.gradDeltas.toIndexedSeq.take(memory).map(DenseVector(_)))
+      else new LBFGS.ApproximateInverseHessian[V](memory, start.steps.toIndexedSeq.take(memory),
+        start.gradDeltas.toIndexedSeq.take(memory))
     val check =
       if (valueScale.isNaN) FirstOrderMinimizer.defaultConvergenceCheck[V](maxIter, tolerance)
       else FirstOrderMinimizer.maxIterationsReached[V](maxIter) ||
@@ -267,9 +384,8 @@ object BreezeLbfgs {
           relative = false, historyLength = 20) ||
         FirstOrderMinimizer.gradientConverged[V](tolerance) ||
         FirstOrderMinimizer.searchFailed[V]
-    diff.reuse = true
     val lbfgs = new Seeded(check, memory, seed, floor, diff)
-    val states = lbfgs.iterations(diff, DenseVector(x0.clone()))
+    val states = lbfgs.iterations(diff, x0.clone())
     var state = states.next()
     var floored = false
     try {
@@ -284,10 +400,10 @@ object BreezeLbfgs {
     }
     val curvature = if (!keep) null else {
       // Breeze and this run are done with the last history's arrays: handed over without a copy
-      def arrays(i: Int) = pairs(state.history, i).map(plain).toArray
+      def arrays(i: Int) = pairs(state.history, i).toArray
       new Curvature(strength, arrays(1), arrays(2))
     }
-    new LbfgsResult(state.x.toArray, state.value, state.iter, converged,
+    new LbfgsResult(state.x.clone(), state.value, state.iter, converged,
       if (floored) PrecisionFloorReason else reason.map(_.reason).getOrElse("none"), diff.evaluations,
       curvature, state.initialAdjVal, floored || reason.contains(FirstOrderMinimizer.SearchFailed))
   }
@@ -312,53 +428,53 @@ object BreezeLbfgs {
     }
   }
 
-  /** v's own array when v is a plain vector (offset 0, stride 1, the whole array), else a copy. */
-  private def plain(v: V): Array[Double] =
-    if (v.offset == 0 && v.stride == 1 && v.data.length == v.length) v.data else v.toArray
-
   /**
-   * f as Breeze's DiffFunction, counting its evaluations. With reuse, the gradients take two
-   * arrays in turn, never keep (the optimizer's current state's, set by [[Seeded]]): an
-   * iteration's trial points need only the last one's (the evaluation cache keeps the last
-   * point's), and the state before the current one is done with once its pair is made.
+   * f as Breeze's DiffFunction, counting its evaluations. The gradients take two arrays in turn,
+   * never keep (the optimizer's current state's, set by [[Seeded]]): an iteration's trial points
+   * need only the last one's (the evaluation cache keeps the last point's), and the state before
+   * the current one is done with once its pair is made.
    */
   private final class Objective(f: LossFunction) extends DiffFunction[V] {
     var evaluations = 0
-    var reuse = false
     var keep: Array[Double] = null
     private var gradA: Array[Double] = null
     private var gradB: Array[Double] = null
 
     override def calculate(x: V): (Double, V) = {
       evaluations += 1
-      val grad = if (!reuse) new Array[Double](x.length) else {
-        if (gradA == null || gradA.length != x.length) {
-          gradA = new Array[Double](x.length)
-          gradB = new Array[Double](x.length)
-        }
-        if (keep eq gradA) gradB else gradA
+      if (gradA == null || gradA.length != x.length) {
+        gradA = new Array[Double](x.length)
+        gradB = new Array[Double](x.length)
       }
-      // the loss function only reads x: Breeze's own array when it is a plain one
-      val value = f.lossAndGradient(plain(x), grad)
-      (value, DenseVector(grad))
+      val grad = if (keep eq gradA) gradB else gradA
+      (f.lossAndGradient(x, grad), grad) // the loss function only reads x
     }
   }
 
   /**
-   * Breeze's own LBFGS(maxIter, memory, tolerance), unmodified, from x0: the reference the tests
-   * hold [[minimize]] to. Without curvature pairs, value scale or floor, [[minimize]] takes the
-   * same steps to the same bits and evaluates f as often (its cache and its line search reuse
-   * arrays where Breeze's allocate new ones). Not used by the job.
+   * Breeze's own LBFGS(maxIter, memory, tolerance), unmodified, on Breeze's DenseVector and its
+   * own vector space, from x0: the reference the tests hold [[minimize]] to. Without curvature
+   * pairs, value scale or floor, [[minimize]] takes the same steps to the same bits and evaluates
+   * f as often (its cache and its line search reuse arrays where Breeze's allocate new ones).
+   * Not used by the job.
    */
   def minimizeStock(f: LossFunction, x0: Array[Double], maxIter: Int, memory: Int,
                     tolerance: Double): LbfgsResult = {
-    val diff = new Objective(f)
-    val states = new LBFGS[V](maxIter, memory, tolerance).iterations(diff, DenseVector(x0.clone()))
+    var evaluations = 0
+    val diff = new DiffFunction[DenseVector[Double]] {
+      override def calculate(x: DenseVector[Double]): (Double, DenseVector[Double]) = {
+        evaluations += 1
+        val grad = new Array[Double](x.length)
+        (f.lossAndGradient(x.toArray, grad), DenseVector(grad))
+      }
+    }
+    val states = new LBFGS[DenseVector[Double]](maxIter, memory, tolerance)
+      .iterations(diff, DenseVector(x0.clone()))
     var state = states.next()
     while (states.hasNext) state = states.next()
     val reason = state.convergenceReason
     new LbfgsResult(state.x.toArray, state.value, state.iter, reason.isDefined,
-      reason.map(_.reason).getOrElse("none"), diff.evaluations, null, state.initialAdjVal,
+      reason.map(_.reason).getOrElse("none"), evaluations, null, state.initialAdjVal,
       reason.contains(FirstOrderMinimizer.SearchFailed))
   }
 }

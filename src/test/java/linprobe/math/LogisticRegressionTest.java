@@ -218,6 +218,36 @@ class LogisticRegressionTest {
   }
 
   @Test
+  void shortRunsTakeBreezesOwnStepsBitForBitToo() {
+    // 6 and 18 coefficients: Breeze's dot product takes its short and its unrolled paths there
+    // (the digits run above, 650 coefficients, its BLAS path where native BLAS is loaded). At
+    // this tolerance a line search fails and the history is reset: Breeze's stock run logs
+    // "Failure! Resetting history" as an error, and ours must recover the same way
+    for (int[] kd : new int[][] {{2, 2}, {3, 5}}) {
+      int k = kd[0], d = kd[1], n = 50;
+      Random rnd = new Random(7);
+      float[] x = new float[n * d];
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) {
+        y[i] = rnd.nextInt(k);
+        for (int j = 0; j < d; j++) x[i * d + j] = (float) (rnd.nextGaussian() + 0.5 * y[i]);
+      }
+      LossFunction f = LogisticObjective.of(LocalRows.of(x, y, n, k, Scaler.identity(d)), k, d,
+          1.0, n);
+      double[] x0 = new double[k * d + k];
+      int m = linprobe.CurveOptions.LBFGS_MEMORY;
+      LbfgsResult stock = BreezeLbfgs.minimizeStock(f, x0, 10_000, m, 1e-12);
+      LbfgsResult ours = BreezeLbfgs.minimize(f, x0, 10_000, m, 1e-12, null, 0, false,
+          Double.NaN, false);
+      assertTrue(stock.iterations() > 5, stock.iterations() + " iterations");
+      assertEquals(stock.iterations(), ours.iterations());
+      assertEquals(stock.evaluations(), ours.evaluations());
+      assertEquals(stock.value(), ours.value(), 0);
+      assertArrayEquals(stock.x(), ours.x());
+    }
+  }
+
+  @Test
   void preconditioningReachesTheSameOptimumInFewerIterations() {
     Digits dg = Digits.load();
     Golden g = dg.g();
