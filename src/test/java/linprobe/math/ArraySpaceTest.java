@@ -10,6 +10,8 @@ import breeze.linalg.DenseVector$;
 import breeze.math.MutableFiniteCoordinateField;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +54,8 @@ class ArraySpaceTest {
         double[] b = random(rnd, n);
         double s = rnd.nextGaussian();
         String at = "length " + n + ", trial " + trial;
-        assertEquals((double) BREEZE.dotVV().apply(dv(a), dv(b)), ArraySpace.dot(a, b), 0, at);
-        assertEquals((double) BREEZE.normImpl().apply(dv(a)), ArraySpace.norm2(a), 0, at);
+        assertEquals((double) BREEZE.dotVV().apply(dv(a), dv(b)), ArraySpace.dot(a, b), at);
+        assertEquals((double) BREEZE.normImpl().apply(dv(a)), ArraySpace.norm2(a), at);
 
         DenseVector<Object> y = dv(b);
         BREEZE.scaleAddVV().apply(y, s, dv(a));
@@ -73,6 +75,14 @@ class ArraySpaceTest {
             ArraySpace.addVV().apply(a, b), at);
         assertArrayEquals(data(BREEZE.mulVS().apply(dv(a), s)),
             ArraySpace.mulVS().apply(a, s), at);
+        DenseVector<Object> set = dv(a);
+        BREEZE.setIntoVV().apply(set, dv(b));
+        double[] into = a.clone();
+        ArraySpace.setIntoVV().apply(into, b);
+        assertArrayEquals(data(set), into, at);
+        assertArrayEquals(data(BREEZE.copy().apply(dv(a))), ArraySpace.copy().apply(a), at);
+        assertArrayEquals(data(BREEZE.zeroLike().apply(dv(a))), ArraySpace.zeroLike().apply(a),
+            at);
       }
     }
   }
@@ -107,11 +117,15 @@ class ArraySpaceTest {
   void aFitLeavesBreezesOperatorObjectsUnloaded() throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator
         + "java";
+    Path log = Files.createTempFile("linprobe-classes", ".log");
     Process p = new ProcessBuilder(List.of(java, "-Xlog:class+load=info",
         "-cp", System.getProperty("java.class.path"), Fit.class.getName()))
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+    if (!ended) p.destroyForcibly();
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    Files.delete(log);
+    assertTrue(ended, "the fit's JVM did not end within 2 minutes");
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.contains("converged=true"), out);
     assertTrue(out.contains("breeze.optimize.LBFGS "), "Breeze's L-BFGS ran");
