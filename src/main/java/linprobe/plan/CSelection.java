@@ -110,20 +110,22 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
    * Runs the search over grid indices with score(j) (lower is better); see the class. previous
    * is the grid index chosen for the next-smaller subset of the same seed, or -1 (ignored with
    * patience 0). Each index is scored at most once, in the order the walks and then the
-   * refinement visit them.
+   * refinement visit them. A score that is not a number (a fit whose weights overflowed) ranks
+   * below every number: the search goes on among the others, and should it choose such a C (all
+   * of them NaN), its fit is scored on the test rows, which fails the run.
    */
   public Trace search(int previous, IntToDoubleFunction score) {
     int n = size();
-    double[] s = new double[n];
-    Arrays.fill(s, Double.NaN);
+    Scores s = new Scores(n);
     int[] order = new int[n];
     int[] count = {0};
     IntToDoubleFunction visit = j -> {
-      if (Double.isNaN(s[j])) {
-        s[j] = score.applyAsDouble(j);
+      if (!s.scored[j]) {
+        s.scored[j] = true;
+        s.value[j] = score.applyAsDouble(j);
         order[count[0]++] = j;
       }
-      return s[j];
+      return s.value[j];
     };
     int decade = Math.max(1, stepsPerDecade);
     int refineFrom;
@@ -143,15 +145,15 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
       refineFrom = 0;
     }
     for (int h = refineFrom; h >= 1; h /= 2) {
-      int best = best(s);
+      int best = s.best();
       for (int j : new int[] {best - h, best + h}) {
         if (j >= 0 && j < n) visit.applyAsDouble(j);
       }
     }
     int[] evaluated = Arrays.copyOf(order, count[0]);
     double[] scores = new double[evaluated.length];
-    for (int i = 0; i < evaluated.length; i++) scores[i] = s[evaluated[i]];
-    return new Trace(evaluated, scores, best(s));
+    for (int i = 0; i < evaluated.length; i++) scores[i] = s.value[evaluated[i]];
+    return new Trace(evaluated, scores, s.best());
   }
 
   /**
@@ -159,25 +161,43 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
    * stronger, each walk stopping once it is patience steps past the best score so far, or at
    * the end of the grid (clamped onto it).
    */
-  private void walk(int from, int stride, int n, double[] s, IntToDoubleFunction visit) {
+  private void walk(int from, int stride, int n, Scores s, IntToDoubleFunction visit) {
     visit.applyAsDouble(from);
     int reach = patience * stride;
-    for (int j = from; j < n - 1 && j - best(s) < reach; ) {
+    for (int j = from; j < n - 1 && j - s.best() < reach; ) {
       j = Math.min(n - 1, j + stride);
       visit.applyAsDouble(j);
     }
-    for (int j = from; j > 0 && best(s) - j < reach; ) {
+    for (int j = from; j > 0 && s.best() - j < reach; ) {
       j = Math.max(0, j - stride);
       visit.applyAsDouble(j);
     }
   }
 
-  /** The lowest score's index, the smallest index among ties (NaN: not evaluated). */
-  static int best(double[] s) {
-    int best = -1;
-    for (int j = 0; j < s.length; j++) {
-      if (!Double.isNaN(s[j]) && (best < 0 || s[j] < s[best])) best = j;
+  /** A search's scores by grid index, and which indices it has scored. */
+  private static final class Scores {
+    final double[] value;
+    final boolean[] scored;
+
+    Scores(int n) {
+      value = new double[n];
+      scored = new boolean[n];
     }
-    return best;
+
+    /**
+     * The lowest score's index, the smallest index among ties; a score that is not a number
+     * ranks below every number (-1 when nothing is scored yet).
+     */
+    int best() {
+      int best = -1;
+      for (int j = 0; j < value.length; j++) {
+        if (scored[j] && (best < 0 || below(value[j], value[best]))) best = j;
+      }
+      return best;
+    }
+
+    private static boolean below(double a, double b) {
+      return Double.isNaN(b) ? !Double.isNaN(a) : a < b;
+    }
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import linprobe.Golden;
 import linprobe.math.GaussianStats;
@@ -251,6 +252,31 @@ class CSelectionTest {
     assertEquals(26, one.index(one.c(26)));
     assertEquals(0, one.index(1e-9));
     assertEquals(64, one.index(1e9));
+  }
+
+  @Test
+  void aScoreThatIsNotANumberRanksBelowEveryNumberAndIsScoredOnce() {
+    CSelection sel = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 1);
+    int[] calls = new int[sel.size()];
+    // the weak end's fits overflow (NaN from index 40 on); the valley is at 30.2
+    CSelection.Trace t = sel.search(j -> {
+      calls[j]++;
+      return j >= 40 ? Double.NaN : Math.abs(j - 30.2);
+    });
+    assertEquals(30, t.chosen());
+    for (int j = 0; j < calls.length; j++) assertTrue(calls[j] <= 1, "index " + j);
+    // nothing but NaN (once: every C scored again at each step, past the grid's size): the
+    // search ends, each C scored at most once, on an index of the grid
+    Arrays.fill(calls, 0);
+    for (int previous : new int[] {-1, 20}) {
+      CSelection.Trace none = sel.search(previous, j -> {
+        calls[j]++;
+        return Double.NaN;
+      });
+      assertTrue(none.chosen() >= 0 && none.chosen() < sel.size(), none.toString());
+      for (int j = 0; j < calls.length; j++) assertTrue(calls[j] <= 1, "index " + j);
+      Arrays.fill(calls, 0);
+    }
   }
 
   @Test
