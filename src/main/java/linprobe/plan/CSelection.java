@@ -110,9 +110,10 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
    * Runs the search over grid indices with score(j) (lower is better); see the class. previous
    * is the grid index chosen for the next-smaller subset of the same seed, or -1 (ignored with
    * patience 0). Each index is scored at most once, in the order the walks and then the
-   * refinement visit them. A score that is not a number (a fit whose weights overflowed) ranks
-   * below every number: the search goes on among the others, and should it choose such a C (all
-   * of them NaN), its fit is scored on the test rows, which fails the run.
+   * refinement visit them. A score that is not a number (a fit whose weights overflowed) counts
+   * as worse than every number: the search goes on among the others. Should every score be NaN,
+   * it ends on a C of the grid, whose fit is scored on the test rows as any fit is (a non-finite
+   * test error fails the run).
    */
   public Trace search(int previous, IntToDoubleFunction score) {
     int n = size();
@@ -185,18 +186,19 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
     }
 
     /**
-     * The lowest score's index, the smallest index among ties; a score that is not a number
-     * ranks below every number (-1 when nothing is scored yet).
+     * The lowest score's index, the smallest index among ties; a score that is not a number is
+     * worse than every number (-1 when nothing is scored yet).
      */
     int best() {
       int best = -1;
       for (int j = 0; j < value.length; j++) {
-        if (scored[j] && (best < 0 || below(value[j], value[best]))) best = j;
+        if (scored[j] && (best < 0 || better(value[j], value[best]))) best = j;
       }
       return best;
     }
 
-    private static boolean below(double a, double b) {
+    /** Whether score a beats score b: lower, and any number beats NaN. */
+    private static boolean better(double a, double b) {
       return Double.isNaN(b) ? !Double.isNaN(a) : a < b;
     }
   }

@@ -19,8 +19,8 @@ import dev.ludovic.netlib.blas.{BLAS, NativeBLAS}
  *
  * Why not DenseVector itself: its constructor initializes Breeze's operator objects (every
  * DenseVector, SparseVector, HashVector and matrix operation Breeze defines), about 1,400 classes
- * and 0.8 s of a cold JVM's time, of which linprobe's L-BFGS uses four (dot, norm, axpy, scale). A job pays that once, in
- * its first fit; on a small table that is a large share of the run.
+ * and 0.8 s of a cold JVM's time, of which linprobe's L-BFGS uses four (dot, norm, axpy, scale).
+ * A job pays that once, in its first fit; on a small table that is a large share of the run.
  */
 object ArraySpace extends MutableInnerProductModule[Array[Double], Double] {
   private type A = Array[Double]
@@ -133,8 +133,9 @@ object ArraySpace extends MutableInnerProductModule[Array[Double], Double] {
 }
 
 /**
- * The project's only Scala: Java cannot implement Breeze's DiffFunction (javac rejects the two
- * inherited apply methods), so this adapts a Java LossFunction and runs Breeze's L-BFGS.
+ * With ArraySpace, the project's only Scala: Java cannot implement Breeze's DiffFunction (javac
+ * rejects the two inherited apply methods), so this adapts a Java LossFunction and runs Breeze's
+ * L-BFGS.
  */
 object BreezeLbfgs {
   private type V = Array[Double]

@@ -255,7 +255,7 @@ class CSelectionTest {
   }
 
   @Test
-  void aScoreThatIsNotANumberRanksBelowEveryNumberAndIsScoredOnce() {
+  void aScoreThatIsNotANumberIsWorseThanEveryNumberAndIsScoredOnce() {
     CSelection sel = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 1);
     int[] calls = new int[sel.size()];
     // the weak end's fits overflow (NaN from index 40 on); the valley is at 30.2
