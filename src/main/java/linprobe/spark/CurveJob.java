@@ -463,11 +463,11 @@ public final class CurveJob {
    * (CurveOptions.fitSettings()), --lr-gemm as resolved for the model's shape and whether the
    * fold fits that choose C follow it (auto's rule, and theirs, have changed between builds:
    * fits of another precision are other numbers), and the chunking of the rows' sums
-   * (FoldChunks: another chunking, other bits).
+   * (FoldChunks: another chunking, other bits). v4: all's folds stratified by rank (c7e55c0).
    */
   private String fingerprint(EmbeddingSource.Profile train, EmbeddingSource.Profile test,
       EmbeddingSource.Profile validation, int[] shots, boolean includeAll) {
-    String fp = String.join("\n", "linprobe fits v3", Long.toHexString(train.digest()),
+    String fp = String.join("\n", "linprobe fits v4", Long.toHexString(train.digest()),
         Arrays.toString(train.counts()),
         Arrays.toString(test.counts()), train.labels().toString(), String.valueOf(train.dim()),
         Arrays.toString(shots), String.valueOf(includeAll), o.fitSettings().toString(),
