@@ -15,7 +15,8 @@ import linprobe.plan.RowKeys;
  *
  * <p>A row's bucket for a seed is the index of the smallest finite shots value that includes it,
  * or {@link #allBucket()} when only "all" does. Only the {@code maxShots} lowest keys of each
- * (seed, class) matter, so ranking is a bounded top-k, never a sort of the training set.
+ * (seed, class) matter, so ranking is a bounded top-k, never a sort of the training set (but for
+ * the first seed when "all" chooses C on folds stratified by every row's rank).
  */
 public final class SubsetPlan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -174,8 +175,10 @@ public final class SubsetPlan implements Serializable {
   }
 
   /**
-   * The capacity-bounded set of the smallest (key, pos) pairs seen: a max-heap while collecting,
-   * mergeable, sorted ascending at the end.
+   * The capacity-bounded set of the smallest (key, pos) pairs seen, mergeable, sorted ascending
+   * at the end. Pairs are appended until the set is full; only then does it become a max-heap
+   * (built once), whose top a smaller pair replaces. An unbounded set (the first seed ranking
+   * every row) is never a heap: its rows are appended and sorted once.
    */
   public static final class LowestKeys implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -191,7 +194,6 @@ public final class SubsetPlan implements Serializable {
     }
 
     public void offer(long key, long p) {
-      if (capacity == 0) return;
       if (size < capacity) {
         if (size == keys.length) {
           int n = (int) Math.min(capacity, size * 2L);
@@ -200,11 +202,11 @@ public final class SubsetPlan implements Serializable {
         }
         keys[size] = key;
         pos[size] = p;
-        siftUp(size++);
-      } else if (RowKeys.compare(key, p, keys[0], pos[0]) < 0) {
+        if (++size == capacity) heapify(size);
+      } else if (capacity > 0 && RowKeys.compare(key, p, keys[0], pos[0]) < 0) {
         keys[0] = key;
         pos[0] = p;
-        siftDown(0);
+        siftDown(0, size);
       }
     }
 
@@ -213,19 +215,17 @@ public final class SubsetPlan implements Serializable {
       return this;
     }
 
-    /** A copy sorted ascending. */
+    /** A copy sorted ascending (a heapsort of the copy: no boxing, no extra arrays). */
     LowestKeys sorted() {
-      Integer[] idx = new Integer[size];
-      for (int i = 0; i < size; i++) idx[i] = i;
-      Arrays.sort(idx, (a, b) -> RowKeys.compare(keys[a], pos[a], keys[b], pos[b]));
       LowestKeys out = new LowestKeys(capacity);
-      out.keys = new long[size];
-      out.pos = new long[size];
-      for (int i = 0; i < size; i++) {
-        out.keys[i] = keys[idx[i]];
-        out.pos[i] = pos[idx[i]];
-      }
+      out.keys = Arrays.copyOf(keys, size);
+      out.pos = Arrays.copyOf(pos, size);
       out.size = size;
+      out.heapify(size);
+      for (int end = size - 1; end > 0; end--) {
+        out.swap(0, end);
+        out.siftDown(0, end);
+      }
       return out;
     }
 
@@ -241,20 +241,17 @@ public final class SubsetPlan implements Serializable {
       pos[b] = p;
     }
 
-    private void siftUp(int i) {
-      while (i > 0) {
-        int parent = (i - 1) / 2;
-        if (!greater(i, parent)) return;
-        swap(i, parent);
-        i = parent;
-      }
+    /** Makes the first n pairs a max-heap. */
+    private void heapify(int n) {
+      for (int i = n / 2 - 1; i >= 0; i--) siftDown(i, n);
     }
 
-    private void siftDown(int i) {
+    /** Sifts pair i down the max-heap of the first n pairs. */
+    private void siftDown(int i, int n) {
       while (true) {
         int l = 2 * i + 1, r = l + 1, top = i;
-        if (l < size && greater(l, top)) top = l;
-        if (r < size && greater(r, top)) top = r;
+        if (l < n && greater(l, top)) top = l;
+        if (r < n && greater(r, top)) top = r;
         if (top == i) return;
         swap(i, top);
         i = top;

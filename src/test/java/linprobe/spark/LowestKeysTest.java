@@ -148,6 +148,23 @@ class LowestKeysTest {
     SubsetPlan.LowestKeys a = collect(ps.subList(0, 37), 1000);
     a.merge(collect(ps.subList(37, 100), 1000));
     assertSame(all, actual(a), "capacity > n, merged");
+    // unbounded, as the first seed ranking every row: appended, merged, sorted once
+    SubsetPlan.LowestKeys u = collect(ps.subList(0, 50), Integer.MAX_VALUE);
+    u.merge(collect(ps.subList(50, 100), Integer.MAX_VALUE));
+    assertSame(all, actual(u), "unbounded, merged");
+  }
+
+  @Test
+  void fillingExactlyToCapacityThenReplacing() {
+    Random rnd = new Random(7);
+    for (int k = 1; k <= 40; k++) {
+      List<long[]> ps = pairs(rnd, 3 * k);
+      // exactly k offers (the set becomes a heap on the last), then k more that may replace
+      SubsetPlan.LowestKeys lk = collect(ps.subList(0, k), k);
+      assertSame(expected(ps.subList(0, k), k), actual(lk), "full, k=" + k);
+      for (long[] p : ps.subList(k, 3 * k)) lk.offer(p[0], p[1]);
+      assertSame(expected(ps, k), actual(lk), "after replacing, k=" + k);
+    }
   }
 
   @Test
