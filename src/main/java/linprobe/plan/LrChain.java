@@ -145,14 +145,16 @@ public final class LrChain implements Serializable {
       if (s.selection() != null) {
         int folds = s.selection().foldsFor(subset.id());
         long[] sizes = folds < 2 ? null : rows.foldSizes(subset, folds);
-        if (folds < 2 || Arrays.stream(sizes).filter(n -> n > 0).count() < 2) {
+        long withRows = folds < 2 ? 0 : Arrays.stream(sizes).filter(n -> n > 0).count();
+        if (withRows < 2) {
           // one shot; or all of a table whose classes have one row each (one fold)
           c = s.selection().fallbackC();
           source = "fallback";
         } else {
           boolean chained = prev != null && i > 0 && "cv".equals(prev.cSource());
           int begin = chained ? s.selection().index(prev.c()) : -1;
-          Selected sel = select(subset, rows, folds, sizes, begin, chained ? carried : null);
+          Selected sel = select(subset, rows, folds, sizes, withRows, begin,
+              chained ? carried : null);
           trace = sel.trace();
           c = s.selection().c(trace.chosen());
           source = "cv";
@@ -248,14 +250,15 @@ public final class LrChain implements Serializable {
    * null), scored on the fold's rows. The search starts from grid index begin (the previous
    * subset's choice) or, when begin is -1, from the low end of the range. A fold without rows
    * (all's folds of a table whose classes have fewer rows than folds) scores nothing: the mean
-   * is over the folds with rows.
+   * is over the withRows folds with rows. Such a fold is still fitted (on every row): fold 0's
+   * fit starts the refit, and the folds fitted together share their GEMMs; only tiny tables
+   * have one.
    */
-  private Selected select(Subset subset, SubsetRows rows, int folds, long[] sizes, int begin,
-      double[] initial) {
+  private Selected select(Subset subset, SubsetRows rows, int folds, long[] sizes,
+      long withRows, int begin, double[] initial) {
     Settings s = settings;
     CSelection sel = s.selection();
     long total = Arrays.stream(sizes).sum();
-    long scoredFolds = Arrays.stream(sizes).filter(n -> n > 0).count();
     CPath path = new CPath(sel.size(), initial,
         CPath.pairBytes(folds, s.classes(), s.dim(), linprobe.CurveOptions.LBFGS_MEMORY));
     long all = total;
@@ -293,7 +296,7 @@ public final class LrChain implements Serializable {
         sum += v.mean(sel.byError());
       }
       path.put(j, at, pairs);
-      return sum / scoredFolds;
+      return sum / withRows;
     });
     return new Selected(trace, path.solution(trace.chosen(), 0), iterations[0], evaluated[0]);
   }
