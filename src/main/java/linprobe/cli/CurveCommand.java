@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import linprobe.CurveOptions;
 import linprobe.LinProbe;
 import linprobe.LinprobeException;
+import linprobe.TransientFailure;
 import linprobe.spark.Sessions;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -201,6 +202,11 @@ public final class CurveCommand implements Callable<Integer> {
     return message.equals(e.getMessage()) ? e : new LinprobeException(message, e);
   }
 
+  private TransientFailure blamed(TransientFailure e) {
+    String message = blamed(e.getMessage());
+    return message.equals(e.getMessage()) ? e : new TransientFailure(message, e);
+  }
+
   /** message, with where the value of the flag it names came from when it was not typed. */
   private String blamed(String message) {
     if (spec == null || !(spec.defaultValueProvider() instanceof LayeredDefaults d)) {
@@ -216,10 +222,8 @@ public final class CurveCommand implements Callable<Integer> {
       return run(o);
     } catch (LinprobeException e) {
       throw blamed(e);
-    } catch (linprobe.TransientFailure e) {
-      // a path from --config or spark.linprobe.* whose file system did not answer: say so too
-      String message = blamed(e.getMessage());
-      throw message.equals(e.getMessage()) ? e : new linprobe.TransientFailure(message, e);
+    } catch (TransientFailure e) {
+      throw blamed(e); // a path from --config or spark.linprobe.* whose file system did not answer
     }
   }
 

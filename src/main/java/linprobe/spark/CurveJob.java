@@ -427,8 +427,7 @@ public final class CurveJob {
    * executors take every core of their worker) the cluster's cores over its executors.
    */
   static int executorCores(org.apache.spark.SparkContext sc) {
-    return executorCores(sc.getConf().contains("spark.executor.cores")
-        ? sc.getConf().getInt("spark.executor.cores", 1) : -1,
+    return executorCores(sc.getConf().getInt("spark.executor.cores", -1),
         sc.statusTracker().getExecutorInfos().length - 1, // less the driver
         sc.defaultParallelism());
   }

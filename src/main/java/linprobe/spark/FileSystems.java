@@ -45,6 +45,11 @@ public final class FileSystems {
     }
   }
 
+  /** The network failures that mean a file system did not answer (worth a retry). */
+  private static final java.util.List<Class<? extends Exception>> UNANSWERED = java.util.List.of(
+      java.net.ConnectException.class, java.net.NoRouteToHostException.class,
+      java.net.SocketTimeoutException.class);
+
   /**
    * The error for a path that could not be used: "cannot access train path X: why (check
    * --train)", exit 2; or, when its file system did not answer (connection refused or timed out,
@@ -54,9 +59,7 @@ public final class FileSystems {
    */
   public static RuntimeException accessError(String what, Exception e, String flag) {
     String message = what + ": " + EmbeddingSource.firstLine(e);
-    if (LinprobeException.inChain(e, java.net.ConnectException.class) != null
-        || LinprobeException.inChain(e, java.net.NoRouteToHostException.class) != null
-        || LinprobeException.inChain(e, java.net.SocketTimeoutException.class) != null) {
+    if (UNANSWERED.stream().anyMatch(type -> LinprobeException.inChain(e, type) != null)) {
       return new linprobe.TransientFailure(message + " (its file system did not answer: "
           + "retry once it is up, or check " + flag + ")", e);
     }
