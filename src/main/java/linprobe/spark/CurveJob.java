@@ -149,17 +149,8 @@ public final class CurveJob {
         : HeldOut.counts(trainProfile.counts(), o.validationFraction(), classes);
     long[] counts = trainProfile.counts().clone();
     if (heldOut != null) {
-      List<String> none = new ArrayList<>();
-      for (int c = 0; c < counts.length; c++) {
-        counts[c] -= heldOut[c];
-        if (heldOut[c] == 0) none.add("'" + classes.get(c) + "'");
-      }
-      if (!none.isEmpty()) {
-        progress.warn("class" + (none.size() == 1 ? " " : "es ") + String.join(", ", none)
-            + (none.size() == 1 ? " has" : " have") + " one training row, kept for training: C is "
-            + "chosen without validation rows of " + (none.size() == 1 ? "it" : "them")
-            + " (a --validation table can give some)");
-      }
+      for (int c = 0; c < counts.length; c++) counts[c] -= heldOut[c];
+      HeldOut.noneHeldOut(heldOut, classes).ifPresent(progress::warn);
     }
     int[] asked = o.shots() != null ? o.shots() : CurveOptions.defaultShots(min(counts));
     checkShots(asked, classes, counts, heldOut != null);

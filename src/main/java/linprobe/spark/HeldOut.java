@@ -57,6 +57,23 @@ public final class HeldOut {
   }
 
   /**
+   * The warning for classes of one training row, which {@link #counts} keeps for training and
+   * holds none out of, or empty: "class 'x' has one training row, kept for training: C is chosen
+   * without validation rows of it (a --validation table can give some)".
+   */
+  public static java.util.Optional<String> noneHeldOut(long[] heldOut, List<Object> labels) {
+    List<String> none = new java.util.ArrayList<>();
+    for (int c = 0; c < heldOut.length; c++) {
+      if (heldOut[c] == 0) none.add("'" + labels.get(c) + "'");
+    }
+    if (none.isEmpty()) return java.util.Optional.empty();
+    boolean one = none.size() == 1;
+    return java.util.Optional.of("class" + (one ? " " : "es ") + String.join(", ", none)
+        + (one ? " has" : " have") + " one training row, kept for training: C is chosen without "
+        + "validation rows of " + (one ? "it" : "them") + " (a --validation table can give some)");
+  }
+
+  /**
    * Splits the training table: one job finds each class's threshold key, one gathers the
    * held-out rows on the driver; the pool is the rest (computed from the cached blocks when
    * used).

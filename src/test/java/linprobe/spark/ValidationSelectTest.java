@@ -74,6 +74,21 @@ class ValidationSelectTest extends SparkTestBase {
   }
 
   @Test
+  void aClassOfOneRowIsKeptForTrainingAndNamedInTheWarning() {
+    List<Object> labels = new ArrayList<>(List.of("cat", "dog", "eel"));
+    long[] held = HeldOut.counts(new long[] {10, 1, 4}, 0.2, labels);
+    assertEquals(List.of(2L, 0L, 1L), Arrays.stream(held).boxed().toList());
+    assertEquals("class 'dog' has one training row, kept for training: C is chosen without "
+        + "validation rows of it (a --validation table can give some)",
+        HeldOut.noneHeldOut(held, labels).orElseThrow());
+    assertEquals("classes 'cat', 'eel' have one training row, kept for training: C is chosen "
+        + "without validation rows of them (a --validation table can give some)",
+        HeldOut.noneHeldOut(HeldOut.counts(new long[] {1, 5, 1}, 0.2, labels), labels)
+            .orElseThrow());
+    assertFalse(HeldOut.noneHeldOut(new long[] {1, 1, 2}, labels).isPresent());
+  }
+
+  @Test
   void heldOutRowsAreStratifiedAndNeverReachASubsetAllOrNaiveBayes() {
     Embeddings train = loadWithIds(dataSamples("digits", "train"), 3);
     int k = train.classes();
