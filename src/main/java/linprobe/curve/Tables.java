@@ -111,11 +111,8 @@ public final class Tables {
     sb.append(spreadNote(c, "±")).append(" Asymptotic error (largest size) and shots to within ")
         .append(num(epsilon)).append(" of it:\n");
     for (String m : models) {
-      Integer e = c.shotsToEpsilon(m, epsilon);
-      String from = e == null ? "not reached"
-          : e == Fit.ALL ? "reached only with every row"
-          : "reached from " + Comparison.shots(e);
-      sb.append(String.format(Locale.ROOT, "- %s: %.4f, %s\n", m, c.asymptoticError(m), from));
+      sb.append(String.format(Locale.ROOT, "- %s: %.4f, %s\n", m, c.asymptoticError(m),
+          reached(c.shotsToEpsilon(m, epsilon))));
     }
     List<Comparison> comparisons = c.comparisons();
     if (!comparisons.isEmpty()) {
@@ -201,13 +198,29 @@ public final class Tables {
         : String.format(Locale.ROOT, "%+.4f ± %.4f", r.meanDiff(), r.ci95());
   }
 
+  /**
+   * Whether and from which size a model gets within epsilon of its asymptote, given {@link
+   * LearningCurve#shotsToEpsilon}: "reached from 20 shots", "reached only with every row", "not
+   * reached".
+   */
+  public static String reached(Integer shots) {
+    return shots == null ? "not reached"
+        : shots == Fit.ALL ? "reached only with every row"
+        : "reached from " + Comparison.shots(shots);
+  }
+
   /** "mean ± std" of a point's error or log-loss; one fit ("all", one seed) shows the mean. */
   public static String cell(LearningCurve.Point p, boolean error) {
     if (p == null) return "";
-    double m = error ? p.errorMean() : p.loglossMean();
-    double s = error ? p.errorStd() : p.loglossStd();
-    return Double.isNaN(s) ? String.format(Locale.ROOT, "%.4f", m)
-        : String.format(Locale.ROOT, "%.4f ± %.4f", m, s);
+    return meanStd(error ? p.errorMean() : p.loglossMean(),
+        error ? p.errorStd() : p.loglossStd());
+  }
+
+  /** "0.1234 ± 0.0056"; the mean alone without a spread (one fit); empty without a mean. */
+  public static String meanStd(double mean, double std) {
+    if (Double.isNaN(mean)) return "";
+    return Double.isNaN(std) ? String.format(Locale.ROOT, "%.4f", mean)
+        : String.format(Locale.ROOT, "%.4f ± %.4f", mean, std);
   }
 
   /** Eight significant digits, plain notation: stable text for identical numbers. */

@@ -105,12 +105,10 @@ public final class HtmlReport {
     otherMetrics(h, c);
     h.append("<h2>Asymptotes</h2>\n<ul>\n");
     for (String m : models) {
-      Integer e = c.shotsToEpsilon(m, epsilon);
       h.append(String.format(Locale.ROOT,
-          "<li>%s: asymptotic error %.4f (largest size); within %s of it from %s</li>%n",
+          "<li>%s: asymptotic error %.4f (largest size); within %s of it: %s</li>%n",
           esc(m), c.asymptoticError(m), Tables.num(epsilon),
-          e == null ? "no size" : e == Fit.ALL ? "all training rows"
-              : Comparison.shots(e)));
+          Tables.reached(c.shotsToEpsilon(m, epsilon))));
     }
     h.append("</ul>\n<h2>Run</h2>\n");
     runTable(h, summary);
@@ -156,26 +154,20 @@ public final class HtmlReport {
       if (top5) {
         for (String m : models) {
           LearningCurve.Point p = c.at(m, s);
-          h.append("<td>").append(p == null ? "" : meanStd(p, p.top5ErrorMean(),
+          h.append("<td>").append(p == null ? "" : Tables.meanStd(p.top5ErrorMean(),
               p.top5ErrorStd())).append("</td>");
         }
       }
       if (balanced) {
         for (String m : models) {
           LearningCurve.Point p = c.at(m, s);
-          h.append("<td>").append(p == null ? "" : meanStd(p, p.balancedErrorMean(),
+          h.append("<td>").append(p == null ? "" : Tables.meanStd(p.balancedErrorMean(),
               p.balancedErrorStd())).append("</td>");
         }
       }
       h.append("</tr>\n");
     }
     h.append("</table>\n");
-  }
-
-  private static String meanStd(LearningCurve.Point p, double mean, double std) {
-    if (Double.isNaN(mean)) return "";
-    return Double.isNaN(std) ? String.format(Locale.ROOT, "%.4f", mean)
-        : String.format(Locale.ROOT, "%.4f &plusmn; %.4f", mean, std);
   }
 
   /** "64 dimensions, 10 classes; 1,198 training and 599 test rows; 5 seeds". */

@@ -47,6 +47,19 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertTrue(html.contains("lr is better than nb with all training rows only, from one fit "
         + "(level at 1 to 20 shots)"), "verdict");
     assertTrue(html.contains("<th>lr error</th>"));
+    // each model's asymptote and the size from which it gets within epsilon of it, as curve.md
+    // says it ("- lr: 0.0312, reached from 20 shots")
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "(?m)^- (nb|lr): ([0-9.]+), (reached from \\d+ shots?|reached only with every row|"
+            + "not reached)$").matcher(Files.readString(out.resolve("curve.md")));
+    int asymptotes = 0;
+    while (m.find()) {
+      asymptotes++;
+      assertTrue(html.matches("(?s).*<li>" + m.group(1) + ": asymptotic error " + m.group(2)
+          + " \\(largest size\\); within [0-9.]+ of it: " + m.group(3) + "</li>.*"),
+          m.group());
+    }
+    assertEquals(2, asymptotes, "nb's and lr's lines in curve.md");
     // C chosen from data (the default): its picture, in the report and beside it
     assertTrue(html.contains("Logistic regression's C, chosen in every subset"), "C picture");
     assertEquals(900, ImageIO.read(out.resolve("chosen_c.png").toFile()).getWidth());
