@@ -164,7 +164,7 @@ public final class Main implements Runnable {
    */
   static String unfinished(boolean curve, boolean verbose) {
     return "linprobe: the run did not finish and wrote no output; " + (curve
-        ? "the logistic regressions it finished are recorded: rerun the same command with "
+        ? "any logistic regression it finished is recorded: rerun the same command with "
             + "--resume to keep them (" + (verbose ? "the stack trace is above)"
                 : "--verbose shows the stack trace)")
         : verbose ? "see the stack trace above" : "rerun with --verbose for the stack trace");

@@ -37,8 +37,8 @@ class MainExitTest {
   @Test
   void aFailedCurveRunSaysResumeKeepsItsFits() {
     // SIGTERM (Airflow's kill) or a lost cluster: the recorded fits are kept; say how to use them
-    assertEquals("linprobe: the run did not finish and wrote no output; the logistic "
-        + "regressions it finished are recorded: rerun the same command with --resume to keep "
+    assertEquals("linprobe: the run did not finish and wrote no output; any logistic "
+        + "regression it finished is recorded: rerun the same command with --resume to keep "
         + "them (--verbose shows the stack trace)", Main.unfinished(true, false));
     assertEquals("linprobe: the run did not finish and wrote no output; rerun with --verbose for "
         + "the stack trace", Main.unfinished(false, false));
