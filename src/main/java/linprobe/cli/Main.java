@@ -64,7 +64,30 @@ public final class Main implements Runnable {
    */
   static void exit(int code, boolean hosted) throws org.apache.spark.SparkUserAppException {
     if (!hosted) System.exit(code);
-    if (code != EXIT_OK) throw new org.apache.spark.SparkUserAppException(code, null);
+    if (code != EXIT_OK) throw userAppException(code);
+  }
+
+  /**
+   * Spark's SparkUserAppException with this exit code, made through whichever constructor the
+   * running Spark has: (int exitCode) up to Spark 4.1, as on Databricks Runtime 17.3, and (int
+   * exitCode, Throwable cause) from Spark 4.2, which this jar is compiled against. A direct call
+   * would fail there with NoSuchMethodError instead of the run's exit code.
+   */
+  static org.apache.spark.SparkUserAppException userAppException(int code) {
+    for (var c : org.apache.spark.SparkUserAppException.class.getConstructors()) {
+      Class<?>[] types = c.getParameterTypes();
+      if (types.length == 0 || types[0] != int.class) continue;
+      Object[] args = new Object[types.length]; // any cause null
+      args[0] = code;
+      try {
+        return (org.apache.spark.SparkUserAppException) c.newInstance(args);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot make Spark's SparkUserAppException(" + code + ")",
+            e);
+      }
+    }
+    throw new IllegalStateException("this Spark's SparkUserAppException has no constructor "
+        + "taking an exit code");
   }
 
   /**
