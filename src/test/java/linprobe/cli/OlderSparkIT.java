@@ -1,0 +1,126 @@
+package linprobe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The application jar, compiled against Spark 4.2, run on Spark 4.0.0's own classpath: the Spark
+ * of Databricks Runtime 17.3 LTS, which jobs/databricks/linprobe_job.json names (a JAR task runs
+ * the jar on the runtime's Spark, not on the one it was built with). A call into an API that
+ * Spark 4.0 does not have fails only when it runs (NoSuchMethodError), so the paths a JAR task
+ * takes are run here: the demo, whose curve.csv must equal the pinned one; embed, the sentence
+ * model inside Spark tasks; and a failed run in a hosted driver, which must end in Spark's
+ * SparkUserAppException carrying the exit code (it once died of NoSuchMethodError there).
+ * Spark 4.0.0's jars are resolved from Maven Central by a Maven run of their own.
+ */
+class OlderSparkIT {
+  static final String SPARK = "4.0.0";
+
+  @TempDir static Path dir;
+  static String classpath;
+
+  record Run(int code, String out, String err) {}
+
+  @BeforeAll
+  static void resolveSpark() throws Exception {
+    Path pom = dir.resolve("pom.xml");
+    Files.writeString(pom, "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
+        + "  <modelVersion>4.0.0</modelVersion>\n"
+        + "  <groupId>linprobe.test</groupId><artifactId>spark-" + SPARK + "</artifactId>"
+        + "<version>1</version>\n  <dependencies>\n"
+        + "    <dependency><groupId>org.apache.spark</groupId><artifactId>spark-sql_2.13</artifactId>"
+        + "<version>" + SPARK + "</version></dependency>\n"
+        + "    <dependency><groupId>org.apache.spark</groupId>"
+        + "<artifactId>spark-mllib_2.13</artifactId><version>" + SPARK + "</version></dependency>\n"
+        + "  </dependencies>\n</project>\n");
+    Path out = dir.resolve("classpath.txt");
+    List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-q", "-f", pom.toString(),
+        "dependency:build-classpath", "-Dmdep.outputFile=" + out));
+    // the surrounding build's local repository, and its offline mode (failsafe passes both)
+    String repo = System.getProperty("linprobe.m2.repo", "");
+    if (!repo.isEmpty() && !repo.startsWith("${")) mvn.add("-Dmaven.repo.local=" + repo);
+    if (Boolean.parseBoolean(System.getProperty("linprobe.m2.offline"))) mvn.add("-o");
+    Process p = new ProcessBuilder(mvn).redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "resolving Spark " + SPARK + ": " + log);
+    classpath = Files.readString(out).strip();
+    assertTrue(classpath.contains("spark-core_2.13-" + SPARK + ".jar"), classpath);
+  }
+
+  /** linprobe's Main on Spark 4.0.0, as jobs/linprobe starts it, with env added. */
+  static Run linprobe(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+        "@conf/java-opens.args"));
+    if (Runtime.version().feature() >= 25) {
+      cmd.addAll(List.of("--sun-misc-unsafe-memory-access=allow",
+          "--enable-native-access=ALL-UNNAMED"));
+    } else {
+      cmd.add("--add-opens=java.base/sun.security.action=ALL-UNNAMED");
+    }
+    cmd.addAll(List.of("-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
+        "-Dlog4j2.configurationFile=conf/log4j2.properties",
+        "-cp", "target/linprobe-0.1.0.jar" + java.io.File.pathSeparator + classpath,
+        "linprobe.cli.Main"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().remove("DATABRICKS_RUNTIME_VERSION");
+    pb.environment().putAll(env);
+    pb.redirectError(dir.resolve("err.txt").toFile());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    return new Run(code, out, Files.readString(dir.resolve("err.txt")));
+  }
+
+  @Test
+  void theDemoGivesThePinnedCurve() throws Exception {
+    Path out = dir.resolve("demo");
+    Run r = linprobe(Map.of(), "demo", "--out", out.toString(), "--quiet");
+    assertEquals(0, r.code(), r.err());
+    String difference = GoldenCurveTest.curveDifference(
+        Files.readString(Path.of(GoldenCurveTest.DEMO_GOLDEN)),
+        Files.readString(out.resolve("curve.csv")));
+    assertEquals(null, difference, "the demo's curve.csv on Spark " + SPARK);
+  }
+
+  @Test
+  void embedRunsTheSentenceModelInSparkTasks() throws Exception {
+    Path csv = dir.resolve("texts.csv");
+    List<String> lines = Files.readAllLines(Path.of("data-samples/packages/text/test.csv"));
+    Files.write(csv, lines.subList(0, 21)); // the header and 20 rows
+    Path out = dir.resolve("emb");
+    Run r = linprobe(Map.of(), "embed", "--input", csv.toString(),
+        "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("wrote 20 embeddings of 'text' (all-minilm-l6-v2-q, 384 "
+        + "dimensions)"), r.err());
+    assertTrue(Files.exists(out.resolve("_SUCCESS")), "committed");
+  }
+
+  @Test
+  void aHostedDriverFailsWithItsExitCode() throws Exception {
+    // a Databricks JAR task: main must throw Spark's SparkUserAppException with the exit code
+    // (2: bad input), not exit and not die of a missing constructor
+    Run r = linprobe(Map.of("DATABRICKS_RUNTIME_VERSION", "17.3"), "curve", "--train",
+        dir.resolve("missing").toString(), "--test", dir.resolve("missing").toString(),
+        "--out", dir.resolve("never").toString());
+    assertTrue(r.err().contains("linprobe: error: train path"), r.err());
+    assertTrue(r.err().contains("org.apache.spark.SparkUserAppException: User application "
+        + "exited with 2"), r.err());
+    assertFalse(r.err().contains("NoSuchMethodError"), r.err());
+    assertFalse(Files.exists(dir.resolve("never")), "nothing written");
+  }
+}
