@@ -69,14 +69,17 @@ public final class Main implements Runnable {
 
   /**
    * Spark's SparkUserAppException with this exit code, made through whichever constructor the
-   * running Spark has: (int exitCode) up to Spark 4.1, as on Databricks Runtime 17.3, and (int
-   * exitCode, Throwable cause) from Spark 4.2, which this jar is compiled against. A direct call
-   * would fail there with NoSuchMethodError instead of the run's exit code.
+   * running Spark has: (int exitCode) in Spark 4.0, as on Databricks Runtime 17.3, and (int
+   * exitCode, Throwable cause) from Spark 4.1 on (this jar is compiled against 4.2). A direct
+   * call would fail on 4.0 with NoSuchMethodError instead of the run's exit code.
    */
   static org.apache.spark.SparkUserAppException userAppException(int code) {
     for (var c : org.apache.spark.SparkUserAppException.class.getConstructors()) {
       Class<?>[] types = c.getParameterTypes();
       if (types.length == 0 || types[0] != int.class) continue;
+      boolean rest = true; // any other parameter must take null
+      for (int i = 1; i < types.length; i++) rest &= !types[i].isPrimitive();
+      if (!rest) continue;
       Object[] args = new Object[types.length]; // any cause null
       args[0] = code;
       try {

@@ -250,7 +250,7 @@ public final class LrChain implements Serializable {
    * null), scored on the fold's rows. The search starts from grid index begin (the previous
    * subset's choice) or, when begin is -1, from the low end of the range. A fold without rows
    * (all's folds of a table whose classes have fewer rows than folds) scores nothing: the mean
-   * is over the withRows folds with rows. Such a fold is still fitted (on every row): fold 0's
+   * is over the withRows folds that have rows. Such a fold is still fitted (on every row): fold 0's
    * fit starts the refit, and the folds fitted together share their GEMMs; only tiny tables
    * have one.
    */

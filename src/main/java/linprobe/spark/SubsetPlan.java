@@ -74,9 +74,9 @@ public final class SubsetPlan implements Serializable {
     long[][][] pos = new long[s][k][];
     for (int i = 0; i < s; i++) {
       for (int c = 0; c < k; c++) {
-        LowestKeys lk = merged[i][c].sorted();
-        keys[i][c] = Arrays.copyOf(lk.keys, lk.size);
-        pos[i][c] = Arrays.copyOf(lk.pos, lk.size);
+        LowestKeys lk = merged[i][c].sorted(); // arrays of exactly its size
+        keys[i][c] = lk.keys;
+        pos[i][c] = lk.pos;
       }
     }
     return new SubsetPlan(shots.clone(), seeds.clone(), keys, pos);
@@ -215,7 +215,10 @@ public final class SubsetPlan implements Serializable {
       return this;
     }
 
-    /** A copy sorted ascending (a heapsort of the copy: no boxing, no extra arrays). */
+    /**
+     * A copy sorted ascending, its arrays exactly its size (a heapsort of the copy: no boxing,
+     * no extra arrays).
+     */
     LowestKeys sorted() {
       LowestKeys out = new LowestKeys(capacity);
       out.keys = Arrays.copyOf(keys, size);
