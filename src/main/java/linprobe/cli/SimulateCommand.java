@@ -107,13 +107,21 @@ public final class SimulateCommand implements Callable<Integer> {
   /** The default --distance of --separation fixed. */
   static final double DEFAULT_DISTANCE = 3;
 
-  /** One (model, K, n) result. */
-  record Complexity(String model, int classes, int dims, Long mEps, double asymptote,
-      String method, double testBayes) {}
+  /**
+   * One (model, K, n) result. wholePool: m_eps was reached only by the one fit on the whole
+   * pool (poolFactor x n rows): a bound the pool sets, not a size the grid found.
+   */
+  record Complexity(String model, int classes, int dims, Long mEps, boolean wholePool,
+      double asymptote, String method, double testBayes) {}
 
-  /** The growth laws of one (model, K): null laws when fewer than 3 m_eps were reached. */
-  record Growth(String model, int classes, int points, GrowthLaw logN, GrowthLaw linear,
-      double exponent) {
+  /**
+   * The growth laws of one (model, K) over its points, the m_eps reached before the whole pool:
+   * null laws when fewer than 3. wholePool: the m_eps reached only with the whole pool, left
+   * out (each is poolFactor x n, linear in n by the pool's construction, whatever the model
+   * needs).
+   */
+  record Growth(String model, int classes, int points, int wholePool, GrowthLaw logN,
+      GrowthLaw linear, double exponent) {
     /** "log n", "n", "no growth" (both slopes <= 0) or "too few points". */
     String better() {
       if (logN == null) return "too few points";
@@ -234,12 +242,15 @@ public final class SimulateCommand implements Callable<Integer> {
           double testBayes = Synthetic.bayesErrorOn(spark.read().parquet(data + "/test"),
               means(fixed, d, k, n), n);
           for (String m : r.curve().models()) {
-            Long mEps = samplesToBayes(r.curve(), m, testBayes + eps);
-            results.add(new Complexity(m, k, n, mEps, bayes.error(), bayes.method(), testBayes));
+            LearningCurve.Point at = samplesToBayes(r.curve(), m, testBayes + eps);
+            Long mEps = at == null ? null : Math.round(at.nTrain());
+            boolean wholePool = at != null && at.shots() == Fit.ALL;
+            results.add(new Complexity(m, k, n, mEps, wholePool, bayes.error(), bayes.method(),
+                testBayes));
             progress.stage(String.format(Locale.ROOT, "K=%d n=%d %s: m_eps=%s (Bayes error %.4f, "
                 + "%s; on the test rows %.4f; asymptote %.4f)", k, n, m,
-                mEps == null ? "not reached" : mEps, bayes.error(), bayes.method(), testBayes,
-                r.curve().asymptoticError(m)));
+                mEps == null ? "not reached" : mEps + (wholePool ? " (all)" : ""), bayes.error(),
+                bayes.method(), testBayes, r.curve().asymptoticError(m)));
           }
           org.apache.hadoop.fs.Path dp = new org.apache.hadoop.fs.Path(data);
           dp.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dp, true);
@@ -250,10 +261,12 @@ public final class SimulateCommand implements Callable<Integer> {
       dir.writeText("fits.csv", fits.toString());
       dir.writeText("curve.csv", curve.toString());
       StringBuilder sc = new StringBuilder(
-          "model,classes,dims,m_eps,asymptotic_error,asymptote_method,test_bayes_error\n");
+          "model,classes,dims,m_eps,m_eps_whole_pool,asymptotic_error,asymptote_method,"
+              + "test_bayes_error\n");
       for (Complexity c : results) {
         sc.append(c.model()).append(',').append(c.classes()).append(',').append(c.dims())
             .append(',').append(c.mEps() == null ? "" : c.mEps()).append(',')
+            .append(c.mEps() == null ? "" : c.wholePool()).append(',')
             .append(Tables.num(c.asymptote())).append(',').append(c.method()).append(',')
             .append(Tables.num(c.testBayes())).append('\n');
       }
@@ -265,7 +278,7 @@ public final class SimulateCommand implements Callable<Integer> {
               + "classes 0 and 1 at every n"
           : "the paper's separation: Mahalanobis distance sqrt(2 + 2n) between the means of "
               + "classes 0 and 1 (n even; 2 sqrt(floor(n/2)/n + ceil(n/2)) for odd n)";
-      String md = markdown(results, ks, ns, growth, setting, eps, poolFactor);
+      String md = markdown(results, ks, ns, growth, setting, eps);
       dir.writeText("simulate.md", md);
       List<Plots.Law> laws = new ArrayList<>();
       for (Growth g : growth) {
@@ -423,12 +436,12 @@ public final class SimulateCommand implements Callable<Integer> {
     return "To get within epsilon of the Bayes error: " + String.join("; ", parts) + ".";
   }
 
-  /** Smallest n_train from which the mean error stays at or below target, or null. */
-  static Long samplesToBayes(LearningCurve c, String model, double target) {
-    Long from = null;
+  /** The smallest size from which the mean error stays at or below target, or null. */
+  static LearningCurve.Point samplesToBayes(LearningCurve c, String model, double target) {
+    LearningCurve.Point from = null;
     for (LearningCurve.Point p : c.of(model)) {
       if (p.errorMean() <= target) {
-        if (from == null) from = Math.round(p.nTrain());
+        if (from == null) from = p;
       } else {
         from = null;
       }
@@ -436,21 +449,26 @@ public final class SimulateCommand implements Callable<Integer> {
     return from;
   }
 
-  /** m_eps against log n and against n, per model and K (the reached m_eps only). */
+  /**
+   * m_eps against log n and against n, per model and K, over the m_eps reached before the whole
+   * pool (see {@link Growth}).
+   */
   static List<Growth> growth(List<Complexity> rs, List<CurveOptions.Model> models, int[] ks) {
     List<Growth> out = new ArrayList<>();
     for (CurveOptions.Model m : models) {
       for (int k : ks) {
-        List<Complexity> pts = rs.stream().filter(c -> c.model().equals(m.id)
+        List<Complexity> reached = rs.stream().filter(c -> c.model().equals(m.id)
             && c.classes() == k && c.mEps() != null).toList();
+        List<Complexity> pts = reached.stream().filter(c -> !c.wholePool()).toList();
+        int wholePool = reached.size() - pts.size();
         if (pts.size() < 3) {
-          out.add(new Growth(m.id, k, pts.size(), null, null, Double.NaN));
+          out.add(new Growth(m.id, k, pts.size(), wholePool, null, null, Double.NaN));
           continue;
         }
         double[] n = pts.stream().mapToDouble(Complexity::dims).toArray();
         double[] y = pts.stream().mapToDouble(c -> c.mEps()).toArray();
         double[] logY = java.util.Arrays.stream(y).map(Math::log).toArray();
-        out.add(new Growth(m.id, k, pts.size(), GrowthLaw.fit(n, y, true),
+        out.add(new Growth(m.id, k, pts.size(), wholePool, GrowthLaw.fit(n, y, true),
             GrowthLaw.fit(n, y, false), GrowthLaw.fit(n, logY, true).slope()));
       }
     }
@@ -458,11 +476,13 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   static String growthCsv(List<Growth> gs) {
-    StringBuilder sb = new StringBuilder("model,classes,points,exponent,intercept_log_n,"
+    StringBuilder sb = new StringBuilder("model,classes,points,whole_pool_points,exponent,"
+        + "intercept_log_n,"
         + "slope_vs_log_n,"
         + "r2_log_n,intercept_n,slope_vs_n,r2_n,better_fit\n");
     for (Growth g : gs) {
-      sb.append(g.model()).append(',').append(g.classes()).append(',').append(g.points());
+      sb.append(g.model()).append(',').append(g.classes()).append(',').append(g.points())
+          .append(',').append(g.wholePool());
       if (g.logN() == null) {
         sb.append(",,,,,,,,");
       } else {
@@ -483,7 +503,7 @@ public final class SimulateCommand implements Callable<Integer> {
    * every row, not from a mean over seeds: marked "(all)".
    */
   static String markdown(List<Complexity> rs, int[] ks, int[] ns, List<Growth> growth,
-      String setting, double eps, int poolFactor) {
+      String setting, double eps) {
     StringBuilder sb = new StringBuilder("Setting: " + setting + ".\n\nm_eps (training rows "
         + "from which the mean test error stays within " + Tables.num(eps) + " of the Bayes "
         + "classifier's error on the same test rows; - not reached within the pool; (all) "
@@ -498,7 +518,7 @@ public final class SimulateCommand implements Callable<Integer> {
         for (int n : ns) {
           Complexity c = find(rs, m, k, n);
           sb.append(' ').append(c == null || c.mEps() == null ? "-" : c.mEps()
-              + (c.mEps() == (long) poolFactor * n ? " (all)" : "")).append(" |");
+              + (c.wholePool() ? " (all)" : "")).append(" |");
         }
         sb.append('\n');
       }
@@ -515,15 +535,17 @@ public final class SimulateCommand implements Callable<Integer> {
       }
       sb.append('\n');
     }
-    sb.append("\nGrowth of m_eps (least squares over the reached m_eps; better: the law with "
+    sb.append("\nGrowth of m_eps (least squares over the m_eps reached before the whole pool, "
+        + "points; an m_eps marked (all), which the pool's size sets, is left out and counted; "
+        + "better: the law with "
         + "the higher R^2, which over a narrow range of n tells the two apart poorly; p, the "
         + "slope of log m_eps on log n (m_eps ~ n^p), is the clearer sign: 1 for linear growth, "
         + "near 0 for logarithmic):\n\n"
-        + "| model | K | points | p | a + b log n | R^2 | a + b n | R^2 | better |\n"
-        + "|---|---:|---:|---:|---|---:|---|---:|---|\n");
+        + "| model | K | points | (all) | p | a + b log n | R^2 | a + b n | R^2 | better |\n"
+        + "|---|---:|---:|---:|---:|---|---:|---|---:|---|\n");
     for (Growth g : growth) {
       sb.append("| ").append(g.model()).append(" | ").append(g.classes()).append(" | ")
-          .append(g.points()).append(" | ");
+          .append(g.points()).append(" | ").append(g.wholePool()).append(" | ");
       if (g.logN() == null) {
         sb.append("| | | | | ");
       } else {

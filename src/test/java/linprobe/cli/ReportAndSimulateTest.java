@@ -157,14 +157,14 @@ class ReportAndSimulateTest extends SparkTestBase {
         .isPresent() ? 1 : 0,
         r.err().split("no native BLAS", -1).length - 1, r.err());
     List<String> sc = Files.readAllLines(out.resolve("sample_complexity.csv"));
-    assertEquals("model,classes,dims,m_eps,asymptotic_error,asymptote_method,test_bayes_error",
-        sc.get(0));
+    assertEquals("model,classes,dims,m_eps,m_eps_whole_pool,asymptotic_error,asymptote_method,"
+        + "test_bayes_error", sc.get(0));
     assertEquals(1 + 2 * 2 * 3, sc.size(), String.join("\n", sc));
     assertTrue(sc.stream().anyMatch(l -> l.startsWith("nb,2,4,") && l.contains(",closed form,")));
     assertTrue(sc.stream().anyMatch(l -> l.startsWith("lr,3,16,") && l.contains(",closed form,")));
     List<String> growth = Files.readAllLines(out.resolve("growth.csv"));
-    assertEquals("model,classes,points,exponent,intercept_log_n,slope_vs_log_n,r2_log_n,"
-        + "intercept_n,slope_vs_n,r2_n,better_fit", growth.get(0));
+    assertEquals("model,classes,points,whole_pool_points,exponent,intercept_log_n,slope_vs_log_n,"
+        + "r2_log_n,intercept_n,slope_vs_n,r2_n,better_fit", growth.get(0));
     assertEquals(1 + 2 * 2, growth.size());
     // the paper's separation: the Bayes error falls with n (K = 2: Phi(-sqrt(2 + 2n) / 2))
     assertEquals(bayes(sc, "nb,2,4,"), 0.5 * org.apache.commons.math3.special.Erf.erfc(
@@ -184,7 +184,7 @@ class ReportAndSimulateTest extends SparkTestBase {
   /** The Bayes error (asymptotic_error) of the sample_complexity.csv line starting with key. */
   static double bayes(List<String> sc, String key) {
     String line = sc.stream().filter(l -> l.startsWith(key)).findFirst().orElseThrow();
-    return Double.parseDouble(line.split(",")[4]);
+    return Double.parseDouble(line.split(",")[5]);
   }
 
   @Test
@@ -205,14 +205,14 @@ class ReportAndSimulateTest extends SparkTestBase {
       // (standard error sqrt(0.106 * 0.894 / 2000) = 0.007 for K = 2)
       for (String key : new String[] {"nb,2," + n + ",", "nb,3," + n + ","}) {
         String line = sc.stream().filter(l -> l.startsWith(key)).findFirst().orElseThrow();
-        assertEquals(bayes(sc, key), Double.parseDouble(line.split(",")[6]), 0.035, line);
+        assertEquals(bayes(sc, key), Double.parseDouble(line.split(",")[7]), 0.035, line);
       }
     }
     assertTrue(bayes(sc, "nb,3,4,") > two, "three classes are harder");
     String md = Files.readString(out.resolve("simulate.md"));
     assertTrue(md.contains("fixed separation: Mahalanobis distance 2.5"), md);
-    assertTrue(md.contains("| model | K | points | p | a + b log n | R^2 | a + b n | R^2 | better |"),
-        md);
+    assertTrue(md.contains("| model | K | points | (all) | p | a + b log n | R^2 | a + b n | R^2 "
+        + "| better |"), md);
     assertTrue(Files.readString(out.resolve("summary.json")).contains("\"distance\" : 2.5"));
     assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
     // stdout is the markdown report
@@ -262,12 +262,12 @@ class ReportAndSimulateTest extends SparkTestBase {
   @Test
   void theReportsSentenceNamesWhereAModelNeverGetsThere() {
     List<SimulateCommand.Complexity> rs = List.of(
-        new SimulateCommand.Complexity("lr", 3, 25, 2500L, 0.1, "exact", 0.1),
-        new SimulateCommand.Complexity("lr", 5, 25, null, 0.1, "exact", 0.1),
-        new SimulateCommand.Complexity("lr", 5, 100, 10_000L, 0.1, "exact", 0.1),
-        new SimulateCommand.Complexity("lr", 5, 200, null, 0.1, "exact", 0.1),
-        new SimulateCommand.Complexity("nb", 3, 25, 600L, 0.1, "exact", 0.1),
-        new SimulateCommand.Complexity("nb", 5, 25, 1000L, 0.1, "exact", 0.1));
+        new SimulateCommand.Complexity("lr", 3, 25, 2500L, false, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("lr", 5, 25, null, false, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("lr", 5, 100, 10_000L, false, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("lr", 5, 200, null, false, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("nb", 3, 25, 600L, false, 0.1, "exact", 0.1),
+        new SimulateCommand.Complexity("nb", 5, 25, 1000L, false, 0.1, "exact", 0.1));
     // it once said "lr needs at most 10000 rows", true only where lr got there
     assertEquals("To get within epsilon of the Bayes error: lr needs at most 10000 rows where it "
         + "gets there, and does not within the pool at K=5 n=25, n=200; nb needs at most 1000 "

@@ -16,11 +16,13 @@ class SimulateGrowthTest {
   void eachLawIsRecognisedAndReported() {
     List<SimulateCommand.Complexity> rs = new ArrayList<>();
     for (int n : NS) {
-      rs.add(new SimulateCommand.Complexity("nb", 2, n, Math.round(7 + 3 * Math.log(n)), 0.1,
-          "closed form", 0.1)); // 17, 19, 21, 23 (rounded): logarithmic
-      rs.add(new SimulateCommand.Complexity("lr", 2, n, 10L * n, 0.1, "closed form", 0.1));
-      rs.add(new SimulateCommand.Complexity("nb", 3, n, 4000L / n, 0.2, "closed form", 0.2));
-      rs.add(new SimulateCommand.Complexity("lr", 3, n, n <= 50 ? 100L : null, 0.2,
+      rs.add(new SimulateCommand.Complexity("nb", 2, n, Math.round(7 + 3 * Math.log(n)), false,
+          0.1, "closed form", 0.1)); // 17, 19, 21, 23 (rounded): logarithmic
+      rs.add(new SimulateCommand.Complexity("lr", 2, n, 10L * n, false, 0.1, "closed form",
+          0.1));
+      rs.add(new SimulateCommand.Complexity("nb", 3, n, 4000L / n, false, 0.2, "closed form",
+          0.2));
+      rs.add(new SimulateCommand.Complexity("lr", 3, n, n <= 50 ? 100L : null, false, 0.2,
           "closed form", 0.2));
     }
     List<CurveOptions.Model> models = CurveOptions.builder().train("-").test("-").models("nb,lr")
@@ -43,22 +45,36 @@ class SimulateGrowthTest {
     String csv = SimulateCommand.growthCsv(g);
     List<String> lines = csv.lines().toList();
     assertEquals(5, lines.size());
-    assertEquals(11, lines.get(1).split(",", -1).length);
-    assertEquals("lr,3,2,,,,,,,,too few points", lines.get(4));
-    assertTrue(lines.get(3).startsWith("lr,2,4,1,"), lines.get(3));
+    assertEquals(12, lines.get(1).split(",", -1).length);
+    assertEquals("lr,3,2,0,,,,,,,,too few points", lines.get(4));
+    assertTrue(lines.get(3).startsWith("lr,2,4,0,1,"), lines.get(3));
     assertTrue(lines.get(3).endsWith(",0,10,1,n"), lines.get(3));
 
-    String md = SimulateCommand.markdown(rs, new int[] {2, 3}, NS, g, "a test", 0.01, 100);
+    String md = SimulateCommand.markdown(rs, new int[] {2, 3}, NS, g, "a test", 0.01);
     assertTrue(md.contains("| lr | 2 | 250 | 500 | 1000 | 2000 |"), md);
     assertTrue(md.contains("| lr | 3 | 100 | 100 | - | - |"), md);
-    assertTrue(md.contains("| lr | 2 | 4 | 1.00 |"), md);
+    assertTrue(md.contains("| lr | 2 | 4 | 0 | 1.00 |"), md);
     assertTrue(md.contains("0 + 10 n | 1.000 | n |"), md);
     assertTrue(md.contains("| 3 | 0.2000 (0.2000) | 0.2000 (0.2000) | 0.2000 (0.2000) | "
         + "0.2000 (0.2000) |"), md);
-    // with a pool of 10 n rows, lr's 10 n is every row: the one fit on the pool, said so
-    String whole = SimulateCommand.markdown(rs, new int[] {2, 3}, NS, g, "a test", 0.01, 10);
-    assertTrue(whole.contains("| lr | 2 | 250 (all) | 500 (all) | 1000 (all) | 2000 (all) |"),
-        whole);
-    assertTrue(whole.contains("| lr | 3 | 100 | 100 | - | - |"), whole);
+    // with a pool of 10 n rows, lr's 10 n is every row: reached only by the one fit on the
+    // pool, said so, and left out of its growth law (10 n is the pool's size, linear in n by
+    // construction): with two of its four points left, too few for a law
+    List<SimulateCommand.Complexity> pooled = new ArrayList<>();
+    for (int n : NS) {
+      pooled.add(new SimulateCommand.Complexity("lr", 2, n, 10L * n, n <= 50, 0.1,
+          "closed form", 0.1));
+    }
+    List<SimulateCommand.Growth> pg = SimulateCommand.growth(pooled, models, new int[] {2});
+    SimulateCommand.Growth lrPooled = pg.stream().filter(x -> x.model().equals("lr"))
+        .findFirst().orElseThrow();
+    assertEquals(2, lrPooled.points());
+    assertEquals(2, lrPooled.wholePool());
+    assertEquals("too few points", lrPooled.better());
+    String whole = SimulateCommand.markdown(pooled, new int[] {2}, NS, pg, "a test", 0.01);
+    assertTrue(whole.contains("| lr | 2 | 250 (all) | 500 (all) | 1000 | 2000 |"), whole);
+    assertTrue(whole.contains("| lr | 2 | 2 | 2 | | | | | | too few points |"), whole);
+    assertTrue(SimulateCommand.growthCsv(pg).contains("\nlr,2,2,2,,,,,,,,too few points\n"),
+        SimulateCommand.growthCsv(pg));
   }
 }
