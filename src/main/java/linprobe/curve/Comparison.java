@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * standard deviation (ddof 1) and Student-t 95% half-width over seeds decide the size: "lr
  * better" when the interval lies below 0, "nb better" above 0, "level" when it contains 0.
  * "all" (and any size with one seed) has one pair: its difference is exact, with no interval,
- * and is decided by its sign alone, marked "(one fit)".
+ * and is decided by its sign alone, marked "(one fit)"; so is a size whose pairs all differ by
+ * the same amount, marked "(no spread)".
  */
 public final class Comparison {
   /** What one size shows. */
@@ -41,9 +42,23 @@ public final class Comparison {
       return seeds == 1;
     }
 
-    /** "lr better", "nb better" or "level", with " (one fit)" when decided by one pair. */
+    /**
+     * Two pairs or more that all differ by the same non-zero amount: an interval of no width,
+     * so the size is decided by the sign alone, as one fit is (seeds whose subsets nearly
+     * coincide, or a small test set whose error moves in whole rows).
+     */
+    public boolean noSpread() {
+      return seeds > 1 && stdDiff == 0 && meanDiff != 0;
+    }
+
+    /** " (one fit)", " (no spread)", or "": how the verdict was reached when not by an interval. */
+    public String mark() {
+      return oneFit() ? " (one fit)" : noSpread() ? " (no spread)" : "";
+    }
+
+    /** "lr better", "nb better" or "level", with {@link #mark()}. */
     public String verdictText() {
-      return verdict.text + (oneFit() ? " (one fit)" : "");
+      return verdict.text + mark();
     }
   }
 

@@ -178,17 +178,24 @@ public final class Tables {
   }
 
   /**
-   * How a comparison decides a size with one fit ("all", or every size with one seed), after
-   * sep, or "" when it has none.
+   * How a comparison decides a size without an interval, after sep, or "" when it has none: one
+   * fit ("all", every size with one seed, or a size whose two models share one seed) and a size
+   * whose differences are all the same ("(no spread)") are decided by the sign.
    */
   public static String oneFitNote(LearningCurve c, String sep) {
-    boolean oneFit = c.comparisons().stream().flatMap(k -> k.rows().stream())
-        .anyMatch(Comparison.Row::oneFit);
-    if (!oneFit) return "";
-    boolean oneSeed = c.comparisons().stream().flatMap(k -> k.rows().stream())
-        .allMatch(Comparison.Row::oneFit);
-    return sep + (oneSeed ? "one fit per size (one seed)" : "one fit (all)")
-        + " is decided by the sign of its difference";
+    List<Comparison.Row> rows = c.comparisons().stream().flatMap(k -> k.rows().stream())
+        .toList();
+    List<String> notes = new ArrayList<>();
+    if (rows.stream().anyMatch(Comparison.Row::oneFit)) {
+      notes.add((rows.stream().allMatch(Comparison.Row::oneFit) ? "one fit per size (one seed)"
+          : rows.stream().allMatch(r -> !r.oneFit() || r.shots() == Fit.ALL) ? "one fit (all)"
+          : "one fit (all, or one seed both models have)")
+          + " is decided by the sign of its difference");
+    }
+    if (rows.stream().anyMatch(Comparison.Row::noSpread)) {
+      notes.add("so is a size whose seeds all differ by the same amount (no spread)");
+    }
+    return notes.isEmpty() ? "" : sep + String.join("; ", notes);
   }
 
   /** "-0.0033 ± 0.0264", or the one exact difference "-0.0701"; empty without a row. */

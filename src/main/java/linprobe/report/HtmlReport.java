@@ -118,11 +118,11 @@ public final class HtmlReport {
     return h.toString();
   }
 
-  /** "lr better", "nb-perclass better", "level", with "(one fit)" when decided by one pair. */
+  /** "lr better", "nb-perclass better", "level", with "(one fit)" or "(no spread)". */
   static String verdictText(Comparison.Row r) {
     String v = r.verdict() == Comparison.Verdict.NB_BETTER ? r.nbModel() + " better"
         : r.verdict().text;
-    return v + (r.oneFit() ? " (one fit)" : "");
+    return v + r.mark();
   }
 
   private static String nTrain(LearningCurve c, int s) {

@@ -102,6 +102,35 @@ class ComparisonTest {
   }
 
   @Test
+  void seedsThatAllDifferAlikeAreMarkedNoSpread() {
+    // three seeds, each lr 0.01 below nb: sd 0, an interval of no width, decided by the sign
+    Comparison.Row same = Comparison.of(pairs(5, -0.01, -0.01, -0.01), "nb", "lr").at(5);
+    assertEquals(0, same.stdDiff());
+    assertEquals(0, same.ci95());
+    assertTrue(same.noSpread() && !same.oneFit());
+    assertEquals("lr better (no spread)", same.verdictText());
+    // all alike at 0: level, nothing to mark
+    Comparison.Row zero = Comparison.of(pairs(5, 0, 0), "nb", "lr").at(5);
+    assertEquals("level", zero.verdictText());
+    // a spread: an interval, no mark
+    assertEquals("lr better", Comparison.of(pairs(5, LR_BETTER), "nb", "lr").at(5).verdictText());
+    // the tables' note says what the mark means, beside all's
+    List<Fit> fs = new ArrayList<>(pairs(5, -0.01, -0.01, -0.01));
+    fs.addAll(pairs(ALL, -0.02));
+    String note = Tables.oneFitNote(LearningCurve.of(fs, List.of("nb", "lr")), "; ");
+    assertEquals("; one fit (all) is decided by the sign of its difference; so is a size whose "
+        + "seeds all differ by the same amount (no spread)", note);
+    // a sampled size where the two models share one seed is one fit too, not "all"
+    List<Fit> one = new ArrayList<>(pairs(5, LR_BETTER));
+    one.add(fit("lr", 10, 0, 0.2));
+    one.add(fit("nb", 10, 0, 0.3));
+    one.add(fit("lr", 10, 1, 0.2)); // no nb on seed 1
+    one.addAll(pairs(ALL, -0.02));
+    assertEquals("; one fit (all, or one seed both models have) is decided by the sign of its "
+        + "difference", Tables.oneFitNote(LearningCurve.of(one, List.of("nb", "lr")), "; "));
+  }
+
+  @Test
   void allIsOneExactDifferenceDecidedByItsSign() {
     Comparison.Row better = Comparison.of(pairs(ALL, -0.07), "nb", "lr").at(ALL);
     assertEquals(1, better.seeds());
