@@ -26,7 +26,10 @@ The protocol (the paper's, /work/shared/PROTOCOL.md; README "What it computes"):
                  digits at a gradient norm near 6e-6, with a test log-loss 4.5e-6 below the
                  optimum's. linprobe is held to the optimum (and to scikit-learn within 1e-4).
 Metrics on the test rows: 0-1 error (and the count of misclassified rows) and
-sklearn.metrics.log_loss (clips probabilities at the double machine epsilon).
+sklearn.metrics.log_loss (clips probabilities at the double machine epsilon). For McNemar's test
+of lr against each naive Bayes model: the test rows only lr classifies correctly and those only
+the naive Bayes model does (lr's predictions at the exact optimum, the same rows as
+scikit-learn's).
 
 Floats are written with repr precision, so they round-trip exactly to doubles.
 """
@@ -175,10 +178,16 @@ def main(argv):
 
     models = {}
     p, q = shared_nb(x, y_tr, xt, classes)
+    pred = {"nb": p}
     models["nb"] = scores(y_te, p, q, classes)
     p, q, eps = per_class_nb(x, y_tr, xt)
+    pred["nb-perclass"] = p
     models["nb-perclass"] = dict(scores(y_te, p, q, classes), var_epsilon=eps)
     p, q, extra, p_opt, q_opt, optimum = lr(x, y_tr, xt, classes)
+    lr_right = p_opt == y_te
+    discordant = {nb: {"lr_only_right": int((lr_right & (pn != y_te)).sum()),
+                       "nb_only_right": int((~lr_right & (pn == y_te)).sum())}
+                  for nb, pn in pred.items()}
     models["lr"] = dict(scores(y_te, p, q, classes), **extra)
     models["lr_optimum"] = dict(scores(y_te, p_opt, q_opt, classes), **optimum)
 
@@ -190,6 +199,7 @@ def main(argv):
                      "nb_perclass_var_smoothing": 1e-9, "lr_C": C, "lr_tol": LR_TOL,
                      "lr_max_iter": LR_MAX_ITER},
         "models": models,
+        "discordant": discordant,
         "versions": {"sklearn": sklearn.__version__, "numpy": np.__version__,
                      "scipy": scipy.__version__},
     }

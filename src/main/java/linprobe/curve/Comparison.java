@@ -12,9 +12,11 @@ import java.util.TreeMap;
  * lr - nb is taken per seed (fits paired by seed, over the seeds both have). Its mean, sample
  * standard deviation (ddof 1) and Student-t 95% half-width over seeds decide the size: "lr
  * better" when the interval lies below 0, "nb better" above 0, "level" when it contains 0.
- * "all" (and any size with one seed) has one pair: its difference is exact, with no interval,
- * and is decided by its sign alone, marked "(one fit)"; so is a size whose pairs all differ by
- * the same amount, marked "(no spread)".
+ * "all" (and any size with one seed) has one pair, with no spread over seeds: when the test rows
+ * each of the two models alone classifies correctly are counted, McNemar's exact test on them
+ * decides it (the two models scored on the same rows): better when p &lt; 0.05, level otherwise,
+ * marked "(one fit; McNemar p ...)"; without the counts, by its sign, marked "(one fit)". A size
+ * whose pairs all differ by the same amount is decided by its sign too, marked "(no spread)".
  */
 public final class Comparison {
   /** What one size shows. */
@@ -34,9 +36,12 @@ public final class Comparison {
    * @param seeds pairs (seeds both models have); 1 for "all"
    * @param stdDiff sample std of the differences; NaN with one pair
    * @param ci95 Student-t 95% half-width of the mean difference; NaN with one pair
+   * @param lrOnly with one pair, the test rows lr classifies correctly and nb does not; else -1
+   * @param nbOnly with one pair, the test rows nb classifies correctly and lr does not; else -1
+   * @param mcnemarP McNemar's exact two-sided p-value on lrOnly and nbOnly; NaN without them
    */
   public record Row(String nbModel, int shots, int seeds, double meanDiff, double stdDiff,
-      double ci95, Verdict verdict) {
+      double ci95, Verdict verdict, long lrOnly, long nbOnly, double mcnemarP) {
     /** Decided by the sign of one exact difference, without an interval. */
     public boolean oneFit() {
       return seeds == 1;
@@ -51,9 +56,17 @@ public final class Comparison {
       return seeds > 1 && stdDiff == 0 && meanDiff != 0;
     }
 
-    /** " (one fit)", " (no spread)", or "": how the verdict was reached when not by an interval. */
+    /**
+     * How the verdict was reached when not by an interval over seeds: " (one fit; McNemar p =
+     * 0.023)", " (one fit; McNemar p < 0.001)", " (one fit)", " (no spread)"; else "".
+     */
     public String mark() {
-      return oneFit() ? " (one fit)" : noSpread() ? " (no spread)" : "";
+      if (oneFit()) {
+        return Double.isNaN(mcnemarP) ? " (one fit)" : " (one fit; McNemar p "
+            + (mcnemarP < 0.001 ? "< 0.001" : String.format(java.util.Locale.ROOT, "= %.3f",
+                mcnemarP)) + ")";
+      }
+      return noSpread() ? " (no spread)" : "";
     }
 
     /** "lr better", "nb better" or "level", with {@link #mark()}. */
@@ -74,6 +87,15 @@ public final class Comparison {
 
   /** The paired differences lr - nb at every size where both have fits on a common seed. */
   public static Comparison of(List<Fit> fits, String nbModel, String lrModel) {
+    return of(fits, nbModel, lrModel, Map.of());
+  }
+
+  /**
+   * The same, with the test rows only one model classifies correctly at the sizes of one pair:
+   * by shots, {rows only lr gets right, rows only nb gets right} (sizes missing: no test).
+   */
+  public static Comparison of(List<Fit> fits, String nbModel, String lrModel,
+      Map<Integer, long[]> discordant) {
     Map<Integer, Map<Long, Double>> nb = new TreeMap<>();
     Map<Integer, TreeMap<Long, Double>> lr = new TreeMap<>();
     for (Fit f : fits) {
@@ -92,23 +114,61 @@ public final class Comparison {
         Double n = other.get(s.getKey());
         if (n != null) d.add(s.getValue() - n);
       }
-      if (!d.isEmpty()) rows.add(row(nbModel, e.getKey(), d));
+      if (!d.isEmpty()) rows.add(row(nbModel, e.getKey(), d, discordant.get(e.getKey())));
     }
     return new Comparison(nbModel, lrModel, rows);
   }
 
   static Row row(String nbModel, int shots, List<Double> diffs) {
+    return row(nbModel, shots, diffs, null);
+  }
+
+  /** @param discordant with one pair, {rows only lr gets right, rows only nb does}, or null */
+  static Row row(String nbModel, int shots, List<Double> diffs, long[] discordant) {
     double[] d = diffs.stream().mapToDouble(Double::doubleValue).toArray();
     double mean = LearningCurve.mean(d);
     if (d.length == 1) {
-      Verdict v = mean < 0 ? Verdict.LR_BETTER : mean > 0 ? Verdict.NB_BETTER : Verdict.LEVEL;
-      return new Row(nbModel, shots, 1, mean, Double.NaN, Double.NaN, v);
+      Verdict sign = mean < 0 ? Verdict.LR_BETTER : mean > 0 ? Verdict.NB_BETTER
+          : Verdict.LEVEL;
+      if (discordant == null) {
+        return new Row(nbModel, shots, 1, mean, Double.NaN, Double.NaN, sign, -1, -1,
+            Double.NaN);
+      }
+      long lrOnly = discordant[0], nbOnly = discordant[1];
+      double p = mcnemarP(lrOnly, nbOnly);
+      Verdict v = p >= 0.05 ? Verdict.LEVEL
+          : lrOnly > nbOnly ? Verdict.LR_BETTER : Verdict.NB_BETTER;
+      return new Row(nbModel, shots, 1, mean, Double.NaN, Double.NaN, v, lrOnly, nbOnly, p);
     }
     double sd = LearningCurve.std(d);
     double h = LearningCurve.ci95(sd, d.length);
     Verdict v = mean + h < 0 ? Verdict.LR_BETTER
         : mean - h > 0 ? Verdict.NB_BETTER : Verdict.LEVEL;
-    return new Row(nbModel, shots, d.length, mean, sd, h, v);
+    return new Row(nbModel, shots, d.length, mean, sd, h, v, -1, -1, Double.NaN);
+  }
+
+  /**
+   * McNemar's exact test: of the b + c test rows exactly one of two models classifies correctly,
+   * b went to one and c to the other; under "equally good" each is either's with probability
+   * 1/2. The two-sided p-value, 2 P(X &lt;= min(b, c)) for X ~ Binomial(b + c, 1/2), at most 1
+   * (1 when no row tells them apart).
+   */
+  public static double mcnemarP(long b, long c) {
+    long n = b + c;
+    if (n == 0) return 1;
+    int k = Math.toIntExact(Math.min(b, c));
+    // the tail summed from its largest term down (k <= n / 2), each term from the binomial's
+    // log-probability: accurate however small (the distribution's own cumulative probability is
+    // 1 - a regularized beta, which loses a tail below 1e-16 to cancellation)
+    var binomial = new org.apache.commons.math3.distribution.BinomialDistribution(null,
+        Math.toIntExact(n), 0.5);
+    double top = binomial.logProbability(k), sum = 0;
+    for (int i = k; i >= 0; i--) {
+      double t = Math.exp(binomial.logProbability(i) - top);
+      sum += t;
+      if (t < 1e-17 * sum) break;
+    }
+    return Math.min(1, 2 * Math.exp(top) * sum);
   }
 
   public String nbModel() {

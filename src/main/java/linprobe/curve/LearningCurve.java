@@ -40,6 +40,16 @@ public final class LearningCurve {
   }
 
   public static LearningCurve of(List<Fit> fits, List<String> models) {
+    return of(fits, models, Map.of());
+  }
+
+  /**
+   * The same, with the test rows only one model classifies correctly where a comparison has
+   * one pair: by naive Bayes model, by shots, {rows only lr gets right, rows only it gets right}
+   * ({@link Comparison#of(List, String, String, Map)}).
+   */
+  public static LearningCurve of(List<Fit> fits, List<String> models,
+      Map<String, Map<Integer, long[]>> discordant) {
     Map<String, TreeMap<Integer, List<Fit>>> byModel = new LinkedHashMap<>();
     for (String m : models) byModel.put(m, new TreeMap<>());
     for (Fit f : fits) {
@@ -69,7 +79,7 @@ public final class LearningCurve {
     if (!byModel.getOrDefault(LR, new TreeMap<>()).isEmpty()) {
       for (String m : byModel.keySet()) {
         if (m.equals(LR) || byModel.get(m).isEmpty()) continue;
-        Comparison c = Comparison.of(fits, m, LR);
+        Comparison c = Comparison.of(fits, m, LR, discordant.getOrDefault(m, Map.of()));
         if (!c.rows().isEmpty()) comparisons.put(m, c);
       }
     }

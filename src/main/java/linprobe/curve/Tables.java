@@ -18,7 +18,8 @@ public final class Tables {
       + "balanced_error_mean,balanced_error_std,c_median";
   public static final String PER_CLASS_HEADER = "model,shots,seed,class,n_test,recall";
   public static final String COMPARISON_HEADER =
-      "nb_model,shots,seeds,mean_diff,std_diff,ci95,verdict";
+      "nb_model,shots,seeds,mean_diff,std_diff,ci95,verdict,lr_only_right,nb_only_right,"
+          + "mcnemar_p";
 
   private Tables() {}
 
@@ -160,7 +161,10 @@ public final class Tables {
         sb.append(k.nbModel()).append(',').append(Fit.shotsLabel(r.shots())).append(',')
             .append(r.seeds()).append(',').append(num(r.meanDiff())).append(',')
             .append(defined(r.stdDiff())).append(',').append(defined(r.ci95())).append(',')
-            .append(r.verdictText()).append('\n');
+            .append(csvField(r.verdictText())).append(',')
+            .append(r.lrOnly() < 0 ? "" : String.valueOf(r.lrOnly())).append(',')
+            .append(r.nbOnly() < 0 ? "" : String.valueOf(r.nbOnly())).append(',')
+            .append(defined(r.mcnemarP())).append('\n');
       }
     }
     return sb.toString();
@@ -187,10 +191,13 @@ public final class Tables {
         .toList();
     List<String> notes = new ArrayList<>();
     if (rows.stream().anyMatch(Comparison.Row::oneFit)) {
+      boolean mcnemar = rows.stream().anyMatch(r -> r.oneFit() && !Double.isNaN(r.mcnemarP()));
       notes.add((rows.stream().allMatch(Comparison.Row::oneFit) ? "one fit per size (one seed)"
           : rows.stream().allMatch(r -> !r.oneFit() || r.shots() == Fit.ALL) ? "one fit (all)"
           : "one fit (all, or one seed both models have)")
-          + " is decided by the sign of its difference");
+          + (mcnemar ? " is decided by McNemar's exact test on the test rows only one of the "
+              + "two models classifies correctly: better when p < 0.05, else level"
+              : " is decided by the sign of its difference"));
     }
     if (rows.stream().anyMatch(Comparison.Row::noSpread)) {
       notes.add("so is a size whose seeds all differ by the same amount (no spread)");

@@ -276,11 +276,79 @@ public final class CurveJob {
           + o.lrMaxIter() + ") if they ran to it");
     }
     bucketed.unpersist(false);
+    List<String> names = models.stream().map(m -> m.id).toList();
+    Map<String, Map<Integer, long[]>> discordant = discordant(fits,
+        fitted.stream().map(FitResult::fitted).toList(), test, o.scoreFloat32(k, d));
     test.blocks().unpersist(false);
     testProfile.release();
-    List<String> names = models.stream().map(m -> m.id).toList();
-    return new Result(fits, LearningCurve.of(fits, names), train, test, classes, shots, includeAll,
+    return new Result(fits, LearningCurve.of(fits, names, discordant), train, test, classes,
+        shots, includeAll,
         System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow, validation);
+  }
+
+  /**
+   * For every comparison of lr with a naive Bayes model that has one pair at a size ("all", or
+   * every size of a one-seed run): the test rows only lr classifies correctly and those only
+   * the naive Bayes model does, by naive Bayes model and shots (McNemar's test decides such a
+   * size). One more pass over the cached test blocks, for the groups those models are scored
+   * in; none when there is no such size. The counts must agree with the two errors (their
+   * difference is the difference of misclassified rows), or the run fails.
+   *
+   * @param fits scored fits, in the order of models
+   * @param test the test blocks, still cached
+   */
+  private Map<String, Map<Integer, long[]>> discordant(List<Fit> fits, List<LinearModel> models,
+      Embeddings test, boolean float32) {
+    Map<String, Map<Integer, Map<Long, Integer>>> index = new HashMap<>();
+    for (int i = 0; i < fits.size(); i++) {
+      Fit f = fits.get(i);
+      index.computeIfAbsent(f.model(), x -> new java.util.TreeMap<>())
+          .computeIfAbsent(f.shots(), x -> new java.util.TreeMap<>()).put(f.seed(), i);
+    }
+    Map<Integer, Map<Long, Integer>> lr = index.get(Model.LR.id);
+    List<int[]> pairs = new ArrayList<>();
+    List<String> pairModel = new ArrayList<>();
+    if (lr != null) {
+      for (var nb : index.entrySet()) {
+        if (nb.getKey().equals(Model.LR.id)) continue;
+        for (var e : lr.entrySet()) {
+          Map<Long, Integer> other = nb.getValue().get(e.getKey());
+          if (other == null) continue;
+          List<Long> common = e.getValue().keySet().stream().filter(other::containsKey)
+              .toList();
+          if (common.size() != 1) continue;
+          pairs.add(new int[] {e.getValue().get(common.get(0)), other.get(common.get(0))});
+          pairModel.add(nb.getKey());
+        }
+      }
+    }
+    Map<String, Map<Integer, long[]>> out = new HashMap<>();
+    if (pairs.isEmpty()) return out;
+    boolean[] wanted = new boolean[models.size()];
+    for (int[] p : pairs) wanted[p[0]] = wanted[p[1]] = true;
+    progress.stage("McNemar's test for " + pairs.size() + " comparison"
+        + (pairs.size() == 1 ? "" : "s") + " of one fit: which test rows each model gets right");
+    java.util.BitSet[] right = ScoringPass.correctRows(test, models, float32, wanted);
+    long rows = test.rows();
+    for (int j = 0; j < pairs.size(); j++) {
+      int l = pairs.get(j)[0], n = pairs.get(j)[1];
+      java.util.BitSet lrOnly = (java.util.BitSet) right[l].clone();
+      lrOnly.andNot(right[n]);
+      java.util.BitSet nbOnly = (java.util.BitSet) right[n].clone();
+      nbOnly.andNot(right[l]);
+      long b = lrOnly.cardinality(), c = nbOnly.cardinality();
+      long lrWrong = Math.round(fits.get(l).error() * rows);
+      long nbWrong = Math.round(fits.get(n).error() * rows);
+      if (b - c != nbWrong - lrWrong || rows - right[l].cardinality() != lrWrong) {
+        throw new IllegalStateException("McNemar's counts disagree with the errors at "
+            + Fit.shotsLabel(fits.get(l).shots()) + " shots (" + b + " rows only lr, " + c
+            + " only " + fits.get(n).model() + ", against " + lrWrong + " and " + nbWrong
+            + " misclassified)");
+      }
+      out.computeIfAbsent(pairModel.get(j), x -> new HashMap<>())
+          .put(fits.get(l).shots(), new long[] {b, c});
+    }
+    return out;
   }
 
   /**

@@ -239,6 +239,11 @@ public final class CurveOutput {
         m.put("std_diff", row.oneFit() ? null : row.stdDiff());
         m.put("ci95", row.oneFit() ? null : row.ci95());
         m.put("verdict", row.verdictText());
+        if (row.lrOnly() >= 0) {
+          m.put("lr_only_right", row.lrOnly());
+          m.put("nb_only_right", row.nbOnly());
+          m.put("mcnemar_p", row.mcnemarP());
+        }
         sizes.add(m);
       }
       comparison.put(k.nbModel(), sizes);

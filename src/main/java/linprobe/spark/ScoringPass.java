@@ -197,6 +197,100 @@ public final class ScoringPass {
   }
 
   /**
+   * Which test rows each wanted model classifies correctly: per wanted model, bit i for the i-th
+   * test row in block order (null for the others). The models are scored in the groups {@link
+   * #evaluate} stacks them in, built the same way, so a model's predictions are the ones its
+   * error counted (a model in another group could break a near-tie the other way). One job per
+   * pass that holds a wanted model; the driver gets a bit per row per wanted model.
+   */
+  public static java.util.BitSet[] correctRows(Embeddings test, List<LinearModel> models,
+      boolean float32, boolean[] wanted) {
+    java.util.BitSet[] out = new java.util.BitSet[models.size()];
+    for (int i = 0; i < models.size(); i++) if (wanted[i]) out[i] = new java.util.BitSet();
+    long before = 0; // rows of the passes so far: every pass covers every row
+    for (List<boolean[]> pass : passes(models, PASS_BYTES)) {
+      ArrayList<Stacked> groups = new ArrayList<>();
+      for (boolean[] take : pass) {
+        boolean any = false;
+        for (int i = 0; i < take.length; i++) any |= take[i] && wanted[i];
+        if (any) groups.add(Stacked.of(models, take, float32));
+      }
+      if (groups.isEmpty()) continue;
+      int width = groups.stream().mapToInt(Stacked::rows).max().orElse(0);
+      boolean[] want = wanted.clone();
+      int[] classes = models.stream().mapToInt(LinearModel::classes).toArray();
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(test.blocks().context());
+      Broadcast<ArrayList<Stacked>> bGroups = jsc.broadcast(groups);
+      try {
+        Correct c = OrderedAggregate.byPartition(test.blocks(), () -> new Correct(want.length),
+            (it, zero) -> {
+              Buffers buf = new Buffers();
+              double[] scores = new double[EmbeddingSource.BLOCK_ROWS * width];
+              while (it.hasNext()) {
+                RowBlock b = it.next();
+                for (Stacked g : bGroups.value()) {
+                  g.scores(b, buf, scores);
+                  int[] ms = g.models(), cols = g.columns();
+                  for (int j = 0; j < ms.length; j++) {
+                    if (!want[ms[j]]) continue;
+                    java.util.BitSet bits = zero.bits(ms[j]);
+                    int k = classes[ms[j]];
+                    double[] row = new double[k];
+                    for (int r = 0; r < b.n; r++) {
+                      // as score() reads it: the row copied, argmax with ties to the lowest
+                      System.arraycopy(scores, r * g.rows() + cols[j], row, 0, k);
+                      if (Softmax.argmax(row, 0, k) == b.label[r]) {
+                        bits.set(Math.toIntExact(zero.rows + r));
+                      }
+                    }
+                  }
+                }
+                zero.rows += b.n;
+              }
+              return zero;
+            });
+        for (int i = 0; i < out.length; i++) if (c.bits[i] != null) out[i].or(c.bits[i]);
+        before = c.rows;
+      } finally {
+        bGroups.destroy();
+      }
+    }
+    if (before > 0 && before != test.rows()) {
+      throw new IllegalStateException("scored " + before + " of " + test.rows() + " test rows");
+    }
+    return out;
+  }
+
+  /** Per model, which rows of a partition (or of partitions merged in order) it got right. */
+  static final class Correct implements Mergeable<Correct> {
+    private static final long serialVersionUID = 1L;
+    final java.util.BitSet[] bits;
+    long rows;
+
+    Correct(int models) {
+      bits = new java.util.BitSet[models];
+    }
+
+    java.util.BitSet bits(int model) {
+      if (bits[model] == null) bits[model] = new java.util.BitSet();
+      return bits[model];
+    }
+
+    /** o's rows after this one's. */
+    @Override
+    public Correct merge(Correct o) {
+      for (int i = 0; i < bits.length; i++) {
+        if (o.bits[i] == null) continue;
+        java.util.BitSet mine = bits(i);
+        int shift = Math.toIntExact(rows);
+        o.bits[i].stream().forEach(r -> mine.set(shift + r));
+      }
+      rows += o.rows;
+      return this;
+    }
+  }
+
+  /**
    * Rows [first, first + k) of w (row length p) less their mean row, as float32, into the same
    * rows of out: the same amount off every class's score of a row, which no softmax, argmax or
    * rank sees.

@@ -186,6 +186,19 @@ class GoldenCurveTest extends SparkTestBase {
     assertEquals(models.get("lr").get("logloss").asDouble(), ll, 1e-4, "lr log-loss vs sklearn");
     assertRelative(models.get("lr_optimum").get("logloss").asDouble(), ll, 1e-5,
         "lr log-loss vs the exact optimum (default --lr-tol)");
+
+    // McNemar's test of the one fit: the test rows only lr gets right and those only the naive
+    // Bayes model gets right, as scikit-learn's predictions count them
+    List<String> comparison = Files.readAllLines(out.resolve("comparison.csv"));
+    for (String m : new String[] {"nb", "nb-perclass"}) {
+      String line = comparison.stream().filter(l -> l.startsWith(m + ",all,")).findFirst()
+          .orElseThrow(() -> new AssertionError("no all row for " + m + ": " + comparison));
+      String[] v = line.split(",", -1);
+      JsonNode d = golden.get("discordant").get(m);
+      assertEquals(d.get("lr_only_right").asLong(), Long.parseLong(v[v.length - 3]), line);
+      assertEquals(d.get("nb_only_right").asLong(), Long.parseLong(v[v.length - 2]), line);
+      assertTrue(line.contains("lr better (one fit; McNemar p < 0.001)"), line);
+    }
   }
 
   /** With a tight tolerance linprobe's logistic regression lands on the exact optimum. */

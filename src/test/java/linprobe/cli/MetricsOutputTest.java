@@ -128,8 +128,8 @@ class MetricsOutputTest extends SparkTestBase {
   @Test
   void comparisonCsvSummaryAndVerdictAgree() throws Exception {
     List<Map<String, String>> rows = csv("comparison.csv");
-    assertEquals("nb_model,shots,seeds,mean_diff,std_diff,ci95,verdict",
-        Files.readAllLines(out.resolve("comparison.csv")).get(0));
+    assertEquals("nb_model,shots,seeds,mean_diff,std_diff,ci95,verdict,lr_only_right,"
+        + "nb_only_right,mcnemar_p", Files.readAllLines(out.resolve("comparison.csv")).get(0));
     assertEquals(2 * 3, rows.size(), "nb and nb-perclass at 1, 5 and all");
     List<Map<String, String>> fits = csv("fits.csv");
     for (Map<String, String> r : rows) {
@@ -148,8 +148,18 @@ class MetricsOutputTest extends SparkTestBase {
       assertEquals((lr - nb) / n, d(r, "mean_diff"), 1e-7, r.toString());
       if (r.get("shots").equals("all")) {
         assertEquals("", r.get("ci95"));
-        assertTrue(r.get("verdict").endsWith(" (one fit)"), r.toString());
+        // McNemar's test on the rows only one model gets right: their difference is the
+        // difference of the two models' misclassified rows
+        long lrOnly = Long.parseLong(r.get("lr_only_right"));
+        long nbOnly = Long.parseLong(r.get("nb_only_right"));
+        assertEquals(-Math.round(d(r, "mean_diff") * 599), lrOnly - nbOnly, r.toString());
+        double p = d(r, "mcnemar_p");
+        assertEquals(linprobe.curve.Comparison.mcnemarP(lrOnly, nbOnly), p,
+            1e-7 * Math.max(p, 1e-300), r.toString());
+        String v = p >= 0.05 ? "level" : lrOnly > nbOnly ? "lr better" : "nb better";
+        assertTrue(r.get("verdict").startsWith(v + " (one fit; McNemar p "), r.toString());
       } else {
+        assertEquals("", r.get("mcnemar_p"), r.toString());
         double m = d(r, "mean_diff"), h = d(r, "ci95");
         String v = m + h < 0 ? "lr better" : m - h > 0 ? "nb better" : "level";
         assertEquals(v, r.get("verdict"), r.toString());

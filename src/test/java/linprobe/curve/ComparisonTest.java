@@ -102,6 +102,49 @@ class ComparisonTest {
   }
 
   @Test
+  void mcnemarsExactTestEqualsScipys() {
+    // scipy.stats.binomtest(min(b, c), b + c, 0.5).pvalue
+    long[][] bc = {{50, 5}, {98, 8}, {10, 3}, {15, 4}, {1, 0}, {7, 7}, {3, 10}, {300, 340},
+        {0, 6}, {0, 5}, {0, 0}};
+    double[] scipy = {2.1358426138817774e-10, 8.07995881983345e-21, 0.09228515625,
+        0.0192108154296875, 1.0, 1.0, 0.09228515625, 0.12310113072196793, 0.03125, 0.0625, 1};
+    for (int i = 0; i < bc.length; i++) {
+      double p = Comparison.mcnemarP(bc[i][0], bc[i][1]);
+      assertEquals(scipy[i], p, 1e-9 * scipy[i], bc[i][0] + " vs " + bc[i][1]);
+    }
+  }
+
+  @Test
+  void oneFitIsDecidedByMcNemarWhenItsRowsAreCounted() {
+    List<Fit> fs = pairs(ALL, -0.0751);
+    // 50 rows only lr gets right, 5 only nb: p = 2.1e-10, lr better
+    Comparison.Row r = Comparison.of(fs, "nb", "lr", java.util.Map.of(ALL, new long[] {50, 5}))
+        .at(ALL);
+    assertEquals(Comparison.Verdict.LR_BETTER, r.verdict());
+    assertEquals("lr better (one fit; McNemar p < 0.001)", r.verdictText());
+    assertEquals(50, r.lrOnly());
+    // a difference of the same sign that the test rows cannot tell from chance: level
+    Comparison.Row close = Comparison.of(pairs(ALL, -0.01), "nb", "lr",
+        java.util.Map.of(ALL, new long[] {10, 3})).at(ALL);
+    assertEquals(Comparison.Verdict.LEVEL, close.verdict());
+    assertEquals("level (one fit; McNemar p = 0.092)", close.verdictText());
+    // nb's way
+    assertEquals("nb better (one fit; McNemar p = 0.019)", Comparison.of(pairs(ALL, 0.02), "nb",
+        "lr", java.util.Map.of(ALL, new long[] {4, 15})).at(ALL).verdictText());
+    // sampled sizes keep their interval: no counts there
+    Comparison.Row sampled = Comparison.of(pairs(5, LR_BETTER), "nb", "lr",
+        java.util.Map.of(ALL, new long[] {1, 1})).at(5);
+    assertEquals(-1, sampled.lrOnly());
+    assertTrue(Double.isNaN(sampled.mcnemarP()));
+    // the tables' note says how such a size is decided
+    String note = Tables.oneFitNote(LearningCurve.of(fs, List.of("nb", "lr"),
+        java.util.Map.of("nb", java.util.Map.of(ALL, new long[] {50, 5}))), "; ");
+    assertEquals("; one fit per size (one seed) is decided by McNemar's exact test on the test "
+        + "rows only one of the two models classifies correctly: better when p < 0.05, else "
+        + "level", note);
+  }
+
+  @Test
   void seedsThatAllDifferAlikeAreMarkedNoSpread() {
     // three seeds, each lr 0.01 below nb: sd 0, an interval of no width, decided by the sign
     Comparison.Row same = Comparison.of(pairs(5, -0.01, -0.01, -0.01), "nb", "lr").at(5);

@@ -220,10 +220,17 @@ class TablesTest {
     // 1 shot: mean -0.00334, std 0.0172691, half-width 2.7764451 x 0.0172691 / sqrt 5 =
     // 0.0214425; 2 shots: differences -0.05, -0.05, -0.06, -0.04, -0.06, mean -0.052, std
     // sqrt(0.00028) = 0.0083666, half-width 0.0103885
-    assertEquals("nb_model,shots,seeds,mean_diff,std_diff,ci95,verdict\n"
-        + "nb,1,5,-0.00334,0.017269134,0.021442462,level\n"
-        + "nb,2,5,-0.052,0.0083666003,0.010388506,lr better\n"
-        + "nb,all,1,-0.07,,,lr better (one fit)\n", Tables.comparisonCsv(c));
+    assertEquals("nb_model,shots,seeds,mean_diff,std_diff,ci95,verdict,lr_only_right,"
+        + "nb_only_right,mcnemar_p\n"
+        + "nb,1,5,-0.00334,0.017269134,0.021442462,level,,,\n"
+        + "nb,2,5,-0.052,0.0083666003,0.010388506,lr better,,,\n"
+        + "nb,all,1,-0.07,,,lr better (one fit),,,\n", Tables.comparisonCsv(c));
+    // with all's rows counted (8 only lr gets right, 1 only nb: 7 of 100 test rows), McNemar
+    LearningCurve counted = LearningCurve.of(fs, List.of("nb", "lr"),
+        java.util.Map.of("nb", java.util.Map.of(ALL, new long[] {8, 1})));
+    assertTrue(Tables.comparisonCsv(counted).endsWith(
+        "nb,all,1,-0.07,,,lr better (one fit; McNemar p = 0.039),8,1,0.0390625\n"),
+        Tables.comparisonCsv(counted));
     assertEquals("lr is better than nb from 2 shots on (level at 1 shot).", Tables.verdict(c));
   }
 
