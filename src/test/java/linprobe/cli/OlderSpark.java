@@ -14,57 +14,70 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The application jar, compiled against Spark 4.2, run on Spark 4.0.0's own classpath: the Spark
- * of Databricks Runtime 17.3 LTS, which jobs/databricks/linprobe_job.json names (a JAR task runs
- * the jar on the runtime's Spark, not on the one it was built with). A call into an API that
- * Spark 4.0 does not have fails only when it runs (NoSuchMethodError), so the paths a JAR task
- * takes are run here: the demo, whose curve.csv must equal the pinned one; embed, the sentence
- * model inside Spark tasks; and a failed run in a hosted driver, which must end in Spark's
- * SparkUserAppException carrying the exit code (it once died of NoSuchMethodError there).
- * Spark 4.0.0's jars are resolved by a Maven run of their own (this build's local repository, and
- * its offline mode).
+ * The application jar, compiled against Spark 4.2, run on an older Spark's own classpath (each
+ * subclass names one: the Spark of a Databricks Runtime, since a JAR task runs the jar on the
+ * runtime's Spark, not on the one it was built with). A call into an API that the older Spark
+ * does not have fails only when it runs (NoSuchMethodError), so the paths a JAR task takes are
+ * run here: the demo, whose curve.csv must equal the pinned one; embed, the sentence model inside
+ * Spark tasks; and a failed run in a hosted driver, which must end in Spark's
+ * SparkUserAppException carrying the exit code (on Spark 4.0 it once died of NoSuchMethodError
+ * there). The older Spark's jars are resolved by a Maven run of their own (this build's local
+ * repository, and its offline mode).
  */
-class OlderSparkIT {
-  static final String SPARK = "4.0.0";
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class OlderSpark {
+  /** The Spark version whose jars the application jar runs on. */
+  abstract String spark();
 
-  @TempDir static Path dir;
-  static String classpath;
+  /** DATABRICKS_RUNTIME_VERSION of a runtime with this Spark. */
+  abstract String runtime();
+
+  Path dir; // one temporary directory for the class's tests
+  String classpath;
 
   record Run(int code, String out, String err) {}
 
   @BeforeAll
-  static void resolveSpark() throws Exception {
-    // Spark 4.0 runs on Java 17 and 21; from Java 23 its Hadoop (3.4.1) fails at the first file
-    // ("getSubject is not supported"), and Databricks Runtime 17.3 runs Java 17
-    assumeTrue(Runtime.version().feature() < 23, "Spark " + SPARK + " does not run on Java "
+  void resolveSpark(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    // Spark 4.0 and 4.1 run on Java 17 and 21; from Java 23 Spark 4.0's Hadoop (3.4.1) fails at
+    // the first file ("getSubject is not supported"), and Databricks runs Java 17
+    String version = spark();
+    assumeTrue(Runtime.version().feature() < 23, "Spark " + version + " does not run on Java "
         + Runtime.version().feature());
     Path pom = dir.resolve("pom.xml");
     Files.writeString(pom, "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
         + "  <modelVersion>4.0.0</modelVersion>\n"
-        + "  <groupId>linprobe.test</groupId><artifactId>spark-" + SPARK + "</artifactId>"
+        + "  <groupId>linprobe.test</groupId><artifactId>spark-" + version + "</artifactId>"
         + "<version>1</version>\n  <dependencies>\n"
         + "    <dependency><groupId>org.apache.spark</groupId><artifactId>spark-sql_2.13</artifactId>"
-        + "<version>" + SPARK + "</version></dependency>\n"
+        + "<version>" + version + "</version></dependency>\n"
         + "    <dependency><groupId>org.apache.spark</groupId>"
-        + "<artifactId>spark-mllib_2.13</artifactId><version>" + SPARK + "</version></dependency>\n"
+        + "<artifactId>spark-mllib_2.13</artifactId><version>" + version + "</version></dependency>\n"
         + "  </dependencies>\n</project>\n");
     Path out = dir.resolve("classpath.txt");
     List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-q", "-f", pom.toString(),
         "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
         "-Dmdep.outputFile=" + out));
-    // the surrounding build's local repository, and its offline mode (failsafe passes both)
+    // the surrounding build's local repository, settings file (its mirrors) and offline mode
+    // (failsafe passes them)
     String repo = System.getProperty("linprobe.m2.repo", "");
     if (!repo.isEmpty() && !repo.startsWith("${")) mvn.add("-Dmaven.repo.local=" + repo);
+    String settings = System.getProperty("linprobe.m2.settings", "");
+    if (!settings.startsWith("${") && Files.isRegularFile(Path.of(settings))) {
+      mvn.addAll(List.of("-s", settings));
+    }
     if (Boolean.parseBoolean(System.getProperty("linprobe.m2.offline"))) mvn.add("-o");
     Path log = dir.resolve("mvn.log");
     Process p = new ProcessBuilder(mvn).redirectErrorStream(true).redirectOutput(log.toFile())
         .start();
-    assertEquals(0, finish(p), "resolving Spark " + SPARK + ": " + Files.readString(log));
+    assertEquals(0, finish(p), "resolving Spark " + version + ": " + Files.readString(log));
     classpath = Files.readString(out).strip();
-    assertTrue(classpath.contains("spark-core_2.13-" + SPARK + ".jar"), classpath);
+    assertTrue(classpath.contains("spark-core_2.13-" + version + ".jar"), classpath);
   }
 
   /** The exit code of a process given 10 minutes (killed after them, and the test failed). */
@@ -76,8 +89,8 @@ class OlderSparkIT {
     return p.exitValue();
   }
 
-  /** linprobe's Main on Spark 4.0.0, as jobs/linprobe starts it, with env added. */
-  static Run linprobe(Map<String, String> env, String... args) throws Exception {
+  /** linprobe's Main on the older Spark, as jobs/linprobe starts it, with env added. */
+  Run linprobe(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
         "@conf/java-opens.args", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
@@ -105,7 +118,7 @@ class OlderSparkIT {
     String difference = GoldenCurveTest.curveDifference(
         Files.readString(Path.of(GoldenCurveTest.DEMO_GOLDEN)),
         Files.readString(out.resolve("curve.csv")));
-    assertEquals(null, difference, "the demo's curve.csv on Spark " + SPARK);
+    assertEquals(null, difference, "the demo's curve.csv on Spark " + spark());
   }
 
   @Test
@@ -126,7 +139,7 @@ class OlderSparkIT {
   void aHostedDriverFailsWithItsExitCode() throws Exception {
     // a Databricks JAR task: main must throw Spark's SparkUserAppException with the exit code
     // (2: bad input), not exit and not die of a missing constructor
-    Run r = linprobe(Map.of("DATABRICKS_RUNTIME_VERSION", "17.3"), "curve", "--train",
+    Run r = linprobe(Map.of("DATABRICKS_RUNTIME_VERSION", runtime()), "curve", "--train",
         dir.resolve("missing").toString(), "--test", dir.resolve("missing").toString(),
         "--out", dir.resolve("never").toString());
     assertTrue(r.code() != 0, "a failure exits non-zero");
