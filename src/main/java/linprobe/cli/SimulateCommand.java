@@ -287,7 +287,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
       }
       Plots.Picture pic = Plots.sampleComplexity(results.stream().map(c -> new Plots.MEps(
-          c.model(), c.classes(), c.dims(), c.mEps())).toList(), laws,
+          c.model(), c.classes(), c.dims(), c.mEps(), c.wholePool())).toList(), laws,
           "m_eps against n, " + (fixed ? "fixed separation D = " + Tables.num(d)
               : "the paper's separation") + " (epsilon " + Tables.num(eps) + ")");
       dir.writeBytes("sample_complexity.png", pic.png());

@@ -3,6 +3,8 @@ package linprobe.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.geom.Ellipse2D;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -87,8 +90,14 @@ public final class Plots {
     return encode(chart);
   }
 
-  /** One m_eps point of the simulation (null when not reached). */
-  public record MEps(String model, int classes, int dims, Long mEps) {}
+  /**
+   * One m_eps point of the simulation (null when not reached); wholePool: reached only by the one
+   * fit on the whole pool, so left out of the growth laws.
+   */
+  public record MEps(String model, int classes, int dims, Long mEps, boolean wholePool) {}
+
+  /** The legend name of the points reached only by the whole pool's fit. */
+  static final String WHOLE_POOL = "ringed: whole pool only, not in the laws";
 
   /** The growth law fitted to one (model, K)'s m_eps. */
   public record Law(String model, int classes, GrowthLaw law) {}
@@ -96,15 +105,20 @@ public final class Plots {
   /**
    * m_eps against n (log y axis), one solid line with markers per (model, K): the colour is the
    * model, the marker the number of classes; each with its fitted growth law, dotted, drawn
-   * across the range of n (within the range of the m_eps), named with its formula and R^2.
+   * across the range of n (within the range of the m_eps), named with its formula and R^2. The
+   * points reached only by the whole pool's fit, left out of the laws, are ringed in black.
    */
   public static Picture sampleComplexity(List<MEps> points, List<Law> laws, String title)
       throws IOException {
+    return encode(sampleComplexityChart(points, laws, title));
+  }
+
+  static XYChart sampleComplexityChart(List<MEps> points, List<Law> laws, String title) {
     XYChart chart = chart(title, "dimension n", "m_eps (training rows, log scale)");
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setLegendFont(chart.getStyler().getLegendFont().deriveFont(12f));
-    org.knowm.xchart.style.markers.Marker[] markers = {SeriesMarkers.CIRCLE,
+    Marker[] markers = {SeriesMarkers.CIRCLE,
         SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP,
         SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
     double lo = points.stream().mapToInt(MEps::dims).min().orElse(1);
@@ -121,7 +135,7 @@ public final class Plots {
       int j = 0;
       for (int k : points.stream().filter(p -> p.model().equals(model)).mapToInt(MEps::classes)
           .distinct().toArray()) {
-        org.knowm.xchart.style.markers.Marker marker = markers[j++ % markers.length];
+        Marker marker = markers[j++ % markers.length];
         List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (MEps p : points) {
           if (p.model().equals(model) && p.classes() == k && p.mEps() != null) {
@@ -154,7 +168,29 @@ public final class Plots {
         }
       }
     }
-    return encode(chart);
+    List<Double> rx = new ArrayList<>(), ry = new ArrayList<>();
+    for (MEps p : points) {
+      if (p.wholePool() && p.mEps() != null) {
+        rx.add((double) p.dims());
+        ry.add((double) p.mEps());
+      }
+    }
+    if (!rx.isEmpty()) {
+      XYSeries ringed = chart.addSeries(WHOLE_POOL, rx, ry);
+      ringed.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      ringed.setMarker(new Ring());
+      ringed.setMarkerColor(Color.BLACK);
+    }
+    return chart;
+  }
+
+  /** An unfilled circle twice a marker's size, around the marker it rings. */
+  static final class Ring extends Marker {
+    @Override
+    public void paint(Graphics2D g, double x, double y, int size) {
+      g.setStroke(new BasicStroke(1.5f));
+      g.draw(new Ellipse2D.Double(x - size, y - size, 2.0 * size, 2.0 * size));
+    }
   }
 
   /** A white 900 x 560 chart with readable fonts. */

@@ -1,5 +1,6 @@
 package linprobe.report;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,5 +56,25 @@ class PlotsTest {
     assertFalse(Plots.decadesOnly(List.of(1.0, 16.0)));
     assertFalse(Plots.decadesOnly(List.of(10.0, 200.0)));
     assertTrue(Plots.decadesOnly(List.of(10.0, 201.0)));
+  }
+
+  @Test
+  void theSimulationsPointsReachedOnlyWithTheWholePoolAreRinged() throws Exception {
+    List<Plots.MEps> points = List.of(new Plots.MEps("lr", 3, 10, 60L, false),
+        new Plots.MEps("lr", 3, 20, 150L, false), new Plots.MEps("lr", 3, 40, 4000L, true),
+        new Plots.MEps("nb", 3, 10, 30L, false), new Plots.MEps("nb", 3, 40, null, false));
+    var chart = Plots.sampleComplexityChart(points, List.of(), "t");
+    var ringed = chart.getSeriesMap().get(Plots.WHOLE_POOL);
+    assertTrue(ringed != null, chart.getSeriesMap().keySet().toString());
+    assertArrayEquals(new double[] {40}, ringed.getXData());
+    assertArrayEquals(new double[] {4000}, ringed.getYData());
+    assertTrue(ringed.getMarker() instanceof Plots.Ring);
+    // the point stays on its model's line too
+    assertArrayEquals(new double[] {60, 150, 4000},
+        chart.getSeriesMap().get("lr, K=3").getYData());
+    assertTrue(Plots.sampleComplexity(points, List.of(), "t").svg().contains("<svg"));
+    // without such points, no ring and no legend line for them
+    var none = Plots.sampleComplexityChart(points.subList(0, 2), List.of(), "t");
+    assertFalse(none.getSeriesMap().containsKey(Plots.WHOLE_POOL));
   }
 }
