@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * each of the two models alone classifies correctly are counted, McNemar's exact test on them
  * decides it (the two models scored on the same rows): better when p &lt; 0.05, level otherwise,
  * marked "(one fit; McNemar p ...)"; without the counts, by its sign, marked "(one fit)". A size
- * whose pairs all differ by the same amount is decided by its sign too, marked "(no spread)".
+ * whose pairs all differ by the same amount (up to rounding) is decided by its sign, marked
+ * "(no spread)".
  */
 public final class Comparison {
   /** What one size shows. */
@@ -48,8 +49,8 @@ public final class Comparison {
     }
 
     /**
-     * Two pairs or more that all differ by the same non-zero amount: an interval of no width,
-     * so the size is decided by the sign alone, as one fit is (seeds whose subsets nearly
+     * Two pairs or more that all differ by the same non-zero amount (up to rounding): an
+     * interval of no width, so the size is decided by the sign alone (seeds whose subsets nearly
      * coincide, or a small test set whose error moves in whole rows).
      */
     public boolean noSpread() {
@@ -58,13 +59,16 @@ public final class Comparison {
 
     /**
      * How the verdict was reached when not by an interval over seeds: " (one fit; McNemar p =
-     * 0.023)", " (one fit; McNemar p < 0.001)", " (one fit)", " (no spread)"; else "".
+     * 0.023)", " (one fit; McNemar p < 0.001)", " (one fit)", " (no spread)"; else "". A p under
+     * 0.05 that rounds to 0.050 prints as "< 0.05".
      */
     public String mark() {
       if (oneFit()) {
-        return Double.isNaN(mcnemarP) ? " (one fit)" : " (one fit; McNemar p "
-            + (mcnemarP < 0.001 ? "< 0.001" : String.format(java.util.Locale.ROOT, "= %.3f",
-                mcnemarP)) + ")";
+        if (Double.isNaN(mcnemarP)) return " (one fit)";
+        String p = String.format(java.util.Locale.ROOT, "= %.3f", mcnemarP);
+        // a p just under 0.05 would print as 0.050 beside a verdict of "better"
+        return " (one fit; McNemar p " + (mcnemarP < 0.001 ? "< 0.001"
+            : mcnemarP < 0.05 && p.equals("= 0.050") ? "< 0.05" : p) + ")";
       }
       return noSpread() ? " (no spread)" : "";
     }
@@ -119,6 +123,13 @@ public final class Comparison {
     return new Comparison(nbModel, lrModel, rows);
   }
 
+  /**
+   * Differences at most this far apart are the same difference: a test set's error moves in
+   * steps of 1 / rows, at least 4.7e-10 (rows are counted in an int), and the rounding of
+   * count / rows is near 1e-17.
+   */
+  static final double SAME = 1e-12;
+
   static Row row(String nbModel, int shots, List<Double> diffs) {
     return row(nbModel, shots, diffs, null);
   }
@@ -140,8 +151,16 @@ public final class Comparison {
           : lrOnly > nbOnly ? Verdict.LR_BETTER : Verdict.NB_BETTER;
       return new Row(nbModel, shots, 1, mean, Double.NaN, Double.NaN, v, lrOnly, nbOnly, p);
     }
-    double sd = LearningCurve.std(d);
-    double h = LearningCurve.ci95(sd, d.length);
+    // differences equal up to rounding (errors are whole rows over the test size, and the
+    // mean rounds: three -0.1 give a std of 1.7e-17) have no spread: sd and interval 0
+    double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+    for (double x : d) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+    boolean alike = hi - lo <= SAME;
+    double sd = alike ? 0 : LearningCurve.std(d);
+    double h = alike ? 0 : LearningCurve.ci95(sd, d.length);
     Verdict v = mean + h < 0 ? Verdict.LR_BETTER
         : mean - h > 0 ? Verdict.NB_BETTER : Verdict.LEVEL;
     return new Row(nbModel, shots, d.length, mean, sd, h, v, -1, -1, Double.NaN);

@@ -183,8 +183,9 @@ public final class Tables {
 
   /**
    * How a comparison decides a size without an interval, after sep, or "" when it has none: one
-   * fit ("all", every size with one seed, or a size whose two models share one seed) and a size
-   * whose differences are all the same ("(no spread)") are decided by the sign.
+   * fit ("all", every size with one seed, or a size whose two models share one seed) by
+   * McNemar's exact test when its discordant rows were counted, else by the sign; a size whose
+   * differences are all the same ("(no spread)") by the sign.
    */
   public static String oneFitNote(LearningCurve c, String sep) {
     List<Comparison.Row> rows = c.comparisons().stream().flatMap(k -> k.rows().stream())
@@ -200,7 +201,8 @@ public final class Tables {
               : " is decided by the sign of its difference"));
     }
     if (rows.stream().anyMatch(Comparison.Row::noSpread)) {
-      notes.add("so is a size whose seeds all differ by the same amount (no spread)");
+      notes.add("a size whose seeds all differ by the same amount (no spread) is decided by "
+          + "the sign of its difference");
     }
     return notes.isEmpty() ? "" : sep + String.join("; ", notes);
   }

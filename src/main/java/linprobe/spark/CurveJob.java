@@ -93,6 +93,7 @@ public final class CurveJob {
     try {
       return run(onFailure);
     } catch (Exception | Error e) { // SparkException is checked but thrown undeclared
+      awaitWarmUp();
       for (int i = onFailure.size() - 1; i >= 0; i--) {
         try {
           onFailure.get(i).run();
@@ -106,15 +107,35 @@ public final class CurveJob {
     }
   }
 
+  /** What the warm-up runs (a test gives it one that takes its time). */
+  static Runnable warmUpTask = LogisticRegression::warmUp;
+
+  /** Loads Breeze and the BLAS binding while Spark reads the data; null without lr. */
+  private Thread warmUp;
+
+  /**
+   * Lets a failed run's warm-up finish (a second or so) before the failure is reported: it may
+   * still print, netlib's native library saying on stderr that the system has no libblas.so.3,
+   * which must not come after the one-line error.
+   */
+  private void awaitWarmUp() {
+    if (warmUp == null) return;
+    try {
+      warmUp.join(10_000);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private Result run(List<Runnable> onFailure) {
     long t0 = System.currentTimeMillis();
     EmbeddingSource source = new EmbeddingSource(spark, o.featuresCol(), o.labelCol(), o.idCol(),
         o.dropInvalid());
     if (o.models().contains(Model.LR)) {
       // in local mode the fits run in this JVM: load Breeze while Spark reads the data
-      Thread warm = new Thread(LogisticRegression::warmUp, "linprobe-warm-up");
-      warm.setDaemon(true);
-      warm.start();
+      warmUp = new Thread(warmUpTask, "linprobe-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
     }
     progress.stage("reading and validating " + o.train());
     EmbeddingSource.Profile trainProfile = source.profile(o.train(), "train");

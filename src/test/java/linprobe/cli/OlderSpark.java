@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * run here: the demo, whose curve.csv must equal the pinned one; embed, the sentence model inside
  * Spark tasks; and a failed run in a hosted driver, which must end in Spark's
  * SparkUserAppException carrying the exit code (on Spark 4.0 it once died of NoSuchMethodError
- * there). The older Spark's jars are resolved by a Maven run of their own (this build's local
- * repository, and its offline mode).
+ * there). The older Spark's jars are resolved by a Maven run of their own (this build's Maven,
+ * local repository, settings file and offline mode).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OlderSpark {
@@ -60,7 +60,11 @@ abstract class OlderSpark {
         + "<artifactId>spark-mllib_2.13</artifactId><version>" + version + "</version></dependency>\n"
         + "  </dependencies>\n</project>\n");
     Path out = dir.resolve("classpath.txt");
-    List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-q", "-f", pom.toString(),
+    // the Maven running this build (failsafe passes its home), else the PATH's
+    String home = System.getProperty("linprobe.m2.home", "");
+    Path own = home.startsWith("${") || home.isEmpty() ? null : Path.of(home, "bin", "mvn");
+    String maven = own != null && Files.isExecutable(own) ? own.toString() : "mvn";
+    List<String> mvn = new ArrayList<>(List.of(maven, "-B", "-q", "-f", pom.toString(),
         "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
         "-Dmdep.outputFile=" + out));
     // the surrounding build's local repository, settings file (its mirrors) and offline mode

@@ -128,6 +128,9 @@ class ComparisonTest {
         java.util.Map.of(ALL, new long[] {10, 3})).at(ALL);
     assertEquals(Comparison.Verdict.LEVEL, close.verdict());
     assertEquals("level (one fit; McNemar p = 0.092)", close.verdictText());
+    // p = 0.0498 (scipy's binomtest(25, 67)) would print as 0.050 beside "better"
+    assertEquals("lr better (one fit; McNemar p < 0.05)",
+        Comparison.row("nb", ALL, List.of(-0.01), new long[] {42, 25}).verdictText());
     // nb's way
     assertEquals("nb better (one fit; McNemar p = 0.019)", Comparison.of(pairs(ALL, 0.02), "nb",
         "lr", java.util.Map.of(ALL, new long[] {4, 15})).at(ALL).verdictText());
@@ -161,8 +164,28 @@ class ComparisonTest {
     List<Fit> fs = new ArrayList<>(pairs(5, -0.01, -0.01, -0.01));
     fs.addAll(pairs(ALL, -0.02));
     String note = Tables.oneFitNote(LearningCurve.of(fs, List.of("nb", "lr")), "; ");
-    assertEquals("; one fit (all) is decided by the sign of its difference; so is a size whose "
-        + "seeds all differ by the same amount (no spread)", note);
+    assertEquals("; one fit (all) is decided by the sign of its difference; a size whose "
+        + "seeds all differ by the same amount (no spread) is decided by the sign of its "
+        + "difference", note);
+    // the same number of rows apart on every seed, errors varying by seed (360 test rows: lr
+    // wrong on 0, 7, 14, nb on 3, 10, 17): the doubles differ in their last bits, still alike
+    List<Fit> rows = new ArrayList<>();
+    for (int s = 0; s < 3; s++) {
+      rows.add(fit("lr", 5, s, 7 * s / 360.0));
+      rows.add(fit("nb", 5, s, (7 * s + 3) / 360.0));
+    }
+    Comparison.Row rounded = Comparison.of(rows, "nb", "lr").at(5);
+    assertEquals(0, rounded.stdDiff());
+    assertEquals(0, rounded.ci95());
+    assertEquals("lr better (no spread)", rounded.verdictText());
+    // three copies of -0.1: the mean rounds, the std would be 1.7e-17
+    assertEquals("lr better (no spread)",
+        Comparison.row("nb", 5, List.of(-0.1, -0.1, -0.1)).verdictText());
+    // one row apart on one of the seeds is a spread
+    List<Fit> apart = new ArrayList<>(rows);
+    apart.set(5, fit("nb", 5, 2, (7 * 2 + 4) / 360.0));
+    Comparison.Row spread = Comparison.of(apart, "nb", "lr").at(5);
+    assertTrue(spread.stdDiff() > 0 && !spread.noSpread(), spread.toString());
     // a sampled size where the two models share one seed is one fit too, not "all"
     List<Fit> one = new ArrayList<>(pairs(5, LR_BETTER));
     one.add(fit("lr", 10, 0, 0.2));

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import linprobe.CurveOptions;
 import linprobe.Golden;
@@ -275,6 +276,31 @@ class CurveJobTest extends SparkTestBase {
     for (String f : new String[] {"fits.csv", "curve.csv", "curve.md", "summary.json", "_SUCCESS",
         "fits", "curve"}) {
       assertTrue(Files.exists(tmp.resolve("out1").resolve(f)), f);
+    }
+  }
+
+  @Test
+  void aFailedRunReportsAfterItsWarmUpHasFinished() {
+    // the warm-up may print (netlib, on a system without libblas.so.3): the failure, which the
+    // command prints as its last line, must come after it
+    AtomicBoolean done = new AtomicBoolean();
+    Runnable real = CurveJob.warmUpTask;
+    CurveJob.warmUpTask = () -> {
+      try {
+        Thread.sleep(1500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      done.set(true);
+    };
+    try {
+      CurveOptions o = options(tmp.resolve("missing.parquet").toString(),
+          dataSamples("digits", "test"), tmp.resolve("never").toString()).models("lr").build();
+      assertThrows(RuntimeException.class,
+          () -> new CurveJob(spark(), o, Progress.silent()).run());
+      assertTrue(done.get(), "the failure came before the warm-up had finished");
+    } finally {
+      CurveJob.warmUpTask = real;
     }
   }
 
