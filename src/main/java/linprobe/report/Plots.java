@@ -263,6 +263,14 @@ public final class Plots {
     return encode(chartOf(c, classes, title, yTitle, mean, std, logY));
   }
 
+  /**
+   * "lr better than nb from 5 shots on", or with two sizes "lr better than nb-perclass from 2
+   * shots on, than nb from 5 shots on".
+   */
+  static String crossoverName(List<String> thanFrom) {
+    return LearningCurve.LR + " better " + String.join(", ", thanFrom);
+  }
+
   /** The chart {@link #draw} encodes. */
   static XYChart chartOf(LearningCurve c, int classes, String title, String yTitle,
       ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std,
@@ -318,20 +326,30 @@ public final class Plots {
       line.setMarker(SeriesMarkers.CIRCLE);
       line.setLineStyle(new BasicStroke(2.5f));
     }
-    // the crossovers, one dashed line per size (naive Bayes models crossed there named together)
+    // the crossovers: a dashed line at each size (naive Bayes models crossed there named
+    // together), all one series with gaps, so that the legend has one entry and stays in its row
     java.util.Map<Integer, List<String>> crossed = new java.util.TreeMap<>();
     for (Comparison k : c.comparisons()) {
       Integer cross = k.crossover();
       if (cross == null || cross.equals(k.rows().get(0).shots())) continue;
       crossed.computeIfAbsent(cross, x -> new ArrayList<>()).add(k.nbModel());
     }
-    for (var e : crossed.entrySet()) {
-      int cross = e.getKey();
-      double xc = cross == Fit.ALL ? x(c.at(LearningCurve.LR, cross), classes) : cross;
-      XYSeries v = chart.addSeries(LearningCurve.LR + " better than "
-          + String.join(", ", e.getValue()) + " from "
-          + (cross == Fit.ALL ? "all rows" : Comparison.shots(cross)) + " on",
-          new double[] {xc, xc}, new double[] {ymin, ymax});
+    if (!crossed.isEmpty()) {
+      List<Double> vx = new ArrayList<>(), vy = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (var e : crossed.entrySet()) {
+        int cross = e.getKey();
+        double xc = cross == Fit.ALL ? x(c.at(LearningCurve.LR, cross), classes) : cross;
+        if (!vx.isEmpty()) {
+          vx.add(xc);
+          vy.add(Double.NaN);
+        }
+        vx.addAll(List.of(xc, xc));
+        vy.addAll(List.of(ymin, ymax));
+        names.add("than " + String.join(", ", e.getValue()) + " from "
+            + (cross == Fit.ALL ? "all rows" : Comparison.shots(cross)) + " on");
+      }
+      XYSeries v = chart.addSeries(crossoverName(names), vx, vy);
       v.setLineColor(Color.DARK_GRAY);
       v.setLineStyle(SeriesLines.DASH_DASH);
       v.setMarker(SeriesMarkers.NONE);

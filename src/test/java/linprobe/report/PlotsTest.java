@@ -32,6 +32,34 @@ class PlotsTest {
   }
 
   @Test
+  void crossoversAtTwoSizesShareOneLegendEntry() {
+    // lr level with both at 1 shot, better than nb-perclass from 2, than nb from 5
+    List<Fit> fs = new java.util.ArrayList<>();
+    double[] jitter = {0.01, -0.01, 0};
+    int[] shots = {1, 2, 5};
+    double[] nbPc = {0.40, 0.45, 0.45}, lr = {0.40, 0.40, 0.30};
+    for (int j = 0; j < 3; j++) {
+      for (int seed = 0; seed < 3; seed++) {
+        double e = 0.01 * seed;
+        fs.add(new Fit("nb", shots[j], seed, 2 * shots[j], 0.40 + e, 1, 0, true, 0));
+        fs.add(new Fit("nb-perclass", shots[j], seed, 2 * shots[j], nbPc[j] + e, 1, 0, true, 0));
+        fs.add(new Fit("lr", shots[j], seed, 2 * shots[j], lr[j] + e + jitter[seed], 1, 5, true,
+            0));
+      }
+    }
+    LearningCurve c = LearningCurve.of(fs, List.of("nb", "nb-perclass", "lr"));
+    var chart = Plots.chartOf(c, 2, "t", "e", LearningCurve.Point::errorMean,
+        LearningCurve.Point::errorStd, false);
+    List<String> crossings = chart.getSeriesMap().keySet().stream()
+        .filter(n -> n.startsWith("lr better")).toList();
+    assertEquals(List.of("lr better than nb-perclass from 2 shots on, than nb from 5 shots on"),
+        crossings);
+    var v = chart.getSeriesMap().get(crossings.get(0));
+    assertArrayEquals(new double[] {2, 2, 5, 5, 5}, v.getXData());
+    assertTrue(Double.isNaN(v.getYData()[2]), "a gap between the two lines");
+  }
+
+  @Test
   void theShotsAxisNamesAllTrainingRowsOnlyWhenTheCurveHasThem() throws Exception {
     assertTrue(Plots.shotsAxis(curve(15, 0.2)).contains("the last point is all training rows"));
     LearningCurve sampled = LearningCurve.of(
