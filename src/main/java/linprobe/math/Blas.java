@@ -1,6 +1,8 @@
 package linprobe.math;
 
 import dev.ludovic.netlib.blas.BLAS;
+import dev.ludovic.netlib.blas.JavaBLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
 
 /**
  * BLAS through the netlib layer Spark itself uses (dev.ludovic.netlib): native OpenBLAS when the
@@ -9,13 +11,152 @@ import dev.ludovic.netlib.blas.BLAS;
  * is passed as a column-major d x n one.
  */
 public final class Blas {
-  private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+  /** What netlib loaded: native (JNIBLAS) when the system has a libblas.so.3, else Java. */
+  private static final BLAS LOADED = BLAS.getInstance();
+  private static final boolean NATIVE = LOADED instanceof NativeBLAS;
+  /**
+   * Whether the native GEMMs and dot product give the same bits for the same numbers wherever
+   * they lie in memory. OpenBLAS's generic kernels do not: their sums start where the
+   * addresses align (OpenBLAS 0.3.21 runs its 'Prescott' kernels on CPUs it does not know,
+   * such as a 2023 Xeon, and its dot product there has two results for one input), so the
+   * same run could give different tables.
+   */
+  private static final boolean GEMM_REPRODUCIBLE = !NATIVE || gemmReproducible(LOADED);
+  private static final boolean DOT_REPRODUCIBLE = !NATIVE || dotReproducible(LOADED);
+  /** The GEMMs' BLAS: the native one where it is reproducible, else netlib's Java BLAS. */
+  private static final BLAS BLAS_INSTANCE = GEMM_REPRODUCIBLE ? LOADED : JavaBLAS.getInstance();
 
   private Blas() {}
 
   /** The implementation in use, e.g. "JNIBLAS" (native) or "VectorBLAS"/"F2jBLAS" (Java). */
   public static String implementation() {
     return BLAS_INSTANCE.getClass().getSimpleName();
+  }
+
+  /**
+   * Whether L-BFGS's long dot products may use the native ddot, as Breeze does when native
+   * BLAS is loaded: only where it is reproducible (else Breeze's Java loop, which is).
+   */
+  public static boolean nativeDot() {
+    return NATIVE && DOT_REPRODUCIBLE;
+  }
+
+  /**
+   * What to tell the user about the BLAS in use, if anything: the native one left for Java's
+   * because its GEMMs are not reproducible here, or dot products kept in Java for the same
+   * reason (the GEMMs native: no loss of speed, but OpenBLAS is on a generic kernel), or no
+   * native BLAS ({@link #nonNativeWarning}).
+   */
+  public static java.util.Optional<String> warning(boolean local) {
+    return warning(NATIVE, GEMM_REPRODUCIBLE, DOT_REPRODUCIBLE, implementation(), local);
+  }
+
+  static java.util.Optional<String> warning(boolean nativeLoaded, boolean gemmReproducible,
+      boolean dotReproducible, String implementation, boolean local) {
+    String where = local ? "in this JVM" : "in the driver's JVM";
+    String fix = "set OPENBLAS_CORETYPE to this CPU's family (Haswell for AVX2, SkylakeX for "
+        + "AVX-512; see docs/operations.md#native-blas)";
+    if (nativeLoaded && !gemmReproducible) {
+      return java.util.Optional.of("the native BLAS " + where + " gives different sums for the "
+          + "same numbers at different memory addresses (OpenBLAS on a generic kernel: it does "
+          + "not know this CPU); linprobe uses Java's BLAS instead (" + implementation + "), "
+          + "so that results stay reproducible, about 2x slower: " + fix);
+    }
+    if (nativeLoaded && !dotReproducible) {
+      return java.util.Optional.of("the native BLAS " + where + " gives different dot products "
+          + "for the same numbers at different memory addresses (OpenBLAS on a generic kernel: "
+          + "it does not know this CPU, and its GEMMs may be slower than they could be); "
+          + "linprobe computes its dot products in Java, so that results stay reproducible: "
+          + fix);
+    }
+    return nonNativeWarning(implementation, local);
+  }
+
+  /**
+   * Whether blas's dot product gives one result for one input at every relative alignment of
+   * its two vectors (offsets 0 to 7 of each: a 64-byte vector register's worth).
+   */
+  static boolean dotReproducible(BLAS blas) {
+    // a few lengths and inputs: at one of them two orders of summation may happen to agree
+    for (int n : new int[] {517, 1024, 1031, 4099}) {
+      for (long seed = 1; seed <= 3; seed++) {
+        double[] a = probe(n, seed), b = probe(n, seed + 10);
+        long first = Double.doubleToRawLongBits(blas.ddot(n, a, 0, 1, b, 0, 1));
+        for (int oa = 0; oa < 8; oa++) {
+          for (int ob = 0; ob < 8; ob++) {
+            double[] x = shifted(a, oa), y = shifted(b, ob);
+            if (Double.doubleToRawLongBits(blas.ddot(n, x, oa, 1, y, ob, 1)) != first) {
+              return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether blas's GEMMs, in double and float32, both of the ways this class calls them, give
+   * the same bits at every alignment (offsets 0 to 3) of their two inputs.
+   */
+  static boolean gemmReproducible(BLAS blas) {
+    int k = 10, n = 37, p = 301;
+    double[] w = probe(k * p, 3), x = probe(n * p, 4), diff = probe(n * k, 5);
+    float[] wf = floats(w), xf = floats(x), difff = floats(diff);
+    double[] s0 = null, g0 = null;
+    float[] sf0 = null, gf0 = null;
+    for (int ow = 0; ow < 4; ow++) {
+      for (int ox = 0; ox < 4; ox++) {
+        double[] wd = shifted(w, ow), xd = shifted(x, ox), dd = shifted(diff, ow);
+        double[] s = new double[k * n], g = new double[p * k];
+        blas.dgemm("T", "N", k, n, p, 1.0, wd, ow, p, xd, ox, p, 0.0, s, 0, k);
+        blas.dgemm("N", "T", k, p, n, 1.0, dd, ow, k, xd, ox, p, 0.0, g, 0, k);
+        float[] wq = shifted(wf, ow), xq = shifted(xf, ox), dq = shifted(difff, ow);
+        float[] sf = new float[k * n], gf = new float[p * k];
+        blas.sgemm("T", "N", k, n, p, 1.0f, wq, ow, p, xq, ox, p, 0.0f, sf, 0, k);
+        blas.sgemm("N", "T", k, p, n, 1.0f, dq, ow, k, xq, ox, p, 0.0f, gf, 0, k);
+        if (s0 == null) {
+          s0 = s;
+          g0 = g;
+          sf0 = sf;
+          gf0 = gf;
+        } else if (!java.util.Arrays.equals(s0, s) || !java.util.Arrays.equals(g0, g)
+            || !java.util.Arrays.equals(sf0, sf) || !java.util.Arrays.equals(gf0, gf)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * n values of both signs and magnitudes from 1e-12 to 1e12, fixed by seed: the order of a
+   * sum of their products shows in its last bits.
+   */
+  private static double[] probe(int n, long seed) {
+    java.util.Random rnd = new java.util.Random(seed);
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) v[i] = rnd.nextGaussian() * Math.pow(10, rnd.nextInt(24) - 12);
+    return v;
+  }
+
+  private static float[] floats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+    return f;
+  }
+
+  /** v copied into a new array from index off. */
+  private static double[] shifted(double[] v, int off) {
+    double[] out = new double[v.length + off];
+    System.arraycopy(v, 0, out, off, v.length);
+    return out;
+  }
+
+  private static float[] shifted(float[] v, int off) {
+    float[] out = new float[v.length + off];
+    System.arraycopy(v, 0, out, off, v.length);
+    return out;
   }
 
   /**

@@ -419,7 +419,7 @@ public final class CurveJob {
       int d, ValidationRows validation) {
     LrChain.Settings settings = new LrChain.Settings(k, d, o.lrC(), o.lrMaxIter(), o.lrTol(),
         o.lrWarmStart(), o.selection(), o.lrFloat32(k, d));
-    Blas.nonNativeWarning(Blas.implementation(), spark.sparkContext().isLocal())
+    Blas.warning(spark.sparkContext().isLocal())
         .ifPresent(progress::warn);
     long budget = localFitBudget();
     List<LogisticPass.Split> splits = new ArrayList<>();

@@ -8,7 +8,7 @@ import breeze.math.{Field, MutableInnerProductModule}
 import breeze.optimize.{DiffFunction, FirstOrderException, FirstOrderMinimizer, LBFGS,
   NaNHistory, StepSizeUnderflow, StrongWolfeLineSearch}
 import breeze.util.LazyLogger
-import dev.ludovic.netlib.blas.{BLAS, NativeBLAS}
+import dev.ludovic.netlib.blas.BLAS
 
 /**
  * The vector space Breeze's L-BFGS runs in here: plain double arrays, with the arithmetic of
@@ -25,8 +25,11 @@ import dev.ludovic.netlib.blas.{BLAS, NativeBLAS}
 object ArraySpace extends MutableInnerProductModule[Array[Double], Double] {
   private type A = Array[Double]
 
-  /** Breeze's test for its native BLAS path (breeze.linalg.usingNatives). */
-  private lazy val natives = BLAS.getInstance.isInstanceOf[NativeBLAS]
+  /**
+   * Breeze's test for its native BLAS path (breeze.linalg.usingNatives), where the native dot
+   * product is reproducible (Blas.nativeDot; else Breeze's Java loop, as without native BLAS).
+   */
+  private lazy val natives = Blas.nativeDot()
 
   /** Breeze's canDotD for vectors of offset 0 and stride 1: a dot b. */
   def dot(a: A, b: A): Double = {
