@@ -21,8 +21,8 @@ public final class Blas {
    * such as a 2023 Xeon, and its dot product there has two results for one input), so the
    * same run could give different tables.
    */
-  private static final boolean GEMM_REPRODUCIBLE = !NATIVE || gemmReproducible(LOADED);
-  private static final boolean DOT_REPRODUCIBLE = !NATIVE || dotReproducible(LOADED);
+  private static final boolean GEMM_REPRODUCIBLE = !NATIVE || holds(() -> gemmReproducible(LOADED));
+  private static final boolean DOT_REPRODUCIBLE = !NATIVE || holds(() -> dotReproducible(LOADED));
   /** The GEMMs' BLAS: the native one where it is reproducible, else netlib's Java BLAS. */
   private static final BLAS BLAS_INSTANCE = GEMM_REPRODUCIBLE ? LOADED : JavaBLAS.getInstance();
 
@@ -55,7 +55,7 @@ public final class Blas {
       boolean dotReproducible, String implementation, boolean local) {
     String where = local ? "in this JVM" : "in the driver's JVM";
     String fix = "set OPENBLAS_CORETYPE to this CPU's family (Haswell for AVX2, SkylakeX for "
-        + "AVX-512; see docs/operations.md#native-blas)";
+        + "AVX-512; see docs/operations.md#reproducible-blas)";
     if (nativeLoaded && !gemmReproducible) {
       return java.util.Optional.of("the native BLAS " + where + " gives different sums for the "
           + "same numbers at different memory addresses (OpenBLAS on a generic kernel: it does "
@@ -73,26 +73,63 @@ public final class Blas {
   }
 
   /**
-   * Whether blas's dot product gives one result for one input at every relative alignment of
-   * its two vectors (offsets 0 to 7 of each: a 64-byte vector register's worth).
+   * What to tell the user when native BLAS may run several threads per call: OPENBLAS_NUM_THREADS
+   * not 1 in this JVM's environment. Each Spark task has one core, so the threads compete for
+   * it; and OpenBLAS splits long dot products (over 10,000) and wide GEMMs (measured: 1,000
+   * classes of 768 dimensions) by thread, so their sums, and the fits, depend on the thread
+   * count.
+   */
+  public static java.util.Optional<String> threadsWarning(boolean local) {
+    return threadsWarning(NATIVE, System.getenv("OPENBLAS_NUM_THREADS"), local);
+  }
+
+  static java.util.Optional<String> threadsWarning(boolean nativeLoaded, String threads,
+      boolean local) {
+    if (!nativeLoaded || (threads != null && threads.strip().equals("1"))) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("OPENBLAS_NUM_THREADS is "
+        + (threads == null ? "not set" : "'" + threads + "'") + " for the "
+        + (local ? "" : "driver's ") + "native BLAS: OpenBLAS may run several threads in each "
+        + "Spark task, which compete for its core, and the sums of wide models' products then "
+        + "depend on the thread count: set OPENBLAS_NUM_THREADS=1 (jobs/linprobe does; on a "
+        + "cluster in spark.executorEnv too; see docs/operations.md#reproducible-blas)");
+  }
+
+  /**
+   * Whether blas's dot product gives one result for one input at every alignment of each of its
+   * two vectors: each copied into one buffer at offsets 0 to 7 (the buffer's own address is
+   * 8-byte aligned, so the offsets reach every place in a 64-byte vector register's width; a
+   * fresh array per offset could land at the same alignment every time).
    */
   static boolean dotReproducible(BLAS blas) {
     // a few lengths and inputs: at one of them two orders of summation may happen to agree
     for (int n : new int[] {517, 1024, 1031, 4099}) {
+      double[] bufA = new double[n + 8], bufB = new double[n + 8];
       for (long seed = 1; seed <= 3; seed++) {
         double[] a = probe(n, seed), b = probe(n, seed + 10);
-        long first = Double.doubleToRawLongBits(blas.ddot(n, a, 0, 1, b, 0, 1));
+        Long first = null;
         for (int oa = 0; oa < 8; oa++) {
+          place(a, bufA, oa);
           for (int ob = 0; ob < 8; ob++) {
-            double[] x = shifted(a, oa), y = shifted(b, ob);
-            if (Double.doubleToRawLongBits(blas.ddot(n, x, oa, 1, y, ob, 1)) != first) {
-              return false;
-            }
+            place(b, bufB, ob);
+            long bits = Double.doubleToRawLongBits(blas.ddot(n, bufA, oa, 1, bufB, ob, 1));
+            if (first == null) first = bits;
+            if (bits != first) return false;
           }
         }
       }
     }
     return true;
+  }
+
+  /** A probe's answer; false when it fails (the Java BLAS is then used: always reproducible). */
+  private static boolean holds(java.util.function.BooleanSupplier probe) {
+    try {
+      return probe.getAsBoolean();
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
   }
 
   /**
@@ -103,15 +140,23 @@ public final class Blas {
     int k = 10, n = 37, p = 301;
     double[] w = probe(k * p, 3), x = probe(n * p, 4), diff = probe(n * k, 5);
     float[] wf = floats(w), xf = floats(x), difff = floats(diff);
+    double[] wb = new double[w.length + 4], xb = new double[x.length + 4];
+    double[] db = new double[diff.length + 4];
+    float[] wq = new float[w.length + 4], xq = new float[x.length + 4];
+    float[] dq = new float[diff.length + 4];
     double[] s0 = null, g0 = null;
     float[] sf0 = null, gf0 = null;
     for (int ow = 0; ow < 4; ow++) {
+      place(w, wb, ow);
+      place(diff, db, ow);
+      place(wf, wq, ow);
+      place(difff, dq, ow);
       for (int ox = 0; ox < 4; ox++) {
-        double[] wd = shifted(w, ow), xd = shifted(x, ox), dd = shifted(diff, ow);
+        place(x, xb, ox);
+        place(xf, xq, ox);
         double[] s = new double[k * n], g = new double[p * k];
-        blas.dgemm("T", "N", k, n, p, 1.0, wd, ow, p, xd, ox, p, 0.0, s, 0, k);
-        blas.dgemm("N", "T", k, p, n, 1.0, dd, ow, k, xd, ox, p, 0.0, g, 0, k);
-        float[] wq = shifted(wf, ow), xq = shifted(xf, ox), dq = shifted(difff, ow);
+        blas.dgemm("T", "N", k, n, p, 1.0, wb, ow, p, xb, ox, p, 0.0, s, 0, k);
+        blas.dgemm("N", "T", k, p, n, 1.0, db, ow, k, xb, ox, p, 0.0, g, 0, k);
         float[] sf = new float[k * n], gf = new float[p * k];
         blas.sgemm("T", "N", k, n, p, 1.0f, wq, ow, p, xq, ox, p, 0.0f, sf, 0, k);
         blas.sgemm("N", "T", k, p, n, 1.0f, dq, ow, k, xq, ox, p, 0.0f, gf, 0, k);
@@ -130,13 +175,15 @@ public final class Blas {
   }
 
   /**
-   * n values of both signs and magnitudes from 1e-12 to 1e12, fixed by seed: the order of a
-   * sum of their products shows in its last bits.
+   * n standard normal values, fixed by seed: products of one scale, so that the order of their
+   * sum shows in its last bits (values of very different magnitudes would let a few products
+   * decide the sum; on OpenBLAS's Prescott kernel they showed the alignment in 3 of the 12
+   * probes' inputs, normal values in 10).
    */
   private static double[] probe(int n, long seed) {
     java.util.Random rnd = new java.util.Random(seed);
     double[] v = new double[n];
-    for (int i = 0; i < n; i++) v[i] = rnd.nextGaussian() * Math.pow(10, rnd.nextInt(24) - 12);
+    for (int i = 0; i < n; i++) v[i] = rnd.nextGaussian();
     return v;
   }
 
@@ -146,17 +193,15 @@ public final class Blas {
     return f;
   }
 
-  /** v copied into a new array from index off. */
-  private static double[] shifted(double[] v, int off) {
-    double[] out = new double[v.length + off];
-    System.arraycopy(v, 0, out, off, v.length);
-    return out;
+  /** v copied into buf from index off, the rest of buf zero. */
+  private static void place(double[] v, double[] buf, int off) {
+    java.util.Arrays.fill(buf, 0);
+    System.arraycopy(v, 0, buf, off, v.length);
   }
 
-  private static float[] shifted(float[] v, int off) {
-    float[] out = new float[v.length + off];
-    System.arraycopy(v, 0, out, off, v.length);
-    return out;
+  private static void place(float[] v, float[] buf, int off) {
+    java.util.Arrays.fill(buf, 0);
+    System.arraycopy(v, 0, buf, off, v.length);
   }
 
   /**

@@ -419,8 +419,8 @@ public final class CurveJob {
       int d, ValidationRows validation) {
     LrChain.Settings settings = new LrChain.Settings(k, d, o.lrC(), o.lrMaxIter(), o.lrTol(),
         o.lrWarmStart(), o.selection(), o.lrFloat32(k, d));
-    Blas.warning(spark.sparkContext().isLocal())
-        .ifPresent(progress::warn);
+    Blas.warning(spark.sparkContext().isLocal()).ifPresent(progress::warn);
+    Blas.threadsWarning(spark.sparkContext().isLocal()).ifPresent(progress::warn);
     long budget = localFitBudget();
     List<LogisticPass.Split> splits = new ArrayList<>();
     int inTask = 0;

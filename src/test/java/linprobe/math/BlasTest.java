@@ -56,6 +56,19 @@ class BlasTest {
   }
 
   @Test
+  void nativeBlasOnMoreThanOneThreadIsSaid() {
+    assertEquals(Optional.empty(), Blas.threadsWarning(true, "1", true));
+    assertEquals(Optional.empty(), Blas.threadsWarning(false, null, true), "Java's BLAS");
+    for (String threads : new String[] {null, "2", ""}) {
+      String w = Blas.threadsWarning(true, threads, false).orElseThrow();
+      assertTrue(w.startsWith("OPENBLAS_NUM_THREADS is " + (threads == null ? "not set"
+          : "'" + threads + "'") + " for the driver's native BLAS"), w);
+      assertTrue(w.contains("set OPENBLAS_NUM_THREADS=1"), "names the fix: " + w);
+      assertFalse(w.contains("\n"), w);
+    }
+  }
+
+  @Test
   void anUnreproducibleNativeBlasIsSaidAndNamesTheFix() {
     String gemm = Blas.warning(true, false, false, "VectorBLAS", true).orElseThrow();
     assertTrue(gemm.startsWith("the native BLAS in this JVM gives different sums for the same "
