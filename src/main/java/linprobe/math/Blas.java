@@ -212,7 +212,7 @@ public final class Blas {
    * tables measured (docs/operations.md#native-blas). In local mode this JVM runs every task; on
    * a cluster it is only the driver's, and the executors may differ.
    */
-  public static java.util.Optional<String> nonNativeWarning(String implementation, boolean local) {
+  static java.util.Optional<String> nonNativeWarning(String implementation, boolean local) {
     if ("JNIBLAS".equals(implementation)) return java.util.Optional.empty();
     String where = local ? "in this JVM" : "in the driver's JVM";
     String fix = local ? "install OpenBLAS"

@@ -263,14 +263,6 @@ public final class Plots {
     return encode(chartOf(c, classes, title, yTitle, mean, std, logY));
   }
 
-  /**
-   * "lr better than nb from 5 shots on", or with two sizes "lr better than nb-perclass from 2
-   * shots on, than nb from 5 shots on".
-   */
-  static String crossoverName(List<String> thanFrom) {
-    return LearningCurve.LR + " better " + String.join(", ", thanFrom);
-  }
-
   /** The chart {@link #draw} encodes. */
   static XYChart chartOf(LearningCurve c, int classes, String title, String yTitle,
       ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std,
@@ -349,7 +341,10 @@ public final class Plots {
         names.add("than " + String.join(", ", e.getValue()) + " from "
             + (cross == Fit.ALL ? "all rows" : Comparison.shots(cross)) + " on");
       }
-      XYSeries v = chart.addSeries(crossoverName(names), vx, vy);
+      // "lr better than nb from 5 shots on", or "lr better than nb-perclass from 2 shots on,
+      // than nb from 5 shots on"
+      XYSeries v = chart.addSeries(LearningCurve.LR + " better " + String.join(", ", names), vx,
+          vy);
       v.setLineColor(Color.DARK_GRAY);
       v.setLineStyle(SeriesLines.DASH_DASH);
       v.setMarker(SeriesMarkers.NONE);
