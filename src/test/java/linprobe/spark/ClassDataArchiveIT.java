@@ -118,6 +118,26 @@ class ClassDataArchiveIT {
     assertFalse(flag(mine.out(), "Tier4InvocationThreshold", options.get("Tier4InvocationThreshold")));
   }
 
+  /**
+   * Where Linux gives transparent huge pages on request (madvise), the launcher asks for them for
+   * the heap, and LINPROBE_JAVA_OPTS can turn that off.
+   */
+  @Test
+  void theLauncherAsksForTransparentHugePagesInMadviseMode() throws Exception {
+    Path mode = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    assumeTrue(Files.isReadable(mode)
+        && Files.readString(mode).contains("[madvise]"), "the kernel is not in madvise mode");
+    Run r = run(Map.of("LINPROBE_JAVA_OPTS", "-Xmx1g -XX:+PrintFlagsFinal",
+        "LINPROBE_NO_BUILD", "1"), "jobs/linprobe", "--version");
+    assertEquals(0, r.code(), r.out());
+    assertTrue(flag(r.out(), "UseTransparentHugePages", "true"), r.out());
+    Run off = run(Map.of("LINPROBE_JAVA_OPTS",
+        "-Xmx1g -XX:-UseTransparentHugePages -XX:+PrintFlagsFinal", "LINPROBE_NO_BUILD", "1"),
+        "jobs/linprobe", "--version");
+    assertEquals(0, off.code(), off.out());
+    assertTrue(flag(off.out(), "UseTransparentHugePages", "false"), "the user's option wins");
+  }
+
   /** Whether -XX:+PrintFlagsFinal's output shows the flag set to the value on the command line. */
   static boolean flag(String printed, String name, String value) {
     return java.util.regex.Pattern.compile("(?m)^\\s*\\w+\\s+" + name + "\\s+= " + value
