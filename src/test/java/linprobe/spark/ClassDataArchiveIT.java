@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,6 +87,43 @@ class ClassDataArchiveIT {
     }
     // the test has power: an archive of other jars is refused
     assertRefusedForOtherJars(System.getenv("JAVA_HOME"), archive);
+  }
+
+  /**
+   * An archive older than the jar (made for an earlier build: every mvn package rewrites the jar)
+   * goes unused, and the launcher says so in one line naming the file and the remedy; none when it
+   * is as new as the jar, nor with LINPROBE_CDS=0.
+   */
+  @Test
+  void anArchiveOlderThanTheJarIsNamedInOneLine() throws Exception {
+    Path archive = archive(Map.of());
+    Path jar = Path.of("target", "linprobe-0.1.0.jar");
+    assertTrue(Files.isRegularFile(archive), "the build made " + archive);
+    Map<String, String> env = Map.of("LINPROBE_JAVA_OPTS", "-Xmx256m", "LINPROBE_NO_BUILD", "1");
+    String hint = "linprobe: " + archive + " is older than the jar and not used (this run starts"
+        + " slower); remake it with";
+    Run fresh = run(env, "jobs/linprobe", "--version");
+    assertEquals(0, fresh.code(), fresh.out());
+    assertFalse(fresh.out().contains(" is older than the jar"), fresh.out());
+    FileTime made = Files.getLastModifiedTime(archive);
+    try {
+      Files.setLastModifiedTime(archive,
+          FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+      Run stale = run(env, "jobs/linprobe", "--version");
+      assertEquals(0, stale.code(), stale.out());
+      List<String> lines = stale.out().lines().toList();
+      assertEquals(2, lines.size(), stale.out());
+      assertTrue(lines.get(0).startsWith(hint) && lines.get(0).endsWith(
+          "jobs/build-cds, or LINPROBE_CDS=0 to start without it"), stale.out());
+      assertTrue(lines.get(1).startsWith("linprobe "), stale.out());
+      Map<String, String> off = new HashMap<>(env);
+      off.put("LINPROBE_CDS", "0");
+      Run quiet = run(off, "jobs/linprobe", "--version");
+      assertEquals(0, quiet.code(), quiet.out());
+      assertFalse(quiet.out().contains(" is older than the jar"), quiet.out());
+    } finally {
+      Files.setLastModifiedTime(archive, made);
+    }
   }
 
   /**
