@@ -134,9 +134,11 @@ public final class GridBenchmark {
     }
   }
 
+  /** Workload data, generated once under ${TMPDIR:-/tmp}/linprobe-bench as jobs/bench says. */
   static Path data(SparkSession spark, String name, long rows, long testRows, int dim,
       int classes, double sep) {
-    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "linprobe-bench",
+    String tmp = System.getenv("TMPDIR");
+    Path dir = Path.of(tmp == null || tmp.isEmpty() ? "/tmp" : tmp, "linprobe-bench",
         name + "-" + rows + "x" + dim + "x" + classes);
     if (!Files.exists(dir.resolve("test/_SUCCESS"))) {
       int parts = (int) Math.max(2, rows / 25_000);
