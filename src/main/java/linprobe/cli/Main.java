@@ -170,15 +170,22 @@ public final class Main implements Runnable {
         message = d.blame(message, name -> java.util.Arrays.stream(args)
             .anyMatch(x -> x.equals(name) || x.startsWith(name + "=")));
       }
+      String guess = ex instanceof CommandLine.UnmatchedArgumentException u
+          && !u.getSuggestions().isEmpty() ? " (did you mean '" + u.getSuggestions().get(0)
+              + "'?)" : "";
       if (ex instanceof CommandLine.UnmatchedArgumentException u
           && u.getCommandLine().getParent() == null && !u.getUnmatched().isEmpty()
           && !u.getUnmatched().get(0).startsWith("-")) {
-        message = "unknown command '" + u.getUnmatched().get(0) + "': use one of "
+        message = "unknown command '" + u.getUnmatched().get(0) + "'" + guess + ": use one of "
             + String.join(", ", u.getCommandLine().getSubcommands().keySet());
+      } else {
+        message += guess;
       }
-      err.println("linprobe: error: " + message);
-      err.println("linprobe: see '" + ex.getCommandLine().getCommandSpec().qualifiedName()
-          + " --help'");
+      // one line, worded as linprobe's own messages (picocli's start with a capital)
+      message = message.strip().replaceAll("\\s*\\R\\s*", "; ");
+      message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
+      err.println("linprobe: error: " + message + "; see '"
+          + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
       return EXIT_INVALID;
     });
     return cl.execute(args);

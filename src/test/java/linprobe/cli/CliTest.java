@@ -122,7 +122,21 @@ class CliTest extends SparkTestBase {
     String out = tmp.resolve("o").toString();
     assertInvalid(run("curve", "--train", train(), "--test", test()), "missing --out");
     assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--bogus"),
-        "Unknown option: '--bogus'");
+        "unknown option: '--bogus'; see 'linprobe curve --help'");
+    // picocli's errors too: one line, the problem, a guess where there is one, and where to look
+    Run typo = run("crve", "--train", train());
+    assertInvalid(typo, "linprobe: error: unknown command 'crve' (did you mean 'curve'?): use one"
+        + " of curve, demo, simulate, generate, import-idx, import-packages, embed, help; see"
+        + " 'linprobe --help'");
+    Run flag = run("curve", "--train", train(), "--test", test(), "--out", out, "--sed");
+    assertInvalid(flag, "linprobe: error: unknown option: '--sed' (did you mean '--seed");
+    Run value = run("curve", "--train", train(), "--test", test(), "--out", out, "--seeds",
+        "two");
+    assertInvalid(value, "linprobe: error: invalid value for option '--seeds': 'two' is not an"
+        + " int; see 'linprobe curve --help'");
+    for (Run r : new Run[] {typo, flag, value, run("nope"), run()}) {
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
     assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--models",
         "nb,svm"), "unknown model 'svm'");
     assertInvalid(run("curve", "--train", train(), "--test", test(), "--out", out, "--seeds", "0"),
