@@ -122,8 +122,7 @@ public final class EmbeddingSource {
             + "one schema: " + firstLine(e) + " (rewrite them with the same column types)", e);
       }
       if (m.contains("FOOTER") || m.contains("not a Parquet file") || m.contains("FAILED_READ_FILE")) {
-        throw new LinprobeException("cannot read " + role + " data at " + path + " as Parquet: "
-            + firstLine(e) + " (point --" + role + " at a Parquet file or directory)", e);
+        throw unreadable(path, role, e);
       }
       throw e instanceof RuntimeException re ? re : new RuntimeException(e);
     }
@@ -292,8 +291,7 @@ public final class EmbeddingSource {
       df.schema(); // forces the footer read so bad files fail here
       return df;
     } catch (Exception e) { // Spark throws SparkException, a checked exception, undeclared
-      throw new LinprobeException("cannot read " + role + " data at " + path + " as Parquet: "
-          + firstLine(e) + " (point --" + role + " at a Parquet file or directory)", e);
+      throw unreadable(path, role, e);
     } finally {
       if (before == null) spark.conf().unset(inference);
       else spark.conf().set(inference, before);
@@ -481,6 +479,60 @@ public final class EmbeddingSource {
     }
     java.util.Collections.sort(dirs);
     return dirs.size() > 3 ? List.of(dirs.get(0), dirs.get(1), dirs.get(2), "...") : dirs;
+  }
+
+  /**
+   * A table Spark cannot read as Parquet: what its first data file begins with when that is not
+   * Parquet's magic number (a CSV or JSON file given where curve wants embeddings), else Spark's
+   * own first line.
+   */
+  private LinprobeException unreadable(String path, String role, Exception e) {
+    String begins = notParquet(path);
+    if (begins != null) {
+      return new LinprobeException(role + " data at " + path + " is not Parquet: " + begins
+          + " (write the table as Parquet, or turn a text column into embeddings with linprobe "
+          + "embed, and point --" + role + " at that)", e);
+    }
+    return new LinprobeException("cannot read " + role + " data at " + path + " as Parquet: "
+        + firstLine(e) + " (point --" + role + " at a Parquet file or directory)", e);
+  }
+
+  /**
+   * What path (a file, or the first data file of a directory) begins with when it is not "PAR1",
+   * the magic number every Parquet file begins with; null when it is, or when that cannot be told.
+   */
+  private String notParquet(String path) {
+    try {
+      Path file = new Path(path);
+      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      String it = "it";
+      if (fs.getFileStatus(file).isDirectory()) {
+        Path first = Arrays.stream(fs.listStatus(file)).filter(f -> f.isFile()
+                && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith("."))
+            .map(org.apache.hadoop.fs.FileStatus::getPath).sorted().findFirst().orElse(null);
+        if (first == null) return null;
+        file = first;
+        it = "its file " + first.getName();
+      }
+      byte[] head = new byte[4];
+      int n = 0;
+      try (var in = fs.open(file)) {
+        for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) n += r;
+      }
+      if (n == 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1') {
+        return null;
+      }
+      if (n == 0) return it + " is empty";
+      boolean text = true;
+      for (int i = 0; i < n; i++) {
+        int b = head[i] & 0xff;
+        text &= b == '\t' || b == '\n' || b == '\r' || (b >= 0x20 && b != 0x7f);
+      }
+      return it + (text ? " begins with text, as CSV and JSON do"
+          : " does not begin with PAR1, as every Parquet file does");
+    } catch (IOException | RuntimeException x) {
+      return null;
+    }
   }
 
   static String firstLine(Throwable e) {

@@ -95,7 +95,17 @@ class BadInputTest extends SparkTestBase {
   void notParquet() throws Exception {
     Path csv = tmp.resolve("table.csv");
     Files.writeString(csv, "label,x\n1,2\n");
-    expect("as Parquet", "--train", csv.toString());
+    expect("train data at " + csv + " is not Parquet: it begins with text, as CSV and JSON do "
+        + "(write the table as Parquet, or turn a text column into embeddings with linprobe "
+        + "embed, and point --train at that)", "--train", csv.toString());
+    Path dir = Files.createDirectories(tmp.resolve("parts"));
+    Files.write(dir.resolve("part-00000.bin"), new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
+    Files.writeString(dir.resolve("_SUCCESS"), "");
+    expect("test data at " + dir + " is not Parquet: its file part-00000.bin does not begin with "
+        + "PAR1, as every Parquet file does", "--test", dir.toString());
+    Path empty = tmp.resolve("empty.parquet");
+    Files.write(empty, new byte[0]);
+    expect("train data at " + empty + " is not Parquet: it is empty", "--train", empty.toString());
   }
 
   @Test
