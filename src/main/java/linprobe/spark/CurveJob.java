@@ -278,7 +278,8 @@ public final class CurveJob {
       for (Model m : models) fitted.add(byModel.get(m).get(i));
     }
     int passes = ScoringPass.passes(fitted.stream().map(FitResult::fitted).toList());
-    progress.stage("scoring " + fitted.size() + " models on " + test.rows() + " test rows ("
+    progress.stage("scoring " + Progress.count(fitted.size(), "model") + " on " + test.rows()
+        + " test rows ("
         + passes + (passes == 1 ? " pass)" : " passes)"));
     List<Scores> scores = ScoringPass.score(test,
         fitted.stream().map(FitResult::fitted).toList(), o.scoreFloat32(k, d));

@@ -110,6 +110,11 @@ public class Progress {
         total == 0 ? 100.0 : 100.0 * done / total, rate(perSecond), left));
   }
 
+  /** A count with its noun, singular or plural: "1 row", "3 rows" (nouns that take an s). */
+  public static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   /** A rate as people read it: 412, 37.5, 0.8. */
   public static String rate(double perSecond) {
     return String.format(Locale.ROOT, perSecond >= 100 ? "%,.0f" : "%.1f", perSecond);

@@ -124,7 +124,7 @@ class BadInputTest extends SparkTestBase {
   void rowsOfDifferentLengths() {
     String t = table("ragged", new Object[][] {row(0, 1f, 2f), row(1, 1f, 2f), row(0, 1f, 2f, 3f),
         row(1, 3f, 4f)});
-    expect("rows of different lengths in 'embedding': 3 rows of length 2, 1 rows of length 3",
+    expect("rows of different lengths in 'embedding': 3 rows of length 2, 1 row of length 3",
         "--train", t);
   }
 
@@ -144,7 +144,8 @@ class BadInputTest extends SparkTestBase {
   @Test
   void nullLabels() {
     String t = table("nulllabel", new Object[][] {row(0, 1f), row(1, 2f), row(null, 3f)});
-    expect("train data has 1 rows with a null label in 'label'", "--train", t);
+    expect("train data has 1 row with a null label in 'label': filter them out or fill them in "
+        + "(--drop-invalid skips rows with bad features, not labels)", "--train", t);
   }
 
   @Test
@@ -157,7 +158,7 @@ class BadInputTest extends SparkTestBase {
   @Test
   void testClassNotInTrain() {
     String t = table("newclass", new Object[][] {row(0, 1f, 2f, 3f), row(7, 2f, 2f, 3f)});
-    expect("test class '7' (1 rows) does not occur in the training data", "--test", t);
+    expect("test class '7' (1 row) does not occur in the training data", "--test", t);
   }
 
   @Test
@@ -390,7 +391,7 @@ class BadInputTest extends SparkTestBase {
         "--validation", twoClasses);
     String extra = table("vextra", new Object[][] {row(0, 1f, 2f, 3f), row(1, 2f, 2f, 3f),
         row(2, 2f, 1f, 3f), row(7, 2f, 1f, 3f)});
-    expect("validation class '7' (1 rows) does not occur in the training data: remove it from "
+    expect("validation class '7' (1 row) does not occur in the training data: remove it from "
         + "the validation set", "--select", "validation", "--validation", extra);
     expect("--validation shares files with the training table (" + good + ", " + good + "): C "
         + "would be chosen on the rows it is fitted on", "--select", "validation",

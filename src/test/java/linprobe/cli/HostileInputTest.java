@@ -128,7 +128,7 @@ class HostileInputTest extends SparkTestBase {
     rows.set(3, RowFactory.create(rows.get(3).get(0), null, rows.get(3).get(2)));
     String nullIds = write("null-ids", rows, "label", DataTypes.IntegerType, "id", "embedding", 1);
     refused(curve("null-ids-out", "--train", nullIds, "--id-col", "id"),
-        "1 rows with a null id in 'id'");
+        "1 row with a null id in 'id'");
     rows = mixture(20, 1, DataTypes.IntegerType, 1);
     rows.set(7, RowFactory.create(rows.get(7).get(0), 5L, rows.get(7).get(2)));
     String dupIds = write("dup-ids", rows, "label", DataTypes.IntegerType, "id", "embedding", 3);
@@ -141,7 +141,7 @@ class HostileInputTest extends SparkTestBase {
     List<Row> rows = mixture(20, 1, DataTypes.DoubleType, 1);
     rows.set(0, RowFactory.create(Double.NaN, 0L, rows.get(0).get(2)));
     String nan = write("nan-labels", rows, "label", DataTypes.DoubleType, "id", "embedding", 1);
-    refused(curve("nan-out", "--train", nan), "1 rows with a NaN label in 'label'");
+    refused(curve("nan-out", "--train", nan), "1 row with a NaN label in 'label'");
   }
 
   @Test
