@@ -146,16 +146,19 @@ public final class EmbeddingSource {
           + "(--drop-invalid skips rows with bad features, not labels)");
     }
     if (all.nanLabels > 0) {
-      throw new LinprobeException(role + " data has " + Progress.count(all.nanLabels, "row") + " with a NaN label "
+      throw new LinprobeException(role + " data has " + Progress.count(all.nanLabels, "row")
+          + " with a NaN label "
           + "in '" + labelCol + "': a class needs a name; filter them out or fill them in");
     }
     if (all.nullIds > 0) {
-      throw new LinprobeException(role + " data has " + Progress.count(all.nullIds, "row") + " with a null id in '"
+      throw new LinprobeException(role + " data has " + Progress.count(all.nullIds, "row")
+          + " with a null id in '"
           + idCol + "': an id names one row; fill them in, or drop --id-col to sample rows by "
           + "their content");
     }
     if (all.invalid > 0 && !dropInvalid) {
-      throw new LinprobeException(role + " data has " + all.invalid + " rows with null, NaN or "
+      throw new LinprobeException(role + " data has " + Progress.count(all.invalid, "row")
+          + " with null, NaN or "
           + "infinite features (as float32) in '" + featuresCol + "': clean them, or pass "
           + "--drop-invalid to skip them");
     }
@@ -167,7 +170,8 @@ public final class EmbeddingSource {
       List<String> parts = new ArrayList<>();
       all.lengths.entrySet().stream()
           .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(5)
-          .forEach(e -> parts.add(Progress.count(e.getValue(), "row") + " of length " + e.getKey()));
+          .forEach(e -> parts.add(Progress.count(e.getValue(), "row") + " of length "
+              + e.getKey()));
       throw new LinprobeException(role + " data has rows of different lengths in '" + featuresCol
           + "': " + String.join(", ", parts) + "; every embedding must have the same dimension");
     }
@@ -254,7 +258,8 @@ public final class EmbeddingSource {
               + " class '" + label + "' matches none): store both label columns with the same "
               + "type");
         }
-        throw new LinprobeException(role + " class '" + label + "' (" + Progress.count(p.counts()[i], "row")
+        throw new LinprobeException(role + " class '" + label + "' ("
+            + Progress.count(p.counts()[i], "row")
             + ") does not occur in the training data: remove it from the " + role + " set");
       }
       counts[c] = p.counts()[i];

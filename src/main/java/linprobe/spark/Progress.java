@@ -110,9 +110,9 @@ public class Progress {
         total == 0 ? 100.0 : 100.0 * done / total, rate(perSecond), left));
   }
 
-  /** A count with its noun, singular or plural: "1 row", "3 rows" (nouns that take an s). */
+  /** A count with its noun, singular or plural: "1 row", "3,000 rows" (nouns that take an s). */
   public static String count(long n, String noun) {
-    return n + " " + noun + (n == 1 ? "" : "s");
+    return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
   }
 
   /** A rate as people read it: 412, 37.5, 0.8. */

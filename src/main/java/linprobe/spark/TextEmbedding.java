@@ -128,8 +128,9 @@ public final class TextEmbedding {
     JavaRDD<Row> rows = df.select(cols.toArray(new Column[0])).javaRDD();
     rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long[] counts = count(rows, textIndex, format, o.input());
-      long total = counts[0], nulls = counts[1], blank = counts[2];
+      long[] counts = count(rows, textIndex, labelCol == null ? -1 : kept.indexOf(labelCol),
+          format, o.input());
+      long total = counts[0], nulls = counts[1], blank = counts[2], unlabelled = counts[3];
       if (total == 0) {
         throw new LinprobeException("input " + o.input() + " has no rows: point --input at a "
             + "non-empty table");
@@ -147,9 +148,14 @@ public final class TextEmbedding {
             + o.textCol() + "': check --text-col");
       }
       if (invalid > 0) {
-        progress.warn("skipping " + String.format(Locale.ROOT, "%,d", invalid) + " rows with no "
-            + "text in '" + o.textCol() + "' (" + nulls + " null, " + blank + " empty or blank; "
+        progress.warn("skipping " + Progress.count(invalid, "row") + " with no text in '"
+            + o.textCol() + "' (" + nulls + " null, " + blank + " empty or blank; "
             + "--drop-invalid)");
+      }
+      if (unlabelled > 0) {
+        progress.warn(Progress.count(unlabelled, "row") + " of " + String.format(Locale.ROOT,
+            "%,d", n) + " to embed " + (unlabelled == 1 ? "has" : "have") + " no label in '"
+            + labelCol + "' (null): curve refuses them; fill them in or filter them out first");
       }
       JavaRDD<Row> valid = invalid == 0 ? rows
           : rows.filter(r -> SentenceModel.embeddable(r.getString(textIndex)));
@@ -314,19 +320,25 @@ public final class TextEmbedding {
         + String.join(", ", df.columns()) + "): name the right one with " + flag);
   }
 
-  /** Rows, null texts and blank texts, in one job; a malformed file is the user's error. */
-  private static long[] count(JavaRDD<Row> rows, int textIndex, String format, String input) {
+  /**
+   * Rows, null texts, blank texts, and rows with a text but a null label (labelIndex, or -1 for
+   * none), in one job; a malformed file is the user's error.
+   */
+  private static long[] count(JavaRDD<Row> rows, int textIndex, int labelIndex, String format,
+      String input) {
     try {
       return rows.mapPartitions(it -> {
-        long[] c = new long[3];
+        long[] c = new long[4];
         while (it.hasNext()) {
           Row r = it.next();
           c[0]++;
           if (r.isNullAt(textIndex)) c[1]++;
           else if (!SentenceModel.embeddable(r.getString(textIndex))) c[2]++;
+          else if (labelIndex >= 0 && r.isNullAt(labelIndex)) c[3]++;
         }
         return java.util.Collections.singletonList(c).iterator();
-      }).fold(new long[3], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+      }).fold(new long[4], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2],
+          a[3] + b[3]});
     } catch (Exception e) { // SparkException is checked but thrown undeclared
       String m = String.valueOf(rootOf(e).getMessage()) + " " + e.getMessage();
       if (m.contains("MALFORMED") || m.contains("Malformed") || m.contains("FAILED_READ_FILE")

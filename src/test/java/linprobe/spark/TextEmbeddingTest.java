@@ -2,6 +2,7 @@ package linprobe.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -232,6 +233,26 @@ class TextEmbeddingTest extends SparkTestBase {
     assertArrayEquals(SentenceModel.get("all-minilm-l6-v2-q").embed("The last sentence"),
         vector(rows.get(1)));
     assertNotNull(rows.get(1).get(1));
+  }
+
+  /** Rows without a label are embedded (a table to score needs none), with a warning for curve. */
+  @Test
+  void rowsWithoutALabelAreEmbeddedAndNamedInAWarning() throws Exception {
+    Path csv = tmp.resolve("unlabelled.csv");
+    Files.writeString(csv, "id,section,text\n1,games,Chess for two\n2,,Audio mixer\n"
+        + "3,science,Plot data\n4,,Edit photos\n5,games,\n");
+    Path out = tmp.resolve("unlabelled-out");
+    Run r = embed("--input", csv.toString(), "--label-col", "section", "--out", out.toString(),
+        "--drop-invalid");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("linprobe: warning: 2 rows of 4 to embed have no label in "
+        + "'section' (null): curve refuses them; fill them in or filter them out first"), r.err());
+    assertEquals(4, rowsInFileOrder(out).size());
+    Run labelled = embed("--input", csv.toString(), "--out", tmp.resolve("l-out").toString(),
+        "--drop-invalid");
+    assertEquals(0, labelled.code(), labelled.err());
+    assertFalse(labelled.err().contains("curve refuses them"), "no label column kept: "
+        + labelled.err());
   }
 
   @Test
