@@ -91,6 +91,10 @@ public final class OutputDir {
               + "another --out (--overwrite replaces directories only)");
         }
         boolean empty = fs.listStatus(q).length == 0;
+        if (!empty && !overwrite && resume && fs.exists(new Path(q, "_SUCCESS"))) {
+          throw new LinprobeException("output " + dir + " is already complete (it has _SUCCESS): "
+              + "nothing to resume; choose another --out, or pass --overwrite to run it again");
+        }
         if (!empty && !overwrite) {
           throw new LinprobeException("output " + dir + " already exists and is not empty: "
               + "choose another --out, or pass --overwrite to replace it");

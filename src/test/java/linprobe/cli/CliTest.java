@@ -182,6 +182,10 @@ class CliTest extends SparkTestBase {
     assertTrue(Files.exists(tmp.resolve("run/_SUCCESS")));
     String before = Files.readString(tmp.resolve("run/fits.csv"));
     assertInvalid(run(args), "already exists and is not empty");
+    String[] resume = java.util.Arrays.copyOf(args, args.length + 1);
+    resume[args.length] = "--resume";
+    assertInvalid(run(resume), "output " + out + " is already complete (it has _SUCCESS): nothing "
+        + "to resume; choose another --out, or pass --overwrite to run it again");
     assertEquals(before, Files.readString(tmp.resolve("run/fits.csv")));
   }
 }
