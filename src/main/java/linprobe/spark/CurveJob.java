@@ -543,21 +543,33 @@ public final class CurveJob {
    * (CurveOptions.fitSettings()), --lr-gemm as resolved for the model's shape and whether the
    * fold fits that choose C follow it (auto's rule, and theirs, have changed between builds:
    * fits of another precision are other numbers), and the chunking of the rows' sums
-   * (FoldChunks: another chunking, other bits). v4: all's folds stratified by rank (c7e55c0).
+   * (FoldChunks: another chunking, other bits). v4: all's folds stratified by rank (c7e55c0); v5: a
+   * line per fact, named.
    */
   private String fingerprint(EmbeddingSource.Profile train, EmbeddingSource.Profile test,
       EmbeddingSource.Profile validation, int[] shots, boolean includeAll) {
-    String fp = String.join("\n", "linprobe fits v4", Long.toHexString(train.digest()),
-        Arrays.toString(train.counts()),
-        Arrays.toString(test.counts()), train.labels().toString(), String.valueOf(train.dim()),
-        Arrays.toString(shots), String.valueOf(includeAll), o.fitSettings().toString(),
-        "lr float32 " + o.lrFloat32(train.labels().size(), train.dim())
-            + (o.selection() != null && !o.validationSelect() ? ", cv fold fits too" : ""),
-        "lr chunks of at least " + FoldChunks.MIN_ROWS + " rows gathered across blocks",
-        Version.get());
+    // one "what: value" a line, so that a refused --resume can name what changed (FitStore)
+    List<String> lines = new ArrayList<>(List.of("linprobe fits v5",
+        "train rows: " + Long.toHexString(train.digest()),
+        "train class counts: " + Arrays.toString(train.counts()),
+        "test class counts: " + Arrays.toString(test.counts()),
+        "classes: " + train.labels(), "dimension: " + train.dim(),
+        "shots: " + Arrays.toString(shots) + (includeAll ? " and all" : "")));
+    for (var group : o.fitSettings().values()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> settings = (Map<String, Object>) group;
+      settings.forEach((key, value) -> lines.add("--" + key.replace('_', '-') + ": " + value));
+    }
+    lines.add("lr float32: " + o.lrFloat32(train.labels().size(), train.dim())
+        + (o.selection() != null && !o.validationSelect() ? ", cv fold fits too" : ""));
+    lines.add("lr chunks: at least " + FoldChunks.MIN_ROWS + " rows gathered across blocks");
+    lines.add("linprobe version: " + Version.get());
     // the validation table's rows decide every C: other rows at its path are another run
-    return validation == null ? fp : fp + "\nvalidation " + Long.toHexString(validation.digest())
-        + " " + Arrays.toString(validation.counts());
+    if (validation != null) {
+      lines.add("validation rows: " + Long.toHexString(validation.digest()) + " "
+          + Arrays.toString(validation.counts()));
+    }
+    return String.join("\n", lines);
   }
 
   /**

@@ -4,6 +4,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import linprobe.LinprobeException;
 import linprobe.plan.CSelection;
 import linprobe.plan.FitRecord;
@@ -64,9 +70,10 @@ public final class FitStore implements FitRecord {
         }
         if (!old.equals(fingerprint)) {
           throw new LinprobeException("--resume: the unfinished run into " + target
-              + " had other inputs, data or settings (or another linprobe version); rerun it "
-              + "with the same ones, or " + (overwrite ? "drop --resume (keeping --overwrite)"
-                  : "use --overwrite instead of --resume") + " to start over");
+              + " had other inputs, data or settings (" + difference(old, fingerprint)
+              + "); rerun it with the same ones, or " + (overwrite
+                  ? "drop --resume (keeping --overwrite)" : "use --overwrite instead of --resume")
+              + " to start over");
         }
       }
       // created with the first recorded fit: a run that fails before fitting leaves nothing
@@ -74,6 +81,44 @@ public final class FitStore implements FitRecord {
     } catch (IOException e) {
       throw FileSystems.accessError("cannot use " + loc + " to record fits", e, "--out");
     }
+  }
+
+  /**
+   * What differs between two fingerprints (CurveJob's "what: value" lines): the first three
+   * changes, as "--seeds 3 (was 2)" or "other train rows"; or the record's format or version.
+   */
+  static String difference(String before, String now) {
+    List<String> was = before.lines().toList(), is = now.lines().toList();
+    if (was.isEmpty() || !was.get(0).equals(is.get(0))) {
+      return "recorded by another linprobe version";
+    }
+    Map<String, String> old = new LinkedHashMap<>(), cur = new LinkedHashMap<>();
+    for (String l : was.subList(1, was.size())) old.put(what(l), valueOf(l));
+    for (String l : is.subList(1, is.size())) cur.put(what(l), valueOf(l));
+    Set<String> keys = new LinkedHashSet<>(cur.keySet());
+    keys.addAll(old.keySet());
+    List<String> changes = new ArrayList<>();
+    for (String k : keys) {
+      String a = old.get(k), b = cur.get(k);
+      if (java.util.Objects.equals(a, b)) continue;
+      if (k.endsWith(" rows")) changes.add("other " + k);
+      else if (k.equals("linprobe version")) changes.add("recorded by linprobe " + a);
+      else changes.add(k + " " + (b == null ? "unset" : b) + " (was " + (a == null ? "unset" : a)
+          + ")");
+    }
+    if (changes.isEmpty()) return "recorded by another linprobe version";
+    return String.join(", ", changes.subList(0, Math.min(3, changes.size())))
+        + (changes.size() > 3 ? " and " + (changes.size() - 3) + " more" : "");
+  }
+
+  private static String what(String line) {
+    int at = line.indexOf(": ");
+    return at < 0 ? line : line.substring(0, at);
+  }
+
+  private static String valueOf(String line) {
+    int at = line.indexOf(": ");
+    return at < 0 ? "" : line.substring(at + 2);
   }
 
   /** The fingerprint as 64 bits, at the head of every fit file: a fit is used only by its run. */

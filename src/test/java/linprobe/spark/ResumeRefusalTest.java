@@ -39,6 +39,19 @@ class ResumeRefusalTest extends SparkTestBase {
     writeParquet(path, x, y, d, 2);
   }
 
+  /** A record of another format or version is named as such; more than three changes counted. */
+  @Test
+  void theDifferenceNamesTheVersionOrCountsTheRest() {
+    assertEquals("recorded by another linprobe version",
+        FitStore.difference("linprobe fits v4\nx", "linprobe fits v5\nx"));
+    assertEquals("recorded by linprobe 0.0.9", FitStore.difference(
+        "linprobe fits v5\nlinprobe version: 0.0.9", "linprobe fits v5\nlinprobe version: 0.1.0"));
+    assertEquals("--c unset (was 0)", FitStore.difference("v\n--c: 0", "v"));
+    assertEquals("--a 1 (was 0), --b 1 (was 0), --d 1 (was 0) and 1 more",
+        FitStore.difference("v\n--a: 0\n--b: 0\n--c: 0\n--d: 0",
+            "v\n--a: 1\n--b: 1\n--d: 1"));
+  }
+
   @Test
   void resumeOverOtherRowsAtTheSamePathIsRefused() throws Exception {
     String train = tmp.resolve("train").toString();
@@ -60,8 +73,8 @@ class ResumeRefusalTest extends SparkTestBase {
         out.toString(), "--shots", "1,2,5,all", "--seeds", "2", "--models", "lr", "--lr-c", "1", "--quiet",
         "--resume");
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("had other inputs, data or settings"), r.err());
-    assertTrue(r.err().contains("use --overwrite instead of --resume to start over"), r.err());
+    assertTrue(r.err().contains("had other inputs, data or settings (other train rows); rerun it"
+        + " with the same ones, or use --overwrite instead of --resume to start over"), r.err());
     assertFalse(Files.exists(out));
     // --overwrite given too: the fix is to drop --resume, not to add what is there
     r = run("curve", "--train", train, "--test", test, "--out", out.toString(), "--shots",
@@ -70,9 +83,16 @@ class ResumeRefusalTest extends SparkTestBase {
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("drop --resume (keeping --overwrite) to start over"), r.err());
     assertFalse(Files.exists(out));
-    // the same rows again (other files, other order): resumed
+    // the same rows, other settings: named, with what they were
     org.apache.commons.io.FileUtils.deleteDirectory(tmp.resolve("train").toFile());
     table(train, 1);
+    r = run("curve", "--train", train, "--test", test, "--out", out.toString(), "--shots",
+        "1,2,5,all", "--seeds", "3", "--models", "lr", "--lr-c", "0.5", "--quiet", "--resume");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("had other inputs, data or settings (--seeds [0, 1, 2] (was "
+        + "[0, 1]), --lr-c 0.5 (was 1.0)); rerun it"), r.err());
+    assertFalse(Files.exists(out));
+    // the same rows and settings (other files, other order): resumed
     Run same = run("curve", "--train", train, "--test", test, "--out",
         out.toString(), "--shots", "1,2,5,all", "--seeds", "2", "--models", "lr", "--lr-c", "1", "--resume");
     assertEquals(0, same.code(), same.err());
