@@ -20,10 +20,14 @@ import picocli.CommandLine.Option;
 @Command(name = "curve", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.VersionInfo.class,
     resourceBundle = "linprobe.cli.CurveHelp",
+    // picocli shows --train, --test and --out as optional: any of them may come from --config
+    customSynopsis = {"linprobe curve --train=PATH --test=PATH --out=DIR [OPTIONS]",
+        "       (any option may come from a --config file or spark.linprobe.* instead)"},
     description = {"Fit naive Bayes and logistic regression on nested training subsets of "
         + "growing size for several seeds, score them on the test set, and write learning-curve "
         + "tables to --out (fits.csv, curve.csv, per_class.csv, comparison.csv, curve.md, "
-        + "summary.json, report.html, Parquet fits/, curve/ and per_class/, _SUCCESS last). "
+        + "summary.json, report.html, learning_curve, logloss_curve and chosen_c (when C is "
+        + "chosen) as .png and .svg, Parquet fits/, curve/ and per_class/, _SUCCESS last). "
         + "Prints curve.md at the end."})
 public final class CurveCommand implements Callable<Integer> {
   // unset options stay null: CurveOptions.builder() holds the defaults

@@ -438,8 +438,8 @@ public final class CurveJob {
     Map<SubsetId, FitResult> done = new HashMap<>();
     List<List<FitResult>> inTasks = List.of();
     if (inTask > 0) {
-      progress.stage("logistic regression: " + inTask + " fits inside Spark tasks (subsets up to "
-          + (budget >> 20) + " MiB each)");
+      progress.stage("logistic regression: " + inTask + " fits inside Spark tasks (those whose "
+          + "subsets fit in --local-fit-mb, " + (budget >> 20) + " MiB here)");
       inTasks = LogisticPass.fitInTasks(bucketed, splits, validation, store, !o.quiet());
       for (List<FitResult> chainFits : inTasks) {
         for (FitResult f : chainFits) {
