@@ -111,6 +111,12 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertEquals("linprobe: error: --distance applies to --separation fixed only; add "
         + "--separation fixed or drop --distance", bad.err().strip());
     assertTrue(!Files.exists(tmp.resolve("genbad")));
+    CliTest.Run few = CliTest.run("generate", "--out", tmp.resolve("genfew").toString(),
+        "--classes", "3", "--train-rows", "2");
+    assertEquals(2, few.code());
+    assertEquals("linprobe: error: --train-rows 2 is fewer than --classes 3: every class needs "
+        + "training rows; pass --train-rows 3 or more", few.err().strip());
+    assertFalse(Files.exists(tmp.resolve("genfew")));
   }
 
   @Test
