@@ -92,8 +92,10 @@ public final class GenerateCommand implements Callable<Integer> {
     long train = trainRows != null ? trainRows : 100L * dims;
     if (train < 1 || testRows < 1) throw new LinprobeException("row counts must be positive");
     if (train < classes) { // rows go to classes in turn: some class would have none
-      throw new LinprobeException("--train-rows " + train + " is fewer than --classes " + classes
-          + ": every class needs training rows; pass --train-rows " + classes + " or more");
+      throw new LinprobeException((trainRows != null ? "--train-rows " + train
+          : "the default --train-rows (100 x --dims = " + train + ")") + " is fewer than --classes "
+          + classes + ": every class needs training rows; pass --train-rows " + classes
+          + " or more");
     }
     SparkSession spark = Sessions.getOrCreate("linprobe generate");
     OutputDir dir = OutputDir.check(out, run.overwrite, spark.sparkContext().hadoopConfiguration());

@@ -1,6 +1,8 @@
 package linprobe.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import linprobe.LinprobeException;
 import linprobe.TransientFailure;
 import linprobe.Version;
@@ -170,9 +172,15 @@ public final class Main implements Runnable {
         message = d.blame(message, name -> java.util.Arrays.stream(args)
             .anyMatch(x -> x.equals(name) || x.startsWith(name + "=")));
       }
-      String guess = ex instanceof CommandLine.UnmatchedArgumentException u
-          && !u.getSuggestions().isEmpty() ? " (did you mean '" + u.getSuggestions().get(0)
-              + "'?)" : "";
+      String guess = "";
+      if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+        String typed = u.getUnmatched().get(0).replaceAll("=.*", "");
+        CommandLine.Model.CommandSpec spec = u.getCommandLine().getCommandSpec();
+        List<String> names = new ArrayList<>(spec.subcommands().keySet());
+        spec.options().forEach(o -> names.addAll(List.of(o.names())));
+        String near = nearest(typed, names);
+        if (near != null) guess = " (did you mean '" + near + "'?)";
+      }
       if (ex instanceof CommandLine.UnmatchedArgumentException u
           && u.getCommandLine().getParent() == null && !u.getUnmatched().isEmpty()
           && !u.getUnmatched().get(0).startsWith("-")) {
@@ -189,6 +197,44 @@ public final class Main implements Runnable {
       return EXIT_INVALID;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * The name closest to what was typed (edit distance), when close enough to be a typo: at most
+   * 2 edits or a third of its length, and nearer than the runner-up; else null.
+   */
+  static String nearest(String typed, List<String> names) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE, second = Integer.MAX_VALUE;
+    for (String name : new java.util.LinkedHashSet<>(names)) {
+      int d = editDistance(typed, name);
+      if (d < bestDistance) {
+        second = bestDistance;
+        bestDistance = d;
+        best = name;
+      } else if (d < second) {
+        second = d;
+      }
+    }
+    return best != null && bestDistance > 0 && bestDistance <= Math.max(2, typed.length() / 3)
+        && bestDistance < second ? best : null;
+  }
+
+  /** Levenshtein's distance: the fewest insertions, deletions and substitutions from a to b. */
+  static int editDistance(String a, String b) {
+    int[] row = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) row[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      int diagonal = row[0];
+      row[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int above = row[j];
+        row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1),
+            diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+        diagonal = above;
+      }
+    }
+    return row[b.length()];
   }
 
   /**

@@ -513,26 +513,39 @@ public final class EmbeddingSource {
       FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
       String it = "it";
       if (fs.getFileStatus(file).isDirectory()) {
+        // the files Spark reads: not hidden (_, .) nor being copied
         Path first = Arrays.stream(fs.listStatus(file)).filter(f -> f.isFile()
-                && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith("."))
+                && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith(".")
+                && !f.getPath().getName().endsWith("._COPYING_"))
             .map(org.apache.hadoop.fs.FileStatus::getPath).sorted().findFirst().orElse(null);
         if (first == null) return null;
         file = first;
         it = "its file " + first.getName();
       }
-      byte[] head = new byte[4];
+      byte[] head = new byte[8];
       int n = 0;
       try (var in = fs.open(file)) {
         for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) n += r;
       }
-      if (n == 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1') {
+      // PAR1, or PARE: Parquet with an encrypted footer, which Spark cannot read without keys
+      if (n >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R'
+          && (head[3] == '1' || head[3] == 'E')) {
         return null;
       }
       if (n == 0) return it + " is empty";
+      String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+      for (String[] known : new String[][] {{"ARROW1", "an Arrow file"}, {"ORC", "an ORC file"},
+          {"Obj\u0001", "an Avro file"}, {"\u0093NUMPY", "a NumPy .npy file"},
+          {"PK\u0003\u0004", "a zip archive (.npz, .xlsx...)"}}) {
+        if (start.startsWith(known[0])) return it + " is " + known[1];
+      }
+      // printable ASCII, white space, or UTF-8's byte order mark: not Arrow, ORC, .npy...
+      boolean bom = n >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb
+          && (head[2] & 0xff) == 0xbf;
       boolean text = true;
-      for (int i = 0; i < n; i++) {
+      for (int i = bom ? 3 : 0; i < n; i++) {
         int b = head[i] & 0xff;
-        text &= b == '\t' || b == '\n' || b == '\r' || (b >= 0x20 && b != 0x7f);
+        text &= b == '\t' || b == '\n' || b == '\r' || (b >= 0x20 && b < 0x7f);
       }
       return it + (text ? " begins with text, as CSV and JSON do"
           : " does not begin with PAR1, as every Parquet file does");

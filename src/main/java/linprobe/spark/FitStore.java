@@ -69,11 +69,16 @@ public final class FitStore implements FitRecord {
           old = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         if (!old.equals(fingerprint)) {
+          String restart = (overwrite ? "drop --resume (keeping --overwrite)"
+              : "use --overwrite instead of --resume") + " to start over";
+          String difference = difference(old, fingerprint);
+          if (difference.startsWith("recorded by ")) { // its fits are not this build's numbers
+            throw new LinprobeException("--resume: the unfinished run into " + target + " was "
+                + difference + ", whose fits this one does not use; " + restart);
+          }
           throw new LinprobeException("--resume: the unfinished run into " + target
-              + " had other inputs, data or settings (" + difference(old, fingerprint)
-              + "); rerun it with the same ones, or " + (overwrite
-                  ? "drop --resume (keeping --overwrite)" : "use --overwrite instead of --resume")
-              + " to start over");
+              + " had other inputs, data or settings (" + difference + "); rerun it with the "
+              + "same ones, or " + restart);
         }
       }
       // created with the first recorded fit: a run that fails before fitting leaves nothing
@@ -97,18 +102,26 @@ public final class FitStore implements FitRecord {
     for (String l : is.subList(1, is.size())) cur.put(what(l), valueOf(l));
     Set<String> keys = new LinkedHashSet<>(cur.keySet());
     keys.addAll(old.keySet());
+    if (!java.util.Objects.equals(old.get("linprobe version"), cur.get("linprobe version"))) {
+      return "recorded by linprobe " + old.get("linprobe version");
+    }
+    // a changed --shots changes the grid resolved from it too: named once, as the user's flag
+    if (!java.util.Objects.equals(old.get("--shots"), cur.get("--shots"))) keys.remove("shots");
     List<String> changes = new ArrayList<>();
     for (String k : keys) {
       String a = old.get(k), b = cur.get(k);
       if (java.util.Objects.equals(a, b)) continue;
       if (k.endsWith(" rows")) changes.add("other " + k);
-      else if (k.equals("linprobe version")) changes.add("recorded by linprobe " + a);
-      else changes.add(k + " " + (b == null ? "unset" : b) + " (was " + (a == null ? "unset" : a)
-          + ")");
+      else changes.add(k + " " + shown(b) + " (was " + shown(a) + ")");
     }
     if (changes.isEmpty()) return "recorded by another linprobe version";
     return String.join(", ", changes.subList(0, Math.min(3, changes.size())))
         + (changes.size() > 3 ? " and " + (changes.size() - 3) + " more" : "");
+  }
+
+  /** A setting's value as the message shows it: "null" (not given) is the default. */
+  private static String shown(String value) {
+    return value == null ? "unset" : value.equals("null") ? "default" : value;
   }
 
   private static String what(String line) {

@@ -103,6 +103,18 @@ class BadInputTest extends SparkTestBase {
     Files.writeString(dir.resolve("_SUCCESS"), "");
     expect("test data at " + dir + " is not Parquet: its file part-00000.bin does not begin with "
         + "PAR1, as every Parquet file does", "--test", dir.toString());
+    Path arrow = tmp.resolve("table.arrow");
+    Files.write(arrow, "ARROW1\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    expect("is not Parquet: it is an Arrow file", "--train", arrow.toString());
+    Path npy = tmp.resolve("table.npy");
+    Files.write(npy, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+    expect("is not Parquet: it is a NumPy .npy file", "--train", npy.toString());
+    Path latin = tmp.resolve("latin1.csv");
+    Files.write(latin, new byte[] {'c', 'a', 'f', (byte) 0xe9, ',', '1', '\n', 'x'});
+    expect("is not Parquet: it does not begin with PAR1", "--train", latin.toString());
+    Path bom = tmp.resolve("bom.csv");
+    Files.write(bom, new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, 'i', 'd', '\n'});
+    expect("is not Parquet: it begins with text", "--train", bom.toString());
     Path empty = tmp.resolve("empty.parquet");
     Files.write(empty, new byte[0]);
     expect("train data at " + empty + " is not Parquet: it is empty", "--train", empty.toString());

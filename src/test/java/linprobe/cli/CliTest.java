@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import linprobe.spark.SparkTestBase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,7 +130,16 @@ class CliTest extends SparkTestBase {
         + " of curve, demo, simulate, generate, import-idx, import-packages, embed, help; see"
         + " 'linprobe --help'");
     Run flag = run("curve", "--train", train(), "--test", test(), "--out", out, "--sed");
-    assertInvalid(flag, "linprobe: error: unknown option: '--sed' (did you mean '--seed");
+    assertInvalid(flag, "linprobe: error: unknown option: '--sed' (did you mean '--seeds'?)");
+    // the nearest name, not picocli's first with the same two letters (--lr-c, --scaling)
+    assertInvalid(run("curve", "--lr-gem", "float32"), "unknown options: '--lr-gem', 'float32' (did"
+        + " you mean '--lr-gemm'?)");
+    assertInvalid(run("curve", "--score-gem=double"), "(did you mean '--score-gemm'?)");
+    assertInvalid(run("curve", "--validation-fracton", "0.2"), "'--validation-fraction'?");
+    assertFalse(run("curve", "--zzzzzz").err().contains("did you mean"), "no guess for nonsense");
+    assertEquals("--seeds", Main.nearest("--sed", List.of("--seed-list", "--seeds", "--scaling")));
+    assertEquals(null, Main.nearest("--x", List.of("-h", "-V")), "a tie is no guess");
+    assertEquals(3, Main.editDistance("kitten", "sitting"));
     Run value = run("curve", "--train", train(), "--test", test(), "--out", out, "--seeds",
         "two");
     assertInvalid(value, "linprobe: error: invalid value for option '--seeds': 'two' is not an"

@@ -117,6 +117,11 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertEquals("linprobe: error: --train-rows 2 is fewer than --classes 3: every class needs "
         + "training rows; pass --train-rows 3 or more", few.err().strip());
     assertFalse(Files.exists(tmp.resolve("genfew")));
+    CliTest.Run byDefault = CliTest.run("generate", "--out", tmp.resolve("genfew").toString(),
+        "--classes", "120", "--dims", "1");
+    assertEquals("linprobe: error: the default --train-rows (100 x --dims = 100) is fewer than "
+        + "--classes 120: every class needs training rows; pass --train-rows 120 or more",
+        byDefault.err().strip());
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import linprobe.CurveOptions;
+import linprobe.LinprobeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,12 +42,24 @@ class ResumeRefusalTest extends SparkTestBase {
 
   /** A record of another format or version is named as such; more than three changes counted. */
   @Test
-  void theDifferenceNamesTheVersionOrCountsTheRest() {
+  void theDifferenceNamesTheVersionOrCountsTheRest() throws Exception {
     assertEquals("recorded by another linprobe version",
         FitStore.difference("linprobe fits v4\nx", "linprobe fits v5\nx"));
     assertEquals("recorded by linprobe 0.0.9", FitStore.difference(
         "linprobe fits v5\nlinprobe version: 0.0.9", "linprobe fits v5\nlinprobe version: 0.1.0"));
     assertEquals("--c unset (was 0)", FitStore.difference("v\n--c: 0", "v"));
+    // an older build's record: no "rerun it with the same ones", only starting over
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(tmp.resolve("old").toUri());
+    Path store = Files.createDirectories(tmp.resolve(".old.linprobe-fits"));
+    Files.writeString(store.resolve("fingerprint"), "linprobe fits v4\nx");
+    LinprobeException e = org.junit.jupiter.api.Assertions.assertThrows(LinprobeException.class,
+        () -> FitStore.open(target, "linprobe fits v5\nx", true, false,
+            new org.apache.hadoop.conf.Configuration()));
+    assertEquals("--resume: the unfinished run into " + target + " was recorded by another "
+        + "linprobe version, whose fits this one does not use; use --overwrite instead of "
+        + "--resume to start over", e.getMessage());
+    assertEquals("--shots [1, 2] (was default)", FitStore.difference(
+        "v\nshots: [1, 2, 5]\n--shots: null", "v\nshots: [1, 2]\n--shots: [1, 2]"));
     assertEquals("--a 1 (was 0), --b 1 (was 0), --d 1 (was 0) and 1 more",
         FitStore.difference("v\n--a: 0\n--b: 0\n--c: 0\n--d: 0",
             "v\n--a: 1\n--b: 1\n--d: 1"));
