@@ -279,8 +279,7 @@ public final class CurveJob {
     }
     int passes = ScoringPass.passes(fitted.stream().map(FitResult::fitted).toList());
     progress.stage("scoring " + Progress.count(fitted.size(), "model") + " on " + test.rows()
-        + " test rows ("
-        + passes + (passes == 1 ? " pass)" : " passes)"));
+        + " test rows (" + passes + (passes == 1 ? " pass)" : " passes)"));
     List<Scores> scores = ScoringPass.score(test,
         fitted.stream().map(FitResult::fitted).toList(), o.scoreFloat32(k, d));
     List<Fit> fits = new ArrayList<>();
@@ -348,8 +347,8 @@ public final class CurveJob {
     if (pairs.isEmpty()) return out;
     boolean[] wanted = new boolean[models.size()];
     for (int[] p : pairs) wanted[p[0]] = wanted[p[1]] = true;
-    progress.stage("McNemar's test for " + pairs.size() + " comparison"
-        + (pairs.size() == 1 ? "" : "s") + " of one fit: which test rows each model gets right");
+    progress.stage("McNemar's test for " + Progress.count(pairs.size(), "comparison")
+        + " of one fit: which test rows each model gets right");
     java.util.BitSet[] right = ScoringPass.correctRows(test, models, float32, wanted);
     long rows = test.rows();
     for (int j = 0; j < pairs.size(); j++) {

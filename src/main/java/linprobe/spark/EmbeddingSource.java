@@ -513,10 +513,8 @@ public final class EmbeddingSource {
       FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
       String it = "it";
       if (fs.getFileStatus(file).isDirectory()) {
-        // the files Spark reads: not hidden (_, .) nor being copied
-        Path first = Arrays.stream(fs.listStatus(file)).filter(f -> f.isFile()
-                && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith(".")
-                && !f.getPath().getName().endsWith("._COPYING_"))
+        Path first = Arrays.stream(fs.listStatus(file))
+            .filter(f -> f.isFile() && !FileSystems.hidden(f.getPath().getName()))
             .map(org.apache.hadoop.fs.FileStatus::getPath).sorted().findFirst().orElse(null);
         if (first == null) return null;
         file = first;

@@ -176,11 +176,12 @@ public final class FileSystems {
   }
 
   /**
-   * Whether Spark's file readers skip a file or directory of this name: a leading dot, or a
-   * leading underscore but for partition directories (_c=1).
+   * Whether Spark's file readers skip a file or directory of this name: a leading dot, a
+   * leading underscore but for partition directories (_c=1), or a file still being copied.
    */
   public static boolean hidden(String name) {
-    return name.startsWith(".") || (name.startsWith("_") && !name.contains("="));
+    return name.startsWith(".") || (name.startsWith("_") && !name.contains("="))
+        || name.endsWith("._COPYING_");
   }
 
   /** A local file (read with java.io) as a file: URI, whatever Hadoop's default file system. */

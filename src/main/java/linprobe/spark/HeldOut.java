@@ -42,8 +42,8 @@ public final class HeldOut {
       long v = Math.round(fraction * n);
       if (n >= 2) v = Math.max(1, v);
       if (n - v < 1) {
-        throw new LinprobeException("class '" + labels.get(c) + "' has " + n + " training row"
-            + (n == 1 ? "" : "s") + ": holding out --validation-fraction " + fraction + " of it ("
+        throw new LinprobeException("class '" + labels.get(c) + "' has "
+            + Progress.count(n, "training row") + ": holding out --validation-fraction " + fraction + " of it ("
             + v + ") leaves none to train on; lower --validation-fraction, or give a "
             + "--validation table");
       }

@@ -101,6 +101,8 @@ class BadInputTest extends SparkTestBase {
     Path dir = Files.createDirectories(tmp.resolve("parts"));
     Files.write(dir.resolve("part-00000.bin"), new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
     Files.writeString(dir.resolve("_SUCCESS"), "");
+    // skipped as Spark skips it (a copy under way), though its name sorts first
+    Files.writeString(dir.resolve("a.csv._COPYING_"), "id,text\n");
     expect("test data at " + dir + " is not Parquet: its file part-00000.bin does not begin with "
         + "PAR1, as every Parquet file does", "--test", dir.toString());
     Path arrow = tmp.resolve("table.arrow");
