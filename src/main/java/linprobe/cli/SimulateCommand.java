@@ -129,8 +129,13 @@ public final class SimulateCommand implements Callable<Integer> {
       return logN.r2() > linear.r2() ? "log n" : "n";
     }
 
+    /** The better law, null when there is none to draw: too few points, or no growth. */
     GrowthLaw best() {
-      return logN == null ? null : logN.r2() > linear.r2() ? logN : linear;
+      return switch (better()) {
+        case "log n" -> logN;
+        case "n" -> linear;
+        default -> null;
+      };
     }
   }
 
@@ -489,7 +494,8 @@ public final class SimulateCommand implements Callable<Integer> {
         sb.append(',').append(Tables.num(g.exponent()));
         for (GrowthLaw l : new GrowthLaw[] {g.logN(), g.linear()}) {
           sb.append(',').append(Tables.num(l.intercept())).append(',')
-              .append(Tables.num(l.slope())).append(',').append(Tables.num(l.r2()));
+              .append(Tables.num(l.slope())).append(',')
+              .append(Double.isNaN(l.r2()) ? "" : Tables.num(l.r2()));
         }
         sb.append(',');
       }
@@ -537,8 +543,8 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     sb.append("\nGrowth of m_eps (least squares over the m_eps reached before the whole pool, "
         + "points; an m_eps marked (all), which the pool's size sets, is left out and counted; "
-        + "better: the law with "
-        + "the higher R^2, which over a narrow range of n tells the two apart poorly; p, the "
+        + "R^2 - where m_eps is the same at every n; better: no growth when neither law rises, "
+        + "else the law with the higher R^2, which over a narrow range of n tells the two apart poorly; p, the "
         + "slope of log m_eps on log n (m_eps ~ n^p), is the clearer sign: 1 for linear growth, "
         + "near 0 for logarithmic):\n\n"
         + "| model | K | points | (all) | p | a + b log n | R^2 | a + b n | R^2 | better |\n"
@@ -551,13 +557,18 @@ public final class SimulateCommand implements Callable<Integer> {
       } else {
         sb.append(String.format(Locale.ROOT, "%.2f", g.exponent())).append(" | ")
             .append(g.logN().formula()).append(" | ")
-            .append(String.format(Locale.ROOT, "%.3f", g.logN().r2())).append(" | ")
+            .append(r2(g.logN())).append(" | ")
             .append(g.linear().formula()).append(" | ")
-            .append(String.format(Locale.ROOT, "%.3f", g.linear().r2())).append(" | ");
+            .append(r2(g.linear())).append(" | ");
       }
       sb.append(g.better()).append(" |\n");
     }
     return sb.toString();
+  }
+
+  /** R^2 to 3 decimals, "-" where it is undefined (m_eps the same at every n). */
+  static String r2(GrowthLaw l) {
+    return Double.isNaN(l.r2()) ? "-" : String.format(Locale.ROOT, "%.3f", l.r2());
   }
 
   static Complexity find(List<Complexity> rs, String model, int k, int n) {

@@ -10,8 +10,8 @@ import java.util.Locale;
 public record GrowthLaw(boolean logN, double intercept, double slope, double r2, int points) {
 
   /**
-   * Fits y = a + b f(n) to the points (n_i, y_i); n must be positive for the log law. R^2 is 0
-   * when y or f(n) does not vary (nothing is explained), and at least 2 points are needed.
+   * Fits y = a + b f(n) to the points (n_i, y_i); n must be positive for the log law. R^2 is
+   * NaN, undefined (0 / 0), when y or f(n) does not vary; at least 2 points are needed.
    */
   public static GrowthLaw fit(double[] n, double[] y, boolean logN) {
     if (n.length != y.length || n.length < 2) {
@@ -34,7 +34,7 @@ public record GrowthLaw(boolean logN, double intercept, double slope, double r2,
       syy += (y[i] - my) * (y[i] - my);
     }
     double b = sxx == 0 ? 0 : sxy / sxx;
-    double r2 = syy == 0 || sxx == 0 ? 0 : sxy * sxy / (sxx * syy);
+    double r2 = syy == 0 || sxx == 0 ? Double.NaN : sxy * sxy / (sxx * syy);
     return new GrowthLaw(logN, my - b * mx, b, r2, len);
   }
 

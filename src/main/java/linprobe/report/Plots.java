@@ -105,7 +105,8 @@ public final class Plots {
   /**
    * m_eps against n (log y axis), one solid line with markers per (model, K): the colour is the
    * model, the marker the number of classes; each with its fitted growth law, dotted, drawn
-   * across the range of n (within the range of the m_eps), named with its formula and R^2. The
+   * over the n of the points it was fitted to (within the range of the m_eps), named with its
+   * formula and R^2. The
    * points reached only by the whole pool's fit, left out of the laws, are ringed in black.
    */
   public static Picture sampleComplexity(List<MEps> points, List<Law> laws, String title)
@@ -121,8 +122,6 @@ public final class Plots {
     Marker[] markers = {SeriesMarkers.CIRCLE,
         SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP,
         SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS};
-    double lo = points.stream().mapToInt(MEps::dims).min().orElse(1);
-    double hi = points.stream().mapToInt(MEps::dims).max().orElse(1);
     double yLo = points.stream().filter(p -> p.mEps() != null).mapToLong(MEps::mEps).min()
         .orElse(1) / 1.5;
     double yHi = points.stream().filter(p -> p.mEps() != null).mapToLong(MEps::mEps).max()
@@ -151,9 +150,15 @@ public final class Plots {
         line.setLineStyle(new BasicStroke(2.5f));
         for (Law l : laws) {
           if (!l.model().equals(model) || l.classes() != k) continue;
+          // over the n of the points the law was fitted to, never beyond them
+          double[] own = points.stream().filter(p -> p.model().equals(model)
+              && p.classes() == k && p.mEps() != null && !p.wholePool())
+              .mapToDouble(MEps::dims).toArray();
+          double from = java.util.Arrays.stream(own).min().orElse(0);
+          double to = java.util.Arrays.stream(own).max().orElse(0);
           List<Double> fx = new ArrayList<>(), fy = new ArrayList<>();
-          for (int t = 0; t <= 40 && hi > lo; t++) {
-            double n = lo + (hi - lo) * t / 40.0, y = l.law().at(n);
+          for (int t = 0; t <= 40 && to > from; t++) {
+            double n = from + (to - from) * t / 40.0, y = l.law().at(n);
             if (y >= yLo && y <= yHi) {
               fx.add(n);
               fy.add(y);

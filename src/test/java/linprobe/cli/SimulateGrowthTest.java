@@ -37,7 +37,10 @@ class SimulateGrowthTest {
     assertEquals(10, lr2.linear().slope(), 1e-9);
     assertEquals(0, lr2.linear().intercept(), 1e-9);
     assertEquals(1, lr2.exponent(), 1e-12);
+    assertEquals(nb2.logN(), nb2.best());
+    assertEquals(lr2.linear(), lr2.best());
     assertEquals("no growth", nb3.better());
+    assertEquals(null, nb3.best(), "no law drawn for a falling m_eps");
     assertEquals(-1, nb3.exponent(), 1e-12);
     assertEquals("too few points", lr3.better());
     assertEquals(2, lr3.points());
@@ -76,5 +79,17 @@ class SimulateGrowthTest {
     assertTrue(whole.contains("| lr | 2 | 2 | 2 | | | | | | too few points |"), whole);
     assertTrue(SimulateCommand.growthCsv(pg).contains("\nlr,2,2,2,,,,,,,,too few points\n"),
         SimulateCommand.growthCsv(pg));
+    // m_eps the same at every n: R^2 is 0 / 0, left empty (- in the table), not 0
+    List<SimulateCommand.Complexity> flat = new ArrayList<>();
+    for (int n : NS) {
+      flat.add(new SimulateCommand.Complexity("nb", 2, n, 10L, false, 0.1, "closed form", 0.1));
+    }
+    List<SimulateCommand.Growth> fg = SimulateCommand.growth(flat, models, new int[] {2});
+    assertEquals("no growth", fg.get(0).better());
+    assertTrue(SimulateCommand.growthCsv(fg).contains("\nnb,2,4,0,0,10,0,,10,0,,no growth\n"),
+        SimulateCommand.growthCsv(fg));
+    assertTrue(SimulateCommand.markdown(flat, new int[] {2}, NS, fg, "a test", 0.01)
+        .contains("| nb | 2 | 4 | 0 | 0.00 | 10 + 0 log n | - | 10 + 0 n | - | no growth |"),
+        SimulateCommand.markdown(flat, new int[] {2}, NS, fg, "a test", 0.01));
   }
 }

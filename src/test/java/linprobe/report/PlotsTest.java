@@ -105,4 +105,21 @@ class PlotsTest {
     var none = Plots.sampleComplexityChart(points.subList(0, 2), List.of(), "t");
     assertFalse(none.getSeriesMap().containsKey(Plots.WHOLE_POOL));
   }
+
+  @Test
+  void aGrowthLawIsDrawnOnlyOverTheDimensionsOfItsOwnPoints() {
+    // lr's law is fitted to n = 10, 20, 40; n = 80 was reached only with the whole pool
+    List<Plots.MEps> points = List.of(new Plots.MEps("lr", 3, 10, 100L, false),
+        new Plots.MEps("lr", 3, 20, 200L, false), new Plots.MEps("lr", 3, 40, 400L, false),
+        new Plots.MEps("lr", 3, 80, 8000L, true), new Plots.MEps("nb", 3, 160, 30L, false));
+    linprobe.curve.GrowthLaw law = linprobe.curve.GrowthLaw.fit(new double[] {10, 20, 40},
+        new double[] {100, 200, 400}, false);
+    var chart = Plots.sampleComplexityChart(points, List.of(new Plots.Law("lr", 3, law)), "t");
+    List<String> fits = chart.getSeriesMap().keySet().stream().filter(n -> n.contains(" fit: "))
+        .toList();
+    assertEquals(1, fits.size(), chart.getSeriesMap().keySet().toString());
+    double[] x = chart.getSeriesMap().get(fits.get(0)).getXData();
+    assertEquals(10, java.util.Arrays.stream(x).min().orElseThrow(), 1e-9);
+    assertEquals(40, java.util.Arrays.stream(x).max().orElseThrow(), 1e-9);
+  }
 }
