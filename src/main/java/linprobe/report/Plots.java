@@ -37,57 +37,96 @@ public final class Plots {
 
   private Plots() {}
 
+  /**
+   * A model's colour, the same in every picture of every run, whichever models a run has: nb
+   * blue, lr red, nb-perclass green.
+   */
+  static Color colour(String model) {
+    return switch (model) {
+      case "nb" -> COLORS[0];
+      case "lr" -> COLORS[1];
+      case "nb-perclass" -> COLORS[2];
+      default -> COLORS[3 + Math.floorMod(model.hashCode(), COLORS.length - 3)];
+    };
+  }
+
+  /** The legend name of the shaded bands. */
+  static final String BAND = "±1 std across seeds";
+
   /** A drawn chart as PNG bytes and SVG text. */
   public record Picture(byte[] png, String svg) {}
 
   public static Picture errorCurve(LearningCurve c, int classes, String title) throws IOException {
-    return draw(c, classes, title, "mean test error (0-1)", LearningCurve.Point::errorMean,
-        LearningCurve.Point::errorStd, false);
+    return encode(chartOf(c, classes, title, "mean test error (0-1)",
+        LearningCurve.Point::errorMean, LearningCurve.Point::errorStd, false, true));
   }
 
   /**
    * Log-loss on a log axis (naive Bayes' can be a hundred times logistic regression's); on a
-   * linear one when a mean log-loss is 0.
+   * linear one when a mean log-loss is 0. No crossover lines: those come from test error.
    */
   public static Picture loglossCurve(LearningCurve c, int classes, String title) throws IOException {
-    return draw(c, classes, title, "mean test log-loss",
-        LearningCurve.Point::loglossMean, LearningCurve.Point::loglossStd, true);
+    return encode(chartOf(c, classes, title, "mean test log-loss, nats",
+        LearningCurve.Point::loglossMean, LearningCurve.Point::loglossStd, true, false));
   }
 
   /**
    * Logistic regression's C per fit against shots (both log axes) and the median per size, or
-   * null when no C was chosen from data (a fixed --lr-c).
+   * null when no C was chosen from data (a fixed --lr-c). A fallback C (a subset too small to
+   * choose from) is drawn apart, hollow, and the median line joins only the sizes whose C was
+   * chosen.
    */
   public static Picture chosenC(List<Fit> fits, LearningCurve c, int classes, String title)
       throws IOException {
+    XYChart chart = chosenCChart(fits, c, classes, title);
+    return chart == null ? null : encode(chart);
+  }
+
+  /** The chart {@link #chosenC} encodes, or null. */
+  static XYChart chosenCChart(List<Fit> fits, LearningCurve c, int classes, String title) {
     List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+    List<Double> fx = new ArrayList<>(), fy = new ArrayList<>();
+    java.util.Set<Integer> chosen = new java.util.HashSet<>();
     for (Fit f : fits) {
       if (f.cSource() == null || f.cSource().equals("fixed")) continue;
-      xs.add(f.shots() == Fit.ALL ? f.nTrain() / (double) classes : f.shots());
-      ys.add(f.c());
+      boolean fallback = f.cSource().equals("fallback");
+      (fallback ? fx : xs).add(f.shots() == Fit.ALL ? f.nTrain() / (double) classes : f.shots());
+      (fallback ? fy : ys).add(f.c());
+      if (!fallback) chosen.add(f.shots());
     }
     if (xs.isEmpty()) return null;
+    List<Double> every = new ArrayList<>(xs);
+    every.addAll(fx);
+    List<Double> everyC = new ArrayList<>(ys);
+    everyC.addAll(fy);
     boolean all = fits.stream().anyMatch(f -> f.shots() == Fit.ALL && f.cSource() != null
         && !f.cSource().equals("fixed"));
     XYChart chart = chart(title, shotsAxis(all), "chosen C (log scale)");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setXAxisLogarithmicDecadeOnly(decadesOnly(xs));
-    chart.getStyler().setYAxisLogarithmicDecadeOnly(decadesOnly(ys));
+    chart.getStyler().setXAxisLogarithmicDecadeOnly(decadesOnly(every));
+    chart.getStyler().setYAxisLogarithmicDecadeOnly(decadesOnly(everyC));
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     XYSeries each = chart.addSeries("C of each fit", xs, ys);
     each.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     each.setMarkerColor(COLORS[0]);
+    if (!fx.isEmpty()) {
+      XYSeries fallback = chart.addSeries("fallback C (too few rows per class to choose)", fx,
+          fy);
+      fallback.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      fallback.setMarker(new Ring());
+      fallback.setMarkerColor(Color.DARK_GRAY);
+    }
     List<Double> mx = new ArrayList<>(), my = new ArrayList<>();
     for (LearningCurve.Point p : c.of("lr")) {
-      if (Double.isNaN(p.cMedian())) continue;
+      if (Double.isNaN(p.cMedian()) || !chosen.contains(p.shots())) continue;
       mx.add(x(p, classes));
       my.add(p.cMedian());
     }
     XYSeries median = chart.addSeries("median per size", mx, my);
     median.setLineColor(COLORS[1]);
     median.setMarkerColor(COLORS[1]);
-    return encode(chart);
+    return chart;
   }
 
   /**
@@ -117,6 +156,7 @@ public final class Plots {
   static XYChart sampleComplexityChart(List<MEps> points, List<Law> laws, String title) {
     XYChart chart = chart(title, "dimension n", "m_eps (training rows, log scale)");
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setYAxisDecimalPattern("#,##0"); // 1,000 and 10,000, not 1000 and 1E4
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setLegendFont(chart.getStyler().getLegendFont().deriveFont(12f));
     Marker[] markers = {SeriesMarkers.CIRCLE,
@@ -128,9 +168,8 @@ public final class Plots {
         .orElse(1) * 1.5;
     chart.getStyler().setYAxisMin(yLo);
     chart.getStyler().setYAxisMax(yHi);
-    int i = 0;
     for (String model : points.stream().map(MEps::model).distinct().toList()) {
-      Color col = COLORS[i++ % COLORS.length];
+      Color col = colour(model);
       int j = 0;
       for (int k : points.stream().filter(p -> p.model().equals(model)).mapToInt(MEps::classes)
           .distinct().toArray()) {
@@ -198,13 +237,20 @@ public final class Plots {
     }
   }
 
-  /** A white 900 x 560 chart with readable fonts. */
+  static final int WIDTH = 900;
+
+  /** A white 900 x 560 chart with readable fonts; a long title is fitted to its width. */
   static XYChart chart(String title, String xTitle, String yTitle) {
-    XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle)
+    Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    Font titleFont = base.deriveFont(Font.BOLD, 18f);
+    for (float size = 17; size >= 12 && titleWidth(title, titleFont) > WIDTH - 40; size--) {
+      titleFont = base.deriveFont(Font.BOLD, size);
+    }
+    title = fitted(title, titleFont, WIDTH - 40);
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(560).title(title).xAxisTitle(xTitle)
         .yAxisTitle(yTitle).build();
     XYStyler s = chart.getStyler();
-    Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
-    s.setChartTitleFont(base.deriveFont(Font.BOLD, 18f));
+    s.setChartTitleFont(titleFont);
     s.setAxisTitleFont(base);
     s.setAxisTickLabelsFont(base.deriveFont(13f));
     s.setLegendFont(base.deriveFont(14f));
@@ -212,6 +258,36 @@ public final class Plots {
     s.setPlotGridLinesColor(new Color(0xdddddd));
     s.setAntiAlias(true);
     return chart;
+  }
+
+  /** A one-row legend's font made smaller (down to 10 points) until the row fits the width. */
+  static void fitLegend(XYChart chart) {
+    Font f = chart.getStyler().getLegendFont();
+    while (f.getSize2D() > 10 && legendWidth(chart, f) > WIDTH - 20) f = f.deriveFont(
+        f.getSize2D() - 1);
+    chart.getStyler().setLegendFont(f);
+  }
+
+  /** About how wide a one-row legend is: each entry's text, its symbol and the gaps. */
+  static double legendWidth(XYChart chart, Font f) {
+    double w = 0;
+    for (XYSeries x : chart.getSeriesMap().values()) {
+      if (x.isShowInLegend()) w += titleWidth(x.getName(), f) + 3.4 * f.getSize2D();
+    }
+    return w;
+  }
+
+  static double titleWidth(String title, Font font) {
+    return font.getStringBounds(title, new java.awt.font.FontRenderContext(null, true, true))
+        .getWidth();
+  }
+
+  /** The title, cut at its end with an ellipsis when even the smallest font is too wide. */
+  static String fitted(String title, Font font, int width) {
+    if (titleWidth(title, font) <= width) return title;
+    int keep = title.length();
+    while (keep > 1 && titleWidth(title.substring(0, keep) + "…", font) > width) keep--;
+    return title.substring(0, keep).stripTrailing() + "…";
   }
 
   /**
@@ -255,6 +331,16 @@ public final class Plots {
     return "shots per class (log scale" + (all ? "; the last point is all training rows)" : ")");
   }
 
+  /**
+   * The bottom of a log axis over [low, high]: a little below low when the axis still labels two
+   * powers of ten, else down to a power of ten, so that it labels at least two.
+   */
+  static double logAxisMin(double low, double high) {
+    double bottom = low * 0.9;
+    if (Math.floor(Math.log10(high)) - Math.ceil(Math.log10(bottom)) >= 1) return bottom;
+    return Math.pow(10, Math.floor(Math.log10(bottom)));
+  }
+
   /** A log axis needs every mean above 0 (a perfect fit's log-loss can be 0). */
   static boolean logScalePossible(LearningCurve c, ToDoubleFunction<LearningCurve.Point> mean) {
     double low = Double.POSITIVE_INFINITY;
@@ -262,16 +348,13 @@ public final class Plots {
     return low > 0 && !Double.isInfinite(low);
   }
 
-  static Picture draw(LearningCurve c, int classes, String title, String yTitle,
-      ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std,
-      boolean logY) throws IOException {
-    return encode(chartOf(c, classes, title, yTitle, mean, std, logY));
-  }
-
-  /** The chart {@link #draw} encodes. */
+  /**
+   * A learning curve's chart; crossovers: the dashed lines at the sizes from which lr's test
+   * error is better (the comparisons are of test error, so only its picture has them).
+   */
   static XYChart chartOf(LearningCurve c, int classes, String title, String yTitle,
       ToDoubleFunction<LearningCurve.Point> mean, ToDoubleFunction<LearningCurve.Point> std,
-      boolean logY) {
+      boolean logY, boolean crossovers) {
     logY &= logScalePossible(c, mean);
     double low = Double.POSITIVE_INFINITY;
     for (LearningCurve.Point p : c.points()) low = Math.min(low, mean.applyAsDouble(p));
@@ -288,11 +371,11 @@ public final class Plots {
     // a band's lower edge stays above the axis' floor: 0 linear, half the smallest mean on a log
     double floor = logY ? low / 2 : 0;
     double ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
-    int i = 0;
+    double bandLow = Double.POSITIVE_INFINITY, bandHigh = Double.NEGATIVE_INFINITY;
     for (String model : c.models()) {
       List<LearningCurve.Point> ps = c.of(model);
       if (ps.isEmpty()) continue;
-      Color col = COLORS[i++ % COLORS.length];
+      Color col = colour(model);
       double[] xs = new double[ps.size()], ys = new double[ps.size()];
       List<Double> bx = new ArrayList<>(), by = new ArrayList<>();
       for (int k = 0; k < ps.size(); k++) {
@@ -305,11 +388,13 @@ public final class Plots {
         double sd = std.applyAsDouble(ps.get(k));
         bx.add(xs[k]);
         by.add(ys[k] + (Double.isNaN(sd) ? 0 : sd));
+        bandHigh = Math.max(bandHigh, by.get(k));
       }
       for (int k = ps.size() - 1; k >= 0; k--) {
         double sd = std.applyAsDouble(ps.get(k));
         bx.add(xs[k]);
         by.add(Math.max(ys[k] - (Double.isNaN(sd) ? 0 : sd), floor));
+        bandLow = Math.min(bandLow, by.get(by.size() - 1));
       }
       XYSeries band = chart.addSeries(model + " ±1 std", bx, by);
       band.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.PolygonArea);
@@ -323,10 +408,20 @@ public final class Plots {
       line.setMarker(SeriesMarkers.CIRCLE);
       line.setLineStyle(new BasicStroke(2.5f));
     }
+    if (!c.points().isEmpty()) {
+      // the bands' legend entry: a grey polygon of no area on the first point (invisible)
+      LearningCurve.Point p0 = c.points().get(0);
+      double x0 = x(p0, classes), y0 = mean.applyAsDouble(p0);
+      XYSeries key = chart.addSeries(BAND, List.of(x0, x0), List.of(y0, y0));
+      key.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+      key.setFillColor(new Color(0, 0, 0, 50));
+      key.setLineColor(new Color(0, 0, 0, 0));
+      key.setMarker(SeriesMarkers.NONE);
+    }
     // the crossovers: a dashed line at each size (naive Bayes models crossed there named
     // together), all one series with gaps, so that the legend has one entry and stays in its row
     java.util.Map<Integer, List<String>> crossed = new java.util.TreeMap<>();
-    for (Comparison k : c.comparisons()) {
+    for (Comparison k : crossovers ? c.comparisons() : List.<Comparison>of()) {
       Integer cross = k.crossover();
       if (cross == null || cross.equals(k.rows().get(0).shots())) continue;
       crossed.computeIfAbsent(cross, x -> new ArrayList<>()).add(k.nbModel());
@@ -343,11 +438,13 @@ public final class Plots {
         }
         vx.addAll(List.of(xc, xc));
         vy.addAll(List.of(ymin, ymax));
-        names.add("than " + String.join(", ", e.getValue()) + " from "
-            + (cross == Fit.ALL ? "all rows" : Comparison.shots(cross)) + " on");
+        String from = cross == Fit.ALL ? "all rows" : names.isEmpty() ? Comparison.shots(cross)
+            : Integer.toString(cross);
+        names.add((names.isEmpty() ? "than " : "") + String.join(", ", e.getValue()) + " from "
+            + from + " on");
       }
       // "lr better than nb from 5 shots on", or "lr better than nb-perclass from 2 shots on,
-      // than nb from 5 shots on"
+      // nb from 5 on"
       XYSeries v = chart.addSeries(LearningCurve.LR + " better " + String.join(", ", names), vx,
           vy);
       v.setLineColor(Color.DARK_GRAY);
@@ -355,10 +452,9 @@ public final class Plots {
       v.setMarker(SeriesMarkers.NONE);
     }
     if (logY && floor > 0) {
-      // down to a power of ten, so that the axis has at least two labelled decades
-      chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(Math.min(floor * 2,
-          ymin)))));
+      chart.getStyler().setYAxisMin(logAxisMin(bandLow, bandHigh));
     }
+    fitLegend(chart);
     return chart;
   }
 }

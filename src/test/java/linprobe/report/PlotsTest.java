@@ -49,14 +49,69 @@ class PlotsTest {
     }
     LearningCurve c = LearningCurve.of(fs, List.of("nb", "nb-perclass", "lr"));
     var chart = Plots.chartOf(c, 2, "t", "e", LearningCurve.Point::errorMean,
-        LearningCurve.Point::errorStd, false);
+        LearningCurve.Point::errorStd, false, true);
     List<String> crossings = chart.getSeriesMap().keySet().stream()
         .filter(n -> n.startsWith("lr better")).toList();
-    assertEquals(List.of("lr better than nb-perclass from 2 shots on, than nb from 5 shots on"),
+    assertEquals(List.of("lr better than nb-perclass from 2 shots on, nb from 5 on"),
         crossings);
+    assertTrue(Plots.legendWidth(chart, chart.getStyler().getLegendFont()) <= Plots.WIDTH - 20,
+        "the legend's row fits the picture");
     var v = chart.getSeriesMap().get(crossings.get(0));
     assertArrayEquals(new double[] {2, 2, 5, 5, 5}, v.getXData());
     assertTrue(Double.isNaN(v.getYData()[2]), "a gap between the two lines");
+    // the log-loss picture has no crossover lines: they are verdicts on test error
+    var ll = Plots.chartOf(c, 2, "t", "l", LearningCurve.Point::loglossMean,
+        LearningCurve.Point::loglossStd, true, false);
+    assertTrue(ll.getSeriesMap().keySet().stream().noneMatch(n -> n.startsWith("lr better")),
+        ll.getSeriesMap().keySet().toString());
+    // the shaded bands are named in the legend
+    assertTrue(chart.getSeriesMap().get(Plots.BAND).isShowInLegend());
+  }
+
+  @Test
+  void aModelHasTheSameColourWhicheverModelsARunHas() {
+    List<Fit> three = new java.util.ArrayList<>(), two = new java.util.ArrayList<>();
+    for (String m : List.of("nb", "nb-perclass", "lr")) {
+      for (int seed = 0; seed < 2; seed++) {
+        Fit f = new Fit(m, 1, seed, 2, 0.3 + 0.1 * seed, 1, 0, true, 0);
+        three.add(f);
+        if (!m.equals("nb-perclass")) two.add(f);
+      }
+    }
+    var a = Plots.chartOf(LearningCurve.of(three, List.of("nb", "nb-perclass", "lr")), 2, "t",
+        "e", LearningCurve.Point::errorMean, LearningCurve.Point::errorStd, false, true);
+    var b = Plots.chartOf(LearningCurve.of(two, List.of("nb", "lr")), 2, "t", "e",
+        LearningCurve.Point::errorMean, LearningCurve.Point::errorStd, false, true);
+    for (String m : List.of("nb", "lr")) {
+      assertEquals(a.getSeriesMap().get(m).getLineColor(), b.getSeriesMap().get(m).getLineColor(),
+          m);
+    }
+    assertFalse(a.getSeriesMap().get("lr").getLineColor()
+        .equals(a.getSeriesMap().get("nb-perclass").getLineColor()));
+  }
+
+  @Test
+  void aFallbackCIsDrawnApartAndOutOfTheMedianLine() {
+    // 1 shot: too few rows to choose C (fallback 1); 5 shots: chosen, 10 and 100
+    List<Fit> fs = List.of(
+        new Fit("lr", 1, 0, 2, 0.5, 1, Double.NaN, Double.NaN, List.of(), 1, "fallback", 5,
+            true, 0),
+        new Fit("lr", 1, 1, 2, 0.5, 1, Double.NaN, Double.NaN, List.of(), 1, "fallback", 5,
+            true, 0),
+        new Fit("lr", 5, 0, 10, 0.3, 1, Double.NaN, Double.NaN, List.of(), 10, "cv", 5, true, 0),
+        new Fit("lr", 5, 1, 10, 0.3, 1, Double.NaN, Double.NaN, List.of(), 100, "cv", 5, true,
+            0));
+    var chart = Plots.chosenCChart(fs, LearningCurve.of(fs, List.of("lr")), 2, "t");
+    assertArrayEquals(new double[] {5, 5}, chart.getSeriesMap().get("C of each fit").getXData());
+    var fallback = chart.getSeriesMap().keySet().stream().filter(n -> n.startsWith("fallback"))
+        .toList();
+    assertEquals(1, fallback.size(), chart.getSeriesMap().keySet().toString());
+    assertArrayEquals(new double[] {1, 1}, chart.getSeriesMap().get(fallback.get(0)).getXData());
+    assertArrayEquals(new double[] {5}, chart.getSeriesMap().get("median per size").getXData());
+    // a fixed C: no picture
+    assertEquals(null, Plots.chosenCChart(List.of(new Fit("lr", 5, 0, 10, 0.3, 1, Double.NaN,
+        Double.NaN, List.of(), 1, "fixed", 5, true, 0)), LearningCurve.of(fs, List.of("lr")), 2,
+        "t"));
   }
 
   @Test
@@ -75,12 +130,12 @@ class PlotsTest {
         new Fit("nb", 2, 0, 4, 0.4, 1, 0, true, 0), new Fit("nb", 5, 0, 10, 0.3, 1, 0, true, 0)),
         List.of("nb"));
     assertFalse(Plots.chartOf(short125, 2, "t", "e", LearningCurve.Point::errorMean,
-        LearningCurve.Point::errorStd, false).getStyler().isXAxisLogarithmicDecadeOnly());
+        LearningCurve.Point::errorStd, false, true).getStyler().isXAxisLogarithmicDecadeOnly());
     // 1 shot to all of 2 classes of 100 rows (drawn at 100): more than a factor of 20
     LearningCurve wide = LearningCurve.of(List.of(new Fit("nb", 1, 0, 2, 0.5, 1, 0, true, 0),
         new Fit("nb", Fit.ALL, -1, 200, 0.1, 1, 0, true, 0)), List.of("nb"));
     assertTrue(Plots.chartOf(wide, 2, "t", "e", LearningCurve.Point::errorMean,
-        LearningCurve.Point::errorStd, false).getStyler().isXAxisLogarithmicDecadeOnly());
+        LearningCurve.Point::errorStd, false, true).getStyler().isXAxisLogarithmicDecadeOnly());
     assertFalse(Plots.decadesOnly(List.of(1.0, 16.0)));
     assertFalse(Plots.decadesOnly(List.of(10.0, 200.0)));
     assertTrue(Plots.decadesOnly(List.of(10.0, 201.0)));
@@ -121,5 +176,29 @@ class PlotsTest {
     double[] x = chart.getSeriesMap().get(fits.get(0)).getXData();
     assertEquals(10, java.util.Arrays.stream(x).min().orElseThrow(), 1e-9);
     assertEquals(40, java.util.Arrays.stream(x).max().orElseThrow(), 1e-9);
+  }
+
+  @Test
+  void aLongTitleIsFittedToThePictureNotCutAtBothEnds() {
+    String longTitle = "CLIP ViT-B/16 frozen embeddings on a very long dataset name for the "
+        + "camera-ready figure, seeds 0-2";
+    var chart = Plots.chart(longTitle, "x", "y");
+    java.awt.Font f = chart.getStyler().getChartTitleFont();
+    assertTrue(f.getSize2D() < 18, "a smaller font: " + f);
+    assertTrue(Plots.titleWidth(chart.getTitle(), f) <= Plots.WIDTH - 40, chart.getTitle());
+    assertTrue(chart.getTitle().startsWith("CLIP ViT-B/16"), chart.getTitle());
+    String huge = longTitle.repeat(3);
+    var cut = Plots.chart(huge, "x", "y");
+    assertTrue(cut.getTitle().endsWith("…") && cut.getTitle().startsWith("CLIP"),
+        cut.getTitle());
+    assertEquals("short", Plots.chart("short", "x", "y").getTitle());
+  }
+
+  @Test
+  void aLogAxisStopsJustBelowItsDataWhenTwoPowersOfTenAreStillLabelled() {
+    // log-loss from 0.08 to 18: 0.1, 1 and 10 labelled; no empty decade down to 0.01
+    assertEquals(0.072, Plots.logAxisMin(0.08, 18), 1e-12);
+    // from 0.3 to 5: only 1 inside, so down to 0.1
+    assertEquals(0.1, Plots.logAxisMin(0.3, 5), 1e-12);
   }
 }
