@@ -216,7 +216,7 @@ public final class CurveOptions implements Serializable {
         "Tolerance for shots-to-within-epsilon of the asymptotic error.",
         v -> check(dbl(v, "epsilon"), x -> x >= 0 && x < Double.POSITIVE_INFINITY,
             x -> "--epsilon must be a number >= 0, got " + x)),
-    OVERWRITE("overwrite", Group.OUTPUT, "false", "Replace --out if it exists.",
+    OVERWRITE("overwrite", Group.OUTPUT, "false", "Replace --out if it is a finished output.",
         v -> bool(v, "overwrite")),
     RESUME("resume", Group.OUTPUT, "false",
         "Continue an interrupted run into the same --out with the same inputs and settings: "

@@ -36,7 +36,7 @@ public final class ImportIdxCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Parquet output.")
   String out;
 
-  @Option(names = "--overwrite", description = "Replace --out if it exists.")
+  @Option(names = "--overwrite", description = "Replace --out if it is a finished output.")
   boolean overwrite;
 
   @Option(names = "--verbose", description = "Stack traces on errors.")

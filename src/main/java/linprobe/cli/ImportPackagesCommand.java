@@ -57,7 +57,7 @@ public final class ImportPackagesCommand implements Callable<Integer> {
       description = "Test rows per section (default: 100).")
   int testPerSection = 100;
 
-  @Option(names = "--overwrite", description = "Replace --out if it exists.")
+  @Option(names = "--overwrite", description = "Replace --out if it is a finished output.")
   boolean overwrite;
 
   @Option(names = "--verbose", description = "Stack traces on errors.")

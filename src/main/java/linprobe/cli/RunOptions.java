@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /** Options every command that writes an output directory shares (a picocli mixin). */
 public final class RunOptions {
-  @Option(names = "--overwrite", description = "Replace --out if it exists.")
+  @Option(names = "--overwrite", description = "Replace --out if it is a finished output.")
   boolean overwrite;
 
   @Option(names = "--quiet", description = "No progress lines on stderr.")

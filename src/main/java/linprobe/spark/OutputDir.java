@@ -99,10 +99,12 @@ public final class OutputDir {
           throw new LinprobeException("output " + dir + " already exists and is not empty: "
               + "choose another --out, or pass --overwrite to replace it");
         }
+        if (!empty) refuseWorkingOrHome(q, dir);
         if (mountPoint(q)) {
           throw new LinprobeException("output " + dir + " is a mount point, which the finished "
               + "run could not move in place: choose a directory inside it with --out");
         }
+        if (!empty) refuseUnfinished(fs, q, dir);
       }
       Path ancestor = q.getParent();
       while (ancestor != null && !fs.exists(ancestor)) ancestor = ancestor.getParent();
@@ -129,6 +131,45 @@ public final class OutputDir {
       return out;
     } catch (IOException | IllegalArgumentException e) {
       throw FileSystems.accessError("cannot use output " + dir, e, "--out");
+    }
+  }
+
+  /**
+   * --overwrite replaces only a finished output: one with _SUCCESS, as linprobe's and Spark's
+   * have, or a dataset of part- files only (Spark's writer without its marker); never the
+   * directory the user is working in or their home: `--out . --overwrite` must not delete the
+   * files around the user.
+   */
+  static void refuseWorkingOrHome(Path q, String dir) {
+    if ("file".equals(q.toUri().getScheme())) {
+      java.nio.file.Path local = java.nio.file.Path.of(q.toUri()).toAbsolutePath().normalize();
+      java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath().normalize();
+      if (cwd.startsWith(local)) {
+        throw new LinprobeException("output " + dir + " is " + (cwd.equals(local)
+            ? "the current directory" : "a directory above the current one") + ", which "
+            + "--overwrite would delete: choose another --out");
+      }
+      String home = System.getProperty("user.home");
+      if (home != null && !home.isEmpty()
+          && local.equals(java.nio.file.Path.of(home).toAbsolutePath().normalize())) {
+        throw new LinprobeException("output " + dir + " is the home directory, which "
+            + "--overwrite would delete: choose another --out");
+      }
+    }
+  }
+
+  /** See {@link #refuseWorkingOrHome}. */
+  static void refuseUnfinished(FileSystem fs, Path q, String dir) throws IOException {
+    int parts = 0, others = 0;
+    for (FileStatus f : fs.listStatus(q)) {
+      String name = f.getPath().getName();
+      if (name.startsWith("part-")) parts++;
+      else if (!FileSystems.hidden(name)) others++;
+    }
+    if (!(parts > 0 && others == 0) && !fs.exists(new Path(q, "_SUCCESS"))) {
+      throw new LinprobeException("output " + dir + " is not empty and is not a finished output "
+          + "(it has no _SUCCESS), so --overwrite does not replace it: choose another --out, or "
+          + "empty it first");
     }
   }
 

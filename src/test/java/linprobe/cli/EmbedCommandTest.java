@@ -118,10 +118,20 @@ class EmbedCommandTest extends SparkTestBase {
     assertTrue(r.err().contains("already exists and is not empty: choose another --out, or "
         + "pass --overwrite to replace it"), r.err());
     assertEquals("user data", Files.readString(out.resolve("mine.txt")));
+    // --overwrite replaces a finished output only, never a directory of the user's files
+    r = CliTest.run("embed", "--input", csv.toString(), "--out", out.toString(), "--overwrite",
+        "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("is not a finished output"), r.err());
+    assertEquals("user data", Files.readString(out.resolve("mine.txt")));
+    Files.delete(out.resolve("mine.txt"));
+    assertEquals(0, CliTest.run("embed", "--input", csv.toString(), "--out", out.toString(),
+        "--quiet").code());
+    Files.writeString(out.resolve("added.txt"), "in a finished output");
     r = CliTest.run("embed", "--input", csv.toString(), "--out", out.toString(), "--overwrite",
         "--quiet");
     assertEquals(0, r.code(), r.err());
-    assertFalse(Files.exists(out.resolve("mine.txt")));
+    assertFalse(Files.exists(out.resolve("added.txt")));
     assertTrue(Files.exists(out.resolve("_SUCCESS")));
   }
 

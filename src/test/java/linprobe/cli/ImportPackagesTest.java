@@ -146,8 +146,14 @@ class ImportPackagesTest extends SparkTestBase {
     assertEquals("keep me", Files.readString(out.resolve("mine.txt")));
     String[] again = java.util.Arrays.copyOf(args, args.length + 1);
     again[args.length] = "--overwrite";
+    r = CliTest.run(again); // not a finished output: the user's files stay
+    assertEquals(2, r.code(), r.err());
+    assertEquals("keep me", Files.readString(out.resolve("mine.txt")));
+    Files.delete(out.resolve("mine.txt"));
+    assertEquals(0, CliTest.run(args).code());
+    Files.writeString(out.resolve("added.txt"), "in a finished output");
     assertEquals(0, CliTest.run(again).code());
-    assertFalse(Files.exists(out.resolve("mine.txt")));
+    assertFalse(Files.exists(out.resolve("added.txt")));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import linprobe.LinprobeException;
 import linprobe.spark.OutputDir;
 import linprobe.spark.SparkTestBase;
 import org.apache.hadoop.conf.Configuration;
@@ -228,6 +229,7 @@ class OutputLockTest extends SparkTestBase {
     Files.createDirectories(out.resolve("sub"));
     Files.writeString(out.resolve("old.txt"), "old");
     Files.writeString(out.resolve("sub/old.txt"), "old");
+    Files.writeString(out.resolve("_SUCCESS"), ""); // an earlier run's finished output
     OutputDir dir = OutputDir.check(out.toString(), true, new Configuration());
     dir.writeText("new.txt", "new");
     dir.commit();
@@ -242,13 +244,44 @@ class OutputLockTest extends SparkTestBase {
     // Spark's writer leaves no _SUCCESS with mapreduce.fileoutputcommitter.marksuccessfuljobs off
     Path out = tmp.resolve("out");
     Files.createDirectories(out);
-    Files.writeString(out.resolve("old.txt"), "old");
+    Files.writeString(out.resolve("part-00000.parquet"), "old"); // an earlier such dataset
+    Files.writeString(out.resolve(".part-00000.parquet.crc"), "old");
     OutputDir dir = OutputDir.check(out.toString(), true, new Configuration());
     dir.writeText("data/part-0", "rows");
     dir.commitFrom("data");
     assertEquals("rows", Files.readString(out.resolve("part-0")));
-    assertFalse(Files.exists(out.resolve("old.txt")));
+    assertFalse(Files.exists(out.resolve("part-00000.parquet")));
     assertEquals(java.util.List.of("out"), names(tmp));
+  }
+
+  @Test
+  void overwriteReplacesOnlyAFinishedOutputNeverTheUsersFiles() throws Exception {
+    Path out = tmp.resolve("mine");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("notes.txt"), "keep");
+    LinprobeException e = assertThrows(LinprobeException.class,
+        () -> OutputDir.check(out.toString(), true, new Configuration()));
+    assertTrue(e.getMessage().contains("is not empty and is not a finished output (it has no "
+        + "_SUCCESS), so --overwrite does not replace it"), e.getMessage());
+    // hidden files alone are not a dataset
+    Path dots = Files.createDirectories(tmp.resolve("dots"));
+    Files.writeString(dots.resolve(".config"), "keep");
+    assertThrows(LinprobeException.class,
+        () -> OutputDir.check(dots.toString(), true, new Configuration()));
+    // the working directory (--out .) and its parents, even with a _SUCCESS, and home
+    Path cwd = Path.of("").toAbsolutePath();
+    Files.writeString(out.resolve("_SUCCESS"), "");
+    for (String d : new String[] {".", cwd.toString(), cwd.getParent().toString()}) {
+      e = assertThrows(LinprobeException.class,
+          () -> OutputDir.check(d, true, new Configuration()));
+      assertTrue(e.getMessage().contains("which --overwrite would delete: choose another --out"),
+          e.getMessage());
+    }
+    e = assertThrows(LinprobeException.class, () -> OutputDir.check(
+        System.getProperty("user.home"), true, new Configuration()));
+    assertTrue(e.getMessage().contains("would delete"), e.getMessage());
+    assertEquals("keep", Files.readString(out.resolve("notes.txt")));
+    assertEquals("keep", Files.readString(dots.resolve(".config")));
   }
 
   @Test

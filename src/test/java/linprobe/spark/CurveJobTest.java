@@ -623,6 +623,7 @@ class CurveJobTest extends SparkTestBase {
         () -> OutputDir.check(out.toString(), false, spark().sparkContext().hadoopConfiguration()));
     assertTrue(e.getMessage().contains("--overwrite"));
     assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+    Files.writeString(out.resolve("_SUCCESS"), ""); // an earlier run's finished output
     CurveOptions o = options(dataSamples("digits", "train"), dataSamples("digits", "test"),
         out.toString()).overwrite(true).models("nb").build();
     runCurve(o);
