@@ -3,9 +3,11 @@
 Copy into your DAGs folder; set the Spark connection (conn id ``spark_default``) to your cluster
 and LINPROBE_JAR to where you deployed target/linprobe-0.1.0.jar. The output directory carries
 the run id, so reruns never overwrite each other (linprobe refuses a non-empty --out anyway).
-Exit codes: 0 done, 2 bad input or options (do not retry), 1 anything else (retry). A retry
-runs with the same run id, so into the same --out: --resume continues from the logistic
-regressions the failed try recorded (and starts afresh when it recorded none). In cluster deploy
+Exit codes: 0 done, 2 bad input or options (a retry will fail the same way: SparkSubmitOperator
+retries every failure, so a retry of a bad-input run costs a few seconds), 1 anything else. A
+retry runs with the same run id, so into the same --out: --resume continues from the logistic
+regressions the failed try recorded (and starts afresh when it recorded none; when the try had
+finished its output before it was reported failed, the retry exits 0 without redoing it). In cluster deploy
 mode a try stopped by Airflow may leave its driver running: stop it before the retry starts (a
 retry_delay longer than the job takes is another way), or --resume on another host takes its lock.
 """

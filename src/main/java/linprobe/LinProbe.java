@@ -49,9 +49,20 @@ public final class LinProbe {
     Progress progress = new Progress(System.err, options.quiet());
     try {
       CurveJob job = new CurveJob(spark, options, progress, dir == null ? null : dir.target());
-      CurveJob.Result r = job.run();
+      if (dir != null && dir.complete()) job.finishedOutput(dir.readFinished(CurveJob.RECORD));
+      CurveJob.Result r;
+      try {
+        r = job.run();
+      } catch (CurveJob.AlreadyComplete done) {
+        Result finished = finished(spark, dir);
+        dir.abort(); // releases the lock; the finished output stays as it is
+        progress.stage("output " + options.out() + " is already complete, from the same inputs, "
+            + "data and settings: nothing to resume");
+        return finished;
+      }
       if (dir != null) {
         progress.stage("writing " + dir.target());
+        dir.writeText(CurveJob.RECORD, job.fingerprint());
         CurveOutput.write(spark, dir, r, options);
         job.store().delete();
       }
@@ -68,5 +79,19 @@ public final class LinProbe {
       if (dir != null) dir.abort();
       throw e;
     }
+  }
+
+  /** The result a finished output holds: its tables, read back. */
+  private static Result finished(SparkSession spark, OutputDir dir) throws IOException {
+    java.util.function.Function<String, Dataset<Row>> table = name -> {
+      Dataset<Row> read = spark.read().parquet(new org.apache.hadoop.fs.Path(dir.target(), name)
+          .toString());
+      return spark.createDataFrame(read.collectAsList(), read.schema());
+    };
+    String summary = dir.readFinished("summary.json");
+    var v = new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary).path("verdict");
+    String verdict = v.isTextual() ? v.asText() : null; // none without naive Bayes
+    return new Result(table.apply("fits"), table.apply("curve"), dir.readFinished("curve.md"),
+        summary, verdict);
   }
 }

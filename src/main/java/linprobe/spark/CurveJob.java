@@ -40,6 +40,25 @@ public final class CurveJob {
   private final Progress progress;
   private final org.apache.hadoop.fs.Path storeFor;
   private FitStore store;
+  private String fingerprint;
+  /** What a finished output records of its run (--resume into it), else null. */
+  private String finishedRecord;
+  private boolean finished;
+
+  /** The name of the file in which an output records its run's inputs and settings. */
+  public static final String RECORD = ".linprobe-run";
+
+  /**
+   * --resume into a finished output: its run is this one (the same inputs, data and settings,
+   * as {@link #RECORD} says), so there is nothing to do. Thrown by {@link #run}.
+   */
+  public static final class AlreadyComplete extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AlreadyComplete() {
+      super(null, null, false, false);
+    }
+  }
 
   public CurveJob(SparkSession spark, CurveOptions options, Progress progress) {
     this(spark, options, progress, null);
@@ -55,6 +74,21 @@ public final class CurveJob {
     this.o = options;
     this.progress = progress;
     this.storeFor = storeFor;
+  }
+
+  /**
+   * --resume found the output finished: {@link #run} compares the record it holds (null when
+   * it holds none) with this run's inputs and settings, and throws {@link AlreadyComplete} when
+   * they are the same, else refuses.
+   */
+  public void finishedOutput(String record) {
+    this.finished = true;
+    this.finishedRecord = record;
+  }
+
+  /** This run's inputs, data and settings, one "what: value" a line (after {@link #run}). */
+  public String fingerprint() {
+    return fingerprint;
   }
 
   /** The store of finished fits (null when none); delete it once the output is committed. */
@@ -186,9 +220,25 @@ public final class CurveJob {
     }
     int[] shots = takesAll ? Arrays.copyOf(asked, asked.length - 1) : asked;
     boolean includeAll = o.shots() == null || o.includeAll() || takesAll;
+    fingerprint = fingerprint(trainProfile, testProfile, validationProfile, shots, includeAll);
+    if (finished) {
+      String again = "choose another --out, or pass --overwrite to run it again";
+      if (finishedRecord == null) {
+        throw new LinprobeException("output " + o.out() + " is already complete (it has "
+            + "_SUCCESS) and records no run to compare with (an older linprobe wrote it): "
+            + "nothing to resume; " + again);
+      }
+      if (!finishedRecord.equals(fingerprint)) {
+        String difference = FitStore.difference(finishedRecord, fingerprint);
+        throw new LinprobeException("output " + o.out() + " is already complete, from "
+            + (difference.startsWith("recorded by ") ? "a run " + difference
+            : "other inputs, data or settings (" + difference + ")") + ": nothing to resume; "
+            + again);
+      }
+      throw new AlreadyComplete();
+    }
     if (storeFor != null) {
-      store = FitStore.open(storeFor, fingerprint(trainProfile, testProfile, validationProfile,
-          shots, includeAll), o.resume(), o.overwrite(),
+      store = FitStore.open(storeFor, fingerprint, o.resume(), o.overwrite(),
           spark.sparkContext().hadoopConfiguration());
       if (o.resume()) {
         progress.stage("resuming: " + store.count() + " logistic regressions already fitted");

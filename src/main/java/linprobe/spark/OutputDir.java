@@ -31,6 +31,8 @@ public final class OutputDir {
   private final Path lock;
   private final FileSystem fs;
   private final boolean overwrite;
+  /** --resume found DIR finished (_SUCCESS): the run may find it has nothing to do. */
+  private boolean complete;
   private final Runnable onExit = this::abort;
   /** Set by {@link #commit}, {@link #commitFrom} or {@link #abort}: nothing is written after. */
   private boolean closed;
@@ -91,9 +93,16 @@ public final class OutputDir {
               + "another --out (--overwrite replaces directories only)");
         }
         boolean empty = fs.listStatus(q).length == 0;
-        if (!empty && !overwrite && resume && fs.exists(new Path(q, "_SUCCESS"))) {
-          throw new LinprobeException("output " + dir + " is already complete (it has _SUCCESS): "
-              + "nothing to resume; choose another --out, or pass --overwrite to run it again");
+        boolean complete = !empty && !overwrite && resume && fs.exists(new Path(q, "_SUCCESS"));
+        if (complete) { // the run compares what DIR records with its own inputs and settings
+          Path lock = lockOf(q);
+          acquire(fs, lock, dir, true);
+          OutputDir out = new OutputDir(q, null, lock, fs, false);
+          out.complete = true;
+          OPEN.add(out);
+          org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(out.onExit,
+              SHUTDOWN_PRIORITY);
+          return out;
         }
         if (!empty && !overwrite) {
           throw new LinprobeException("output " + dir + " already exists and is not empty: "
@@ -170,6 +179,23 @@ public final class OutputDir {
       throw new LinprobeException("output " + dir + " is not empty and is not a finished output "
           + "(it has no _SUCCESS), so --overwrite does not replace it: choose another --out, or "
           + "empty it first");
+    }
+  }
+
+  /**
+   * Whether --resume found DIR already finished (it has _SUCCESS): nothing is written into it;
+   * {@link #abort} releases its lock and leaves it as it is.
+   */
+  public boolean complete() {
+    return complete;
+  }
+
+  /** A file of the finished DIR (see {@link #complete}), or null when it has none. */
+  public String readFinished(String name) throws IOException {
+    Path p = new Path(target, name);
+    if (!fs.exists(p)) return null;
+    try (var in = fs.open(p)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
@@ -341,6 +367,7 @@ public final class OutputDir {
    */
   public synchronized Path staging() throws IOException {
     if (closed) throw new IOException("the output " + target + " was closed (run stopped)");
+    if (complete) throw new IllegalStateException(target + " is finished: nothing is written");
     if (!fs.exists(staging)) {
       if (!fs.mkdirs(staging)) throw new IOException("cannot create " + staging);
     }
@@ -457,7 +484,7 @@ public final class OutputDir {
     if (committed) return;
     closed = true;
     try {
-      if (fs.exists(staging)) fs.delete(staging, true);
+      if (staging != null && fs.exists(staging)) fs.delete(staging, true);
     } catch (IOException ignored) {
       // best effort: the staging directory is hidden and named after this run
     }

@@ -111,5 +111,44 @@ class ResumeRefusalTest extends SparkTestBase {
     assertEquals(0, same.code(), same.err());
     assertTrue(Files.exists(out.resolve("_SUCCESS")));
     assertFalse(Files.exists(tmp.resolve(".out.linprobe-fits")), "the record is gone once done");
+
+    // --resume again (an Airflow retry of a try that had finished): nothing to do, exit 0, and
+    // the result is the finished output's
+    long done = Files.getLastModifiedTime(out.resolve("_SUCCESS")).toMillis();
+    String[] again = {"curve", "--train", train, "--test", test, "--out", out.toString(),
+        "--shots", "1,2,5,all", "--seeds", "2", "--models", "lr", "--lr-c", "1", "--resume"};
+    var progress = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stderr = System.err;
+    Run retry;
+    try {
+      System.setErr(new java.io.PrintStream(progress, true)); // progress lines go to System.err
+      retry = run(again);
+    } finally {
+      System.setErr(stderr);
+    }
+    assertEquals(0, retry.code(), retry.err());
+    assertTrue(progress.toString().contains("is already complete, from the same inputs, data "
+        + "and settings: nothing to resume"), progress.toString());
+    assertEquals(done, Files.getLastModifiedTime(out.resolve("_SUCCESS")).toMillis());
+    assertFalse(Files.exists(tmp.resolve(".out.linprobe-lock")), "the lock is released");
+    linprobe.LinProbe.Result api = linprobe.LinProbe.curve(spark(), CurveOptions.builder()
+        .train(train).test(test).out(out.toString()).shots("1,2,5,all").seeds(2).models("lr")
+        .lrC(1).quiet(true).resume(true).build());
+    assertEquals(Files.readString(out.resolve("curve.md")), api.markdown());
+    assertEquals(4, api.curve().count());
+    assertEquals(null, api.verdict(), "lr alone: no comparison, as in the run that wrote it");
+    // other settings: refused, named, the output kept
+    r = run("curve", "--train", train, "--test", test, "--out", out.toString(), "--shots",
+        "1,2,5,all", "--seeds", "3", "--models", "lr", "--lr-c", "1", "--quiet", "--resume");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("is already complete, from other inputs, data or settings "
+        + "(--seeds [0, 1, 2] (was [0, 1])): nothing to resume; choose another --out, or pass "
+        + "--overwrite to run it again"), r.err());
+    assertEquals(done, Files.getLastModifiedTime(out.resolve("_SUCCESS")).toMillis());
+    // an output that records no run (an older build's): refused as before
+    Files.delete(out.resolve(linprobe.spark.CurveJob.RECORD));
+    r = run(again);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("records no run to compare with"), r.err());
   }
 }
