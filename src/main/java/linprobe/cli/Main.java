@@ -38,13 +38,23 @@ public final class Main implements Runnable {
   /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
   public static final int EXIT_INTERRUPTED = 130;
 
-  /** Set by Ctrl-C: the failure the run then meets is its consequence, not news. */
-  private static volatile boolean interrupted;
+  /** Exit code of a run stopped by SIGTERM (128 + 15), as Airflow and kill stop it. */
+  public static final int EXIT_TERMINATED = 143;
+
+  /**
+   * The exit code of the signal that stops the run (0: none): the failure the run then meets is
+   * its consequence, not news.
+   */
+  private static volatile int stoppedBy;
 
   public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
-    onInterrupt(args.length > 0 && args[0].equals("curve"), System.err);
-    exit(execute(args, System.out, System.err), hostedDriver(System.getProperties(),
-        System.getenv("DATABRICKS_RUNTIME_VERSION")));
+    boolean curve = args.length > 0 && args[0].equals("curve");
+    boolean hosted = hostedDriver(System.getProperties(),
+        System.getenv("DATABRICKS_RUNTIME_VERSION"));
+    onSignal("INT", EXIT_INTERRUPTED, "interrupted", curve, System.err);
+    // a platform's driver process (YARN's, Databricks') keeps its own SIGTERM handling
+    if (!hosted) onSignal("TERM", EXIT_TERMINATED, "stopped (SIGTERM)", curve, System.err);
+    exit(execute(args, System.out, System.err), hosted);
   }
 
   /**
@@ -96,32 +106,36 @@ public final class Main implements Runnable {
   }
 
   /**
-   * Ctrl-C: one line saying what happened and how to continue, instead of Spark's stack traces
-   * as it stops under a running job. The unfinished output's staging directory is removed and
-   * its lock released before the line is printed (and by the shutdown hooks on SIGTERM); a curve
-   * run's finished logistic regressions stay recorded for --resume.
+   * Ctrl-C (SIGINT) and SIGTERM (kill, Airflow stopping a task): one line saying what happened
+   * and how to continue, instead of Spark's stack traces as it stops under a running job, and
+   * the exit code 128 + the signal's number. The unfinished output's staging directory is
+   * removed and its lock released before the line is printed; a curve run's finished logistic
+   * regressions stay recorded for --resume.
+   *
+   * @param what the line's word for it: "interrupted", "stopped (SIGTERM)"
    */
-  static void onInterrupt(boolean resumable, java.io.PrintStream err) {
+  static void onSignal(String name, int code, String what, boolean resumable,
+      java.io.PrintStream err) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
-        interrupted = true;
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+        stoppedBy = code;
         org.apache.logging.log4j.core.config.Configurator.setAllLevels(
             org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME,
             org.apache.logging.log4j.Level.OFF);
         // the unfinished output first: a write still under way must not commit it after this
         // line has said it was not written (a commit already moving waits for its end)
         boolean written = linprobe.spark.OutputDir.abortOpen();
-        err.println(written ? "linprobe: interrupted after the output was complete: the results "
-            + "are in place" : "linprobe: interrupted: nothing was written to the output"
+        err.println(written ? "linprobe: " + what + " after the output was complete: the "
+            + "results are in place" : "linprobe: " + what + ": nothing was written to the output"
             + (resumable ? "; rerun the same command with --resume to continue where it stopped"
                 : ""));
         err.flush();
         System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        System.exit(EXIT_INTERRUPTED);
+        System.exit(code);
       });
     } catch (IllegalArgumentException noSignals) {
-      // a platform without SIGINT: the JVM's default handling stays
+      // a platform without this signal: the JVM's default handling stays
     }
   }
 
@@ -148,7 +162,7 @@ public final class Main implements Runnable {
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      if (interrupted) return EXIT_INTERRUPTED;
+      if (stoppedBy != 0) return stoppedBy;
       boolean verbose = isVerbose(parsed);
       if (verbose) ex.printStackTrace(err);
       if (ex instanceof LinprobeException) {

@@ -62,7 +62,13 @@ class ResumeIT {
 
   @Test
   void resumeAfterSigkillGivesTheUninterruptedTables() throws Exception {
-    interruptThenResume(false);
+    interruptThenResume("KILL");
+  }
+
+  @Test
+  void sigtermSaysSoInOneLineAndResumeGivesTheUninterruptedTables() throws Exception {
+    // as Airflow stops a task: exit 143, one line, the lock and temporary files cleaned up
+    interruptThenResume("TERM");
   }
 
   @Test
@@ -70,7 +76,7 @@ class ResumeIT {
     assumeFalse(sigintIgnored(), "SIGINT is ignored by this process (started in the background "
         + "of a non-interactive shell, or under nohup), so by the driver it starts: its Ctrl-C "
         + "cannot be tested here");
-    interruptThenResume(true);
+    interruptThenResume("INT");
   }
 
   /**
@@ -88,7 +94,9 @@ class ResumeIT {
     return false;
   }
 
-  void interruptThenResume(boolean sigint) throws Exception {
+  /** Stops a run after its fourth fit with the signal (KILL, INT or TERM), then resumes it. */
+  void interruptThenResume(String signal) throws Exception {
+    boolean handled = !signal.equals("KILL");
     Path out = tmp.resolve("run");
     Path log1 = tmp.resolve("first.log");
     Path javaTmp = tmp.resolve("java-tmp");
@@ -99,19 +107,20 @@ class ResumeIT {
       assertTrue(first.isAlive(), Files.readString(log1));
       Thread.sleep(100);
     }
-    if (sigint) {
+    if (handled) {
       // jobs/linprobe execs java: the process is the driver, as a terminal's Ctrl-C reaches it
-      new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor();
+      new ProcessBuilder("kill", "-" + signal, Long.toString(first.pid())).start().waitFor();
     } else {
       first.destroyForcibly(); // SIGKILL: no chance to clean up
     }
     assertTrue(first.waitFor(60, TimeUnit.SECONDS));
     assertFalse(Files.exists(out), "a stopped run leaves no output directory");
-    if (sigint) {
-      assertEquals(130, first.exitValue());
+    if (handled) {
+      assertEquals(signal.equals("INT") ? 130 : 143, first.exitValue());
       List<String> lines = Files.readAllLines(log1);
       String last = lines.get(lines.size() - 1);
-      assertTrue(last.startsWith("linprobe: interrupted:") && last.contains("--resume"), last);
+      assertTrue(last.startsWith(signal.equals("INT") ? "linprobe: interrupted:"
+          : "linprobe: stopped (SIGTERM):") && last.contains("--resume"), last);
       String log = Files.readString(log1);
       assertFalse(log.contains("\tat ") || log.contains("ERROR") || log.contains("failed:"), log);
       assertFalse(Files.exists(out.resolveSibling("." + out.getFileName() + ".linprobe-lock")),
