@@ -168,9 +168,15 @@ public final class LayeredDefaults implements IDefaultValueProvider {
   /** Flags in the config file that no option has: a typo there must not pass silently. */
   void checkKeys(java.util.Set<String> flags) {
     for (String k : file.stringPropertyNames()) {
+      if (flags.contains(k) && file.getProperty(k).isBlank()) { // not silently false or empty
+        throw new LinprobeException("config file " + filePath + " gives '" + k + "' no value: "
+            + "give it one, or remove the line");
+      }
       if (!flags.contains(k)) {
+        String guess = Main.nearest(k, java.util.List.copyOf(flags));
         throw new LinprobeException("config file " + filePath + " has an unknown key '" + k
-            + "': keys are curve's flag names without dashes, e.g. lr-c");
+            + "'" + (guess == null ? "" : " (did you mean '" + guess + "'?)") + ": keys are "
+            + "curve's flag names without the leading --, e.g. lr-c");
       }
     }
     for (String k : spark.keySet()) {

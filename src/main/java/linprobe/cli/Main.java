@@ -180,7 +180,9 @@ public final class Main implements Runnable {
       return EXIT_FAILED;
     });
     cl.setParameterExceptionHandler((ex, a) -> {
-      String message = ex.getMessage();
+      // linprobe's own message, not picocli's wrapping of it ("while processing argument ...")
+      LinprobeException own = LinprobeException.inChain(ex, LinprobeException.class);
+      String message = own != null ? own.getMessage() : ex.getMessage();
       if (ex.getCommandLine().getDefaultValueProvider() instanceof LayeredDefaults d) {
         // a bad value in --config or spark.linprobe.*: name that place, not a flag never typed
         message = d.blame(message, name -> java.util.Arrays.stream(args)
@@ -200,6 +202,23 @@ public final class Main implements Runnable {
           && !u.getUnmatched().get(0).startsWith("-")) {
         message = "unknown command '" + u.getUnmatched().get(0) + "'" + guess + ": use one of "
             + String.join(", ", u.getCommandLine().getSubcommands().keySet());
+      } else if (ex instanceof CommandLine.UnmatchedArgumentException u
+          && u.getCommandLine().getParent() == null && !u.getUnmatched().isEmpty()) {
+        // options without a subcommand (linprobe --train ...): the subcommand goes first
+        String typed = u.getUnmatched().get(0).replaceAll("=.*", "");
+        String owner = u.getCommandLine().getSubcommands().entrySet().stream()
+            .filter(c -> c.getValue().getCommandSpec().findOption(typed) != null)
+            .map(java.util.Map.Entry::getKey).findFirst().orElse("curve");
+        message = "a subcommand comes first, then its options: 'linprobe " + owner + " "
+            + typed + " ...' (subcommands: "
+            + String.join(", ", u.getCommandLine().getSubcommands().keySet()) + ")";
+      } else if (ex instanceof CommandLine.UnmatchedArgumentException u
+          && !u.getUnmatched().isEmpty() && u.getUnmatched().get(0).startsWith("-")) {
+        // the unknown options alone: picocli also lists the values after them ('--sed', '3')
+        List<String> unknown = u.getUnmatched().stream().filter(x -> x.startsWith("-"))
+            .map(x -> "'" + x + "'").toList();
+        message = (unknown.size() == 1 ? "unknown option: " : "unknown options: ")
+            + String.join(", ", unknown) + guess;
       } else {
         message += guess;
       }

@@ -132,8 +132,13 @@ class CliTest extends SparkTestBase {
     Run flag = run("curve", "--train", train(), "--test", test(), "--out", out, "--sed");
     assertInvalid(flag, "linprobe: error: unknown option: '--sed' (did you mean '--seeds'?)");
     // the nearest name, not picocli's first with the same two letters (--lr-c, --scaling)
-    assertInvalid(run("curve", "--lr-gem", "float32"), "unknown options: '--lr-gem', 'float32' (did"
-        + " you mean '--lr-gemm'?)");
+    assertInvalid(run("curve", "--lr-gem", "float32"), "unknown option: '--lr-gem' (did"
+        + " you mean '--lr-gemm'?)"); // its value is not called an option
+    assertInvalid(run("curve", "--aa", "1", "--bb"), "unknown options: '--aa', '--bb'; see");
+    // options without a subcommand: put it first
+    assertInvalid(run("--train", train(), "--test", test()), "a subcommand comes first, then its "
+        + "options: 'linprobe curve --train ...' (subcommands: curve, demo,");
+    assertInvalid(run("--text-col", "t"), "'linprobe embed --text-col ...'");
     assertInvalid(run("curve", "--score-gem=double"), "(did you mean '--score-gemm'?)");
     assertInvalid(run("curve", "--validation-fracton", "0.2"), "'--validation-fraction'?");
     assertFalse(run("curve", "--zzzzzz").err().contains("did you mean"), "no guess for nonsense");

@@ -176,7 +176,16 @@ class ConfigPrecedenceTest extends SparkTestBase {
   void typosInConfigFileOrSparkConfAreErrors() throws Exception {
     String cfg = config("lr-cc = 0.5\n");
     LinprobeException e = assertThrows(LinprobeException.class, () -> parse("--config", cfg));
-    assertTrue(e.getMessage().contains("unknown key 'lr-cc'"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key 'lr-cc' (did you mean 'lr-c'?): keys are "
+        + "curve's flag names without the leading --, e.g. lr-c"), e.getMessage());
+    String underscore = config("lr_c = 0.5\n");
+    e = assertThrows(LinprobeException.class, () -> parse("--config", underscore));
+    assertTrue(e.getMessage().contains("'lr_c' (did you mean 'lr-c'?)"), e.getMessage());
+    // a key without a value is not silently false or empty
+    String empty = config("drop-invalid =\n");
+    e = assertThrows(LinprobeException.class, () -> parse("--config", empty));
+    assertTrue(e.getMessage().contains("gives 'drop-invalid' no value: give it one, or remove "
+        + "the line"), e.getMessage());
     spark().conf().set("spark.linprobe.lr-cc", "1");
     e = assertThrows(LinprobeException.class, ConfigPrecedenceTest::parse);
     assertTrue(e.getMessage().contains("unknown Spark setting 'spark.linprobe.lr-cc'"));
