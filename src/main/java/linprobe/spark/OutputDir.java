@@ -133,6 +133,7 @@ public final class OutputDir {
       Path staging = new Path(parent, "." + q.getName() + ".linprobe-" + UUID.randomUUID());
       Path lock = lockOf(q);
       acquire(fs, lock, dir, overwrite || resume);
+      removeDeadStaging(fs, q);
       OutputDir out = new OutputDir(q, staging, lock, fs, overwrite);
       OPEN.add(out);
       org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(out.onExit,
@@ -197,6 +198,21 @@ public final class OutputDir {
     try (var in = fs.open(p)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * Removes the staging directories of earlier runs into DIR, which a killed driver (SIGKILL,
+   * a lost host) leaves beside it: whoever holds DIR's lock is the only writer, so any other
+   * {@code .DIR.linprobe-<uuid>} is dead. An old output moved aside by a commit
+   * ({@code .DIR.linprobe-old-...}) is left: it may be the only copy.
+   */
+  static void removeDeadStaging(FileSystem fs, Path q) throws IOException {
+    java.util.regex.Pattern dead = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(
+        "." + q.getName() + ".linprobe-") + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+        + "[0-9a-f]{12}");
+    FileStatus[] siblings = fs.listStatus(q.getParent(),
+        p -> dead.matcher(p.getName()).matches());
+    for (FileStatus f : siblings) fs.delete(f.getPath(), true);
   }
 
   /** A local directory on another file store than its parent's (a container's volume). */

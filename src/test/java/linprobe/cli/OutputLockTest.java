@@ -285,6 +285,21 @@ class OutputLockTest extends SparkTestBase {
   }
 
   @Test
+  void aKilledRunsStagingIsRemovedByTheNextWriterAndAnOldCopyIsKept() throws Exception {
+    Path out = tmp.resolve("out");
+    Path dead = Files.createDirectories(
+        tmp.resolve(".out.linprobe-d9451f20-1c2b-4a5e-9f00-0123456789ab"));
+    Files.writeString(dead.resolve("comparison.csv"), "half");
+    Path old = Files.createDirectories(tmp.resolve(".out.linprobe-old-12345"));
+    Path other = Files.createDirectories(
+        tmp.resolve(".outer.linprobe-d9451f20-1c2b-4a5e-9f00-0123456789ab"));
+    OutputDir dir = OutputDir.check(out.toString(), false, new Configuration());
+    assertFalse(Files.exists(dead), "a dead run's staging directory is removed");
+    assertTrue(Files.exists(old) && Files.exists(other), "an old copy and other outputs' stay");
+    dir.abort();
+  }
+
+  @Test
   void aDeadOwnersLockIsTakenOverOnlyWhenAsked() throws Exception {
     Path out = tmp.resolve("out");
     Process gone = new ProcessBuilder("true").start();
