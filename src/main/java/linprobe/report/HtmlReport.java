@@ -37,11 +37,19 @@ public final class HtmlReport {
         .append(".sub{color:#555}.note{color:#555;font-size:0.9em}\n")
         .append("table.run td,table.run th{text-align:left;vertical-align:top}\n")
         .append("td.lr-better{background:#e3f1e3}td.nb-better{background:#fbe9d7}"
-            + "td.level{background:#f1f1f1}.v{text-align:left}\n")
+            + "td.level{background:#f1f1f1}.v{text-align:left}\n"
+            + ".warn{background:#fff4e5;border-left:4px solid #e69500;padding:.3em 1em;"
+            + "margin:1em 0}\n")
         .append("svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em;"
             + "overflow:auto}\n</style></head><body>\n");
     h.append("<h1>").append(esc(title)).append("</h1>\n");
     h.append("<p class=\"sub\">").append(esc(facts(summary))).append("</p>\n");
+    if (summary.get("warnings") instanceof List<?> warnings && !warnings.isEmpty()) {
+      // what the run warned about on stderr, which a reader of the page never saw
+      h.append("<div class=\"warn\"><b>Warnings</b><ul>\n");
+      for (Object w : warnings) h.append("<li>").append(esc(String.valueOf(w))).append("</li>\n");
+      h.append("</ul></div>\n");
+    }
     String verdict = Tables.verdict(c);
     if (verdict != null) {
       // as written: model names stay as the user typed them ("lr", not "Lr")

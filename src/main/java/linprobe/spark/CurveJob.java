@@ -104,7 +104,7 @@ public final class CurveJob {
    */
   public record Result(List<Fit> fits, LearningCurve curve, Embeddings train, Embeddings test,
       List<Object> classes, int[] shots, boolean includeAll, long runtimeMs, String blas,
-      double cachedBytesPerRow, Validation validation) {}
+      double cachedBytesPerRow, Validation validation, List<String> warnings) {}
 
   /**
    * The validation rows of --select validation.
@@ -141,6 +141,15 @@ public final class CurveJob {
     }
   }
 
+  /** --drop-invalid's rows, said on stderr as they are dropped, not only in summary.json. */
+  private void warnDropped(EmbeddingSource.Profile p, String role) {
+    if (p.invalid() > 0) {
+      progress.warn("skipping " + Progress.count(p.invalid(), role + " row") + " with null, NaN "
+          + "or infinite features (--drop-invalid)" + (role.equals("test")
+          ? ": the test set is smaller than the table" : ""));
+    }
+  }
+
   /** What the warm-up runs (a test gives it one that takes its time). */
   static Runnable warmUpTask = LogisticRegression::warmUp;
 
@@ -174,9 +183,11 @@ public final class CurveJob {
     progress.stage("reading and validating " + o.train());
     EmbeddingSource.Profile trainProfile = source.profile(o.train(), "train");
     onFailure.add(trainProfile::release);
+    warnDropped(trainProfile, "train");
     progress.stage("reading and validating " + o.test());
     EmbeddingSource.Profile testProfile = source.profile(o.test(), "test");
     onFailure.add(testProfile::release);
+    warnDropped(testProfile, "test");
     if (trainProfile.dim() != testProfile.dim()) {
       throw new LinprobeException("train embeddings have dimension " + trainProfile.dim()
           + " but test embeddings have " + testProfile.dim()
@@ -197,6 +208,7 @@ public final class CurveJob {
       progress.stage("reading and validating " + o.validation());
       validationProfile = source.profile(o.validation(), "validation");
       onFailure.add(validationProfile::release);
+      warnDropped(validationProfile, "validation");
       checkValidationTable(source, validationProfile, trainProfile, classes);
     }
     // rows held out of train for validation leave the pool before anything is drawn from it
@@ -354,7 +366,8 @@ public final class CurveJob {
     testProfile.release();
     return new Result(fits, LearningCurve.of(fits, names, discordant), train, test, classes,
         shots, includeAll,
-        System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow, validation);
+        System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow, validation,
+        progress.warnings());
   }
 
   /**

@@ -170,6 +170,7 @@ public final class CurveOutput {
     s.put("linprobe_version", Version.get());
     s.put("spark_version", spark.version());
     s.put("blas", r.blas());
+    s.put("warnings", r.warnings());
     s.put("runtime_ms", r.runtimeMs());
     s.put("cached_bytes_per_row", Math.round(r.cachedBytesPerRow()));
     Map<String, Object> rows = new LinkedHashMap<>();

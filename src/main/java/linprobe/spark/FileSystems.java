@@ -102,6 +102,11 @@ public final class FileSystems {
       throw new LinprobeException(what + " cannot be reached: permission denied on directory "
           + denied + " (check " + flag + ", or that directory's permissions)");
     }
+    String name = path.getName();
+    if (name.contains("*") || name.contains("?") || name.contains("[") || name.contains("{")) {
+      throw new LinprobeException(what + " does not exist: paths are taken as written, not as "
+          + "patterns; point " + flag + " at the directory that holds the files");
+    }
     throw new LinprobeException(what + " does not exist: check " + flag);
   }
 

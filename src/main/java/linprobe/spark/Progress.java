@@ -1,7 +1,7 @@
 package linprobe.spark;
 
 import java.io.PrintStream;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -19,7 +19,7 @@ public class Progress {
   private double doneWork;
   private long started;
   private final long created = System.currentTimeMillis();
-  private final Set<String> warned = new HashSet<>();
+  private final Set<String> warned = new LinkedHashSet<>();
 
   public Progress(PrintStream out, boolean quiet) {
     this.out = out;
@@ -43,6 +43,11 @@ public class Progress {
    */
   public void warn(String what) {
     if (warned.add(what)) out.println("linprobe: warning: " + what);
+  }
+
+  /** The warnings said so far, in order: the outputs keep them too (summary.json, report). */
+  public java.util.List<String> warnings() {
+    return java.util.List.copyOf(warned);
   }
 
   /** @param work total work of all fits (e.g. training rows of the logistic regressions) */

@@ -153,6 +153,16 @@ class BadInputTest extends SparkTestBase {
         tmp.resolve("dropped").toString(), "--shots", "1", "--seeds", "1", "--drop-invalid",
         "--quiet");
     assertEquals(0, r.code(), r.err());
+    // said on stderr, even with --quiet, as well as in summary.json
+    assertTrue(r.err().contains("linprobe: warning: skipping 4 train rows with null, NaN or "
+        + "infinite features (--drop-invalid)"), r.err());
+  }
+
+  @Test
+  void aGlobIsNamedAsSuch() {
+    String glob = tmp.resolve("parts").resolve("part-*.parquet").toString();
+    expect("train path " + glob + " does not exist: paths are taken as written, not as patterns; "
+        + "point --train at the directory that holds the files", "--train", glob);
   }
 
   @Test

@@ -153,11 +153,19 @@ class HostileInputTest extends SparkTestBase {
   }
 
   @Test
-  void trainAsTestIsRunWithAWarning() {
+  void trainAsTestIsRunWithAWarning() throws Exception {
     // the same table however written: here with its scheme
     CliTest.Run r = curve("same", "--test", "file:" + train);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("warning: train and test share files"), r.err());
+    // and the outputs say it, for whoever reads them and never saw stderr
+    var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        tmp.resolve("same").resolve("summary.json").toFile());
+    assertTrue(summary.get("warnings").get(0).asText().startsWith("train and test share files"),
+        summary.get("warnings").toString());
+    String report = java.nio.file.Files.readString(tmp.resolve("same").resolve("report.html"));
+    assertTrue(report.contains("<div class=\"warn\"><b>Warnings</b><ul>\n<li>train and test "
+        + "share files"), "the report's warnings");
   }
 
   @Test
