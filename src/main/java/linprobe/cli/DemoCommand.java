@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.VersionInfo.class,
     description = {"Run curve on the bundled data-samples (scikit-learn's digits by default) "
-        + "with the default protocol, and print the learning-curve table."})
+        + "with curve's defaults and all three models (nb, nb-perclass, lr), and print the "
+        + "learning-curve table."})
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR",
       description = "Output directory (default: a new directory under the system temp dir).")

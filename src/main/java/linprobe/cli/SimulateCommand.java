@@ -299,8 +299,8 @@ public final class SimulateCommand implements Callable<Integer> {
       dir.writeText("sample_complexity.svg", pic.svg());
       dir.writeText("report.html", linprobe.report.HtmlReport.page("linprobe simulate",
           "<p>" + linprobe.report.HtmlReport.esc(verdict(results)) + "</p>\n"
-              + linprobe.report.HtmlReport.stripXmlProlog(pic.svg()) + "\n<pre>"
-              + linprobe.report.HtmlReport.esc(md) + "</pre>"));
+              + linprobe.report.HtmlReport.stripXmlProlog(pic.svg()) + "\n"
+              + linprobe.report.HtmlReport.fromMarkdown(md)));
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("linprobe_version", linprobe.Version.get());
       summary.put("spark_version", spark.version());

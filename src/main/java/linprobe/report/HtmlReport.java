@@ -111,7 +111,7 @@ public final class HtmlReport {
     }
     h.append("</table>\n");
     otherMetrics(h, c);
-    h.append("<h2>Asymptotes</h2>\n<ul>\n");
+    h.append("<h2>Asymptotes (the error at the largest size)</h2>\n<ul>\n");
     for (String m : models) {
       h.append(String.format(Locale.ROOT,
           "<li>%s: asymptotic error %.4f (largest size); within %s of it: %s</li>%n",
@@ -216,12 +216,18 @@ public final class HtmlReport {
     List<?> seeds = (List<?>) grid.get("seeds");
     t.add(new String[] {"seeds", seeds.size() + ": " + String.join(", ", strings(seeds))});
     Map<?, ?> config = (Map<?, ?>) s.get("config");
+    // with a fixed C, how C would be chosen does not apply: summary.json keeps it, the page not
+    boolean fixedC = config.get("lr") instanceof Map<?, ?> lr && lr.get("lr_c") != null
+        && !"auto".equals(String.valueOf(lr.get("lr_c")));
+    java.util.Set<String> choosing = java.util.Set.of("select", "lr_c_range", "lr_c_patience",
+        "select_metric", "lr_c_fallback", "lr_cv_tol", "folds");
     for (var g : config.entrySet()) {
       List<String> kv = new ArrayList<>();
       for (var e : ((Map<?, ?>) g.getValue()).entrySet()) {
         String key = String.valueOf(e.getKey());
         if (g.getKey().equals("input") && (key.equals("train") || key.equals("test"))) continue;
         if (g.getKey().equals("grid") && !key.equals("scaling")) continue; // rows of their own
+        if (g.getKey().equals("lr") && fixedC && choosing.contains(key)) continue;
         kv.add(key + " = " + value(e.getValue()));
       }
       if (!kv.isEmpty()) t.add(new String[] {g.getKey() + " settings", String.join("; ", kv)});
@@ -288,8 +294,49 @@ public final class HtmlReport {
   public static String page(String title, String body) {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
         + "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto}"
-        + "svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em}</style></head>"
+        + "svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em}"
+        + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
+        + "padding:.2em .6em}td.r{text-align:right}</style></head>"
         + "<body>\n<h1>" + esc(title) + "</h1>\n" + body + "\n</body></html>\n";
+  }
+
+  /**
+   * The markdown linprobe writes (paragraphs and pipe tables, as simulate.md) as HTML: a table
+   * as a table, right-aligned where its separator row says ---:, the rest as paragraphs.
+   */
+  public static String fromMarkdown(String md) {
+    StringBuilder h = new StringBuilder();
+    for (String block : md.strip().split("\\n\\s*\\n")) {
+      List<String> lines = block.lines().toList();
+      if (lines.size() >= 2 && lines.stream().allMatch(l -> l.startsWith("|"))) {
+        List<String> align = cells(lines.get(1));
+        h.append("<table>\n<tr>");
+        for (String c : cells(lines.get(0))) h.append("<th>").append(esc(c)).append("</th>");
+        h.append("</tr>\n");
+        for (String row : lines.subList(2, lines.size())) {
+          h.append("<tr>");
+          List<String> cs = cells(row);
+          for (int i = 0; i < cs.size(); i++) {
+            boolean right = i < align.size() && align.get(i).endsWith(":");
+            h.append(right ? "<td class=\"r\">" : "<td>").append(esc(cs.get(i)))
+                .append("</td>");
+          }
+          h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+      } else {
+        h.append("<p>").append(esc(block.strip())).append("</p>\n");
+      }
+    }
+    return h.toString();
+  }
+
+  /** The cells of a pipe-table row, trimmed. */
+  private static List<String> cells(String row) {
+    String inner = row.strip();
+    inner = inner.substring(1, inner.endsWith("|") && inner.length() > 1 ? inner.length() - 1
+        : inner.length());
+    return java.util.Arrays.stream(inner.split("\\|", -1)).map(String::strip).toList();
   }
 
   public static String stripXmlProlog(String svg) {

@@ -226,7 +226,11 @@ class ReportAndSimulateTest extends SparkTestBase {
     assertTrue(md.contains("| model | K | points | (all) | p | a + b log n | R^2 | a + b n | R^2 "
         + "| better |"), md);
     assertTrue(Files.readString(out.resolve("summary.json")).contains("\"distance\" : 2.5"));
-    assertTrue(Files.readString(out.resolve("report.html")).contains("<svg"));
+    String html = Files.readString(out.resolve("report.html"));
+    assertTrue(html.contains("<svg"));
+    // its tables as HTML tables, not markdown text
+    assertTrue(html.contains("<tr><th>model</th><th>K</th><th>points</th>"), html);
+    assertFalse(html.contains("| model |"), "no markdown pipes left");
     // stdout is the markdown report
     assertTrue(r.out().contains("Bayes error, exact (and the Bayes classifier's on the test rows)"),
         r.out());

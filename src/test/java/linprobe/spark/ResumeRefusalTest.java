@@ -111,6 +111,13 @@ class ResumeRefusalTest extends SparkTestBase {
     assertEquals(0, same.code(), same.err());
     assertTrue(Files.exists(out.resolve("_SUCCESS")));
     assertFalse(Files.exists(tmp.resolve(".out.linprobe-fits")), "the record is gone once done");
+    // a fixed C: the report's lr settings leave out how C would have been chosen
+    String report = Files.readString(out.resolve("report.html"));
+    java.util.regex.Matcher lrRow = java.util.regex.Pattern.compile(
+        "<th>lr settings</th><td>([^<]*)</td>").matcher(report);
+    assertTrue(lrRow.find(), "the run table's lr settings");
+    assertTrue(lrRow.group(1).startsWith("lr_c = 1") && !lrRow.group(1).contains("select")
+        && !lrRow.group(1).contains("lr_c_range"), lrRow.group(1));
 
     // --resume again (an Airflow retry of a try that had finished): nothing to do, exit 0, and
     // the result is the finished output's
