@@ -307,6 +307,12 @@ public final class EmbeddingSource {
   private static StructField field(Dataset<Row> df, String name, String role, String path,
       String flag) {
     for (StructField f : df.schema().fields()) if (f.name().equals(name)) return f;
+    int dot = name.indexOf('.');
+    if (dot > 0 && java.util.Arrays.asList(df.columns()).contains(name.substring(0, dot))) {
+      throw new LinprobeException(role + " data at " + path + " has no column '" + name
+          + "': a field inside a struct column is not read; write it as a column of its own "
+          + "(select('" + name + "')) and name that with " + flag);
+    }
     throw new LinprobeException(role + " data at " + path + " has no column '" + name
         + "' (columns: " + String.join(", ", df.columns()) + "): name the right one with "
         + flag);

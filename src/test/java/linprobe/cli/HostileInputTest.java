@@ -153,6 +153,16 @@ class HostileInputTest extends SparkTestBase {
   }
 
   @Test
+  void aFieldInsideAStructColumnIsNamedAsSuch() {
+    String nested = tmp.resolve("nested").toString();
+    spark().read().parquet(train).selectExpr("label", "id", "named_struct('v', embedding) AS s")
+        .write().parquet(nested);
+    refused(curve("nested-out", "--train", nested, "--features-col", "s.v"), "train data at "
+        + nested + " has no column 's.v': a field inside a struct column is not read; write it as "
+        + "a column of its own (select('s.v')) and name that with --features-col");
+  }
+
+  @Test
   void trainAsTestIsRunWithAWarning() throws Exception {
     // the same table however written: here with its scheme
     CliTest.Run r = curve("same", "--test", "file:" + train);
