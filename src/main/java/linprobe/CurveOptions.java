@@ -549,6 +549,15 @@ public final class CurveOptions implements Serializable {
     return describe(Setting::affectsFits);
   }
 
+  /**
+   * The settings that change a run's outputs but no fit (score_gemm, epsilon, title): with
+   * fitSettings() and the input tables' facts they say whether a finished output is this run's.
+   */
+  public Map<String, Object> outputSettings() {
+    return describe(s -> s == Setting.SCORE_GEMM || s == Setting.EPSILON
+        || s == Setting.TITLE);
+  }
+
   private Map<String, Object> describe(Predicate<Setting> which) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Setting s : Setting.values()) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import linprobe.curve.Tables;
 import linprobe.spark.CurveJob;
 import linprobe.spark.CurveOutput;
+import linprobe.spark.FitStore;
 import linprobe.spark.OutputDir;
 import linprobe.spark.Progress;
 import org.apache.spark.sql.Dataset;
@@ -54,15 +55,17 @@ public final class LinProbe {
       try {
         r = job.run();
       } catch (CurveJob.AlreadyComplete done) {
-        Result finished = finished(spark, dir);
+        Result finished = finished(spark, dir, options.out());
+        FitStore.deleteLeftover(dir.target(), job.fingerprint(),
+            spark.sparkContext().hadoopConfiguration());
         dir.abort(); // releases the lock; the finished output stays as it is
-        progress.stage("output " + options.out() + " is already complete, from the same inputs, "
+        progress.say("output " + options.out() + " is already complete, from the same inputs, "
             + "data and settings: nothing to resume");
         return finished;
       }
       if (dir != null) {
         progress.stage("writing " + dir.target());
-        dir.writeText(CurveJob.RECORD, job.fingerprint());
+        dir.writeText(CurveJob.RECORD, job.record());
         CurveOutput.write(spark, dir, r, options);
         job.store().delete();
       }
@@ -75,14 +78,22 @@ public final class LinProbe {
     } catch (IOException e) {
       if (dir != null) dir.abort();
       throw new UncheckedIOException(e);
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) { // Spark's checked exceptions too, thrown undeclared: the lock goes
       if (dir != null) dir.abort();
       throw e;
     }
   }
 
   /** The result a finished output holds: its tables, read back. */
-  private static Result finished(SparkSession spark, OutputDir dir) throws IOException {
+  private static Result finished(SparkSession spark, OutputDir dir, String out)
+      throws IOException {
+    for (String name : new String[] {"fits/_SUCCESS", "curve/_SUCCESS", "summary.json",
+        "curve.md"}) {
+      if (dir.readFinished(name) == null) {
+        throw new LinprobeException("output " + out + " is complete but lacks " + name
+            + " (changed since it was written?): pass --overwrite to run it again");
+      }
+    }
     java.util.function.Function<String, Dataset<Row>> table = name -> {
       Dataset<Row> read = spark.read().parquet(new org.apache.hadoop.fs.Path(dir.target(), name)
           .toString());

@@ -41,6 +41,7 @@ public final class CurveJob {
   private final org.apache.hadoop.fs.Path storeFor;
   private FitStore store;
   private String fingerprint;
+  private String record;
   /** What a finished output records of its run (--resume into it), else null. */
   private String finishedRecord;
   private boolean finished;
@@ -86,7 +87,16 @@ public final class CurveJob {
     this.finishedRecord = record;
   }
 
-  /** This run's inputs, data and settings, one "what: value" a line (after {@link #run}). */
+  /**
+   * What a finished output of this run records ({@link #RECORD}): the fits' fingerprint, the
+   * test rows' digest and the settings that change the outputs but no fit (--score-gemm,
+   * --epsilon, --title), one "what: value" a line (after {@link #run}).
+   */
+  public String record() {
+    return record;
+  }
+
+  /** The fits' fingerprint, as the --resume record of fits has it (after {@link #run}). */
   public String fingerprint() {
     return fingerprint;
   }
@@ -233,6 +243,13 @@ public final class CurveJob {
     int[] shots = takesAll ? Arrays.copyOf(asked, asked.length - 1) : asked;
     boolean includeAll = o.shots() == null || o.includeAll() || takesAll;
     fingerprint = fingerprint(trainProfile, testProfile, validationProfile, shots, includeAll);
+    List<String> outputFacts = new ArrayList<>(List.of(fingerprint,
+        "test rows: " + Long.toHexString(testProfile.digest())));
+    for (var group : o.outputSettings().values()) {
+      ((Map<?, ?>) group).forEach((key, value) -> outputFacts.add("--"
+          + String.valueOf(key).replace('_', '-') + ": " + value));
+    }
+    record = String.join("\n", outputFacts);
     if (finished) {
       String again = "choose another --out, or pass --overwrite to run it again";
       if (finishedRecord == null) {
@@ -240,8 +257,8 @@ public final class CurveJob {
             + "_SUCCESS) and records no run to compare with (an older linprobe wrote it): "
             + "nothing to resume; " + again);
       }
-      if (!finishedRecord.equals(fingerprint)) {
-        String difference = FitStore.difference(finishedRecord, fingerprint);
+      if (!finishedRecord.equals(record)) {
+        String difference = FitStore.difference(finishedRecord, record);
         throw new LinprobeException("output " + o.out() + " is already complete, from "
             + (difference.startsWith("recorded by ") ? "a run " + difference
             : "other inputs, data or settings (" + difference + ")") + ": nothing to resume; "

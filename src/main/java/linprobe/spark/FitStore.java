@@ -237,6 +237,25 @@ public final class FitStore implements FitRecord {
   }
 
   /** Removes the store once the run's output is committed. */
+  /**
+   * Deletes the store beside a finished output when it is that run's (its fingerprint is this
+   * one): a driver killed between the commit and the store's deletion leaves it behind.
+   */
+  public static void deleteLeftover(Path target, String fingerprint, Configuration conf) {
+    Path loc = location(target);
+    try {
+      FileSystem fs = loc.getFileSystem(conf);
+      Path fp = new Path(loc, "fingerprint");
+      if (!fs.exists(fp)) return;
+      try (var in = fs.open(fp)) {
+        if (!new String(in.readAllBytes(), StandardCharsets.UTF_8).equals(fingerprint)) return;
+      }
+      fs.delete(loc, true);
+    } catch (IOException ignored) {
+      // best effort, as delete()
+    }
+  }
+
   public void delete() {
     try {
       Path p = new Path(dir);

@@ -45,6 +45,11 @@ public class Progress {
     if (warned.add(what)) out.println("linprobe: warning: " + what);
   }
 
+  /** A line that is no warning but must be seen, --quiet or not ("already complete"). */
+  public void say(String what) {
+    out.println("linprobe: " + what);
+  }
+
   /** The warnings said so far, in order: the outputs keep them too (summary.json, report). */
   public java.util.List<String> warnings() {
     return java.util.List.copyOf(warned);

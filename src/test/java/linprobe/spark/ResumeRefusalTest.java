@@ -152,6 +152,26 @@ class ResumeRefusalTest extends SparkTestBase {
         + "(--seeds [0, 1, 2] (was [0, 1])): nothing to resume; choose another --out, or pass "
         + "--overwrite to run it again"), r.err());
     assertEquals(done, Files.getLastModifiedTime(out.resolve("_SUCCESS")).toMillis());
+    // what changes the outputs but no fit counts too: --epsilon, other test rows
+    String[] epsilon = java.util.Arrays.copyOf(again, again.length + 2);
+    epsilon[again.length] = "--epsilon";
+    epsilon[again.length + 1] = "0.05";
+    r = run(epsilon);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("(--epsilon 0.05 (was 0.01))"), r.err());
+    org.apache.commons.io.FileUtils.deleteDirectory(tmp.resolve("test").toFile());
+    table(test, 4);
+    r = run(again);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("(other test rows)"), r.err());
+    org.apache.commons.io.FileUtils.deleteDirectory(tmp.resolve("test").toFile());
+    table(test, 2);
+    // a finished output that has lost a table: refused, and the lock released
+    Files.delete(out.resolve("fits").resolve("_SUCCESS"));
+    r = run(again);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("is complete but lacks fits/_SUCCESS"), r.err());
+    assertFalse(Files.exists(tmp.resolve(".out.linprobe-lock")), "the lock is released");
     // an output that records no run (an older build's): refused as before
     Files.delete(out.resolve(linprobe.spark.CurveJob.RECORD));
     r = run(again);
