@@ -33,6 +33,8 @@ public final class OutputDir {
   private final boolean overwrite;
   /** --resume found DIR finished (_SUCCESS): the run may find it has nothing to do. */
   private boolean complete;
+  /** Whether staging() has made the staging directory: it must then stay. */
+  private boolean stagingMade;
   private final Runnable onExit = this::abort;
   /** Set by {@link #commit}, {@link #commitFrom} or {@link #abort}: nothing is written after. */
   private boolean closed;
@@ -92,6 +94,7 @@ public final class OutputDir {
           throw new LinprobeException("output " + dir + " is a file, not a directory: choose "
               + "another --out (--overwrite replaces directories only)");
         }
+        refuseWorkingOrHome(q, dir); // empty or not: the commit would replace it
         boolean empty = fs.listStatus(q).length == 0;
         boolean complete = !empty && !overwrite && resume && fs.exists(new Path(q, "_SUCCESS"));
         if (complete) { // the run compares what DIR records with its own inputs and settings
@@ -105,15 +108,18 @@ public final class OutputDir {
           return out;
         }
         if (!empty && !overwrite) {
+          String unfinished = unfinished(fs, q, dir);
           throw new LinprobeException("output " + dir + " already exists and is not empty: "
-              + "choose another --out, or pass --overwrite to replace it");
+              + (unfinished == null ? "choose another --out, or pass --overwrite to replace it"
+                  : "choose another --out (it is not a finished output, so --overwrite would "
+                      + "not replace it either)"));
         }
-        if (!empty) refuseWorkingOrHome(q, dir);
         if (mountPoint(q)) {
           throw new LinprobeException("output " + dir + " is a mount point, which the finished "
               + "run could not move in place: choose a directory inside it with --out");
         }
-        if (!empty) refuseUnfinished(fs, q, dir);
+        String unfinished = empty ? null : unfinished(fs, q, dir);
+        if (unfinished != null) throw new LinprobeException(unfinished);
       }
       Path ancestor = q.getParent();
       while (ancestor != null && !fs.exists(ancestor)) ancestor = ancestor.getParent();
@@ -133,11 +139,11 @@ public final class OutputDir {
       Path staging = new Path(parent, "." + q.getName() + ".linprobe-" + UUID.randomUUID());
       Path lock = lockOf(q);
       acquire(fs, lock, dir, overwrite || resume);
-      removeDeadStaging(fs, q);
       OutputDir out = new OutputDir(q, staging, lock, fs, overwrite);
       OPEN.add(out);
       org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(out.onExit,
           SHUTDOWN_PRIORITY);
+      removeDeadStaging(fs, q); // with the lock held and released on any exit
       return out;
     } catch (IOException | IllegalArgumentException e) {
       throw FileSystems.accessError("cannot use output " + dir, e, "--out");
@@ -152,35 +158,53 @@ public final class OutputDir {
    */
   static void refuseWorkingOrHome(Path q, String dir) {
     if ("file".equals(q.toUri().getScheme())) {
-      java.nio.file.Path local = java.nio.file.Path.of(q.toUri()).toAbsolutePath().normalize();
-      java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath().normalize();
+      java.nio.file.Path local = real(java.nio.file.Path.of(q.toUri()));
+      java.nio.file.Path cwd = real(java.nio.file.Path.of(""));
       if (cwd.startsWith(local)) {
         throw new LinprobeException("output " + dir + " is " + (cwd.equals(local)
-            ? "the current directory" : "a directory above the current one") + ", which "
-            + "--overwrite would delete: choose another --out");
+            ? "the current directory" : "a directory above the current one") + ", which the "
+            + "finished run would replace as a whole: choose another --out");
       }
       String home = System.getProperty("user.home");
-      if (home != null && !home.isEmpty()
-          && local.equals(java.nio.file.Path.of(home).toAbsolutePath().normalize())) {
-        throw new LinprobeException("output " + dir + " is the home directory, which "
-            + "--overwrite would delete: choose another --out");
+      if (home != null && !home.isEmpty() && local.equals(real(java.nio.file.Path.of(home)))) {
+        throw new LinprobeException("output " + dir + " is the home directory, which the "
+            + "finished run would replace as a whole: choose another --out");
       }
     }
   }
 
-  /** See {@link #refuseWorkingOrHome}. */
-  static void refuseUnfinished(FileSystem fs, Path q, String dir) throws IOException {
+  /** A path with its symbolic links resolved where it exists, else made absolute. */
+  private static java.nio.file.Path real(java.nio.file.Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize();
+    }
+  }
+
+  /** Spark's data files: part-00000, part-00000-<uuid>-c000.snappy.parquet, ... */
+  private static final java.util.regex.Pattern PART =
+      java.util.regex.Pattern.compile("part-\\d{5}([-.].*)?");
+
+  /**
+   * Why --overwrite would not replace the non-empty DIR (see {@link #refuseWorkingOrHome}), or
+   * null when it would: a finished output has _SUCCESS, or is a dataset of Spark's part- files
+   * (plain files) with only checksums (.crc) and committer files (_...) beside them.
+   */
+  static String unfinished(FileSystem fs, Path q, String dir) throws IOException {
+    if (fs.exists(new Path(q, "_SUCCESS"))) return null;
     int parts = 0, others = 0;
     for (FileStatus f : fs.listStatus(q)) {
       String name = f.getPath().getName();
-      if (name.startsWith("part-")) parts++;
-      else if (!FileSystems.hidden(name)) others++;
+      if (f.isFile() && PART.matcher(name).matches()) parts++;
+      else if (!(f.isFile() && (name.startsWith("_") || name.startsWith(".")
+          && name.endsWith(".crc")))) {
+        others++;
+      }
     }
-    if (!(parts > 0 && others == 0) && !fs.exists(new Path(q, "_SUCCESS"))) {
-      throw new LinprobeException("output " + dir + " is not empty and is not a finished output "
-          + "(it has no _SUCCESS), so --overwrite does not replace it: choose another --out, or "
-          + "empty it first");
-    }
+    return parts > 0 && others == 0 ? null : "output " + dir + " is not empty and is not a "
+        + "finished output (it has no _SUCCESS), so --overwrite does not replace it: choose "
+        + "another --out, or empty it first";
   }
 
   /**
@@ -206,13 +230,19 @@ public final class OutputDir {
    * {@code .DIR.linprobe-<uuid>} is dead. An old output moved aside by a commit
    * ({@code .DIR.linprobe-old-...}) is left: it may be the only copy.
    */
-  static void removeDeadStaging(FileSystem fs, Path q) throws IOException {
+  static void removeDeadStaging(FileSystem fs, Path q) {
     java.util.regex.Pattern dead = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(
         "." + q.getName() + ".linprobe-") + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
         + "[0-9a-f]{12}");
-    FileStatus[] siblings = fs.listStatus(q.getParent(),
-        p -> dead.matcher(p.getName()).matches());
-    for (FileStatus f : siblings) fs.delete(f.getPath(), true);
+    try {
+      for (FileStatus f : fs.listStatus(q.getParent(), p -> dead.matcher(p.getName()).matches())) {
+        try {
+          fs.delete(f.getPath(), true);
+        } catch (IOException e) { // best effort: a leftover is hidden, and never read
+        }
+      }
+    } catch (IOException e) { // the listing too: a cleanup never fails the run
+    }
   }
 
   /** A local directory on another file store than its parent's (a container's volume). */
@@ -385,7 +415,12 @@ public final class OutputDir {
     if (closed) throw new IOException("the output " + target + " was closed (run stopped)");
     if (complete) throw new IllegalStateException(target + " is finished: nothing is written");
     if (!fs.exists(staging)) {
+      if (stagingMade) { // another run took this one's lock (--resume) and removed it
+        throw new IOException("the staging directory " + staging + " was removed by another run "
+            + "into " + target);
+      }
       if (!fs.mkdirs(staging)) throw new IOException("cannot create " + staging);
+      stagingMade = true;
     }
     return staging;
   }
@@ -441,6 +476,12 @@ public final class OutputDir {
     if (fs.exists(target) && !overwrite && fs.listStatus(target).length > 0) {
       throw new LinprobeException("output " + target + " appeared during the run: "
           + "choose another --out, or pass --overwrite");
+    }
+    if (fs.exists(target) && fs.listStatus(target).length > 0) {
+      // --overwrite: what is there now, not what was there at the start (files put into an
+      // empty DIR during the run are the user's)
+      String unfinished = unfinished(fs, target, target.toString());
+      if (unfinished != null) throw new LinprobeException(unfinished);
     }
     Path old = null;
     if (fs.exists(target)) {

@@ -115,8 +115,9 @@ class EmbedCommandTest extends SparkTestBase {
     Files.writeString(out.resolve("mine.txt"), "user data");
     CliTest.Run r = CliTest.run("embed", "--input", csv.toString(), "--out", out.toString());
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("already exists and is not empty: choose another --out, or "
-        + "pass --overwrite to replace it"), r.err());
+    // a directory of the user's files: --overwrite is not offered, as it would be refused too
+    assertTrue(r.err().contains("already exists and is not empty: choose another --out (it is "
+        + "not a finished output, so --overwrite would not replace it either)"), r.err());
     assertEquals("user data", Files.readString(out.resolve("mine.txt")));
     // --overwrite replaces a finished output only, never a directory of the user's files
     r = CliTest.run("embed", "--input", csv.toString(), "--out", out.toString(), "--overwrite",

@@ -274,12 +274,30 @@ class OutputLockTest extends SparkTestBase {
     for (String d : new String[] {".", cwd.toString(), cwd.getParent().toString()}) {
       e = assertThrows(LinprobeException.class,
           () -> OutputDir.check(d, true, new Configuration()));
-      assertTrue(e.getMessage().contains("which --overwrite would delete: choose another --out"),
+      assertTrue(e.getMessage().contains("which the finished run would replace as a whole: "
+          + "choose another --out"),
           e.getMessage());
     }
     e = assertThrows(LinprobeException.class, () -> OutputDir.check(
         System.getProperty("user.home"), true, new Configuration()));
-    assertTrue(e.getMessage().contains("would delete"), e.getMessage());
+    assertTrue(e.getMessage().contains("is the home directory"), e.getMessage());
+    // without --overwrite too (an empty one would be replaced all the same by the commit)
+    e = assertThrows(LinprobeException.class,
+        () -> OutputDir.check(".", false, new Configuration()));
+    assertTrue(e.getMessage().contains("is the current directory"), e.getMessage());
+    // a symbolic link to the current directory is the current directory
+    Path link = Files.createSymbolicLink(tmp.resolve("here"), cwd);
+    e = assertThrows(LinprobeException.class,
+        () -> OutputDir.check(link.toString(), false, new Configuration()));
+    assertTrue(e.getMessage().contains("is the current directory"), e.getMessage());
+    // what looks like a dataset but is not Spark's: part- notes, part- directories
+    Path notes = Files.createDirectories(tmp.resolve("notes"));
+    Files.writeString(notes.resolve("part-1.md"), "keep");
+    Files.createDirectories(notes.resolve("part-00000"));
+    e = assertThrows(LinprobeException.class,
+        () -> OutputDir.check(notes.toString(), true, new Configuration()));
+    assertTrue(e.getMessage().contains("is not a finished output"), e.getMessage());
+    assertEquals("keep", Files.readString(notes.resolve("part-1.md")));
     assertEquals("keep", Files.readString(out.resolve("notes.txt")));
     assertEquals("keep", Files.readString(dots.resolve(".config")));
   }
