@@ -220,7 +220,7 @@ public final class HtmlReport {
     boolean fixedC = config.get("lr") instanceof Map<?, ?> lr && lr.get("lr_c") != null
         && !"auto".equals(String.valueOf(lr.get("lr_c")));
     java.util.Set<String> choosing = java.util.Set.of("select", "lr_c_range", "lr_c_patience",
-        "select_metric", "lr_c_fallback", "lr_cv_tol", "folds");
+        "select_metric", "lr_c_fallback", "lr_cv_tol");
     for (var g : config.entrySet()) {
       List<String> kv = new ArrayList<>();
       for (var e : ((Map<?, ?>) g.getValue()).entrySet()) {

@@ -282,12 +282,19 @@ public final class Plots {
         .getWidth();
   }
 
-  /** The title, cut at its end with an ellipsis when even the smallest font is too wide. */
+  /**
+   * The title, cut with an ellipsis when even the smallest font is too wide: the user's part is
+   * cut at its end, and a closing " (...)" (the run's "(64 dims, 10 classes)") is kept whole.
+   */
   static String fitted(String title, Font font, int width) {
     if (titleWidth(title, font) <= width) return title;
-    int keep = title.length();
-    while (keep > 1 && titleWidth(title.substring(0, keep) + "…", font) > width) keep--;
-    return title.substring(0, keep).stripTrailing() + "…";
+    int open = title.lastIndexOf(" (");
+    String tail = open > 0 && title.endsWith(")") ? title.substring(open) : "";
+    if (titleWidth(tail, font) > width / 2) tail = "";
+    String head = title.substring(0, title.length() - tail.length());
+    int keep = head.length();
+    while (keep > 1 && titleWidth(head.substring(0, keep) + "…" + tail, font) > width) keep--;
+    return head.substring(0, keep).stripTrailing() + "…" + tail;
   }
 
   /**
@@ -366,6 +373,9 @@ public final class Plots {
         decadesOnly(c.points().stream().map(p -> x(p, classes)).toList()));
     chart.getStyler().setYAxisLogarithmic(logY);
     if (!logY) chart.getStyler().setYAxisDecimalPattern("0.00");
+    // a narrow log range (2.4 to 35) labels every tick, not only 1 and 10
+    if (logY) chart.getStyler().setYAxisLogarithmicDecadeOnly(decadesOnly(
+        c.points().stream().map(mean::applyAsDouble).toList()));
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     // a band's lower edge stays above the axis' floor: 0 linear, half the smallest mean on a log

@@ -24,6 +24,13 @@ class PlotsTest {
 
   @Test
   void logLossOnALogAxisUnlessAMeanIsZero() throws Exception {
+    // 15 and 30 (nb) against 0.2 and 0.4 (lr): decades; 2.4 to 35 would label every tick
+    assertTrue(Plots.chartOf(curve(15, 0.2), 2, "t", "l", LearningCurve.Point::loglossMean,
+        LearningCurve.Point::loglossStd, true, false).getStyler()
+        .isYAxisLogarithmicDecadeOnly());
+    assertFalse(Plots.chartOf(curve(15, 2.4), 2, "t", "l", LearningCurve.Point::loglossMean,
+        LearningCurve.Point::loglossStd, true, false).getStyler()
+        .isYAxisLogarithmicDecadeOnly());
     assertTrue(Plots.logScalePossible(curve(15, 0.2), LearningCurve.Point::loglossMean));
     assertTrue(Plots.loglossCurve(curve(15, 0.2), 2, "t").svg().contains("<svg"));
     // a perfect fit's log-loss is 0: a linear axis, and no failure
@@ -191,6 +198,10 @@ class PlotsTest {
     var cut = Plots.chart(huge, "x", "y");
     assertTrue(cut.getTitle().endsWith("…") && cut.getTitle().startsWith("CLIP"),
         cut.getTitle());
+    // the run's facts at the end stay: the user's part is cut
+    var facts = Plots.chart(huge + " (768 dims, 1000 classes)", "x", "y");
+    assertTrue(facts.getTitle().startsWith("CLIP")
+        && facts.getTitle().endsWith("… (768 dims, 1000 classes)"), facts.getTitle());
     assertEquals("short", Plots.chart("short", "x", "y").getTitle());
   }
 
