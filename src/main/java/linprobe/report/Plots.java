@@ -239,14 +239,20 @@ public final class Plots {
 
   static final int WIDTH = 900;
 
+  /**
+   * The widest title: XChart centres it over the plot, right of the y axis' labels, so it
+   * must fit twice the distance from the plot's centre to the picture's right edge.
+   */
+  static final int TITLE_WIDTH = WIDTH - 170;
+
   /** A white 900 x 560 chart with readable fonts; a long title is fitted to its width. */
   static XYChart chart(String title, String xTitle, String yTitle) {
     Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
     Font titleFont = base.deriveFont(Font.BOLD, 18f);
-    for (float size = 17; size >= 12 && titleWidth(title, titleFont) > WIDTH - 40; size--) {
+    for (float size = 17; size >= 12 && titleWidth(title, titleFont) > TITLE_WIDTH; size--) {
       titleFont = base.deriveFont(Font.BOLD, size);
     }
-    title = fitted(title, titleFont, WIDTH - 40);
+    title = fitted(title, titleFont, TITLE_WIDTH);
     XYChart chart = new XYChartBuilder().width(WIDTH).height(560).title(title).xAxisTitle(xTitle)
         .yAxisTitle(yTitle).build();
     XYStyler s = chart.getStyler();
