@@ -519,7 +519,13 @@ public final class CurveJob {
     if (inTask > 0) {
       progress.stage("logistic regression: " + inTask + " fits inside Spark tasks (those whose "
           + "subsets fit in --local-fit-mb, " + (budget >> 20) + " MiB here)");
-      inTasks = LogisticPass.fitInTasks(bucketed, splits, validation, store, !o.quiet());
+      List<LogisticPass.Split> withFits = splits.stream().filter(x -> x.inTask() > 0).toList();
+      progress.chainsStart(withFits.size(),
+          withFits.stream().mapToDouble(x -> x.chain().work(x.inTask())).sum());
+      inTasks = LogisticPass.fitInTasks(bucketed, splits, validation, store, !o.quiet(), t -> {
+        LogisticPass.Split sp = splits.get(t);
+        if (sp.inTask() > 0) progress.chainEnded(sp.chain().work(sp.inTask()));
+      });
       for (List<FitResult> chainFits : inTasks) {
         for (FitResult f : chainFits) {
           done.put(f.subset().id(), f);

@@ -313,10 +313,14 @@ public final class LogisticPass {
    * The validation rows, when C is chosen on them, are broadcast once.
    *
    * @param validation the held-out rows of --select validation, or null
+   * @param chainDone told, on the driver as each chain's task ends (from Spark's listener
+   *     thread), the index in splits of that chain: progress while the job runs, whose fits'
+   *     own lines are in the executors' logs on a cluster
    * @return per split, its in-task fits in chain order
    */
   public static List<List<FitResult>> fitInTasks(JavaRDD<RowBlock> bucketed, List<Split> splits,
-      ValidationRows validation, FitRecord record, boolean verbose) {
+      ValidationRows validation, FitRecord record, boolean verbose,
+      java.util.function.IntConsumer chainDone) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(bucketed.context());
     Broadcast<ArrayList<Split>> bSplits = jsc.broadcast(new ArrayList<>(splits));
     Broadcast<ValidationRows> bValidation = validation == null ? null
@@ -329,6 +333,11 @@ public final class LogisticPass {
     java.util.Arrays.sort(order, (a, b) -> Long.compare(work(splits.get(b)), work(splits.get(a))));
     int[] slot = new int[nt];
     for (int i = 0; i < nt; i++) slot[order[i]] = i;
+    ChainListener listener = new ChainListener(order, chainDone);
+    org.apache.spark.SparkContext sc = bucketed.context();
+    String before = sc.getLocalProperty(ChainListener.KEY);
+    sc.setLocalProperty(ChainListener.KEY, listener.tag);
+    sc.addSparkListener(listener);
     try {
       List<Tuple2<Integer, List<FitResult>>> results = bucketed
           .mapPartitionsWithIndex((part, it) -> {
@@ -359,13 +368,66 @@ public final class LogisticPass {
             return Collections.singletonList(new Tuple2<>(t, fits)).iterator();
           }, true)
           .collect();
+      listener.awaitEnds(nt, 2000); // Spark's listener bus runs behind the job's end
       List<List<FitResult>> byChain = new ArrayList<>();
       for (int t = 0; t < nt; t++) byChain.add(List.of());
       for (Tuple2<Integer, List<FitResult>> r : results) byChain.set(r._1(), r._2());
       return byChain;
     } finally {
+      sc.removeSparkListener(listener);
+      sc.setLocalProperty(ChainListener.KEY, before);
       bSplits.destroy();
       if (bValidation != null) bValidation.destroy();
+    }
+  }
+
+  /**
+   * Tells of each chain task that ends well, once: the result tasks of the job that carries its
+   * tag (other jobs of a shared session, a notebook's, are not counted).
+   */
+  static final class ChainListener extends org.apache.spark.scheduler.SparkListener {
+    static final String KEY = "linprobe.chains";
+    final String tag = "chains-" + java.util.UUID.randomUUID();
+    private final Integer[] order;
+    private final java.util.function.IntConsumer chainDone;
+    private final java.util.Set<Integer> stages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<Integer> ended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    ChainListener(Integer[] order, java.util.function.IntConsumer chainDone) {
+      this.order = order;
+      this.chainDone = chainDone;
+    }
+
+    /** Waits, at most timeoutMs, until n result tasks have been told of. */
+    void awaitEnds(int n, long timeoutMs) {
+      long deadline = System.currentTimeMillis() + timeoutMs;
+      while (ended.size() < n && System.currentTimeMillis() < deadline) {
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+
+    @Override
+    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+      java.util.Properties p = start.properties();
+      if (p != null && tag.equals(p.getProperty(KEY))) {
+        scala.collection.Iterator<Object> ids = start.stageIds().iterator();
+        while (ids.hasNext()) stages.add((Integer) ids.next());
+      }
+    }
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      if (!stages.contains(end.stageId()) || !"ResultTask".equals(end.taskType())
+          || !(end.reason() instanceof org.apache.spark.Success$)) {
+        return;
+      }
+      int at = end.taskInfo().index();
+      if (at >= 0 && at < order.length && ended.add(at)) chainDone.accept(order[at]);
     }
   }
 

@@ -66,6 +66,37 @@ public class Progress {
 
 
 
+  private int chains;
+  private int chainsDone;
+  private double chainWork;
+  private double chainWorkDone;
+  private long chainsStarted;
+
+  /** The in-task fits start: chains tasks, each a seed's chain of small fits, of this work. */
+  public synchronized void chainsStart(int chains, double work) {
+    this.chains = chains;
+    this.chainWork = work;
+    chainsDone = 0;
+    chainWorkDone = 0;
+    chainsStarted = System.currentTimeMillis();
+  }
+
+  /**
+   * A chain task ended (told from Spark's listener thread): "in-task fits: 3 of 10 chains done,
+   * about 20s left", the estimate from the chains' work.
+   */
+  public synchronized void chainEnded(double work) {
+    chainsDone++;
+    chainWorkDone += work;
+    if (quiet) return;
+    long elapsed = System.currentTimeMillis() - chainsStarted;
+    String left = chainsDone >= chains || chainWorkDone <= 0 ? ""
+        : ", about " + duration((long) (elapsed * (chainWork - chainWorkDone) / chainWorkDone))
+            + " left";
+    out.println(String.format(Locale.ROOT, "linprobe: %6.1fs in-task fits: %d of %d chains done%s",
+        (System.currentTimeMillis() - created) / 1000.0, chainsDone, chains, left));
+  }
+
   /** Starts the time-left estimate afresh for work still to come (fit counts are kept). */
   public void estimateFrom(double work) {
     totalWork = work;

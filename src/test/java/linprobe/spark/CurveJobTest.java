@@ -313,8 +313,19 @@ class CurveJobTest extends SparkTestBase {
         .models(inTasks.models()).partitions(3).localFitMb(0).build();
     int[] jobs = new int[2];
     CurveJob.Result[] r = new CurveJob.Result[2];
-    jobs[0] = countJobs(() -> r[0] = new CurveJob(spark(), inTasks, Progress.silent()).run());
+    var lines = new java.io.ByteArrayOutputStream();
+    Progress said = new Progress(new java.io.PrintStream(lines, true), false);
+    jobs[0] = countJobs(() -> r[0] = new CurveJob(spark(), inTasks, said).run());
     jobs[1] = countJobs(() -> r[1] = new CurveJob(spark(), distributed, Progress.silent()).run());
+    // the driver says how the chain tasks go while they run, each once, to the last
+    List<String> chains = lines.toString().lines().filter(l -> l.contains("in-task fits: "))
+        .map(l -> l.replaceAll(".*in-task fits: (\\d+ of \\d+) chains done.*", "$1")).toList();
+    assertFalse(chains.isEmpty(), lines.toString());
+    int n = Integer.parseInt(chains.get(0).split(" of ")[1]);
+    List<String> expected = new java.util.ArrayList<>();
+    for (int k = 1; k <= n; k++) expected.add(k + " of " + n);
+    assertEquals(expected, chains);
+    assertTrue(lines.toString().contains("chains done, about "), "a time-left estimate");
     for (int i = 0; i < r[0].fits().size(); i++) {
       assertEquals(r[0].fits().get(i).withoutTiming(), r[1].fits().get(i).withoutTiming());
     }
