@@ -24,9 +24,11 @@ import linprobe.LinprobeException;
  * shared by every Spark task of that executor ({@link #get}).
  *
  * <p>all-minilm-l6-v2-q: sentence-transformers all-MiniLM-L6-v2, quantized ONNX, as
- * langchain4j ships it: 384 dimensions, mean pooling over the tokens, L2-normalised; a text
- * longer than 510 tokens is embedded window by window and the windows averaged by their token
- * counts (langchain4j's OnnxBertBiEncoder). ONNX Runtime runs each text in the calling thread
+ * langchain4j ships it: 384 dimensions, mean pooling over the tokens, L2-normalised; a text is
+ * cut at {@link #MAX_TOKENS} word pieces, [CLS] and [SEP] included, as sentence-transformers
+ * cuts this model's input (its max_seq_length). The tokenizer file langchain4j ships says 128,
+ * and its tokenizer cuts a text there before langchain4j's 510-token windows ever apply: the
+ * rest of a text was dropped, silently. ONNX Runtime runs each text in the calling thread
  * (one intra-op thread): Spark's tasks are the parallelism, one per core, and a text's vector
  * does not depend on what else is in its batch, partition or machine.
  */
@@ -37,6 +39,19 @@ public final class SentenceModel {
   public static final String DEFAULT = "all-minilm-l6-v2-q";
 
   private static final AtomicInteger LOADS = new AtomicInteger();
+
+  /** Word pieces of a text the model reads, [CLS] and [SEP] included (sentence-transformers'). */
+  public static final int MAX_TOKENS = 256;
+
+  /** The tokenizer file (tokenizer.json) with its truncation at maxLength tokens. */
+  static byte[] truncatedAt(byte[] tokenizerJson, int maxLength) throws IOException {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var root = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(tokenizerJson);
+    if (root.get("truncation") instanceof com.fasterxml.jackson.databind.node.ObjectNode t) {
+      t.put("max_length", maxLength);
+    }
+    return mapper.writeValueAsBytes(root);
+  }
 
   private final String name;
   private final int dimension;
@@ -92,7 +107,9 @@ public final class SentenceModel {
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       OrtSession session = env.createSession(onnx.readAllBytes(), options);
       removeRuntimeDirectory();
-      OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN);
+      OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(env, session,
+          new java.io.ByteArrayInputStream(truncatedAt(tokenizer.readAllBytes(), MAX_TOKENS)),
+          PoolingMode.MEAN);
       LOADS.incrementAndGet();
       return new SentenceModel("all-minilm-l6-v2-q", 384, new InProcess(encoder));
     } catch (IOException | OrtException e) {
@@ -198,8 +215,10 @@ public final class SentenceModel {
   }
 
   /**
-   * Whether a text has something to embed: not null, and not only white space, control or
-   * formatting characters (the tokenizer gives such a text no tokens and the model refuses it).
+   * Whether a text has something to embed: not null, and not only what the uncased BERT
+   * tokenizer drops: white space, control and formatting characters, combining marks (accents
+   * are stripped) and U+FFFD (bytes that were not UTF-8). It gives such a text no tokens and the
+   * model refuses it.
    */
   public static boolean embeddable(String text) {
     if (text == null) return false;
@@ -207,7 +226,7 @@ public final class SentenceModel {
       int c = text.codePointAt(i);
       int type = Character.getType(c);
       if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && type != Character.CONTROL
-          && type != Character.FORMAT) {
+          && type != Character.FORMAT && type != Character.NON_SPACING_MARK && c != 0xFFFD) {
         return true;
       }
       i += Character.charCount(c);

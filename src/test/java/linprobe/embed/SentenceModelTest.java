@@ -70,7 +70,7 @@ class SentenceModelTest {
   void vectorsHaveUnitNormAnd384Dimensions() {
     StringBuilder longText = new StringBuilder();
     for (int i = 0; i < 400; i++) longText.append("word").append(i).append(' ');
-    List<String> texts = List.of(FOX, PROBES, "x", longText.toString()); // over 510 tokens
+    List<String> texts = List.of(FOX, PROBES, "x", longText.toString()); // over 256 tokens
     float[][] v = MODEL.embed(texts);
     assertEquals(texts.size(), v.length);
     for (float[] x : v) {
@@ -81,6 +81,18 @@ class SentenceModelTest {
     }
     assertEquals(384, MODEL.dimension());
     assertEquals(384, SentenceModel.dimensionOf("all-minilm-l6-v2-q"));
+  }
+
+  @Test
+  void aTextIsReadToItsFirst256WordPiecesAsSentenceTransformersReadsIt() {
+    // "the cat sat on the mat ." is 7 word pieces; 30 of them are 210, 40 are 280
+    String cats30 = "the cat sat on the mat . ".repeat(30);
+    String cats40 = "the cat sat on the mat . ".repeat(40);
+    String stocks = "stock markets fell sharply after the central bank raised interest rates";
+    // within 256: the appended sentence counts (the tokenizer file's 128 dropped it)
+    assertTrue(cosine(MODEL.embed(cats30), MODEL.embed(cats30 + stocks)) < 0.999);
+    // beyond 256: it does not, the text is cut there
+    assertArrayEquals(MODEL.embed(cats40), MODEL.embed(cats40 + stocks));
   }
 
   @Test
@@ -136,10 +148,14 @@ class SentenceModelTest {
 
   @Test
   void blankTextsAreNotEmbeddable() {
-    for (String s : new String[] {null, "", " ", "\t\n", "\u00a0\u2003", "\u200b", "\u0000"}) {
+    // a lone combining accent (stripped) and U+FFFD (a byte that was not UTF-8) too
+    for (String s : new String[] {null, "", " ", "\t\n", "\u00a0\u2003", "\u200b", "\u0000",
+        "\u0301", "\uFFFD", " \u0301\uFFFD "}) {
       assertFalse(SentenceModel.embeddable(s), String.valueOf(s));
+      // and the model does refuse it: the check and the model agree
+      if (s != null) assertThrows(RuntimeException.class, () -> MODEL.embed(s), s);
     }
-    for (String s : new String[] {"a", " x ", "42", "é", "🙂"}) {
+    for (String s : new String[] {"a", " x ", "42", "é", "🙂", "e\u0301", "caf\uFFFDe"}) {
       assertTrue(SentenceModel.embeddable(s), s);
       assertEquals(384, MODEL.embed(s).length);
     }
