@@ -35,12 +35,15 @@ import scala.Tuple2;
  * per executor JVM, batch by batch. The output has the schema curve reads: the id and label
  * columns as they were, and {@code embedding array<float>}.
  *
- * <p>Deterministic: rows are numbered in input order and cut into contiguous ranges, one per
- * partition, sorted by number within it, so the output files hold the rows in input order
- * whatever the partitioning, and each text's vector is computed alone (it does not depend on its
- * batch or partition).
+ * <p>Deterministic: rows are numbered in input order (a directory's files in the order Spark
+ * reads them, largest first) and cut into contiguous ranges, one per partition, sorted by
+ * number within it, so the output files hold the rows in that order whatever the partitioning,
+ * and each text's vector is computed alone (it does not depend on its batch or partition).
  */
 public final class TextEmbedding {
+  /** The largest --batch: a batch's rows and vectors are held in a task at once. */
+  public static final int MAX_BATCH = 100_000;
+
   /** Name of the output's vector column (curve's default --features-col). */
   public static final String EMBEDDING = "embedding";
   /**
@@ -61,7 +64,9 @@ public final class TextEmbedding {
     public Options {
       if (input == null) throw new LinprobeException("--input is required");
       if (textCol == null || textCol.isEmpty()) throw new LinprobeException("--text-col is empty");
-      if (batch < 1) throw new LinprobeException("--batch must be at least 1");
+      if (batch < 1 || batch > MAX_BATCH) { // a batch's rows and vectors are held at once
+        throw new LinprobeException("--batch must be 1 to " + MAX_BATCH + ", got " + batch);
+      }
       if (partitions < 0) throw new LinprobeException("--partitions must be positive");
       if (format != null && !List.of("parquet", "csv", "json").contains(format)) {
         throw new LinprobeException("unknown --format '" + format + "': use parquet, csv or json");
@@ -131,6 +136,11 @@ public final class TextEmbedding {
       long[] counts = count(rows, textIndex, labelCol == null ? -1 : kept.indexOf(labelCol),
           format, o.input());
       long total = counts[0], nulls = counts[1], blank = counts[2], unlabelled = counts[3];
+      if (counts[4] > 0) {
+        progress.warn(Progress.count(counts[4], "text") + " in '" + o.textCol() + "' "
+            + (counts[4] == 1 ? "holds" : "hold") + " bytes that are not UTF-8 (read as U+FFFD, "
+            + "which the model drops): re-encode the input as UTF-8");
+      }
       if (total == 0) {
         throw new LinprobeException("input " + o.input() + " has no rows: point --input at a "
             + "non-empty table");
@@ -286,7 +296,9 @@ public final class TextEmbedding {
     DataFrameReader r = spark.read();
     try {
       Dataset<Row> df = switch (format) {
-        case "csv" -> r.option("header", "true").option("inferSchema", "true")
+        // every column as written (text: ids 007 and 7 stay two ids, labels 01 stay 01), and
+        // each file's header checked against the first's, never matched by position
+        case "csv" -> r.option("header", "true").option("enforceSchema", "false")
             .option("multiLine", "true").option("escape", "\"").option("mode", "FAILFAST")
             .csv(literal);
         case "json" -> r.option("mode", "FAILFAST").json(literal);
@@ -328,19 +340,32 @@ public final class TextEmbedding {
       String input) {
     try {
       return rows.mapPartitions(it -> {
-        long[] c = new long[4];
+        long[] c = new long[5];
         while (it.hasNext()) {
           Row r = it.next();
           c[0]++;
-          if (r.isNullAt(textIndex)) c[1]++;
-          else if (!SentenceModel.embeddable(r.getString(textIndex))) c[2]++;
+          if (r.isNullAt(textIndex)) {
+            c[1]++;
+            continue;
+          }
+          String text = r.getString(textIndex);
+          if (text.indexOf('\uFFFD') >= 0) c[4]++; // bytes a UTF-8 reader could not decode
+          if (!SentenceModel.embeddable(text)) c[2]++;
           else if (labelIndex >= 0 && r.isNullAt(labelIndex)) c[3]++;
         }
         return java.util.Collections.singletonList(c).iterator();
-      }).fold(new long[4], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2],
-          a[3] + b[3]});
+      }).fold(new long[5], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2],
+          a[3] + b[3], a[4] + b[4]});
     } catch (Exception e) { // SparkException is checked but thrown undeclared
       String m = String.valueOf(rootOf(e).getMessage()) + " " + e.getMessage();
+      if (m.contains("CSV header does not conform")) {
+        List<String> facts = String.valueOf(rootOf(e).getMessage()).lines().map(String::strip)
+            .filter(l -> l.startsWith("Header:") || l.startsWith("Schema:")
+                || l.startsWith("CSV file:")).toList();
+        throw new LinprobeException("the CSV files of input " + input + " do not share one "
+            + "header (" + String.join("; ", facts) + "): give every file the same columns "
+            + "in the same order", e);
+      }
       if (m.contains("MALFORMED") || m.contains("Malformed") || m.contains("FAILED_READ_FILE")
           || m.contains("not a Parquet file")) {
         throw new LinprobeException("cannot read input " + input + " as " + label(format) + ": "

@@ -66,8 +66,11 @@ class EmbedCommandTest extends SparkTestBase {
             + "--label-col");
     assertRefused(embed("--input", csv.toString(), "--id-col", "key"),
         "has no column 'key' (columns: id, section, text): name the right one with --id-col");
-    assertRefused(embed("--input", csv.toString(), "--text-col", "id"),
-        "text column 'id' in " + csv + " has type int: name a column of strings with "
+    // JSON keeps its numbers' type (a CSV's columns are all text, as written)
+    Path json = tmp.resolve("typed.json");
+    Files.writeString(json, "{\"id\": 1, \"text\": \"Chess for two\"}\n");
+    assertRefused(embed("--input", json.toString(), "--text-col", "id"),
+        "text column 'id' in " + json + " has type bigint: name a column of strings with "
             + "--text-col");
   }
 
@@ -102,7 +105,9 @@ class EmbedCommandTest extends SparkTestBase {
     assertRefused(embed("--input", csv.toString(), "--format", "parquet"),
         "cannot read input " + csv + " as Parquet: ");
     assertRefused(embed("--input", csv.toString(), "--batch", "0"),
-        "--batch must be at least 1");
+        "--batch must be 1 to 100000, got 0");
+    assertRefused(embed("--input", csv.toString(), "--batch", "2147483647"),
+        "--batch must be 1 to 100000, got 2147483647");
     Path empty = tmp.resolve("empty.csv");
     Files.writeString(empty, "id,text\n");
     assertRefused(embed("--input", empty.toString()), "input " + empty + " has no rows");

@@ -132,7 +132,8 @@ class TextEmbeddingTest extends SparkTestBase {
 
     StructType schema = spark().read().parquet(one.toString()).schema();
     assertEquals(List.of("id", "section", "embedding"), List.of(schema.fieldNames()));
-    assertEquals(DataTypes.IntegerType, schema.apply("id").dataType());
+    // a CSV's columns as written: text, not inferred numbers (ids 007 and 7 stay two ids)
+    assertEquals(DataTypes.StringType, schema.apply("id").dataType());
     assertEquals(DataTypes.StringType, schema.apply("section").dataType());
     assertEquals(DataTypes.FloatType,
         ((ArrayType) schema.apply("embedding").dataType()).elementType());
@@ -142,9 +143,9 @@ class TextEmbeddingTest extends SparkTestBase {
     assertEquals(ROWS.length, b.size());
     SentenceModel model = SentenceModel.get("all-minilm-l6-v2-q");
     for (int i = 0; i < ROWS.length; i++) {
-      assertEquals(Integer.parseInt(ROWS[i][0]), a.get(i).getInt(0), "input order");
+      assertEquals(ROWS[i][0], a.get(i).getString(0), "input order");
       assertEquals(ROWS[i][1], a.get(i).getString(1));
-      assertEquals(a.get(i).getInt(0), b.get(i).getInt(0), "same order with 3 partitions");
+      assertEquals(a.get(i).getString(0), b.get(i).getString(0), "same order with 3 partitions");
       float[] v = vector(a.get(i));
       assertArrayEquals(v, vector(b.get(i)), "same bits with 3 partitions and batch 2");
       // the CSV's quotes, commas and line breaks reach the model as written
@@ -264,5 +265,40 @@ class TextEmbeddingTest extends SparkTestBase {
     TextEmbedding.Contiguous c = new TextEmbedding.Contiguous(3, 10);
     int[] expected = {0, 0, 0, 0, 1, 1, 1, 2, 2, 2};
     for (int i = 0; i < 10; i++) assertEquals(expected[i], c.getPartition((long) i));
+  }
+
+  @Test
+  void csvFilesWithOtherHeadersAreRefusedAndColumnsStayAsWritten() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("two-csv"));
+    Files.writeString(dir.resolve("a.csv"), "id,label,text\n007,01,Chess for two\n");
+    Files.writeString(dir.resolve("b.csv"), "id,text,label\n7,Audio mixer,02\n");
+    Run r = embed("--input", dir.toString(), "--out", tmp.resolve("two-out").toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("the CSV files of input " + dir + " do not share one header ("
+        + "Header: id, text, label; Schema: id, label, text; CSV file: "), r.err());
+    // one header: ids 007 and 7 stay two ids, label 01 stays 01
+    Files.writeString(dir.resolve("b.csv"), "id,label,text\n7,02,Audio mixer\n");
+    Path out = tmp.resolve("two-ok");
+    r = embed("--input", dir.toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<Row> rows = spark().read().parquet(out.toString()).collectAsList();
+    assertEquals(java.util.Set.of("007", "7"), rows.stream().map(x -> x.getString(0))
+        .collect(java.util.stream.Collectors.toSet()));
+    assertEquals(java.util.Set.of("01", "02"), rows.stream().map(x -> x.getString(1))
+        .collect(java.util.stream.Collectors.toSet()));
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreSaidAndATextOfNothingButThemIsBlank() throws Exception {
+    Path latin1 = tmp.resolve("latin1.csv");
+    Files.write(latin1, "id,text\n1,Caf\u00e9 cr\u00e8me\n2,\u00e9\n3,plain\n"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    Run r = embed("--input", latin1.toString(), "--out", tmp.resolve("latin1-out").toString(),
+        "--drop-invalid");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("2 texts in 'text' hold bytes that are not UTF-8 (read as "
+        + "U+FFFD, which the model drops): re-encode the input as UTF-8"), r.err());
+    assertTrue(r.err().contains("skipping 1 row with no text in 'text'"), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
   }
 }
