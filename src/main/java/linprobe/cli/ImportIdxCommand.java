@@ -57,13 +57,18 @@ public final class ImportIdxCommand implements Callable<Integer> {
             + Integer.toHexString(magic) + ", expected 0x803): check --images");
       }
       int n = in.readInt(), h = in.readInt(), w = in.readInt();
+      if (h <= 0 || w <= 0 || (long) h * w > 1 << 24) {
+        throw new LinprobeException(images + " says its images are " + Integer.toUnsignedString(h)
+            + " x " + Integer.toUnsignedString(w) + " pixels: not an image size (a damaged "
+            + "header?); check --images");
+      }
       if (n != lab.length) {
         throw new LinprobeException(images + " has " + n + " images but " + labels + " has "
             + lab.length + " labels: pass matching files");
       }
       byte[] px = new byte[h * w];
       for (int i = 0; i < n; i++) {
-        in.readFully(px);
+        readFully(in, px, images, "--images", i, n, px.length);
         Float[] x = new Float[px.length];
         for (int j = 0; j < px.length; j++) x[j] = (float) (px[j] & 0xff);
         rows.add(RowFactory.create((long) i, lab[i], x));
@@ -95,9 +100,48 @@ public final class ImportIdxCommand implements Callable<Integer> {
             + Integer.toHexString(magic) + ", expected 0x801): check --labels");
       }
       int n = in.readInt();
-      int[] out = new int[n];
-      for (int i = 0; i < n; i++) out[i] = in.readUnsignedByte();
+      if (n < 0) {
+        throw new LinprobeException(path + " says it holds " + Integer.toUnsignedString(n)
+            + " labels: more than an IDX file can (a damaged header?); check --labels");
+      }
+      // read in pieces of at most 1 MiB, so that a count the file does not hold ends in
+      // "truncated", not in an array of two billion labels
+      int[] out = new int[Math.min(n, 1 << 20)];
+      int have = 0;
+      while (have < n) {
+        byte[] part = new byte[Math.min(1 << 20, n - have)];
+        readFully(in, part, path, "--labels", have, n, 1);
+        if (out.length < have + part.length) {
+          out = java.util.Arrays.copyOf(out, (int) Math.min(n, Math.max(have + part.length,
+              2L * out.length)));
+        }
+        for (int i = 0; i < part.length; i++) out[have + i] = part[i] & 0xff;
+        have += part.length;
+      }
       return out;
+    }
+  }
+
+  /**
+   * Reads the next record; a file that ends before it is truncated, said in one line (not
+   * Java's EOFException, which a scheduler would take for a failure worth retrying).
+   */
+  static void readFully(DataInputStream in, byte[] into, String path, String flag, int index,
+      int count, int recordBytes) throws IOException {
+    int got = 0;
+    while (got < into.length) {
+      int r;
+      try {
+        r = in.read(into, got, into.length - got);
+      } catch (java.io.EOFException e) { // a gzip stream cut short
+        r = -1;
+      }
+      if (r < 0) {
+        throw new LinprobeException(path + " is truncated: it ends at record "
+            + (index + got / recordBytes) + " of the " + count + " its header announces; check "
+            + flag + " (a partial download?)");
+      }
+      got += r;
     }
   }
 

@@ -76,6 +76,9 @@ public final class ImportPackagesCommand implements Callable<Integer> {
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new LinprobeException(what + " is not UTF-8 text: pass the output of apt-cache "
           + "dumpavail or a Packages file");
+    } catch (java.io.EOFException e) { // a gzipped file cut short
+      throw new LinprobeException(what + " is truncated: its gzip stream ends before its end "
+          + "(a partial download?); check --input");
     }
     if (parsed.entries().isEmpty()) {
       throw new LinprobeException(what + " has no package stanzas with Package, Section and "

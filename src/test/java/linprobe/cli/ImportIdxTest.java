@@ -97,6 +97,42 @@ class ImportIdxTest extends SparkTestBase {
     assertFalse(Files.exists(out), "nothing written");
   }
 
+  @Test
+  void truncatedOrDamagedFilesAreSaidAsSuchNotAsJavaExceptions() throws Exception {
+    Path out = tmp.resolve("out");
+    Path lab3 = write("lab3", labels(7, 0, 255), false);
+    byte[] whole = images(3);
+    // cut inside the last image, gzipped or not: exit 2 (not 1, a failure worth retrying)
+    for (boolean gz : new boolean[] {false, true}) {
+      Path cut = write("cut" + gz, java.util.Arrays.copyOf(whole, whole.length - 2), gz);
+      Run r = CliTest.run("import-idx", "--images", cut.toString(), "--labels", lab3.toString(),
+          "--out", out.toString());
+      assertOneLine(r, cut + " is truncated: it ends at record 2 of the 3 its header announces;"
+          + " check --images");
+    }
+    byte[] labs = labels(7, 0, 255);
+    Path cutLabels = write("cutlab", java.util.Arrays.copyOf(labs, labs.length - 1), false);
+    assertOneLine(CliTest.run("import-idx", "--images", write("img3", whole, false).toString(),
+        "--labels", cutLabels.toString(), "--out", out.toString()), "is truncated", "--labels");
+    // a header announcing two billion labels, or a negative count: no array of that size
+    byte[] huge = labels(1, 2);
+    java.nio.ByteBuffer.wrap(huge).putInt(4, 2_000_000_000);
+    assertOneLine(CliTest.run("import-idx", "--images", write("img3b", whole, false).toString(),
+        "--labels", write("huge", huge, false).toString(), "--out", out.toString()),
+        "is truncated: it ends at record 2 of the 2000000000");
+    java.nio.ByteBuffer.wrap(huge).putInt(4, 0xFFFFFFF0);
+    assertOneLine(CliTest.run("import-idx", "--images", write("img3c", whole, false).toString(),
+        "--labels", write("neg", huge, false).toString(), "--out", out.toString()),
+        "says it holds 4294967280 labels");
+    // images of 0 x 0 pixels
+    byte[] flat = images(3);
+    java.nio.ByteBuffer.wrap(flat).putInt(8, 0).putInt(12, 0);
+    assertOneLine(CliTest.run("import-idx", "--images", write("flat", flat, false).toString(),
+        "--labels", lab3.toString(), "--out", out.toString()), "says its images are 0 x 0 "
+        + "pixels: not an image size");
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
   static void assertOneLine(Run r, String... parts) {
     assertEquals(2, r.code(), r.err());
     for (String p : parts) assertTrue(r.err().contains(p), r.err());

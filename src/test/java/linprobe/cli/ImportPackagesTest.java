@@ -128,8 +128,22 @@ class ImportPackagesTest extends SparkTestBase {
     assertEquals("linprobe: error: --sections names 1 section; a classification needs two or "
         + "more: name another", one.err().strip());
     assertFalse(Files.exists(out));
+    // a gzipped index cut short: exit 2 naming it, not Java's EOFException with exit 1
+    var gz = new java.io.ByteArrayOutputStream();
+    try (var z = new java.util.zip.GZIPOutputStream(gz)) {
+      z.write(index().getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] bytes = gz.toByteArray();
+    Path cut = tmp.resolve("dumpavail.gz");
+    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Run truncated = CliTest.run("import-packages", "--input", cut.toString(), "--out",
+        out.toString(), "--min-packages", "10", "--test-per-section", "4");
+    assertEquals(2, truncated.code(), truncated.err());
+    assertEquals("linprobe: error: " + cut + " is truncated: its gzip stream ends before its end "
+        + "(a partial download?); check --input", truncated.err().strip());
+    assertFalse(Files.exists(out));
     try (Stream<Path> left = Files.list(tmp)) {
-      assertEquals(List.of("dumpavail.txt", "not-an-index.csv"),
+      assertEquals(List.of("dumpavail.gz", "dumpavail.txt", "not-an-index.csv"),
           left.map(p -> p.getFileName().toString()).sorted().toList(), "no staging left");
     }
   }
