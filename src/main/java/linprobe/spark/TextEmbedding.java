@@ -67,7 +67,10 @@ public final class TextEmbedding {
       if (batch < 1 || batch > MAX_BATCH) { // a batch's rows and vectors are held at once
         throw new LinprobeException("--batch must be 1 to " + MAX_BATCH + ", got " + batch);
       }
-      if (partitions < 0) throw new LinprobeException("--partitions must be positive");
+      if (partitions < 0) {
+        throw new LinprobeException("--partitions must be 0 (the default: four per core) or "
+            + "more, got " + partitions);
+      }
       if (format != null && !List.of("parquet", "csv", "json").contains(format)) {
         throw new LinprobeException("unknown --format '" + format + "': use parquet, csv or json");
       }
@@ -328,6 +331,10 @@ public final class TextEmbedding {
       boolean required) {
     for (StructField f : df.schema().fields()) if (f.name().equals(name)) return f;
     if (!required) return null;
+    if (df.columns().length == 0) {
+      throw new LinprobeException("input " + input + " is empty: not even a header; point "
+          + "--input at a table with a text column");
+    }
     throw new LinprobeException("input " + input + " has no column '" + name + "' (columns: "
         + String.join(", ", df.columns()) + "): name the right one with " + flag);
   }

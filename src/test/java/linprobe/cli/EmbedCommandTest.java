@@ -111,6 +111,12 @@ class EmbedCommandTest extends SparkTestBase {
     Path empty = tmp.resolve("empty.csv");
     Files.writeString(empty, "id,text\n");
     assertRefused(embed("--input", empty.toString()), "input " + empty + " has no rows");
+    Path nothing = tmp.resolve("nothing.csv");
+    Files.writeString(nothing, "");
+    assertRefused(embed("--input", nothing.toString()), "input " + nothing + " is empty: not "
+        + "even a header; point --input at a table with a text column");
+    assertRefused(embed("--input", csv.toString(), "--partitions", "-1"),
+        "--partitions must be 0 (the default: four per core) or more, got -1");
   }
 
   @Test
