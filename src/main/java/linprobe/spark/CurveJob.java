@@ -245,10 +245,7 @@ public final class CurveJob {
     fingerprint = fingerprint(trainProfile, testProfile, validationProfile, shots, includeAll);
     List<String> outputFacts = new ArrayList<>(List.of(fingerprint,
         "test rows: " + Long.toHexString(testProfile.digest())));
-    for (var group : o.outputSettings().values()) {
-      ((Map<?, ?>) group).forEach((key, value) -> outputFacts.add("--"
-          + String.valueOf(key).replace('_', '-') + ": " + value));
-    }
+    addSettings(outputFacts, o.outputSettings());
     record = String.join("\n", outputFacts);
     if (finished) {
       String again = "choose another --out, or pass --overwrite to run it again";
@@ -640,11 +637,7 @@ public final class CurveJob {
         "test class counts: " + Arrays.toString(test.counts()),
         "classes: " + train.labels(), "dimension: " + train.dim(),
         "shots: " + Arrays.toString(shots) + (includeAll ? " and all" : "")));
-    for (var group : o.fitSettings().values()) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> settings = (Map<String, Object>) group;
-      settings.forEach((key, value) -> lines.add("--" + key.replace('_', '-') + ": " + value));
-    }
+    addSettings(lines, o.fitSettings());
     lines.add("lr float32: " + o.lrFloat32(train.labels().size(), train.dim())
         + (o.selection() != null && !o.validationSelect() ? ", cv fold fits too" : ""));
     lines.add("lr chunks: at least " + FoldChunks.MIN_ROWS + " rows gathered across blocks");
@@ -655,6 +648,14 @@ public final class CurveJob {
           + Arrays.toString(validation.counts()));
     }
     return String.join("\n", lines);
+  }
+
+  /** Settings (CurveOptions' groups) as record lines, "--lr-c: 1.0", as the flag reads. */
+  private static void addSettings(List<String> lines, Map<String, Object> groups) {
+    for (Object group : groups.values()) {
+      ((Map<?, ?>) group).forEach((key, value) -> lines.add("--"
+          + String.valueOf(key).replace('_', '-') + ": " + value));
+    }
   }
 
   /**

@@ -63,28 +63,31 @@ public final class FitStore implements FitRecord {
         }
         fs.delete(loc, true);
       }
-      if (fs.exists(fp)) {
-        String old;
-        try (var in = fs.open(fp)) {
-          old = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      String old = read(fs, fp);
+      if (old != null && !old.equals(fingerprint)) {
+        String restart = (overwrite ? "drop --resume (keeping --overwrite)"
+            : "use --overwrite instead of --resume") + " to start over";
+        String difference = difference(old, fingerprint);
+        if (difference.startsWith("recorded by ")) { // its fits are not this build's numbers
+          throw new LinprobeException("--resume: the unfinished run into " + target + " was "
+              + difference + ", whose fits this one does not use; " + restart);
         }
-        if (!old.equals(fingerprint)) {
-          String restart = (overwrite ? "drop --resume (keeping --overwrite)"
-              : "use --overwrite instead of --resume") + " to start over";
-          String difference = difference(old, fingerprint);
-          if (difference.startsWith("recorded by ")) { // its fits are not this build's numbers
-            throw new LinprobeException("--resume: the unfinished run into " + target + " was "
-                + difference + ", whose fits this one does not use; " + restart);
-          }
-          throw new LinprobeException("--resume: the unfinished run into " + target
-              + " had other inputs, data or settings (" + difference + "); rerun it with the "
-              + "same ones, or " + restart);
-        }
+        throw new LinprobeException("--resume: the unfinished run into " + target
+            + " had other inputs, data or settings (" + difference + "); rerun it with the "
+            + "same ones, or " + restart);
       }
       // created with the first recorded fit: a run that fails before fitting leaves nothing
       return new FitStore(loc.toString(), fingerprint, conf);
     } catch (IOException e) {
       throw FileSystems.accessError("cannot use " + loc + " to record fits", e, "--out");
+    }
+  }
+
+  /** A store's fingerprint file, or null when there is none. */
+  private static String read(FileSystem fs, Path fp) throws IOException {
+    if (!fs.exists(fp)) return null;
+    try (var in = fs.open(fp)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
@@ -245,12 +248,7 @@ public final class FitStore implements FitRecord {
     Path loc = location(target);
     try {
       FileSystem fs = loc.getFileSystem(conf);
-      Path fp = new Path(loc, "fingerprint");
-      if (!fs.exists(fp)) return;
-      try (var in = fs.open(fp)) {
-        if (!new String(in.readAllBytes(), StandardCharsets.UTF_8).equals(fingerprint)) return;
-      }
-      fs.delete(loc, true);
+      if (fingerprint.equals(read(fs, new Path(loc, "fingerprint")))) fs.delete(loc, true);
     } catch (IOException ignored) {
       // best effort, as delete()
     }

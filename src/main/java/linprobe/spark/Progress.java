@@ -89,10 +89,8 @@ public class Progress {
     chainsDone++;
     chainWorkDone += work;
     if (quiet) return;
-    long elapsed = System.currentTimeMillis() - chainsStarted;
-    String left = chainsDone >= chains || chainWorkDone <= 0 ? ""
-        : ", about " + duration((long) (elapsed * (chainWork - chainWorkDone) / chainWorkDone))
-            + " left";
+    String left = chainsDone >= chains ? ""
+        : left(System.currentTimeMillis() - chainsStarted, chainWork, chainWorkDone);
     out.println(String.format(Locale.ROOT, "linprobe: %6.1fs in-task fits: %d of %d chains done%s",
         (System.currentTimeMillis() - created) / 1000.0, chainsDone, chains, left));
   }
@@ -117,9 +115,7 @@ public class Progress {
     done++;
     doneWork += work;
     if (quiet) return;
-    long elapsed = System.currentTimeMillis() - started;
-    String left = doneWork <= 0 || totalWork <= 0 ? ""
-        : ", about " + duration((long) (elapsed * (totalWork - doneWork) / doneWork)) + " left";
+    String left = left(System.currentTimeMillis() - started, totalWork, doneWork);
     out.println(String.format(Locale.ROOT, "linprobe: [%d/%d] %-11s seed=%s shots=%s n=%d%s %.1fs%s",
         done, total, model, seed < 0 ? "-" : Long.toString(seed), shots, n,
         model.equals("lr") ? " iter=" + iterations + (converged ? "" : " (not converged)") : "",
@@ -149,6 +145,12 @@ public class Progress {
     out.println(String.format(Locale.ROOT, "linprobe: %6.1fs %s %,d/%,d rows (%.0f%%), %s rows/s%s",
         (System.currentTimeMillis() - created) / 1000.0, verb, done, total,
         total == 0 ? 100.0 : 100.0 * done / total, rate(perSecond), left));
+  }
+
+  /** ", about 20s left": the time the rest of the work takes at the pace so far; "" unknown. */
+  static String left(long elapsedMs, double total, double done) {
+    return done <= 0 || total <= 0 ? ""
+        : ", about " + duration((long) (elapsedMs * (total - done) / done)) + " left";
   }
 
   /** A count with its noun, singular or plural: "1 row", "3,000 rows" (nouns that take an s). */
