@@ -87,10 +87,12 @@ public final class LinProbe {
   /** The result a finished output holds: its tables, read back. */
   private static Result finished(SparkSession spark, OutputDir dir, String out)
       throws IOException {
-    for (String name : new String[] {"fits/_SUCCESS", "curve/_SUCCESS", "summary.json",
-        "curve.md"}) {
-      if (dir.readFinished(name) == null) {
-        throw new LinprobeException("output " + out + " is complete but lacks " + name
+    String summary = dir.readFinished("summary.json"), markdown = dir.readFinished("curve.md");
+    for (String[] need : new String[][] {{"fits/_SUCCESS", dir.readFinished("fits/_SUCCESS")},
+        {"curve/_SUCCESS", dir.readFinished("curve/_SUCCESS")}, {"summary.json", summary},
+        {"curve.md", markdown}}) {
+      if (need[1] == null) {
+        throw new LinprobeException("output " + out + " is complete but lacks " + need[0]
             + " (changed since it was written?): pass --overwrite to run it again");
       }
     }
@@ -99,10 +101,8 @@ public final class LinProbe {
           .toString());
       return spark.createDataFrame(read.collectAsList(), read.schema());
     };
-    String summary = dir.readFinished("summary.json");
     var v = new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary).path("verdict");
     String verdict = v.isTextual() ? v.asText() : null; // none without naive Bayes
-    return new Result(table.apply("fits"), table.apply("curve"), dir.readFinished("curve.md"),
-        summary, verdict);
+    return new Result(table.apply("fits"), table.apply("curve"), markdown, summary, verdict);
   }
 }

@@ -98,13 +98,8 @@ public final class OutputDir {
         boolean empty = fs.listStatus(q).length == 0;
         boolean complete = !empty && !overwrite && resume && fs.exists(new Path(q, "_SUCCESS"));
         if (complete) { // the run compares what DIR records with its own inputs and settings
-          Path lock = lockOf(q);
-          acquire(fs, lock, dir, true);
-          OutputDir out = new OutputDir(q, null, lock, fs, false);
+          OutputDir out = take(fs, q, null, dir, false, true);
           out.complete = true;
-          OPEN.add(out);
-          org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(out.onExit,
-              SHUTDOWN_PRIORITY);
           return out;
         }
         if (!empty && !overwrite) {
@@ -137,12 +132,7 @@ public final class OutputDir {
       }
       Path parent = q.getParent();
       Path staging = new Path(parent, "." + q.getName() + ".linprobe-" + UUID.randomUUID());
-      Path lock = lockOf(q);
-      acquire(fs, lock, dir, overwrite || resume);
-      OutputDir out = new OutputDir(q, staging, lock, fs, overwrite);
-      OPEN.add(out);
-      org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(out.onExit,
-          SHUTDOWN_PRIORITY);
+      OutputDir out = take(fs, q, staging, dir, overwrite, overwrite || resume);
       removeDeadStaging(fs, q); // with the lock held and released on any exit
       return out;
     } catch (IOException | IllegalArgumentException e) {
@@ -151,9 +141,23 @@ public final class OutputDir {
   }
 
   /**
-   * --overwrite replaces only a finished output: one with _SUCCESS, as linprobe's and Spark's
-   * have, or a dataset of part- files only (Spark's writer without its marker); never the
-   * directory the user is working in or their home: `--out . --overwrite` must not delete the
+   * Takes DIR's lock (see {@link #acquire}) and opens the output, released by a commit, an
+   * abort or, at the latest, the JVM's exit.
+   */
+  private static OutputDir take(FileSystem fs, Path q, Path staging, String dir,
+      boolean overwrite, boolean takeOver) throws IOException {
+    Path lock = lockOf(q);
+    acquire(fs, lock, dir, takeOver);
+    OutputDir out = new OutputDir(q, staging, lock, fs, overwrite);
+    OPEN.add(out);
+    org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(out.onExit,
+        SHUTDOWN_PRIORITY);
+    return out;
+  }
+
+  /**
+   * Refuses the directory the user is working in, one above it, or their home, --overwrite or
+   * not, as the finished run replaces DIR as a whole: `--out . --overwrite` must not delete the
    * files around the user.
    */
   static void refuseWorkingOrHome(Path q, String dir) {
@@ -187,8 +191,8 @@ public final class OutputDir {
       java.util.regex.Pattern.compile("part-\\d{5}([-.].*)?");
 
   /**
-   * Why --overwrite would not replace the non-empty DIR (see {@link #refuseWorkingOrHome}), or
-   * null when it would: a finished output has _SUCCESS, or is a dataset of Spark's part- files
+   * Why --overwrite would not replace the non-empty DIR, or null when it would: it replaces
+   * only a finished output, never a directory of the user's files; a finished output has _SUCCESS, or is a dataset of Spark's part- files
    * (plain files) with only checksums (.crc) and committer files (_...) beside them.
    */
   static String unfinished(FileSystem fs, Path q, String dir) throws IOException {
@@ -473,11 +477,11 @@ public final class OutputDir {
 
   /** Moves source onto DIR, an old DIR aside first and deleted last. */
   private void replaceWith(Path source) throws IOException {
-    if (fs.exists(target) && !overwrite && fs.listStatus(target).length > 0) {
-      throw new LinprobeException("output " + target + " appeared during the run: "
-          + "choose another --out, or pass --overwrite");
-    }
     if (fs.exists(target) && fs.listStatus(target).length > 0) {
+      if (!overwrite) {
+        throw new LinprobeException("output " + target + " appeared during the run: "
+            + "choose another --out, or pass --overwrite");
+      }
       // --overwrite: what is there now, not what was there at the start (files put into an
       // empty DIR during the run are the user's)
       String unfinished = unfinished(fs, target, target.toString());
