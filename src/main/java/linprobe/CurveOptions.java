@@ -412,6 +412,15 @@ public final class CurveOptions implements Serializable {
     return (Scaler.Kind) get(Setting.SCALING);
   }
 
+  /**
+   * describe()'s keys of the settings that say how C is chosen from data, which a fixed C
+   * leaves unused: --select and what {@link #selection()} reads.
+   */
+  public static final java.util.Set<String> C_CHOICE = java.util.stream.Stream.of(Setting.SELECT,
+      Setting.LR_C_RANGE, Setting.LR_C_PATIENCE, Setting.SELECT_METRIC, Setting.LR_C_FALLBACK,
+      Setting.LR_CV_TOL).map(Setting::describeKey)
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   /** The fixed C, NaN when it is chosen from data (--lr-c auto; see {@link #selection()}). */
   public double lrC() {
     return (Double) get(Setting.LR_C);

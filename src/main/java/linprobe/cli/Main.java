@@ -188,39 +188,8 @@ public final class Main implements Runnable {
         message = d.blame(message, name -> java.util.Arrays.stream(args)
             .anyMatch(x -> x.equals(name) || x.startsWith(name + "=")));
       }
-      String guess = "";
       if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-        String typed = u.getUnmatched().get(0).replaceAll("=.*", "");
-        CommandLine.Model.CommandSpec spec = u.getCommandLine().getCommandSpec();
-        List<String> names = new ArrayList<>(spec.subcommands().keySet());
-        spec.options().forEach(o -> names.addAll(List.of(o.names())));
-        String near = nearest(typed, names);
-        if (near != null) guess = " (did you mean '" + near + "'?)";
-      }
-      if (ex instanceof CommandLine.UnmatchedArgumentException u
-          && u.getCommandLine().getParent() == null && !u.getUnmatched().isEmpty()
-          && !u.getUnmatched().get(0).startsWith("-")) {
-        message = "unknown command '" + u.getUnmatched().get(0) + "'" + guess + ": use one of "
-            + String.join(", ", u.getCommandLine().getSubcommands().keySet());
-      } else if (ex instanceof CommandLine.UnmatchedArgumentException u
-          && u.getCommandLine().getParent() == null && !u.getUnmatched().isEmpty()) {
-        // options without a subcommand (linprobe --train ...): the subcommand goes first
-        String typed = u.getUnmatched().get(0).replaceAll("=.*", "");
-        String owner = u.getCommandLine().getSubcommands().entrySet().stream()
-            .filter(c -> c.getValue().getCommandSpec().findOption(typed) != null)
-            .map(java.util.Map.Entry::getKey).findFirst().orElse("curve");
-        message = "a subcommand comes first, then its options: 'linprobe " + owner + " "
-            + typed + " ...' (subcommands: "
-            + String.join(", ", u.getCommandLine().getSubcommands().keySet()) + ")";
-      } else if (ex instanceof CommandLine.UnmatchedArgumentException u
-          && !u.getUnmatched().isEmpty() && u.getUnmatched().get(0).startsWith("-")) {
-        // the unknown options alone: picocli also lists the values after them ('--sed', '3')
-        List<String> unknown = u.getUnmatched().stream().filter(x -> x.startsWith("-"))
-            .map(x -> "'" + x + "'").toList();
-        message = (unknown.size() == 1 ? "unknown option: " : "unknown options: ")
-            + String.join(", ", unknown) + guess;
-      } else {
-        message += guess;
+        message = unmatched(u);
       }
       // one line, worded as linprobe's own messages (picocli's start with a capital)
       message = message.strip().replaceAll("\\s*\\R\\s*", "; ");
@@ -230,6 +199,39 @@ public final class Main implements Runnable {
       return EXIT_INVALID;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * What was typed that no command or option has, in linprobe's words: an unknown command
+   * (with a guess), options before any subcommand (put it first), or unknown options, named
+   * without the values after them (picocli lists '--sed', '3'), with a guess.
+   */
+  static String unmatched(CommandLine.UnmatchedArgumentException u) {
+    String first = u.getUnmatched().get(0);
+    String typed = first.replaceAll("=.*", "");
+    CommandLine.Model.CommandSpec spec = u.getCommandLine().getCommandSpec();
+    List<String> names = new ArrayList<>(spec.subcommands().keySet());
+    spec.options().forEach(o -> names.addAll(List.of(o.names())));
+    String near = nearest(typed, names);
+    String guess = near == null ? "" : " (did you mean '" + near + "'?)";
+    var subcommands = u.getCommandLine().getSubcommands();
+    boolean top = u.getCommandLine().getParent() == null;
+    if (top && !first.startsWith("-")) {
+      return "unknown command '" + first + "'" + guess + ": use one of "
+          + String.join(", ", subcommands.keySet());
+    }
+    if (top) { // linprobe --train ...: the subcommand goes first
+      String owner = subcommands.entrySet().stream()
+          .filter(c -> c.getValue().getCommandSpec().findOption(typed) != null)
+          .map(java.util.Map.Entry::getKey).findFirst().orElse("curve");
+      return "a subcommand comes first, then its options: 'linprobe " + owner + " " + typed
+          + " ...' (subcommands: " + String.join(", ", subcommands.keySet()) + ")";
+    }
+    List<String> unknown = u.getUnmatched().stream().filter(x -> x.startsWith("-"))
+        .map(x -> "'" + x + "'").toList();
+    if (unknown.isEmpty()) return u.getMessage() + guess;
+    return (unknown.size() == 1 ? "unknown option: " : "unknown options: ")
+        + String.join(", ", unknown) + guess;
   }
 
   /**

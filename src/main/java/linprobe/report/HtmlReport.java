@@ -219,15 +219,15 @@ public final class HtmlReport {
     // with a fixed C, how C would be chosen does not apply: summary.json keeps it, the page not
     boolean fixedC = config.get("lr") instanceof Map<?, ?> lr && lr.get("lr_c") != null
         && !"auto".equals(String.valueOf(lr.get("lr_c")));
-    java.util.Set<String> choosing = java.util.Set.of("select", "lr_c_range", "lr_c_patience",
-        "select_metric", "lr_c_fallback", "lr_cv_tol");
     for (var g : config.entrySet()) {
       List<String> kv = new ArrayList<>();
       for (var e : ((Map<?, ?>) g.getValue()).entrySet()) {
         String key = String.valueOf(e.getKey());
         if (g.getKey().equals("input") && (key.equals("train") || key.equals("test"))) continue;
         if (g.getKey().equals("grid") && !key.equals("scaling")) continue; // rows of their own
-        if (g.getKey().equals("lr") && fixedC && choosing.contains(key)) continue;
+        if (g.getKey().equals("lr") && fixedC && linprobe.CurveOptions.C_CHOICE.contains(key)) {
+          continue;
+        }
         kv.add(key + " = " + value(e.getValue()));
       }
       if (!kv.isEmpty()) t.add(new String[] {g.getKey() + " settings", String.join("; ", kv)});

@@ -249,7 +249,7 @@ public final class Plots {
   static XYChart chart(String title, String xTitle, String yTitle) {
     Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
     Font titleFont = base.deriveFont(Font.BOLD, 18f);
-    for (float size = 17; size >= 12 && titleWidth(title, titleFont) > TITLE_WIDTH; size--) {
+    for (float size = 17; size >= 12 && textWidth(title, titleFont) > TITLE_WIDTH; size--) {
       titleFont = base.deriveFont(Font.BOLD, size);
     }
     title = fitted(title, titleFont, TITLE_WIDTH);
@@ -278,13 +278,14 @@ public final class Plots {
   static double legendWidth(XYChart chart, Font f) {
     double w = 0;
     for (XYSeries x : chart.getSeriesMap().values()) {
-      if (x.isShowInLegend()) w += titleWidth(x.getName(), f) + 3.4 * f.getSize2D();
+      if (x.isShowInLegend()) w += textWidth(x.getName(), f) + 3.4 * f.getSize2D();
     }
     return w;
   }
 
-  static double titleWidth(String title, Font font) {
-    return font.getStringBounds(title, new java.awt.font.FontRenderContext(null, true, true))
+  /** A text's width in a font, in pixels (a title, a legend entry). */
+  static double textWidth(String text, Font font) {
+    return font.getStringBounds(text, new java.awt.font.FontRenderContext(null, true, true))
         .getWidth();
   }
 
@@ -293,13 +294,13 @@ public final class Plots {
    * cut at its end, and a closing " (...)" (the run's "(64 dims, 10 classes)") is kept whole.
    */
   static String fitted(String title, Font font, int width) {
-    if (titleWidth(title, font) <= width) return title;
+    if (textWidth(title, font) <= width) return title;
     int open = title.lastIndexOf(" (");
     String tail = open > 0 && title.endsWith(")") ? title.substring(open) : "";
-    if (titleWidth(tail, font) > width / 2) tail = "";
+    if (textWidth(tail, font) > width / 2) tail = "";
     String head = title.substring(0, title.length() - tail.length());
     int keep = head.length();
-    while (keep > 1 && titleWidth(head.substring(0, keep) + "…" + tail, font) > width) keep--;
+    while (keep > 1 && textWidth(head.substring(0, keep) + "…" + tail, font) > width) keep--;
     return head.substring(0, keep).stripTrailing() + "…" + tail;
   }
 

@@ -192,7 +192,7 @@ class PlotsTest {
     var chart = Plots.chart(longTitle, "x", "y");
     java.awt.Font f = chart.getStyler().getChartTitleFont();
     assertTrue(f.getSize2D() < 18, "a smaller font: " + f);
-    assertTrue(Plots.titleWidth(chart.getTitle(), f) <= Plots.TITLE_WIDTH, chart.getTitle());
+    assertTrue(Plots.textWidth(chart.getTitle(), f) <= Plots.TITLE_WIDTH, chart.getTitle());
     assertTrue(chart.getTitle().startsWith("CLIP ViT-B/16"), chart.getTitle());
     String huge = longTitle.repeat(3);
     var cut = Plots.chart(huge, "x", "y");
