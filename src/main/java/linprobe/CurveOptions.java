@@ -413,13 +413,17 @@ public final class CurveOptions implements Serializable {
   }
 
   /**
-   * describe()'s keys of the settings that say how C is chosen from data, which a fixed C
-   * leaves unused: --select and what {@link #selection()} reads.
+   * Whether describe()'s key names a setting that says how C is chosen from data, which a fixed
+   * C leaves unused: --select and what {@link #selection()} reads. (A method, not a static set:
+   * a static field made from Setting would run inside Setting's own initialisation.)
    */
-  public static final java.util.Set<String> C_CHOICE = java.util.stream.Stream.of(Setting.SELECT,
-      Setting.LR_C_RANGE, Setting.LR_C_PATIENCE, Setting.SELECT_METRIC, Setting.LR_C_FALLBACK,
-      Setting.LR_CV_TOL).map(Setting::describeKey)
-      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  public static boolean choosesC(String key) {
+    for (Setting s : new Setting[] {Setting.SELECT, Setting.LR_C_RANGE, Setting.LR_C_PATIENCE,
+        Setting.SELECT_METRIC, Setting.LR_C_FALLBACK, Setting.LR_CV_TOL}) {
+      if (s.describeKey().equals(key)) return true;
+    }
+    return false;
+  }
 
   /** The fixed C, NaN when it is chosen from data (--lr-c auto; see {@link #selection()}). */
   public double lrC() {

@@ -225,9 +225,7 @@ public final class HtmlReport {
         String key = String.valueOf(e.getKey());
         if (g.getKey().equals("input") && (key.equals("train") || key.equals("test"))) continue;
         if (g.getKey().equals("grid") && !key.equals("scaling")) continue; // rows of their own
-        if (g.getKey().equals("lr") && fixedC && linprobe.CurveOptions.C_CHOICE.contains(key)) {
-          continue;
-        }
+        if (g.getKey().equals("lr") && fixedC && linprobe.CurveOptions.choosesC(key)) continue;
         kv.add(key + " = " + value(e.getValue()));
       }
       if (!kv.isEmpty()) t.add(new String[] {g.getKey() + " settings", String.join("; ", kv)});
