@@ -1,5 +1,6 @@
 package linprobe.embed;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import linprobe.LinprobeException;
 
@@ -94,12 +96,35 @@ public final class SentenceModel {
     static final SentenceModel MODEL = loadMiniLm();
   }
 
-  private static SentenceModel loadMiniLm() {
+  /** The model's tokenizer alone (no weights), for {@link #unknownOnly}: one per JVM. */
+  private static final class TokenizerHolder {
+    static final HuggingFaceTokenizer TOKENIZER = loadTokenizer();
+  }
+
+  private static HuggingFaceTokenizer loadTokenizer() {
+    try {
+      return HuggingFaceTokenizer.newInstance(
+          new java.io.ByteArrayInputStream(tokenizerJson()), Map.of());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot load the all-minilm-l6-v2-q tokenizer from the "
+          + "application jar: " + e.getMessage(), e);
+    }
+  }
+
+  /** The tokenizer file as the model reads it: cut at MAX_TOKENS word pieces. */
+  private static byte[] tokenizerJson() throws IOException {
     // DJL (the tokenizer's native library) must use what the jar ships, never download
     if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+    try (InputStream tokenizer =
+        resource(SentenceModel.class.getClassLoader(), "all-minilm-l6-v2-q-tokenizer.json")) {
+      return truncatedAt(tokenizer.readAllBytes(), MAX_TOKENS);
+    }
+  }
+
+  private static SentenceModel loadMiniLm() {
     ClassLoader cl = SentenceModel.class.getClassLoader();
-    try (InputStream onnx = resource(cl, "all-minilm-l6-v2-q.onnx");
-         InputStream tokenizer = resource(cl, "all-minilm-l6-v2-q-tokenizer.json")) {
+    try (InputStream onnx = resource(cl, "all-minilm-l6-v2-q.onnx")) {
+      byte[] tokenizer = tokenizerJson();
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
       options.setIntraOpNumThreads(1);
@@ -108,7 +133,7 @@ public final class SentenceModel {
       OrtSession session = env.createSession(onnx.readAllBytes(), options);
       removeRuntimeDirectory();
       OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(env, session,
-          new java.io.ByteArrayInputStream(truncatedAt(tokenizer.readAllBytes(), MAX_TOKENS)),
+          new java.io.ByteArrayInputStream(tokenizer),
           PoolingMode.MEAN);
       LOADS.incrementAndGet();
       return new SentenceModel("all-minilm-l6-v2-q", 384, new InProcess(encoder));
@@ -212,6 +237,20 @@ public final class SentenceModel {
   /** One text's embedding. */
   public float[] embed(String text) {
     return embed(List.of(text))[0];
+  }
+
+  /**
+   * Whether the model reads an embeddable text as unknown word pieces only ([UNK]), within the
+   * pieces it reads: text in a script its English vocabulary has no pieces for, or emoji. Such
+   * texts embed alike, whatever they say.
+   */
+  public static boolean unknownOnly(String text) {
+    String[] tokens = TokenizerHolder.TOKENIZER.encode(text, false, false).getTokens();
+    if (tokens.length == 0) return false;
+    for (int i = 0; i < Math.min(tokens.length, MAX_TOKENS - 2); i++) { // less [CLS] and [SEP]
+      if (!"[UNK]".equals(tokens[i])) return false;
+    }
+    return true;
   }
 
   /**

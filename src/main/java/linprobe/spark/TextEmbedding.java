@@ -144,6 +144,12 @@ public final class TextEmbedding {
             + (counts[4] == 1 ? "holds" : "hold") + " bytes that are not UTF-8 (read as U+FFFD, "
             + "which the model drops): re-encode the input as UTF-8");
       }
+      if (counts[5] > 0) {
+        progress.warn(Progress.count(counts[5], "text") + " in '" + o.textCol() + "' "
+            + (counts[5] == 1 ? "is" : "are") + " read by " + o.model() + " as unknown word "
+            + "pieces only (a script its English vocabulary lacks, or emoji): such texts embed "
+            + "alike whatever they say, so no probe can tell them apart");
+      }
       if (total == 0) {
         throw new LinprobeException("input " + o.input() + " has no rows: point --input at a "
             + "non-empty table");
@@ -340,14 +346,15 @@ public final class TextEmbedding {
   }
 
   /**
-   * Rows, null texts, blank texts, and rows with a text but a null label (labelIndex, or -1 for
-   * none), in one job; a malformed file is the user's error.
+   * Rows, null texts, blank texts, rows with a text but a null label (labelIndex, or -1 for
+   * none), texts with bytes that were not UTF-8, and texts the model reads as unknown pieces
+   * only, in one job; a malformed file is the user's error.
    */
   private static long[] count(JavaRDD<Row> rows, int textIndex, int labelIndex, String format,
       String input) {
     try {
       return rows.mapPartitions(it -> {
-        long[] c = new long[5];
+        long[] c = new long[6];
         while (it.hasNext()) {
           Row r = it.next();
           c[0]++;
@@ -357,12 +364,19 @@ public final class TextEmbedding {
           }
           String text = r.getString(textIndex);
           if (text.indexOf('\uFFFD') >= 0) c[4]++; // bytes a UTF-8 reader could not decode
-          if (!SentenceModel.embeddable(text)) c[2]++;
-          else if (labelIndex >= 0 && r.isNullAt(labelIndex)) c[3]++;
+          if (!SentenceModel.embeddable(text)) {
+            c[2]++;
+            continue;
+          }
+          if (labelIndex >= 0 && r.isNullAt(labelIndex)) c[3]++;
+          if (SentenceModel.unknownOnly(text)) c[5]++;
         }
         return java.util.Collections.singletonList(c).iterator();
-      }).fold(new long[5], (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2],
-          a[3] + b[3], a[4] + b[4]});
+      }).fold(new long[6], (a, b) -> {
+        long[] sum = new long[a.length];
+        for (int i = 0; i < sum.length; i++) sum[i] = a[i] + b[i];
+        return sum;
+      });
     } catch (Exception e) { // SparkException is checked but thrown undeclared
       String m = String.valueOf(rootOf(e).getMessage()) + " " + e.getMessage();
       if (m.contains("CSV header does not conform")) {

@@ -160,4 +160,22 @@ class SentenceModelTest {
       assertEquals(384, MODEL.embed(s).length);
     }
   }
+
+  @Test
+  void textsOfUnknownPiecesOnlyAreFoundAndDoEmbedAlike() {
+    // emoji and a script the English vocabulary lacks: [UNK] only, and the vectors say so
+    String[] unknown = {"🙂", "🙂 🚀", "ᚠᚢᚦᚨᚱᚲ", "🙂🙂🙂 ᚠᚢᚦ"};
+    for (String s : unknown) assertTrue(SentenceModel.unknownOnly(s), s);
+    float[] a = MODEL.embed(unknown[0]), b = MODEL.embed("🚀");
+    double cos = 0;
+    for (int i = 0; i < a.length; i++) cos += a[i] * b[i];
+    assertEquals(1.0, cos, 1e-6, "two one-piece unknown texts embed to one vector");
+    for (String s : new String[] {"a", "café", "🙂 ok", "42", "ᚠᚢᚦ x"}) {
+      assertFalse(SentenceModel.unknownOnly(s), s);
+    }
+    // only the pieces the model reads count: known words past its 254 text pieces do not
+    String past = "🙂 ".repeat(SentenceModel.MAX_TOKENS) + "hello";
+    assertTrue(SentenceModel.unknownOnly(past));
+    assertFalse(SentenceModel.unknownOnly("🙂 ".repeat(SentenceModel.MAX_TOKENS - 3) + "hello"));
+  }
 }

@@ -299,6 +299,19 @@ class TextEmbeddingTest extends SparkTestBase {
     assertTrue(r.err().contains("2 texts in 'text' hold bytes that are not UTF-8 (read as "
         + "U+FFFD, which the model drops): re-encode the input as UTF-8"), r.err());
     assertTrue(r.err().contains("skipping 1 row with no text in 'text'"), r.err());
+    assertFalse(r.err().contains("unknown word pieces"), r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
+
+  @Test
+  void textsTheModelReadsAsUnknownPiecesOnlyAreCounted() throws Exception {
+    Path csv = tmp.resolve("emoji.csv");
+    Files.writeString(csv, "id,text\n1,🙂\n2,ᚠᚢᚦ 🚀\n"
+        + "3,plain words\n4,🙂 and words\n");
+    Run r = embed("--input", csv.toString(), "--out", tmp.resolve("emoji-out").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("2 texts in 'text' are read by all-minilm-l6-v2-q as unknown "
+        + "word pieces only (a script its English vocabulary lacks, or emoji): such texts embed "
+        + "alike whatever they say, so no probe can tell them apart"), r.err());
   }
 }
