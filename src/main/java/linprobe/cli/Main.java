@@ -54,7 +54,23 @@ public final class Main implements Runnable {
     onSignal("INT", EXIT_INTERRUPTED, "interrupted", curve, System.err);
     // a platform's driver process (YARN's, Databricks') keeps its own SIGTERM handling
     if (!hosted) onSignal("TERM", EXIT_TERMINATED, "stopped (SIGTERM)", curve, System.err);
-    exit(execute(args, System.out, System.err), hosted);
+    int code = execute(args, System.out, System.err);
+    if (code != EXIT_OK && !hosted && !java.util.Arrays.asList(args).contains("--verbose")) {
+      // the failure has had its line: Spark's shutdown hook, stopping under the failed job's
+      // other tasks, can print a stack trace (a Future rejected by a pool shutting down)
+      silence();
+    }
+    exit(code, hosted);
+  }
+
+  /** Nothing more on stdout or stderr, from linprobe, Spark or its logging. */
+  private static void silence() {
+    org.apache.logging.log4j.core.config.Configurator.setAllLevels(
+        org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME, org.apache.logging.log4j.Level.OFF);
+    System.err.flush();
+    System.out.flush();
+    System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
   }
 
   /**
@@ -121,7 +137,7 @@ public final class Main implements Runnable {
         stoppedBy = code;
         org.apache.logging.log4j.core.config.Configurator.setAllLevels(
             org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME,
-            org.apache.logging.log4j.Level.OFF);
+            org.apache.logging.log4j.Level.OFF); // Spark's, as the job under way fails
         // the unfinished output first: a write still under way must not commit it after this
         // line has said it was not written (a commit already moving waits for its end)
         boolean written = linprobe.spark.OutputDir.abortOpen();
@@ -130,8 +146,7 @@ public final class Main implements Runnable {
             + (resumable ? "; rerun the same command with --resume to continue where it stopped"
                 : ""));
         err.flush();
-        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        silence();
         System.exit(code);
       });
     } catch (IllegalArgumentException noSignals) {

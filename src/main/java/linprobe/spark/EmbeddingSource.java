@@ -494,14 +494,19 @@ public final class EmbeddingSource {
   }
 
   /**
-   * A table Spark cannot read as Parquet: what its first data file begins with when that is not
-   * Parquet's magic number (a CSV or JSON file given where curve wants embeddings), else Spark's
-   * own first line.
+   * A table Spark cannot read as Parquet: what its first data file that is not Parquet begins
+   * with (a CSV or JSON file given where curve wants embeddings, or a stray file among a
+   * directory's Parquet files), else Spark's own first line.
    */
   private LinprobeException unreadable(String path, String role, Exception e) {
-    String begins = notParquet(path);
-    if (begins != null) {
-      return new LinprobeException(role + " data at " + path + " is not Parquet: " + begins
+    NotParquet found = notParquet(path);
+    if (found != null && found.amongParquet()) {
+      return new LinprobeException(role + " data at " + path + " holds a file that is not "
+          + "Parquet among its Parquet files: " + found.what() + " (move it out of the "
+          + "directory, or give it a name that starts with _ or ., which Spark skips)", e);
+    }
+    if (found != null) {
+      return new LinprobeException(role + " data at " + path + " is not Parquet: " + found.what()
           + " (write the table as Parquet, or turn a text column into embeddings with linprobe "
           + "embed, and point --" + role + " at that)", e);
     }
@@ -509,53 +514,72 @@ public final class EmbeddingSource {
         + firstLine(e) + " (point --" + role + " at a Parquet file or directory)", e);
   }
 
+  /** A file that is not Parquet, what it begins with; whether Parquet files lie beside it. */
+  private record NotParquet(String what, boolean amongParquet) {}
+
+  /** Files of a directory looked at for one that is not Parquet (an object store opens each). */
+  private static final int FILES_LOOKED_AT = 100;
+
   /**
-   * What path (a file, or the first data file of a directory) begins with when it is not "PAR1",
-   * the magic number every Parquet file begins with; null when it is, or when that cannot be told.
+   * The first file of path (itself, or a directory's data files in name order, the first
+   * FILES_LOOKED_AT) that does not begin with "PAR1", the magic number every Parquet file
+   * begins with; null when there is none, or when that cannot be told.
    */
-  private String notParquet(String path) {
+  private NotParquet notParquet(String path) {
     try {
       Path file = new Path(path);
       FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      String it = "it";
-      if (fs.getFileStatus(file).isDirectory()) {
-        Path first = Arrays.stream(fs.listStatus(file))
-            .filter(f -> f.isFile() && !FileSystems.hidden(f.getPath().getName()))
-            .map(org.apache.hadoop.fs.FileStatus::getPath).sorted().findFirst().orElse(null);
-        if (first == null) return null;
-        file = first;
-        it = "its file " + first.getName();
+      if (!fs.getFileStatus(file).isDirectory()) {
+        String what = notParquet(fs, file);
+        return what == null ? null : new NotParquet("it " + what, false);
       }
-      byte[] head = new byte[8];
-      int n = 0;
-      try (var in = fs.open(file)) {
-        for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) n += r;
+      List<Path> files = Arrays.stream(fs.listStatus(file))
+          .filter(f -> f.isFile() && !FileSystems.hidden(f.getPath().getName()))
+          .map(org.apache.hadoop.fs.FileStatus::getPath).sorted()
+          .limit(FILES_LOOKED_AT).toList();
+      String first = null;
+      boolean parquet = false;
+      for (Path f : files) {
+        String what = notParquet(fs, f);
+        if (what == null) parquet = true;
+        else if (first == null) first = f.getName() + " " + what;
+        if (first != null && parquet) break;
       }
-      // PAR1, or PARE: Parquet with an encrypted footer, which Spark cannot read without keys
-      if (n >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R'
-          && (head[3] == '1' || head[3] == 'E')) {
-        return null;
-      }
-      if (n == 0) return it + " is empty";
-      String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
-      for (String[] known : new String[][] {{"ARROW1", "an Arrow file"}, {"ORC", "an ORC file"},
-          {"Obj\u0001", "an Avro file"}, {"\u0093NUMPY", "a NumPy .npy file"},
-          {"PK\u0003\u0004", "a zip archive (.npz, .xlsx...)"}}) {
-        if (start.startsWith(known[0])) return it + " is " + known[1];
-      }
-      // printable ASCII, white space, or UTF-8's byte order mark: not Arrow, ORC, .npy...
-      boolean bom = n >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb
-          && (head[2] & 0xff) == 0xbf;
-      boolean text = true;
-      for (int i = bom ? 3 : 0; i < n; i++) {
-        int b = head[i] & 0xff;
-        text &= b == '\t' || b == '\n' || b == '\r' || (b >= 0x20 && b < 0x7f);
-      }
-      return it + (text ? " begins with text, as CSV and JSON do"
-          : " does not begin with PAR1, as every Parquet file does");
+      return first == null ? null : new NotParquet(parquet ? first : "its file " + first, parquet);
     } catch (IOException | RuntimeException x) {
       return null;
     }
+  }
+
+  /** What one file begins with when it is not Parquet ("is empty", "is an ORC file"), or null. */
+  private static String notParquet(FileSystem fs, Path file) throws IOException {
+    byte[] head = new byte[8];
+    int n = 0;
+    try (var in = fs.open(file)) {
+      for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) n += r;
+    }
+    // PAR1, or PARE: Parquet with an encrypted footer, which Spark cannot read without keys
+    if (n >= 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R'
+        && (head[3] == '1' || head[3] == 'E')) {
+      return null;
+    }
+    if (n == 0) return "is empty";
+    String start = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (String[] known : new String[][] {{"ARROW1", "an Arrow file"}, {"ORC", "an ORC file"},
+        {"Obj\u0001", "an Avro file"}, {"\u0093NUMPY", "a NumPy .npy file"},
+        {"PK\u0003\u0004", "a zip archive (.npz, .xlsx...)"}}) {
+      if (start.startsWith(known[0])) return "is " + known[1];
+    }
+    // printable ASCII, white space, or UTF-8's byte order mark: not Arrow, ORC, .npy...
+    boolean bom = n >= 3 && (head[0] & 0xff) == 0xef && (head[1] & 0xff) == 0xbb
+        && (head[2] & 0xff) == 0xbf;
+    boolean text = true;
+    for (int i = bom ? 3 : 0; i < n; i++) {
+      int b = head[i] & 0xff;
+      text &= b == '\t' || b == '\n' || b == '\r' || (b >= 0x20 && b < 0x7f);
+    }
+    return text ? "begins with text, as CSV and JSON do"
+        : "does not begin with PAR1, as every Parquet file does";
   }
 
   static String firstLine(Throwable e) {

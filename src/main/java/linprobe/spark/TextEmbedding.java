@@ -379,13 +379,14 @@ public final class TextEmbedding {
       });
     } catch (Exception e) { // SparkException is checked but thrown undeclared
       String m = String.valueOf(rootOf(e).getMessage()) + " " + e.getMessage();
-      if (m.contains("CSV header does not conform")) {
+      if (m.contains("CSV header does not conform")
+          || m.contains("Number of column in CSV header is not equal")) {
         List<String> facts = String.valueOf(rootOf(e).getMessage()).lines().map(String::strip)
-            .filter(l -> l.startsWith("Header:") || l.startsWith("Schema:")
+            .filter(l -> l.startsWith("Header") || l.startsWith("Schema:")
                 || l.startsWith("CSV file:")).toList();
         throw new LinprobeException("the CSV files of input " + input + " do not share one "
             + "header (" + String.join("; ", facts) + "): give every file the same columns "
-            + "in the same order", e);
+            + "in the same order, or move the other files out", e);
       }
       if (m.contains("MALFORMED") || m.contains("Malformed") || m.contains("FAILED_READ_FILE")
           || m.contains("not a Parquet file")) {

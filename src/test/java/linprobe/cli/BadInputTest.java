@@ -105,6 +105,20 @@ class BadInputTest extends SparkTestBase {
     Files.writeString(dir.resolve("a.csv._COPYING_"), "id,text\n");
     expect("test data at " + dir + " is not Parquet: its file part-00000.bin does not begin with "
         + "PAR1, as every Parquet file does", "--test", dir.toString());
+    // a stray note among a table's Parquet files, sorting before or after them, is named so
+    for (String note : new String[] {"a-notes.txt", "z-notes.txt"}) {
+      Path stray = Files.createDirectories(tmp.resolve("stray-" + note));
+      try (var parts = Files.list(Path.of(good))) {
+        for (Path f : (Iterable<Path>) parts::iterator) {
+          Files.copy(f, stray.resolve(f.getFileName()));
+        }
+      }
+      Files.writeString(stray.resolve(note), "labels checked by hand\n");
+      expect("train data at " + stray + " holds a file that is not Parquet among its Parquet "
+          + "files: " + note + " begins with text, as CSV and JSON do (move it out of the "
+          + "directory, or give it a name that starts with _ or ., which Spark skips)", "--train",
+          stray.toString());
+    }
     Path arrow = tmp.resolve("table.arrow");
     Files.write(arrow, "ARROW1\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     expect("is not Parquet: it is an Arrow file", "--train", arrow.toString());
