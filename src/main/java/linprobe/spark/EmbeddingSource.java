@@ -552,7 +552,7 @@ public final class EmbeddingSource {
   }
 
   /** What one file begins with when it is not Parquet ("is empty", "is an ORC file"), or null. */
-  private static String notParquet(FileSystem fs, Path file) throws IOException {
+  static String notParquet(FileSystem fs, Path file) throws IOException {
     byte[] head = new byte[8];
     int n = 0;
     try (var in = fs.open(file)) {

@@ -297,6 +297,15 @@ public final class TextEmbedding {
       Path p = new Path(input);
       FileSystems.requireExists(FileSystems.of(p, spark.sparkContext().hadoopConfiguration(),
           "--input"), p, "input " + input, "--input");
+      if (!format.equals("parquet")) {
+        String parquet = parquetFile(FileSystems.of(p,
+            spark.sparkContext().hadoopConfiguration(), "--input"), p);
+        if (parquet != null) {
+          throw new LinprobeException("input " + input + " is Parquet, not " + label(format)
+              + " (" + parquet + " begins with PAR1): pass --format parquet, or leave --format "
+              + "out");
+        }
+      }
     } catch (IOException | IllegalArgumentException e) {
       throw FileSystems.accessError("cannot access input " + input, e, "--input");
     }
@@ -320,6 +329,18 @@ public final class TextEmbedding {
           + EmbeddingSource.firstLine(rootOf(e)) + " (check --input, or name its format with "
           + "--format)", e);
     }
+  }
+
+  /** The name of p, or of its first data file when a directory, when that is Parquet; else null. */
+  private static String parquetFile(FileSystem fs, Path p) throws IOException {
+    Path file = p;
+    if (fs.getFileStatus(p).isDirectory()) {
+      file = java.util.Arrays.stream(fs.listStatus(p))
+          .filter(f -> f.isFile() && !FileSystems.hidden(f.getPath().getName()))
+          .map(FileStatus::getPath).sorted().findFirst().orElse(null);
+      if (file == null) return null;
+    }
+    return EmbeddingSource.notParquet(fs, file) == null ? file.getName() : null;
   }
 
   private static String label(String format) {

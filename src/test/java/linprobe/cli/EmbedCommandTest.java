@@ -104,6 +104,14 @@ class EmbedCommandTest extends SparkTestBase {
         "unknown --format 'xlsx': use parquet, csv or json");
     assertRefused(embed("--input", csv.toString(), "--format", "parquet"),
         "cannot read input " + csv + " as Parquet: ");
+    // the other way round: a Parquet table read as CSV or JSON lines would be its bytes
+    Path parquet = Path.of("data-samples/digits/train.parquet").toAbsolutePath();
+    for (String[] f : new String[][] {{"csv", "CSV"}, {"json", "JSON lines"}}) {
+      assertRefused(embed("--input", parquet.toString(), "--format", f[0]),
+          "input " + parquet + " is Parquet, not " + f[1] + " (part-");
+      assertRefused(embed("--input", parquet.toString(), "--format", f[0]),
+          ".parquet begins with PAR1): pass --format parquet, or leave --format out");
+    }
     assertRefused(embed("--input", csv.toString(), "--batch", "0"),
         "--batch must be 1 to 100000, got 0");
     assertRefused(embed("--input", csv.toString(), "--batch", "2147483647"),
