@@ -242,6 +242,13 @@ public final class CurveJob {
     }
     int[] shots = takesAll ? Arrays.copyOf(asked, asked.length - 1) : asked;
     boolean includeAll = o.shots() == null || o.includeAll() || takesAll;
+    boolean compares = o.models().stream().anyMatch(CurveOptions.Model::isNaiveBayes)
+        && o.models().contains(CurveOptions.Model.LR);
+    if (o.seeds().length == 1 && shots.length > 0 && compares) {
+      progress.warn("one seed: each sampled size is one subset, so its verdict (McNemar's test "
+          + "on the test rows) compares two fits, not how the probes differ from subset to "
+          + "subset; use --seeds 5 or more to compare them");
+    }
     fingerprint = fingerprint(trainProfile, testProfile, validationProfile, shots, includeAll);
     List<String> outputFacts = new ArrayList<>(List.of(fingerprint,
         "test rows: " + Long.toHexString(testProfile.digest())));

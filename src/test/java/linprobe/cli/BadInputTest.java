@@ -83,6 +83,26 @@ class BadInputTest extends SparkTestBase {
     CliTest.Run r = CliTest.run("curve", "--train", good, "--test", goodTest, "--out",
         tmp.resolve("ok").toString(), "--shots", "1,2", "--seeds", "1", "--quiet");
     assertEquals(0, r.code(), r.err());
+    // one seed: the sampled sizes' verdicts compare two fits, and the run says so, in the
+    // summary too; two seeds, or one model, do not warn
+    String oneSeed = "one seed: each sampled size is one subset, so its verdict (McNemar's test "
+        + "on the test rows) compares two fits, not how the probes differ from subset to "
+        + "subset; use --seeds 5 or more to compare them";
+    assertTrue(r.err().contains("linprobe: warning: " + oneSeed), r.err());
+    try {
+      assertTrue(Files.readString(tmp.resolve("ok/summary.json")).contains(oneSeed));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    for (String[] other : new String[][] {{"--seeds", "2"}, {"--models", "lr"}}) {
+      List<String> args = new ArrayList<>(List.of("curve", "--train", good, "--test", goodTest,
+          "--out", tmp.resolve("ok-" + other[1]).toString(), "--shots", "1,2", "--quiet"));
+      args.addAll(List.of(other));
+      if (!args.contains("--seeds")) args.addAll(List.of("--seeds", "1"));
+      r = CliTest.run(args.toArray(new String[0]));
+      assertEquals(0, r.code(), r.err());
+      assertFalse(r.err().contains("one seed"), r.err());
+    }
   }
 
   @Test
