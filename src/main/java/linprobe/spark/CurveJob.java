@@ -379,6 +379,7 @@ public final class CurveJob {
           + "--lr-tol (fits.csv, column converged, says which): raise --lr-max-iter (now "
           + o.lrMaxIter() + ") if they ran to it");
     }
+    rangeEnds(fits, o.selection()).ifPresent(progress::warn);
     bucketed.unpersist(false);
     List<String> names = models.stream().map(m -> m.id).toList();
     Map<String, Map<Integer, long[]>> discordant = discordant(fits,
@@ -389,6 +390,37 @@ public final class CurveJob {
         shots, includeAll,
         System.currentTimeMillis() - t0, Blas.implementation(), cachedPerRow, validation,
         progress.warnings());
+  }
+
+  /**
+   * A warning when C was chosen from data at an end of the searched grid in some fits: the
+   * held-out score may have gone on improving beyond it (or, by error, tied along a plateau
+   * that reaches it).
+   */
+  static java.util.Optional<String> rangeEnds(List<Fit> fits, linprobe.plan.CSelection sel) {
+    if (sel == null) return java.util.Optional.empty();
+    int last = sel.size() - 1;
+    long chosen = 0, low = 0, high = 0;
+    for (Fit f : fits) {
+      if (!"cv".equals(f.cSource()) && !"validation".equals(f.cSource())) continue;
+      chosen++;
+      int j = sel.index(f.c());
+      if (j == 0) low++;
+      else if (j == last) high++;
+    }
+    if (low + high == 0) return java.util.Optional.empty();
+    List<String> ends = new ArrayList<>();
+    if (low > 0) ends.add(low + " at " + cText(sel.c(0)) + ", the strongest regularization");
+    if (high > 0) ends.add(high + " at " + cText(sel.c(last)) + ", the weakest");
+    return java.util.Optional.of("C was chosen at an end of the searched range in " + (low + high)
+        + " of " + Progress.count(chosen, "fit") + " where it was chosen (" + String.join("; ", ends)
+        + "; fits.csv, column c, says which): the best C may lie beyond it; widen --lr-c-range");
+  }
+
+  /** A C as people read it: 0.5, 316, 1.0e-04, 1.0e+04. */
+  static String cText(double c) {
+    return c >= 1e-3 && c < 1e4 ? new java.math.BigDecimal(c).round(new java.math.MathContext(3))
+        .stripTrailingZeros().toPlainString() : String.format(java.util.Locale.ROOT, "%.1e", c);
   }
 
   /**

@@ -43,6 +43,28 @@ class CurveJobTest extends SparkTestBase {
     }
   }
 
+  @Test
+  void cChosenAtAnEndOfTheRangeIsWarned() {
+    linprobe.plan.CSelection sel = linprobe.plan.CSelection.defaults(); // 1e-4..1e4
+    java.util.function.BiFunction<Double, String, Fit> lr = (c, source) -> new Fit("lr", 2, 0,
+        20, 0.3, 1.0, Double.NaN, 0.3, List.of(0.7), c, source, 5, true, 1);
+    // inside the range, fixed or a fallback: nothing to say
+    assertTrue(CurveJob.rangeEnds(List.of(lr.apply(0.5, "cv"), lr.apply(1e-4, "fallback"),
+        lr.apply(1e4, "fixed")), sel).isEmpty());
+    assertTrue(CurveJob.rangeEnds(List.of(lr.apply(1e-4, "cv")), null).isEmpty());
+    assertEquals("C was chosen at an end of the searched range in 3 of 4 fits where it was "
+        + "chosen (2 at 1.0e-04, the strongest regularization; 1 at 1.0e+04, the weakest; "
+        + "fits.csv, column c, says which): the best C may lie beyond it; widen --lr-c-range",
+        CurveJob.rangeEnds(List.of(lr.apply(1e-4, "cv"), lr.apply(1e-4, "validation"),
+            lr.apply(1e4, "cv"), lr.apply(3.16, "cv")), sel).orElseThrow());
+    // the last grid point is the end, whatever HI: 0.05..500 ends at 0.05 x 10^(32/8) = 500
+    linprobe.plan.CSelection odd = new linprobe.plan.CSelection(0.05, 600, 8, false, 1, 5, 1);
+    assertEquals(0.05 * 1e4, odd.c(odd.size() - 1), 1e-9);
+    assertTrue(CurveJob.rangeEnds(List.of(lr.apply(500.0, "cv")), odd).orElseThrow()
+        .contains("1 at 500, the weakest"));
+    assertEquals("0.316", CurveJob.cText(0.31622776601683794));
+  }
+
   @TempDir Path tmp;
 
   Embeddings load(String path, int partitions) {
