@@ -145,8 +145,9 @@ public final class CurveOptions implements Serializable {
             x -> "--lr-c-patience must be 0 or more steps, got " + x)),
     SELECT_METRIC("select-metric", Group.LR, "logloss",
         "The held-out score C is chosen by (cross-validation's, or the validation rows' with "
-            + "--select validation): logloss (cross-entropy) or error; ties go to the smaller C "
-            + "(the stronger regularization).",
+            + "--select validation): logloss (cross-entropy) or error; ties in error go to the "
+            + "lower held-out log-loss (error ties over whole decades of C), then any tie to the "
+            + "smaller C (the stronger regularization).",
         v -> check(String.valueOf(v).trim().toLowerCase(Locale.ROOT),
             x -> x.equals("logloss") || x.equals("error"),
             x -> "--select-metric must be logloss or error, got '" + x + "'")),
@@ -164,8 +165,10 @@ public final class CurveOptions implements Serializable {
             x -> "--lr-tol must be a positive number, got " + x)),
     LR_CV_TOL("lr-cv-tol", Group.LR, "1e-4",
         "L-BFGS tolerance of the fold fits that choose C (--lr-c auto --select cv; the value of "
-            + "scikit-learn's default tol): held-out scores need about 4 digits; the refit with "
-            + "the chosen C runs to --lr-tol.",
+            + "scikit-learn's default tol): held-out log-loss needs about 4 digits; held-out "
+            + "error flips on rows near a class boundary, so by error the choice can move a few "
+            + "grid steps from the exact fits' (1e-8 gives that); the refit with the chosen C "
+            + "runs to --lr-tol.",
         v -> check(dbl(v, "lr-cv-tol"), x -> x > 0 && x < Double.POSITIVE_INFINITY,
             x -> "--lr-cv-tol must be a positive number, got " + x)),
     LR_GEMM("lr-gemm", Group.LR, "auto",

@@ -10,8 +10,9 @@ import java.util.function.IntToDoubleFunction;
  * lo to hi with stepsPerDecade points per decade, a coarse pass of one point per decade (each fit
  * started from the C already fitted, see {@link CPath}), then CLIP's refinement: the step around
  * the best point so far is halved until it is one grid step. The score of a C is the mean over
- * stratified folds of the held-out metric; the lowest score wins, ties going to the smaller C
- * (the stronger regularization). A subset whose folds would be smaller than two rows per class
+ * stratified folds of the held-out metric; the lowest score wins, ties going to the lower
+ * held-out log-loss when the metric is error (whose plateaus tie over decades), then to the
+ * smaller C (the stronger regularization). A subset whose folds would be smaller than two rows per class
  * (one shot) is fitted with the fallback C instead.
  *
  * <p>With patience p &gt; 0 the coarse pass is a walk: for the first subset of a seed that is
@@ -106,6 +107,11 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
     return search(-1, score);
   }
 
+  /** {@link #search(int, IntToDoubleFunction, IntToDoubleFunction)} with no tie-break. */
+  public Trace search(int previous, IntToDoubleFunction score) {
+    return search(previous, score, j -> 0);
+  }
+
   /**
    * Runs the search over grid indices with score(j) (lower is better); see the class. previous
    * is the grid index chosen for the next-smaller subset of the same seed, or -1 (ignored with
@@ -113,11 +119,13 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
    * refinement visit them. A score that is not a number (a fit whose weights overflowed) counts
    * as worse than every number: the search goes on among the others. Should every score be NaN,
    * it ends on a C of the grid, whose fit is scored on the test rows as any fit is (a non-finite
-   * test error fails the run).
+   * test error fails the run). Equal scores go to the lower tieBreak(j), asked only of indices
+   * already scored (held-out log-loss when choosing by error, whose plateaus tie), then to the
+   * smaller C.
    */
-  public Trace search(int previous, IntToDoubleFunction score) {
+  public Trace search(int previous, IntToDoubleFunction score, IntToDoubleFunction tieBreak) {
     int n = size();
-    Scores s = new Scores(n);
+    Scores s = new Scores(n, tieBreak);
     int[] order = new int[n];
     int[] count = {0};
     IntToDoubleFunction visit = j -> {
@@ -179,20 +187,28 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
   private static final class Scores {
     final double[] value;
     final boolean[] scored;
+    final IntToDoubleFunction tieBreak;
 
-    Scores(int n) {
+    Scores(int n, IntToDoubleFunction tieBreak) {
       value = new double[n];
       scored = new boolean[n];
+      this.tieBreak = tieBreak;
     }
 
     /**
-     * The lowest score's index, the smallest index among ties; a score that is not a number is
-     * worse than every number (-1 when nothing is scored yet).
+     * The lowest score's index; among equal scores the lowest tie-break's, then the smallest
+     * index; a score that is not a number is worse than every number (-1 when nothing is scored
+     * yet).
      */
     int best() {
       int best = -1;
       for (int j = 0; j < value.length; j++) {
-        if (scored[j] && (best < 0 || better(value[j], value[best]))) best = j;
+        if (!scored[j]) continue;
+        if (best < 0 || better(value[j], value[best])
+            || (value[j] == value[best]
+                && better(tieBreak.applyAsDouble(j), tieBreak.applyAsDouble(best)))) {
+          best = j;
+        }
       }
       return best;
     }

@@ -218,6 +218,7 @@ public final class LrChain implements Serializable {
     long[] work = {0};
     CPath path = new CPath(sel.size(), initial,
         CPath.pairBytes(1, s.classes(), s.dim(), linprobe.CurveOptions.LBFGS_MEMORY));
+    double[] logloss = new double[sel.size()]; // error's tie-break
     CSelection.Trace trace = sel.search(begin, j -> {
       LogisticRegression.Result r = LogisticRegression.fit(
           f32 -> rows.train(subset, 0, -1, f32), s.float32(), s.classes(), s.dim(),
@@ -227,8 +228,10 @@ public final class LrChain implements Serializable {
       fitted[j] = new LogisticRegression.Result(r.model(), r.lbfgs().withoutCurvature());
       work[0] += r.lbfgs().evaluations() * subset.rows();
       path.put(j, new double[][] {r.lbfgs().x()}, new Curvature[] {r.lbfgs().curvature()});
-      return held.score(subset.scaler(), r.lbfgs().x(), s.classes()).mean(sel.byError());
-    });
+      ValidationSums v = held.score(subset.scaler(), r.lbfgs().x(), s.classes());
+      logloss[j] = v.mean(false);
+      return v.mean(sel.byError());
+    }, j -> logloss[j]);
     LogisticRegression.Result r = fitted[trace.chosen()];
     return FitResult.logistic(subset, s.classes(), r.lbfgs().x(), r.lbfgs().iterations(),
         r.lbfgs().converged(), System.currentTimeMillis() - t0)
@@ -266,10 +269,11 @@ public final class LrChain implements Serializable {
     long[] evaluated = {0};
     boolean together = FoldFits.together(folds, s.classes(), s.dim(),
         linprobe.CurveOptions.LBFGS_MEMORY);
+    double[] logloss = new double[sel.size()]; // error's tie-break
     CSelection.Trace trace = sel.search(begin, j -> {
       double[][] at = new double[folds][];
       Curvature[] pairs = new Curvature[folds];
-      double sum = 0;
+      double sum = 0, sumLogloss = 0;
       FoldFits.Fold[] setUp = new FoldFits.Fold[folds];
       boolean keep = path.keepsNext();
       for (int f = 0; f < folds; f++) {
@@ -294,10 +298,12 @@ public final class LrChain implements Serializable {
         if (sizes[f] == 0) continue;
         ValidationSums v = rows.validate(subset, folds, f, at[f], s.float32());
         sum += v.mean(sel.byError());
+        sumLogloss += v.mean(false);
       }
       path.put(j, at, pairs);
+      logloss[j] = sumLogloss / withRows;
       return sum / withRows;
-    });
+    }, j -> logloss[j]);
     return new Selected(trace, path.solution(trace.chosen(), 0), iterations[0], evaluated[0]);
   }
 

@@ -157,16 +157,25 @@ class CSelectionTest {
       assertEquals(mean[t.evaluated()[i]], t.scores()[i], 1e-12,
           "mean held-out error at grid index " + t.evaluated()[i]);
     }
-    // the search sees the evaluated points only: its choice is their best, smallest C on ties;
-    // scikit-learn's (the whole grid's best) is reported beside it
+    // the search sees the evaluated points only: its choice is their best, ties going to the
+    // lower held-out log-loss, then the smaller C
+    double[] logloss = Golden.doubles(ref.get("exact").get("logloss_mean"));
     int best = t.evaluated()[0];
     for (int i = 0; i < t.evaluated().length; i++) {
       int j = t.evaluated()[i];
-      if (mean[j] < mean[best] || (mean[j] == mean[best] && j < best)) best = j;
+      if (mean[j] < mean[best] || (mean[j] == mean[best]
+          && (logloss[j] < logloss[best] || (logloss[j] == logloss[best] && j < best)))) {
+        best = j;
+      }
     }
     assertEquals(best, t.chosen());
-    assertEquals(err.get("chosen_index").asInt(), t.chosen(),
-        "on digits the refinement reaches LogisticRegressionCV's choice");
+    assertEquals(41, t.chosen());
+    // LogisticRegressionCV takes the smaller C of a tie (index 39): the same held-out error,
+    // at a higher held-out log-loss
+    int sklearns = err.get("chosen_index").asInt();
+    assertEquals(39, sklearns);
+    assertEquals(mean[sklearns], mean[t.chosen()], 1e-15);
+    assertTrue(logloss[t.chosen()] < logloss[sklearns]);
   }
 
   /**
@@ -187,8 +196,9 @@ class CSelectionTest {
       int j = t.evaluated()[i];
       assertEquals(exact[j], t.scores()[i], 1e-3 * exact[j], "exact optimum at index " + j);
     }
+    // by error: the exact scores' choice (LogisticRegressionCV's but for its tie rule, above)
     FitResult err = select(true, g, folds, 1, CSelection.DEFAULT_CV_TOL);
-    assertEquals(ref.get("error").get("chosen_index").asInt(), err.selection().chosen());
+    assertEquals(41, err.selection().chosen());
   }
 
   @Test
@@ -300,8 +310,16 @@ class CSelectionTest {
     // one valley, which held-out log-loss has)
     CSelection byLogloss = new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 1);
     assertEquals(26, byLogloss.search(26, error).chosen());
-    // ties still go to the smaller C
+    // ties go to the lower tie-break (held-out log-loss), then to the smaller C
     assertEquals(16, byError.search(-1, j -> j < 16 ? 0.5 : 0.3).chosen());
+    // (the refinement around the coarse pass's best reaches the tie-break's lowest)
+    assertEquals(25, byError.search(-1, j -> j < 16 ? 0.5 : 0.3, j -> Math.abs(j - 25)).chosen());
+    assertEquals(20, byError.search(-1, j -> j < 16 ? 0.5 : 0.3, j -> j >= 20 ? 1 : 2)
+        .chosen());
+    // a plateau at the strong end no longer ends on its smallest C: at 2 shots on the digits
+    // error tied over 13 grid points and chose C = 1e-4, a model of uniform probabilities
+    assertEquals(33, byError.search(-1, j -> j <= 40 ? 0.4 : 0.45, j -> Math.abs(j - 33))
+        .chosen());
   }
 
   @Test
