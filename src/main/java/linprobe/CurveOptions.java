@@ -193,8 +193,8 @@ public final class CurveOptions implements Serializable {
     PARTITIONS("partitions", Group.EXECUTION, "0",
         "Canonical partitions of the data; 0 derives them: one per 20,000 training rows and one "
             + "per 5,000 test rows. Results are bit-identical for a given value whatever the "
-            + "input files or cores; other values agree to rounding (errors equal, log-loss to "
-            + "about 5 digits).",
+            + "input files or cores; other values agree to rounding (in a walk, "
+            + "log-loss to about 5 digits).",
         v -> check(integer(v, "partitions"), x -> x >= 0 && x <= MAX_PARTITIONS,
             x -> "--partitions must be 0 (derived) to " + MAX_PARTITIONS + ", got " + x)),
     LOCAL_FIT_MB("local-fit-mb", Group.EXECUTION, "-1",
