@@ -947,7 +947,15 @@ public final class CurveOptions implements Serializable {
     if (parts.length == 2) {
       try {
         double lo = Double.parseDouble(parts[0].trim()), hi = Double.parseDouble(parts[1].trim());
-        if (lo > 0 && hi > lo && !Double.isInfinite(hi)) return new double[] {lo, hi};
+        if (lo > 0 && hi > lo && !Double.isInfinite(hi)) {
+          if (Math.log10(hi / lo) * 8 + 1e-6 < 1) { // the grid's size, CSelection.size()
+            throw new LinprobeException("--lr-c-range '" + str + "' holds one C of the grid, 8 "
+                + "per decade from LO: make HI at least " + String.format(Locale.ROOT, "%.3g",
+                    lo * Math.pow(10, 1 / 8.0)) + " (LO x 10^(1/8)), or fix C with --lr-c "
+                + parts[0].trim());
+          }
+          return new double[] {lo, hi};
+        }
       } catch (NumberFormatException ignored) {
         // the message below says what is expected
       }

@@ -185,6 +185,23 @@ class CurveOptionsTest extends SparkTestBase {
   }
 
   @Test
+  void aRangeOfOneGridPointOrNoneIsRefused() {
+    for (String[] c : new String[][] {
+        {"1..1", "--lr-c-range '1..1' must be LO..HI with 0 < LO < HI, e.g. 1e-4..1e4"},
+        {"1e4..1e-4", "--lr-c-range '1e4..1e-4' must be LO..HI with 0 < LO < HI"},
+        {"0..1", "--lr-c-range '0..1' must be LO..HI"},
+        {"1..1.2", "--lr-c-range '1..1.2' holds one C of the grid, 8 per decade from LO: make HI "
+            + "at least 1.33 (LO x 10^(1/8)), or fix C with --lr-c 1"}}) {
+      LinprobeException e = assertThrows(LinprobeException.class,
+          () -> minimal().lrCRange(c[0]).build(), c[0]);
+      assertTrue(e.getMessage().startsWith(c[1]), c[1] + " <> " + e.getMessage());
+    }
+    // two points: 1 and 10^(1/8)
+    assertEquals(2, minimal().lrCRange("1..1.34").build().selection().size());
+    assertEquals(65, minimal().build().selection().size());
+  }
+
+  @Test
   void autoPrecisionFitsNarrowModelsInFloat32AndScoresThemInDouble() {
     CurveOptions o = minimal().build();
     assertTrue(o.lrFloat32(10, 768), "workload A's fits in float32");
