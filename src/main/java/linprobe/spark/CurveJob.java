@@ -244,6 +244,7 @@ public final class CurveJob {
     boolean includeAll = o.shots() == null || o.includeAll() || takesAll;
     boolean compares = o.models().stream().anyMatch(CurveOptions.Model::isNaiveBayes)
         && o.models().contains(CurveOptions.Model.LR);
+    if (includeAll) singleRowClasses(o, counts, classes).ifPresent(progress::warn);
     if (o.seeds().length == 1 && shots.length > 0 && compares) {
       progress.warn("one seed: each sampled size is one subset, so its verdict (McNemar's test "
           + "on the test rows) compares two fits, not how the probes differ from subset to "
@@ -415,6 +416,30 @@ public final class CurveJob {
     return java.util.Optional.of("C was chosen at an end of the searched range in " + (low + high)
         + " of " + Progress.count(chosen, "fit") + " where it was chosen (" + String.join("; ", ends)
         + "; fits.csv, column c, says which): the best C may lie beyond it; widen --lr-c-range");
+  }
+
+  /**
+   * A warning when C is chosen by cross-validation on all and some class has a single row
+   * (while others have more, else all falls back): the fold model that holds that row out never
+   * saw the class, and scores the row with a loss that grows with C and weighs on the choice.
+   */
+  static java.util.Optional<String> singleRowClasses(CurveOptions o, long[] counts,
+      List<Object> classes) {
+    if (o.selection() == null || o.validationSelect() || !o.models().contains(Model.LR)
+        || Arrays.stream(counts).allMatch(n -> n <= 1)) {
+      return java.util.Optional.empty();
+    }
+    List<String> single = new ArrayList<>();
+    for (int c = 0; c < counts.length; c++) {
+      if (counts[c] == 1) single.add("'" + classes.get(c) + "'");
+    }
+    if (single.isEmpty()) return java.util.Optional.empty();
+    String named = single.size() <= 3 ? String.join(", ", single)
+        : String.join(", ", single.subList(0, 3)) + ", ...";
+    return java.util.Optional.of((single.size() == 1 ? "class " + named + " has"
+        : single.size() + " classes (" + named + ") have") + " a single training row: "
+        + "choosing C for all, the fold model that holds such a row out never saw its class, "
+        + "and its loss there, which grows with C, weighs on the choice");
   }
 
   /** A C as people read it: 0.5, 316, 1.0e-04, 1.0e+04. */

@@ -65,6 +65,24 @@ class CurveJobTest extends SparkTestBase {
     assertEquals("0.316", CurveJob.cText(0.31622776601683794));
   }
 
+  @Test
+  void aSingleRowClassIsWarnedWhenCrossValidationChoosesCForAll() {
+    CurveOptions auto = CurveOptions.builder().train("a").test("b").build();
+    List<Object> classes = List.of("a", "b", "c", "d", "e");
+    assertEquals("class 'c' has a single training row: choosing C for all, the fold model that "
+        + "holds such a row out never saw its class, and its loss there, which grows with C, "
+        + "weighs on the choice",
+        CurveJob.singleRowClasses(auto, new long[] {9, 2, 1, 5, 7}, classes).orElseThrow());
+    assertTrue(CurveJob.singleRowClasses(auto, new long[] {1, 1, 1, 1, 7}, classes)
+        .orElseThrow().startsWith("4 classes ('a', 'b', 'c', ...) have a single training row"));
+    // two rows: every fold model sees one; every class single: all falls back; C fixed, or
+    // chosen on validation rows: no folds
+    assertTrue(CurveJob.singleRowClasses(auto, new long[] {2, 2, 9, 9, 9}, classes).isEmpty());
+    assertTrue(CurveJob.singleRowClasses(auto, new long[] {1, 1, 1, 1, 1}, classes).isEmpty());
+    assertTrue(CurveJob.singleRowClasses(auto.toBuilder().lrC(1.0).build(),
+        new long[] {9, 2, 1, 5, 7}, classes).isEmpty());
+  }
+
   @TempDir Path tmp;
 
   Embeddings load(String path, int partitions) {
