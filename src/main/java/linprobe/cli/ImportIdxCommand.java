@@ -73,6 +73,7 @@ public final class ImportIdxCommand implements Callable<Integer> {
         for (int j = 0; j < px.length; j++) x[j] = (float) (px[j] & 0xff);
         rows.add(RowFactory.create((long) i, lab[i], x));
       }
+      readEnd(in, images, "--images");
     }
     SparkSession spark = Sessions.getOrCreate("linprobe import-idx");
     OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration(),
@@ -118,6 +119,7 @@ public final class ImportIdxCommand implements Callable<Integer> {
         for (int i = 0; i < part.length; i++) out[have + i] = part[i] & 0xff;
         have += part.length;
       }
+      readEnd(in, path, "--labels");
       return out;
     }
   }
@@ -142,6 +144,22 @@ public final class ImportIdxCommand implements Callable<Integer> {
             + flag + " (a partial download?)");
       }
       got += r;
+    }
+  }
+
+  /**
+   * Reads past the last record to the end of the file: a gzipped file's end checks its trailer
+   * (the length and CRC of what it held), which a file cut inside it lacks.
+   */
+  static void readEnd(DataInputStream in, String path, String flag) throws IOException {
+    byte[] rest = new byte[1 << 16];
+    try {
+      while (in.read(rest) >= 0) {
+        // bytes past the records the header announces are not read as rows
+      }
+    } catch (java.io.EOFException | java.util.zip.ZipException e) {
+      throw new LinprobeException(path + " is truncated: its gzip stream ends before its end ("
+          + e.getMessage() + "); check " + flag + " (a partial download?)");
     }
   }
 

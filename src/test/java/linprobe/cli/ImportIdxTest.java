@@ -110,6 +110,18 @@ class ImportIdxTest extends SparkTestBase {
       assertOneLine(r, cut + " is truncated: it ends at record 2 of the 3 its header announces;"
           + " check --images");
     }
+    // a gzipped file whose every record is there but whose trailer (length, CRC) is cut off
+    for (String flag : new String[] {"--images", "--labels"}) {
+      boolean images = flag.equals("--images");
+      Path gz = write("trailer" + images, images ? whole : labels(7, 0, 255), true);
+      byte[] bytes = Files.readAllBytes(gz);
+      Files.write(gz, java.util.Arrays.copyOf(bytes, bytes.length - 4));
+      Run r = CliTest.run("import-idx", "--images",
+          images ? gz.toString() : write("img3t", whole, false).toString(), "--labels",
+          images ? lab3.toString() : gz.toString(), "--out", out.toString());
+      assertOneLine(r, gz + " is truncated: its gzip stream ends before its end (");
+      assertTrue(r.err().contains("); check " + flag + " (a partial download?)"), r.err());
+    }
     byte[] labs = labels(7, 0, 255);
     Path cutLabels = write("cutlab", java.util.Arrays.copyOf(labs, labs.length - 1), false);
     assertOneLine(CliTest.run("import-idx", "--images", write("img3", whole, false).toString(),
