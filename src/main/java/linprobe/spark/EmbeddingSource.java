@@ -476,8 +476,9 @@ public final class EmbeddingSource {
   /**
    * What a directory holds, in one pass over its listing (an object store's comes in pages: it
    * stops at the first data file): null for a table (a data file, or partition directories
-   * name=value); else its other directories, tables side by side as generate writes them (at
-   * most 3 named), none when it holds nothing but hidden entries (_SUCCESS, _temporary).
+   * name=value); else its other directories that hold something, tables side by side as
+   * generate writes them (at most 3 named), none when it holds nothing but hidden entries
+   * (_SUCCESS, _temporary) and empty directories.
    */
   private static List<String> tablesInside(FileSystem fs, Path dir) throws IOException {
     List<String> dirs = new ArrayList<>();
@@ -490,7 +491,17 @@ public final class EmbeddingSource {
       dirs.add(name);
     }
     java.util.Collections.sort(dirs);
-    return dirs.size() > 3 ? List.of(dirs.get(0), dirs.get(1), dirs.get(2), "...") : dirs;
+    // an empty directory (or one of hidden entries only) is no table; four named are enough
+    List<String> tables = new ArrayList<>();
+    for (String d : dirs) {
+      if (tables.size() > 3) break;
+      if (Arrays.stream(fs.listStatus(new Path(dir, d)))
+          .anyMatch(f -> !FileSystems.hidden(f.getPath().getName()))) {
+        tables.add(d);
+      }
+    }
+    return tables.size() > 3 ? List.of(tables.get(0), tables.get(1), tables.get(2), "...")
+        : tables;
   }
 
   /**

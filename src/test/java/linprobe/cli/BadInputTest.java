@@ -278,11 +278,17 @@ class BadInputTest extends SparkTestBase {
     Files.createDirectories(empty.resolve("_temporary"));
     expect("train path " + empty + " is a directory without data files: point --train at the "
         + "Parquet table", "--train", empty.toString());
+    // an empty subdirectory is no table either
+    Path hollow = tmp.resolve("hollow");
+    Files.createDirectories(hollow.resolve("sub").resolve("_temporary"));
+    expect("train path " + hollow + " is a directory without data files", "--train",
+        hollow.toString());
     // generate's output: two tables side by side (Spark: "Unable to infer schema")
     Path both = tmp.resolve("generated");
     FileUtils.copyDirectory(Path.of(good).toFile(), both.resolve("train.parquet").toFile());
     FileUtils.copyDirectory(Path.of(goodTest).toFile(), both.resolve("test.parquet").toFile());
     Files.createFile(both.resolve("_SUCCESS"));
+    Files.createDirectories(both.resolve("empty"));
     expect("train path " + both + " holds tables (test.parquet, train.parquet), not one: point "
         + "--train at one of them", "--train", both.toString());
     // partition directories (name=value) are one table, read as before
