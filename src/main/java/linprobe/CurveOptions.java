@@ -897,7 +897,7 @@ public final class CurveOptions implements Serializable {
       }
     }
     return check(dbl(v, "lr-c"), x -> x > 0 && !Double.isInfinite(x),
-        x -> "--lr-c must be a positive number, got " + x + " (or auto)");
+        x -> "--lr-c must be a positive number or auto, got " + x);
   }
 
   /** Fraction of every class held out for validation: null (not set, or NaN) or 0 &lt; F &lt; 1. */

@@ -125,7 +125,7 @@ class CurveOptionsTest extends SparkTestBase {
     String[][] cases = {
         {"--shots value -2 must be positive", "shots:-2"},
         {"--shots value 'x' is not a number", "shots:1,x"},
-        {"--lr-c must be a positive number, got -1.0", "lrC"},
+        {"--lr-c must be a positive number or auto, got -1.0", "lrC"},
         {"--seeds must be at least 1, got 0", "seeds"},
         {"unknown model 'svm'", "models:nb,svm"},
         {"--lr-max-iter must be at least 1", "lrMaxIter"},
