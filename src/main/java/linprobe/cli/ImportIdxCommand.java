@@ -12,6 +12,7 @@ import java.util.zip.GZIPInputStream;
 import linprobe.LinprobeException;
 import linprobe.spark.FileSystems;
 import linprobe.spark.OutputDir;
+import linprobe.spark.Progress;
 import linprobe.spark.Sessions;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -48,8 +49,11 @@ public final class ImportIdxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // no line until the files are read: a file refused then gets its error line alone
+    Progress progress = new Progress(System.err, false);
     int[] lab = readLabels(labels);
     List<Row> rows = new ArrayList<>(lab.length);
+    String shape;
     try (DataInputStream in = open(images, "--images")) {
       int magic = in.readInt();
       if (magic != 0x00000803) {
@@ -66,15 +70,18 @@ public final class ImportIdxCommand implements Callable<Integer> {
         throw new LinprobeException(images + " has " + n + " images but " + labels + " has "
             + lab.length + " labels: pass matching files");
       }
+      shape = h + " x " + w;
       byte[] px = new byte[h * w];
       for (int i = 0; i < n; i++) {
         readFully(in, px, images, "--images", i, n, px.length);
-        Float[] x = new Float[px.length];
-        for (int j = 0; j < px.length; j++) x[j] = (float) (px[j] & 0xff);
+        float[] x = new float[px.length];
+        for (int j = 0; j < px.length; j++) x[j] = px[j] & 0xff;
         rows.add(RowFactory.create((long) i, lab[i], x));
       }
       readEnd(in, images, "--images");
     }
+    progress.stage(String.format(java.util.Locale.ROOT, "read %,d images of %s pixels from %s; "
+        + "starting Spark", rows.size(), shape, images));
     SparkSession spark = Sessions.getOrCreate("linprobe import-idx");
     OutputDir dir = OutputDir.check(out, overwrite, spark.sparkContext().hadoopConfiguration(),
         java.util.Map.of("--images", FileSystems.local(images), "--labels",
@@ -83,13 +90,16 @@ public final class ImportIdxCommand implements Callable<Integer> {
       int slices = Math.max(1, rows.size() / 10_000);
       var rdd = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
           .parallelize(rows, slices);
+      progress.stage(String.format(java.util.Locale.ROOT, "writing %,d rows to %s",
+          rows.size(), dir.target()));
       spark.createDataFrame(rdd, SCHEMA).write().parquet(dir.stagingPath("data"));
       dir.commitFrom("data");
     } catch (Exception | Error e) {
       dir.abort();
       throw e;
     }
-    System.err.println("linprobe: wrote " + rows.size() + " rows to " + dir.target());
+    System.err.println(String.format(java.util.Locale.ROOT, "linprobe: wrote %,d rows to %s",
+        rows.size(), dir.target()));
     return Main.EXIT_OK;
   }
 
