@@ -125,8 +125,8 @@ public final class GenerateCommand implements Callable<Integer> {
       throw e;
     }
     if (!run.quiet) {
-      System.err.println("linprobe: wrote " + train + " training and " + testRows
-          + " test rows to " + dir.target());
+      System.err.println(String.format(java.util.Locale.ROOT, "linprobe: wrote %,d training "
+          + "and %,d test rows to %s", train, testRows, dir.target()));
     }
     return Main.EXIT_OK;
   }

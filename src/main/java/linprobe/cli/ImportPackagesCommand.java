@@ -112,8 +112,8 @@ public final class ImportPackagesCommand implements Callable<Integer> {
         + r.sections().stream().filter(SectionCount::selected)
             .map(c -> c.section() + " " + c.train() + "/" + c.test())
             .collect(Collectors.joining(", ")));
-    System.err.println("linprobe: wrote " + r.train().size() + " train and " + r.test().size()
-        + " test rows to " + dir.target());
+    System.err.println(String.format(java.util.Locale.ROOT, "linprobe: wrote %,d train and %,d "
+        + "test rows to %s", r.train().size(), r.test().size(), dir.target()));
     return Main.EXIT_OK;
   }
 
