@@ -82,15 +82,25 @@ public final class Plots {
     return chart == null ? null : encode(chart);
   }
 
+  /** Decades between neighbouring seeds' points of one size in the chosen-C picture. */
+  static final double SEED_DODGE = 0.025;
+
   /** The chart {@link #chosenC} encodes, or null. */
   static XYChart chosenCChart(List<Fit> fits, LearningCurve c, int classes, String title) {
     List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
     List<Double> fx = new ArrayList<>(), fy = new ArrayList<>();
     java.util.Set<Integer> chosen = new java.util.HashSet<>();
+    // the seeds of a size side by side, a little apart: seeds often choose the same C
+    List<Long> seeds = fits.stream().filter(f -> f.shots() != Fit.ALL).map(Fit::seed).distinct()
+        .sorted().toList();
     for (Fit f : fits) {
       if (f.cSource() == null || f.cSource().equals("fixed")) continue;
       boolean fallback = f.cSource().equals("fallback");
-      (fallback ? fx : xs).add(f.shots() == Fit.ALL ? f.nTrain() / (double) classes : f.shots());
+      double x = f.shots() == Fit.ALL ? f.nTrain() / (double) classes : f.shots();
+      if (f.shots() != Fit.ALL) {
+        x *= Math.pow(10, SEED_DODGE * (seeds.indexOf(f.seed()) - (seeds.size() - 1) / 2.0));
+      }
+      (fallback ? fx : xs).add(x);
       (fallback ? fy : ys).add(f.c());
       if (!fallback) chosen.add(f.shots());
     }
@@ -107,16 +117,7 @@ public final class Plots {
     chart.getStyler().setXAxisLogarithmicDecadeOnly(decadesOnly(every));
     chart.getStyler().setYAxisLogarithmicDecadeOnly(decadesOnly(everyC));
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    XYSeries each = chart.addSeries("C of each fit", xs, ys);
-    each.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    each.setMarkerColor(COLORS[0]);
-    if (!fx.isEmpty()) {
-      XYSeries fallback = chart.addSeries("fallback C (too few rows per class to choose)", fx,
-          fy);
-      fallback.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      fallback.setMarker(new Ring());
-      fallback.setMarkerColor(Color.DARK_GRAY);
-    }
+    // the median first, so that the fits' points are drawn over it
     List<Double> mx = new ArrayList<>(), my = new ArrayList<>();
     for (LearningCurve.Point p : c.of("lr")) {
       if (Double.isNaN(p.cMedian()) || !chosen.contains(p.shots())) continue;
@@ -126,6 +127,16 @@ public final class Plots {
     XYSeries median = chart.addSeries("median per size", mx, my);
     median.setLineColor(COLORS[1]);
     median.setMarkerColor(COLORS[1]);
+    XYSeries each = chart.addSeries("C of each fit (a size's seeds side by side)", xs, ys);
+    each.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    each.setMarkerColor(COLORS[0]);
+    if (!fx.isEmpty()) {
+      XYSeries fallback = chart.addSeries("fallback C (too few rows per class to choose)", fx,
+          fy);
+      fallback.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      fallback.setMarker(new Ring());
+      fallback.setMarkerColor(Color.DARK_GRAY);
+    }
     return chart;
   }
 

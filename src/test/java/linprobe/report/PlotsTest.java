@@ -109,12 +109,20 @@ class PlotsTest {
         new Fit("lr", 5, 1, 10, 0.3, 1, Double.NaN, Double.NaN, List.of(), 100, "cv", 5, true,
             0));
     var chart = Plots.chosenCChart(fs, LearningCurve.of(fs, List.of("lr")), 2, "t");
-    assertArrayEquals(new double[] {5, 5}, chart.getSeriesMap().get("C of each fit").getXData());
+    // two seeds side by side, SEED_DODGE decades apart, around the size
+    double half = Math.pow(10, Plots.SEED_DODGE / 2);
+    String each = "C of each fit (a size's seeds side by side)";
+    assertArrayEquals(new double[] {5 / half, 5 * half},
+        chart.getSeriesMap().get(each).getXData(), 1e-12);
     var fallback = chart.getSeriesMap().keySet().stream().filter(n -> n.startsWith("fallback"))
         .toList();
     assertEquals(1, fallback.size(), chart.getSeriesMap().keySet().toString());
-    assertArrayEquals(new double[] {1, 1}, chart.getSeriesMap().get(fallback.get(0)).getXData());
+    assertArrayEquals(new double[] {1 / half, 1 * half},
+        chart.getSeriesMap().get(fallback.get(0)).getXData(), 1e-12);
     assertArrayEquals(new double[] {5}, chart.getSeriesMap().get("median per size").getXData());
+    // the fits' points are drawn over the median's
+    assertEquals(List.of("median per size", each),
+        chart.getSeriesMap().keySet().stream().limit(2).toList());
     // a fixed C: no picture
     assertEquals(null, Plots.chosenCChart(List.of(new Fit("lr", 5, 0, 10, 0.3, 1, Double.NaN,
         Double.NaN, List.of(), 1, "fixed", 5, true, 0)), LearningCurve.of(fs, List.of("lr")), 2,
