@@ -438,7 +438,8 @@ public final class CurveOptions implements Serializable {
   public linprobe.plan.CSelection selection() {
     if (!Double.isNaN(lrC())) return null;
     double[] range = (double[]) get(Setting.LR_C_RANGE);
-    return new linprobe.plan.CSelection(range[0], range[1], 8,
+    return new linprobe.plan.CSelection(range[0], range[1],
+        linprobe.plan.CSelection.STEPS_PER_DECADE,
         get(Setting.SELECT_METRIC).equals("error"), (Double) get(Setting.LR_C_FALLBACK), 5,
         (Integer) get(Setting.LR_C_PATIENCE), validationSelect(), (Double) get(Setting.LR_CV_TOL));
   }
@@ -813,6 +814,7 @@ public final class CurveOptions implements Serializable {
       EnumMap<Setting, Object> checked = new EnumMap<>(Setting.class);
       for (Setting s : Setting.values()) checked.put(s, s.validate(raw.get(s)));
       checkValidation(checked);
+      checkGrid(checked);
       return new CurveOptions(checked);
     }
   }
@@ -907,6 +909,27 @@ public final class CurveOptions implements Serializable {
         x -> "--validation-fraction must be between 0 and 1 (exclusive), got " + x);
   }
 
+  /**
+   * A C chosen from data needs a grid of two C at least: a range narrower than a grid step
+   * (1..1.2) would search one C. With C fixed the range is not used.
+   */
+  private static void checkGrid(Map<Setting, Object> v) {
+    if (!Double.isNaN((Double) v.get(Setting.LR_C))) return;
+    double[] range = (double[]) v.get(Setting.LR_C_RANGE);
+    if (new linprobe.plan.CSelection(range[0], range[1], linprobe.plan.CSelection.STEPS_PER_DECADE,
+        false, 1, 5, 1).size() >= 2) {
+      return;
+    }
+    // the smallest HI of a two-C grid, rounded up so that the HI named is enough
+    String hi = new java.math.BigDecimal(range[0] * Math.pow(10,
+        1.0 / linprobe.plan.CSelection.STEPS_PER_DECADE)).round(new java.math.MathContext(3,
+        java.math.RoundingMode.UP)).stripTrailingZeros().toString();
+    throw new LinprobeException("--lr-c-range '" + plain(range[0]) + ".." + plain(range[1])
+        + "' holds one C of the grid, " + linprobe.plan.CSelection.STEPS_PER_DECADE
+        + " per decade from LO: make HI at least " + hi + ", or fix C with --lr-c "
+        + plain(range[0]));
+  }
+
   /** --select validation and its two sources: settings that only make sense together. */
   private static void checkValidation(Map<Setting, Object> v) {
     boolean validation = "validation".equals(v.get(Setting.SELECT));
@@ -947,15 +970,7 @@ public final class CurveOptions implements Serializable {
     if (parts.length == 2) {
       try {
         double lo = Double.parseDouble(parts[0].trim()), hi = Double.parseDouble(parts[1].trim());
-        if (lo > 0 && hi > lo && !Double.isInfinite(hi)) {
-          if (Math.log10(hi / lo) * 8 + 1e-6 < 1) { // the grid's size, CSelection.size()
-            throw new LinprobeException("--lr-c-range '" + str + "' holds one C of the grid, 8 "
-                + "per decade from LO: make HI at least " + String.format(Locale.ROOT, "%.3g",
-                    lo * Math.pow(10, 1 / 8.0)) + " (LO x 10^(1/8)), or fix C with --lr-c "
-                + parts[0].trim());
-          }
-          return new double[] {lo, hi};
-        }
+        if (lo > 0 && hi > lo && !Double.isInfinite(hi)) return new double[] {lo, hi};
       } catch (NumberFormatException ignored) {
         // the message below says what is expected
       }

@@ -191,14 +191,24 @@ class CurveOptionsTest extends SparkTestBase {
         {"1e4..1e-4", "--lr-c-range '1e4..1e-4' must be LO..HI with 0 < LO < HI"},
         {"0..1", "--lr-c-range '0..1' must be LO..HI"},
         {"1..1.2", "--lr-c-range '1..1.2' holds one C of the grid, 8 per decade from LO: make HI "
-            + "at least 1.33 (LO x 10^(1/8)), or fix C with --lr-c 1"}}) {
+            + "at least 1.34, or fix C with --lr-c 1"},
+        {"3..4", "--lr-c-range '3..4' holds one C of the grid, 8 per decade from LO: make HI at "
+            + "least 4.01, or fix C with --lr-c 3"},
+        {"1e-4..1.2e-4", "--lr-c-range '1.0e-4..1.2e-4' holds one C of the grid, 8 per decade "
+            + "from LO: make HI at least 0.000134, or fix C with --lr-c 1.0e-4"}}) {
       LinprobeException e = assertThrows(LinprobeException.class,
           () -> minimal().lrCRange(c[0]).build(), c[0]);
       assertTrue(e.getMessage().startsWith(c[1]), c[1] + " <> " + e.getMessage());
+      // the HI it names is enough: two C
+      if (e.getMessage().contains("make HI at least ")) {
+        String hi = e.getMessage().replaceAll(".*make HI at least ([^,]+),.*", "$1");
+        String lo = c[0].substring(0, c[0].indexOf(".."));
+        assertEquals(2, minimal().lrCRange(lo + ".." + hi).build().selection().size(), hi);
+      }
     }
-    // two points: 1 and 10^(1/8)
-    assertEquals(2, minimal().lrCRange("1..1.34").build().selection().size());
     assertEquals(65, minimal().build().selection().size());
+    // with C fixed the range is not searched: not refused (a --config may keep one)
+    assertEquals(1.0, minimal().lrC(1.0).lrCRange("1..1.2").build().lrC());
   }
 
   @Test

@@ -63,10 +63,13 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
         validation, tol);
   }
 
+  /** Grid points per decade of C: CLIP's refinement ends on an eighth of a decade. */
+  public static final int STEPS_PER_DECADE = 8;
+
   /** The default protocol: 1e-4 to 1e4, 8 steps per decade, log-loss, fallback 1, 5 folds,
    * patience 1. */
   public static CSelection defaults() {
-    return new CSelection(1e-4, 1e4, 8, false, 1.0, 5, 1);
+    return new CSelection(1e-4, 1e4, STEPS_PER_DECADE, false, 1.0, 5, 1);
   }
 
   /** The grid index nearest to c, within the grid. */

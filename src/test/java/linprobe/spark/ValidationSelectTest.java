@@ -211,6 +211,7 @@ class ValidationSelectTest extends SparkTestBase {
     String heldTable = writeSome(tmp.resolve("held").toString(), x, y, rowIds, isHeld, 64);
     String test = dataSamples("digits", "test");
     // error as the metric: the validation rows are summed in another order in the two runs
+    // (error's counts do not depend on it; its tie-break, log-loss, only to rounding)
     CurveOptions fraction = options(dataSamples("digits", "train"), test,
         tmp.resolve("fraction").toString()).idCol("id").partitions(2).selectMetric("error")
         .validationFraction(F).build();
