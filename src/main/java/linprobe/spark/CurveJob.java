@@ -690,12 +690,13 @@ public final class CurveJob {
    * fold fits that choose C follow it (auto's rule, and theirs, have changed between builds:
    * fits of another precision are other numbers), and the chunking of the rows' sums
    * (FoldChunks: another chunking, other bits). v4: all's folds stratified by rank (c7e55c0); v5: a
-   * line per fact, named.
+   * line per fact, named; v6: ties in held-out error go to the lower held-out log-loss (96c3dee),
+   * another C where error chooses.
    */
   private String fingerprint(EmbeddingSource.Profile train, EmbeddingSource.Profile test,
       EmbeddingSource.Profile validation, int[] shots, boolean includeAll) {
     // one "what: value" a line, so that a refused --resume can name what changed (FitStore)
-    List<String> lines = new ArrayList<>(List.of("linprobe fits v5",
+    List<String> lines = new ArrayList<>(List.of("linprobe fits v6",
         "train rows: " + Long.toHexString(train.digest()),
         "train class counts: " + Arrays.toString(train.counts()),
         "test class counts: " + Arrays.toString(test.counts()),
