@@ -85,6 +85,14 @@ public final class Plots {
   /** Decades between neighbouring seeds' points of one size in the chosen-C picture. */
   static final double SEED_DODGE = 0.025;
 
+  /** A size's seeds span at most this many decades: 1 and 2 shots are 0.3 apart. */
+  static final double SEED_BAND = 0.1;
+
+  /** Decades between neighbouring seeds' points, for this many seeds. */
+  static double dodge(int seeds) {
+    return seeds < 2 ? 0 : Math.min(SEED_DODGE, SEED_BAND / (seeds - 1));
+  }
+
   /** The chart {@link #chosenC} encodes, or null. */
   static XYChart chosenCChart(List<Fit> fits, LearningCurve c, int classes, String title) {
     List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
@@ -98,7 +106,8 @@ public final class Plots {
       boolean fallback = f.cSource().equals("fallback");
       double x = f.shots() == Fit.ALL ? f.nTrain() / (double) classes : f.shots();
       if (f.shots() != Fit.ALL) {
-        x *= Math.pow(10, SEED_DODGE * (seeds.indexOf(f.seed()) - (seeds.size() - 1) / 2.0));
+        x *= Math.pow(10, dodge(seeds.size()) * (seeds.indexOf(f.seed())
+            - (seeds.size() - 1) / 2.0));
       }
       (fallback ? fx : xs).add(x);
       (fallback ? fy : ys).add(f.c());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import linprobe.curve.Fit;
 import linprobe.curve.LearningCurve;
@@ -110,7 +111,7 @@ class PlotsTest {
             0));
     var chart = Plots.chosenCChart(fs, LearningCurve.of(fs, List.of("lr")), 2, "t");
     // two seeds side by side, SEED_DODGE decades apart, around the size
-    double half = Math.pow(10, Plots.SEED_DODGE / 2);
+    double half = Math.pow(10, Plots.dodge(2) / 2);
     String each = "C of each fit (a size's seeds side by side)";
     assertArrayEquals(new double[] {5 / half, 5 * half},
         chart.getSeriesMap().get(each).getXData(), 1e-12);
@@ -120,6 +121,20 @@ class PlotsTest {
     assertArrayEquals(new double[] {1 / half, 1 * half},
         chart.getSeriesMap().get(fallback.get(0)).getXData(), 1e-12);
     assertArrayEquals(new double[] {5}, chart.getSeriesMap().get("median per size").getXData());
+    // many seeds stay within SEED_BAND decades of their size, apart from the next size's
+    List<Fit> many = new ArrayList<>();
+    for (int seed = 0; seed < 100; seed++) {
+      many.add(new Fit("lr", 1, seed, 2, 0.5, 1, Double.NaN, Double.NaN, List.of(), 3, "cv", 5,
+          true, 0));
+      many.add(new Fit("lr", 2, seed, 4, 0.5, 1, Double.NaN, Double.NaN, List.of(), 3, "cv", 5,
+          true, 0));
+    }
+    double[] xs = Plots.chosenCChart(many, LearningCurve.of(many, List.of("lr")), 2, "t")
+        .getSeriesMap().get(each).getXData();
+    for (int i = 0; i < xs.length; i++) {
+      double size = many.get(i).shots();
+      assertTrue(Math.abs(Math.log10(xs[i] / size)) <= Plots.SEED_BAND / 2 + 1e-12, xs[i] + "");
+    }
     // the fits' points are drawn over the median's
     assertEquals(List.of("median per size", each),
         chart.getSeriesMap().keySet().stream().limit(2).toList());
