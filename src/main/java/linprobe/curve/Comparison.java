@@ -16,10 +16,8 @@ import java.util.TreeMap;
  * each of the two models alone classifies correctly are counted, McNemar's exact test on them
  * decides it (the two models scored on the same rows): better when p &lt; 0.05, level otherwise,
  * marked "(one fit; McNemar p ...)"; without the counts, by its sign, marked "(one fit)". A size
- * whose pairs all differ by the same non-zero amount (up to rounding) has an interval of no
- * width, which says nothing: it is decided by the exact sign test over its n pairs, all of one
- * sign, p = 2 / 2^n (0.0625 at 5 seeds, 0.031 at 6), better when p &lt; 0.05, else level, marked
- * "(no spread; sign test p ...)".
+ * whose pairs all differ by the same amount (up to rounding) is decided by its sign, marked
+ * "(no spread)".
  */
 public final class Comparison {
   /** What one size shows. */
@@ -52,34 +50,27 @@ public final class Comparison {
 
     /**
      * Two pairs or more that all differ by the same non-zero amount (up to rounding): an
-     * interval of no width, so the size is decided by the sign test (seeds whose subsets nearly
+     * interval of no width, so the size is decided by the sign alone (seeds whose subsets nearly
      * coincide, or a small test set whose error moves in whole rows).
      */
     public boolean noSpread() {
       return seeds > 1 && stdDiff == 0 && meanDiff != 0;
     }
 
-    /** The exact two-sided sign test's p-value of seeds pairs all of one sign: 2 / 2^seeds. */
-    public double signP() {
-      return Math.min(1, 2 * Math.pow(0.5, seeds));
-    }
-
     /**
      * How the verdict was reached when not by an interval over seeds: " (one fit; McNemar p =
-     * 0.023)", " (one fit; McNemar p < 0.001)", " (one fit)", " (no spread; sign test p =
-     * 0.062)"; else "". A p under 0.05 that rounds to 0.050 prints as "< 0.05".
+     * 0.023)", " (one fit; McNemar p < 0.001)", " (one fit)", " (no spread)"; else "". A p under
+     * 0.05 that rounds to 0.050 prints as "< 0.05".
      */
     public String mark() {
       if (oneFit()) {
-        return Double.isNaN(mcnemarP) ? " (one fit)" : " (one fit; McNemar p " + p(mcnemarP) + ")";
+        if (Double.isNaN(mcnemarP)) return " (one fit)";
+        String p = String.format(java.util.Locale.ROOT, "= %.3f", mcnemarP);
+        // a p just under 0.05 would print as 0.050 beside a verdict of "better"
+        return " (one fit; McNemar p " + (mcnemarP < 0.001 ? "< 0.001"
+            : mcnemarP < 0.05 && p.equals("= 0.050") ? "< 0.05" : p) + ")";
       }
-      return noSpread() ? " (no spread; sign test p " + p(signP()) + ")" : "";
-    }
-
-    /** "= 0.023", "< 0.001"; a p just under 0.05 would print as 0.050 beside "better". */
-    private static String p(double p) {
-      String at = String.format(java.util.Locale.ROOT, "= %.3f", p);
-      return p < 0.001 ? "< 0.001" : p < 0.05 && at.equals("= 0.050") ? "< 0.05" : at;
+      return noSpread() ? " (no spread)" : "";
     }
 
     /** "lr better", "nb better" or "level", with {@link #mark()}. */
@@ -172,10 +163,7 @@ public final class Comparison {
     double h = alike ? 0 : LearningCurve.ci95(sd, d.length);
     Verdict v = mean + h < 0 ? Verdict.LR_BETTER
         : mean - h > 0 ? Verdict.NB_BETTER : Verdict.LEVEL;
-    Row r = new Row(nbModel, shots, d.length, mean, sd, h, v, -1, -1, Double.NaN);
-    // no width is no evidence of its own: the sign test over the pairs decides
-    return r.noSpread() && r.signP() >= 0.05
-        ? new Row(nbModel, shots, d.length, mean, sd, h, Verdict.LEVEL, -1, -1, Double.NaN) : r;
+    return new Row(nbModel, shots, d.length, mean, sd, h, v, -1, -1, Double.NaN);
   }
 
   /**

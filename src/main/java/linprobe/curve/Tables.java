@@ -185,7 +185,7 @@ public final class Tables {
    * How a comparison decides a size without an interval, after sep, or "" when it has none: one
    * fit ("all", every size with one seed, or a size whose two models share one seed) by
    * McNemar's exact test when its discordant rows were counted, else by the sign; a size whose
-   * differences are all the same ("(no spread)") by the sign test over its seeds.
+   * differences are all the same ("(no spread)") by the sign.
    */
   public static String oneFitNote(LearningCurve c, String sep) {
     List<Comparison.Row> rows = c.comparisons().stream().flatMap(k -> k.rows().stream())
@@ -202,8 +202,7 @@ public final class Tables {
     }
     if (rows.stream().anyMatch(Comparison.Row::noSpread)) {
       notes.add("a size whose seeds all differ by the same amount (no spread) is decided by "
-          + "the sign test over its seeds: better when p = 2 / 2^seeds < 0.05 (6 seeds or "
-          + "more), else level");
+          + "the sign of its difference");
     }
     return notes.isEmpty() ? "" : sep + String.join("; ", notes);
   }

@@ -126,7 +126,7 @@ public final class HtmlReport {
     return h.toString();
   }
 
-  /** "lr better", "nb-perclass better", "level", with its {@link Comparison.Row#mark}. */
+  /** "lr better", "nb-perclass better", "level", with "(one fit)" or "(no spread)". */
   static String verdictText(Comparison.Row r) {
     String v = r.verdict() == Comparison.Verdict.NB_BETTER ? r.nbModel() + " better"
         : r.verdict().text;
