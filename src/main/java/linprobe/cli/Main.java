@@ -47,6 +47,12 @@ public final class Main implements Runnable {
    */
   private static volatile int stoppedBy;
 
+  /**
+   * Whether the run that failed asked for --verbose (typed, or from --config or
+   * spark.linprobe.verbose): what Spark prints as it stops is then not silenced.
+   */
+  private static volatile boolean failedVerbose;
+
   public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
     boolean curve = args.length > 0 && args[0].equals("curve");
     boolean hosted = hostedDriver(System.getProperties(),
@@ -55,7 +61,7 @@ public final class Main implements Runnable {
     // a platform's driver process (YARN's, Databricks') keeps its own SIGTERM handling
     if (!hosted) onSignal("TERM", EXIT_TERMINATED, "stopped (SIGTERM)", curve, System.err);
     int code = execute(args, System.out, System.err);
-    if (code != EXIT_OK && !hosted && !java.util.Arrays.asList(args).contains("--verbose")) {
+    if (code != EXIT_OK && !hosted && !failedVerbose) {
       // the failure has had its line: Spark's shutdown hook, stopping under the failed job's
       // other tasks, can print a stack trace (a Future rejected by a pool shutting down)
       silence();
@@ -179,6 +185,7 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       if (stoppedBy != 0) return stoppedBy;
       boolean verbose = isVerbose(parsed);
+      failedVerbose = verbose;
       if (verbose) ex.printStackTrace(err);
       if (ex instanceof LinprobeException) {
         err.println("linprobe: error: " + ex.getMessage());
