@@ -532,8 +532,9 @@ public final class EmbeddingSource {
   private static final int FILES_LOOKED_AT = 100;
 
   /**
-   * The first file of path (itself, or a directory's data files in name order, the first
-   * FILES_LOOKED_AT) that does not begin with "PAR1", the magic number every Parquet file
+   * The first file of path (itself, or of a directory's data files the first FILES_LOOKED_AT,
+   * those whose names do not end in .parquet first, each in name order) that does not begin
+   * with "PAR1", the magic number every Parquet file
    * begins with; null when there is none, or when that cannot be told.
    */
   private NotParquet notParquet(String path) {
@@ -544,9 +545,10 @@ public final class EmbeddingSource {
         String what = notParquet(fs, file);
         return what == null ? null : new NotParquet("it " + what, false);
       }
-      List<Path> files = Arrays.stream(fs.listStatus(file))
-          .filter(f -> f.isFile() && !FileSystems.hidden(f.getPath().getName()))
-          .map(org.apache.hadoop.fs.FileStatus::getPath).sorted()
+      // names that do not end in .parquet first: a stray file is found among a thousand parts
+      List<Path> files = FileSystems.dataFiles(fs, file).stream()
+          .sorted(Comparator.comparing((Path f) -> f.getName().toLowerCase(java.util.Locale.ROOT)
+              .endsWith(".parquet")))
           .limit(FILES_LOOKED_AT).toList();
       String first = null;
       boolean parquet = false;

@@ -189,6 +189,13 @@ public final class FileSystems {
         || name.endsWith("._COPYING_");
   }
 
+  /** A directory's data files, those Spark reads (not {@link #hidden}), sorted by path. */
+  public static java.util.List<Path> dataFiles(FileSystem fs, Path dir) throws IOException {
+    return java.util.Arrays.stream(fs.listStatus(dir))
+        .filter(f -> f.isFile() && !hidden(f.getPath().getName()))
+        .map(org.apache.hadoop.fs.FileStatus::getPath).sorted().toList();
+  }
+
   /** A local file (read with java.io) as a file: URI, whatever Hadoop's default file system. */
   public static String local(String path) {
     return new java.io.File(path).getAbsoluteFile().toURI().toString();

@@ -335,9 +335,7 @@ public final class TextEmbedding {
   private static String parquetFile(FileSystem fs, Path p) throws IOException {
     Path file = p;
     if (fs.getFileStatus(p).isDirectory()) {
-      file = java.util.Arrays.stream(fs.listStatus(p))
-          .filter(f -> f.isFile() && !FileSystems.hidden(f.getPath().getName()))
-          .map(FileStatus::getPath).sorted().findFirst().orElse(null);
+      file = FileSystems.dataFiles(fs, p).stream().findFirst().orElse(null);
       if (file == null) return null;
     }
     return EmbeddingSource.notParquet(fs, file) == null ? file.getName() : null;

@@ -139,6 +139,19 @@ class BadInputTest extends SparkTestBase {
           + "directory, or give it a name that starts with _ or ., which Spark skips)", "--train",
           stray.toString());
     }
+    // and after more Parquet parts than are opened to look (names not .parquet come first)
+    Path many = Files.createDirectories(tmp.resolve("stray-many"));
+    Path part;
+    try (var parts = Files.list(Path.of(good))) {
+      part = parts.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst()
+          .orElseThrow();
+    }
+    for (int i = 0; i < 120; i++) {
+      Files.copy(part, many.resolve(String.format("part-%05d.snappy.parquet", i)));
+    }
+    Files.writeString(many.resolve("zz-notes.txt"), "labels checked by hand\n");
+    expect("holds a file that is not Parquet among its Parquet files: zz-notes.txt begins with "
+        + "text", "--train", many.toString());
     Path arrow = tmp.resolve("table.arrow");
     Files.write(arrow, "ARROW1\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     expect("is not Parquet: it is an Arrow file", "--train", arrow.toString());
