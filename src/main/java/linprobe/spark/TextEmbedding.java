@@ -325,10 +325,35 @@ public final class TextEmbedding {
       df.schema(); // the footer, header or inferred schema: bad files fail here
       return df;
     } catch (Exception e) { // Spark throws SparkException, a checked exception, undeclared
-      throw new LinprobeException("cannot read input " + input + " as " + label(format) + ": "
-          + EmbeddingSource.firstLine(rootOf(e)) + " (check --input, or name its format with "
-          + "--format)", e);
+      throw unreadable(input, format, e);
     }
+  }
+
+  /**
+   * Input that Spark cannot read as format: its first line, and the files of a directory input
+   * whose names say another format (a stray notes.txt among JSON lines), the likely cause.
+   */
+  private static LinprobeException unreadable(String input, String format, Exception e) {
+    String others = "";
+    try {
+      Path p = new Path(input);
+      FileSystem fs = p.getFileSystem(SparkSession.active().sparkContext().hadoopConfiguration());
+      if (fs.getFileStatus(p).isDirectory()) {
+        List<String> names = FileSystems.dataFiles(fs, p).stream().map(Path::getName)
+            .filter(n -> !format.equals(formatOfName(n))).limit(4).toList();
+        if (!names.isEmpty()) {
+          others = "; it also holds " + (names.size() > 3
+              ? String.join(", ", names.subList(0, 3)) + ", ..." : String.join(", ", names))
+              + ", not " + label(format) + " by " + (names.size() == 1 ? "its name: move it"
+              : "their names: move them") + " out";
+        }
+      }
+    } catch (IOException | RuntimeException x) {
+      // the message without the listing
+    }
+    return new LinprobeException("cannot read input " + input + " as " + label(format) + ": "
+        + EmbeddingSource.firstLine(rootOf(e)) + " (check --input, or name its format with "
+        + "--format" + others + ")", e);
   }
 
   /** The name of p, or of its first data file when a directory, when that is Parquet; else null. */
@@ -409,9 +434,7 @@ public final class TextEmbedding {
       }
       if (m.contains("MALFORMED") || m.contains("Malformed") || m.contains("FAILED_READ_FILE")
           || m.contains("not a Parquet file")) {
-        throw new LinprobeException("cannot read input " + input + " as " + label(format) + ": "
-            + EmbeddingSource.firstLine(rootOf(e)) + " (check --input, or name its format with "
-            + "--format)", e);
+        throw unreadable(input, format, e);
       }
       throw e instanceof RuntimeException re ? re : new RuntimeException(e);
     }

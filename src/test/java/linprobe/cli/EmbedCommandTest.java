@@ -112,6 +112,15 @@ class EmbedCommandTest extends SparkTestBase {
       assertRefused(embed("--input", parquet.toString(), "--format", f[0]),
           ".parquet begins with PAR1): pass --format parquet, or leave --format out");
     }
+    // a stray file in a directory of JSON lines: Spark names no file, linprobe names it
+    Path lines = Files.createDirectories(tmp.resolve("lines"));
+    Files.writeString(lines.resolve("a.json"), "{\"id\":1,\"text\":\"hello\"}\n");
+    Files.writeString(lines.resolve("notes.txt"), "checked by hand\n");
+    assertRefused(embed("--input", lines.toString(), "--format", "json"), "cannot read input "
+        + lines + " as JSON lines: ");
+    assertRefused(embed("--input", lines.toString(), "--format", "json"), "(check --input, or "
+        + "name its format with --format; it also holds notes.txt, not JSON lines by its name: "
+        + "move it out)");
     assertRefused(embed("--input", csv.toString(), "--batch", "0"),
         "--batch must be 1 to 100000, got 0");
     assertRefused(embed("--input", csv.toString(), "--batch", "2147483647"),
