@@ -445,8 +445,9 @@ public final class Plots {
       line.setMarker(SeriesMarkers.CIRCLE);
       line.setLineStyle(new BasicStroke(2.5f));
     }
-    if (!c.points().isEmpty()) {
-      // the bands' legend entry: a grey polygon of no area on the first point (invisible)
+    if (c.points().stream().anyMatch(p -> p.seeds() > 1)) {
+      // the bands' legend entry: a grey polygon of no area on the first point (invisible); none
+      // where no size has a spread (one seed)
       LearningCurve.Point p0 = c.points().get(0);
       double x0 = x(p0, classes), y0 = mean.applyAsDouble(p0);
       XYSeries key = chart.addSeries(BAND, List.of(x0, x0), List.of(y0, y0));

@@ -74,6 +74,18 @@ class PlotsTest {
         ll.getSeriesMap().keySet().toString());
     // the shaded bands are named in the legend
     assertTrue(chart.getSeriesMap().get(Plots.BAND).isShowInLegend());
+    // with one seed there is no band to name
+    List<Fit> one = new ArrayList<>();
+    for (String m : List.of("nb", "lr")) {
+      one.add(new Fit(m, 1, 0, 2, 0.5, 1, Double.NaN, Double.NaN, List.of(), Double.NaN, null, 0,
+          true, 0));
+      one.add(new Fit(m, 5, 0, 10, 0.3, 1, Double.NaN, Double.NaN, List.of(), Double.NaN, null,
+          0, true, 0));
+    }
+    var single = Plots.chartOf(LearningCurve.of(one, List.of("nb", "lr")), 2, "t", "e",
+        LearningCurve.Point::errorMean, LearningCurve.Point::errorStd, false, true);
+    assertFalse(single.getSeriesMap().containsKey(Plots.BAND),
+        single.getSeriesMap().keySet().toString());
   }
 
   @Test
