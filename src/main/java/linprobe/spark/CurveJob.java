@@ -442,6 +442,19 @@ public final class CurveJob {
         + "and its loss there, which grows with C, weighs on the choice");
   }
 
+  /**
+   * The rows of a chain's subsets [from, to) whose fits are still to make (not among the
+   * recorded ones, by file name): the work the time-left estimates count.
+   */
+  static long workToDo(LrChain chain, int from, int to, java.util.Set<String> recorded) {
+    long w = 0;
+    for (int i = from; i < to; i++) {
+      Subset s = chain.subsets().get(i);
+      if (!FitStore.isRecorded(recorded, s)) w += s.rows();
+    }
+    return w;
+  }
+
   /** A C as people read it: 0.5, 316, 1.0e-04, 1.0e+04. */
   static String cText(double c) {
     return c >= 1e-3 && c < 1e4 ? new java.math.BigDecimal(c).round(new java.math.MathContext(3))
@@ -566,11 +579,14 @@ public final class CurveJob {
     List<LogisticPass.Split> splits = new ArrayList<>();
     int inTask = 0;
     long distributedWork = 0;
+    // the estimates of time left count only the fits still to make: not those --resume reads
+    java.util.Set<String> kept = store == null || !o.resume() ? java.util.Set.of()
+        : store.recorded();
     for (LrChain chain : LrChain.of(subsets, settings)) {
       LogisticPass.Split split = new LogisticPass.Split(chain, chain.prefixWithin(budget));
       splits.add(split);
       inTask += split.inTask();
-      distributedWork += chain.work(chain.size()) - chain.work(split.inTask());
+      distributedWork += workToDo(chain, split.inTask(), chain.size(), kept);
     }
     progress.start(subsets.size(), 0);
     long t0 = System.nanoTime();
@@ -581,11 +597,11 @@ public final class CurveJob {
       progress.stage("logistic regression: " + inTask + " fits inside Spark tasks (those whose "
           + "subsets fit in --local-fit-mb, " + (budget >> 20) + " MiB here)");
       List<LogisticPass.Split> withFits = splits.stream().filter(x -> x.inTask() > 0).toList();
-      progress.chainsStart(withFits.size(),
-          withFits.stream().mapToDouble(x -> x.chain().work(x.inTask())).sum());
+      progress.chainsStart(withFits.size(), withFits.stream()
+          .mapToDouble(x -> workToDo(x.chain(), 0, x.inTask(), kept)).sum());
       inTasks = LogisticPass.fitInTasks(bucketed, splits, validation, store, !o.quiet(), t -> {
         LogisticPass.Split sp = splits.get(t);
-        if (sp.inTask() > 0) progress.chainEnded(sp.chain().work(sp.inTask()));
+        if (sp.inTask() > 0) progress.chainEnded(workToDo(sp.chain(), 0, sp.inTask(), kept));
       });
       for (List<FitResult> chainFits : inTasks) {
         for (FitResult f : chainFits) {
@@ -604,7 +620,7 @@ public final class CurveJob {
         FitResult f = chain.fit(j, j + 1, onCluster, previous, store, false).get(0);
         previous = f;
         done.put(f.subset().id(), f);
-        progress.fitted(f, f.subset().rows());
+        progress.fitted(f, FitStore.isRecorded(kept, f.subset()) ? 0 : f.subset().rows());
       }
     }
     List<FitResult> out = subsets.stream().map(s -> done.get(s.id())).toList();

@@ -227,19 +227,30 @@ public final class FitStore implements FitRecord {
 
   /** How many fits are recorded. */
   public int count() {
+    return recorded().size();
+  }
+
+  /** Whether a subset's fit is among the recorded ones (names from {@link #recorded}). */
+  public static boolean isRecorded(java.util.Set<String> recorded, Subset subset) {
+    return recorded.contains(name(subset));
+  }
+
+  /** The file names of the recorded fits, one listing of the store. */
+  public java.util.Set<String> recorded() {
     try {
       Path p = new Path(dir);
       FileSystem fs = p.getFileSystem(conf.value());
-      if (!fs.exists(p)) return 0;
-      int n = 0;
-      for (var st : fs.listStatus(p)) if (st.getPath().getName().startsWith("lr-")) n++;
-      return n;
+      if (!fs.exists(p)) return java.util.Set.of();
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (var st : fs.listStatus(p)) {
+        if (st.getPath().getName().startsWith("lr-")) names.add(st.getPath().getName());
+      }
+      return names;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
-  /** Removes the store once the run's output is committed. */
   /**
    * Deletes the store beside a finished output when it is that run's (its fingerprint is this
    * one): a driver killed between the commit and the store's deletion leaves it behind.
@@ -254,6 +265,7 @@ public final class FitStore implements FitRecord {
     }
   }
 
+  /** Removes the store once the run's output is committed. */
   public void delete() {
     try {
       Path p = new Path(dir);

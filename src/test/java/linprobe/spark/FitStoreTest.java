@@ -51,6 +51,28 @@ class FitStoreTest {
   }
 
   @Test
+  void theTimeLeftCountsOnlyTheFitsStillToMake() {
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(tmp.resolve("left").toString());
+    FitStore store = FitStore.open(out, "fp", false, false, new Configuration());
+    Subset one = new Subset(new SubsetId.Sampled(0, 0, 0, 1), 2, subset(null).scaler(),
+        subset(null).preconditioner());
+    Subset five = new Subset(new SubsetId.Sampled(0, 0, 1, 5), 10, subset(null).scaler(),
+        subset(null).preconditioner());
+    Subset ten = new Subset(new SubsetId.Sampled(0, 0, 2, 10), 20, subset(null).scaler(),
+        subset(null).preconditioner());
+    linprobe.plan.LrChain chain = new linprobe.plan.LrChain(java.util.List.of(one, five, ten),
+        new linprobe.plan.LrChain.Settings(2, 2, 1, 100, 1e-6, false, null, false));
+    assertEquals(32, CurveJob.workToDo(chain, 0, 3, store.recorded()));
+    store.record(FitResult.logistic(five, 2, new double[6], 1, true, 1));
+    java.util.Set<String> kept = store.recorded();
+    assertTrue(FitStore.isRecorded(kept, five));
+    assertFalse(FitStore.isRecorded(kept, ten));
+    assertEquals(22, CurveJob.workToDo(chain, 0, 3, kept));
+    assertEquals(20, CurveJob.workToDo(chain, 1, 3, kept));
+    assertEquals(1, store.count());
+  }
+
+  @Test
   void anUnfinishedRecordIsRefusedWithoutResumeAndOnOtherSettings() {
     org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(tmp.resolve("out").toString());
     Configuration conf = new Configuration();
