@@ -916,8 +916,8 @@ public final class CurveOptions implements Serializable {
   private static void checkGrid(Map<Setting, Object> v) {
     if (!Double.isNaN((Double) v.get(Setting.LR_C))) return;
     double[] range = (double[]) v.get(Setting.LR_C_RANGE);
-    if (new linprobe.plan.CSelection(range[0], range[1], linprobe.plan.CSelection.STEPS_PER_DECADE,
-        false, 1, 5, 1).size() >= 2) {
+    if (linprobe.plan.CSelection.size(range[0], range[1],
+        linprobe.plan.CSelection.STEPS_PER_DECADE) >= 2) {
       return;
     }
     // the smallest HI of a two-C grid, rounded up so that the HI named is enough

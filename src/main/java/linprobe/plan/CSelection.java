@@ -12,8 +12,8 @@ import java.util.function.IntToDoubleFunction;
  * the best point so far is halved until it is one grid step. The score of a C is the mean over
  * stratified folds of the held-out metric; the lowest score wins, ties going to the lower
  * held-out log-loss when the metric is error (whose plateaus tie over decades), then to the
- * smaller C (the stronger regularization). A subset whose folds would be smaller than two rows per class
- * (one shot) is fitted with the fallback C instead.
+ * smaller C (the stronger regularization). A subset whose folds would be smaller than two rows
+ * per class (one shot) is fitted with the fallback C instead.
  *
  * <p>With patience p &gt; 0 the coarse pass is a walk: for the first subset of a seed that is
  * searched (and for every row, should no subset before it in its chain have been searched)
@@ -80,6 +80,11 @@ public record CSelection(double lo, double hi, int stepsPerDecade, boolean byErr
 
   /** Number of grid points: lo, and every step up to hi (none beyond it). */
   public int size() {
+    return size(lo, hi, stepsPerDecade);
+  }
+
+  /** Number of grid points from lo to hi at stepsPerDecade, as {@link #size()}. */
+  public static int size(double lo, double hi, int stepsPerDecade) {
     return (int) Math.floor(Math.log10(hi / lo) * stepsPerDecade + 1e-6) + 1;
   }
 

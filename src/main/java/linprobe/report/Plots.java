@@ -101,13 +101,14 @@ public final class Plots {
     // the seeds of a size side by side, a little apart: seeds often choose the same C
     List<Long> seeds = fits.stream().filter(f -> f.shots() != Fit.ALL).map(Fit::seed).distinct()
         .sorted().toList();
+    java.util.Map<Long, Integer> rank = new java.util.HashMap<>();
+    for (long s : seeds) rank.put(s, rank.size());
     for (Fit f : fits) {
       if (f.cSource() == null || f.cSource().equals("fixed")) continue;
       boolean fallback = f.cSource().equals("fallback");
       double x = f.shots() == Fit.ALL ? f.nTrain() / (double) classes : f.shots();
       if (f.shots() != Fit.ALL) {
-        x *= Math.pow(10, dodge(seeds.size()) * (seeds.indexOf(f.seed())
-            - (seeds.size() - 1) / 2.0));
+        x *= Math.pow(10, dodge(seeds.size()) * (rank.get(f.seed()) - (seeds.size() - 1) / 2.0));
       }
       (fallback ? fx : xs).add(x);
       (fallback ? fy : ys).add(f.c());

@@ -414,8 +414,8 @@ public final class CurveJob {
     if (low > 0) ends.add(low + " at " + cText(sel.c(0)) + ", the strongest regularization");
     if (high > 0) ends.add(high + " at " + cText(sel.c(last)) + ", the weakest");
     return java.util.Optional.of("C was chosen at an end of the searched range in " + (low + high)
-        + " of " + Progress.count(chosen, "fit") + " where it was chosen (" + String.join("; ", ends)
-        + "; fits.csv, column c, says which): the best C may lie beyond it; widen --lr-c-range");
+        + " of " + Progress.count(chosen, "fit") + " where it was chosen ("
+        + String.join("; ", ends) + "; fits.csv, column c, says which): the best C may lie beyond it; widen --lr-c-range");
   }
 
   /**
@@ -455,10 +455,10 @@ public final class CurveJob {
     return w;
   }
 
-  /** A C as people read it: 0.5, 316, 1.0e-04, 1.0e+04. */
+  /** A C as people read it: 0.5, 316 (3 digits), and the far ends as 1.0e-04, 1.0e+04. */
   static String cText(double c) {
-    return c >= 1e-3 && c < 1e4 ? new java.math.BigDecimal(c).round(new java.math.MathContext(3))
-        .stripTrailingZeros().toPlainString() : String.format(java.util.Locale.ROOT, "%.1e", c);
+    return c >= 1e-3 && c < 1e4 ? linprobe.curve.GrowthLaw.sig3(c)
+        : String.format(java.util.Locale.ROOT, "%.1e", c);
   }
 
   /**

@@ -534,8 +534,8 @@ public final class EmbeddingSource {
   /**
    * The first file of path (itself, or of a directory's data files the first FILES_LOOKED_AT,
    * those whose names do not end in .parquet first, each in name order) that does not begin
-   * with "PAR1", the magic number every Parquet file
-   * begins with; null when there is none, or when that cannot be told.
+   * with "PAR1", the magic number every Parquet file begins with; null when there is none, or
+   * when that cannot be told.
    */
   private NotParquet notParquet(String path) {
     try {

@@ -192,8 +192,9 @@ public final class OutputDir {
 
   /**
    * Why --overwrite would not replace the non-empty DIR, or null when it would: it replaces
-   * only a finished output, never a directory of the user's files; a finished output has _SUCCESS, or is a dataset of Spark's part- files
-   * (plain files) with only checksums (.crc) and committer files (_...) beside them.
+   * only a finished output, never a directory of the user's files; a finished output has
+   * _SUCCESS, or is a dataset of Spark's part- files (plain files) with only checksums (.crc)
+   * and committer files (_...) beside them.
    */
   static String unfinished(FileSystem fs, Path q, String dir) throws IOException {
     if (fs.exists(new Path(q, "_SUCCESS"))) return null;

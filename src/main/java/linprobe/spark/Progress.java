@@ -140,8 +140,7 @@ public class Progress {
     if (quiet) return;
     long elapsed = Math.max(1, System.currentTimeMillis() - startedMs);
     double perSecond = done * 1000.0 / elapsed;
-    String left = done <= 0 || done >= total ? ""
-        : ", about " + duration((long) (elapsed * (double) (total - done) / done)) + " left";
+    String left = done >= total ? "" : left(elapsed, total, done);
     out.println(String.format(Locale.ROOT, "linprobe: %6.1fs %s %,d/%,d rows (%.0f%%), %s rows/s%s",
         (System.currentTimeMillis() - created) / 1000.0, verb, done, total,
         total == 0 ? 100.0 : 100.0 * done / total, rate(perSecond), left));

@@ -295,11 +295,10 @@ public final class TextEmbedding {
   static Dataset<Row> read(SparkSession spark, String input, String format) {
     try {
       Path p = new Path(input);
-      FileSystems.requireExists(FileSystems.of(p, spark.sparkContext().hadoopConfiguration(),
-          "--input"), p, "input " + input, "--input");
+      FileSystem fs = FileSystems.of(p, spark.sparkContext().hadoopConfiguration(), "--input");
+      FileSystems.requireExists(fs, p, "input " + input, "--input");
       if (!format.equals("parquet")) {
-        String parquet = parquetFile(FileSystems.of(p,
-            spark.sparkContext().hadoopConfiguration(), "--input"), p);
+        String parquet = parquetFile(fs, p);
         if (parquet != null) {
           throw new LinprobeException("input " + input + " is Parquet, not " + label(format)
               + " (" + parquet + " begins with PAR1): pass --format parquet, or leave --format "
