@@ -268,11 +268,25 @@ public final class TextEmbedding {
   }
 
   static String formatOfName(String name) {
-    String n = name.toLowerCase(Locale.ROOT).replaceFirst("\\.(gz|bz2|zst|snappy|lz4)$", "");
+    String n = withoutCompression(name);
     if (n.endsWith(".parquet") || n.endsWith(".parq")) return "parquet";
     if (n.endsWith(".csv")) return "csv";
     if (n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".ndjson")) return "json";
     return null;
+  }
+
+  /**
+   * Whether a file's name says it is not format: an extension of another format (notes.txt),
+   * not a name without one, as Hadoop and Hive write their parts (part-r-00000, 000000_0).
+   */
+  static boolean namesOtherFormat(String name, String format) {
+    String f = formatOfName(name);
+    if (f != null) return !f.equals(format);
+    return withoutCompression(name).lastIndexOf('.') > 0;
+  }
+
+  private static String withoutCompression(String name) {
+    return name.toLowerCase(Locale.ROOT).replaceFirst("\\.(gz|bz2|zst|snappy|lz4)$", "");
   }
 
   private static String formatInside(FileSystem fs, Path dir, int depth) throws IOException {
@@ -339,7 +353,7 @@ public final class TextEmbedding {
       FileSystem fs = p.getFileSystem(SparkSession.active().sparkContext().hadoopConfiguration());
       if (fs.getFileStatus(p).isDirectory()) {
         List<String> names = FileSystems.dataFiles(fs, p).stream().map(Path::getName)
-            .filter(n -> !format.equals(formatOfName(n))).limit(4).toList();
+            .filter(n -> namesOtherFormat(n, format)).limit(4).toList();
         if (!names.isEmpty()) {
           others = "; it also holds " + (names.size() > 3
               ? String.join(", ", names.subList(0, 3)) + ", ..." : String.join(", ", names))

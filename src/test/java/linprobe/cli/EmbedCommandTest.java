@@ -116,6 +116,8 @@ class EmbedCommandTest extends SparkTestBase {
     Path lines = Files.createDirectories(tmp.resolve("lines"));
     Files.writeString(lines.resolve("a.json"), "{\"id\":1,\"text\":\"hello\"}\n");
     Files.writeString(lines.resolve("notes.txt"), "checked by hand\n");
+    // a part without an extension, as Hadoop and Hive name them, is not called a stray
+    Files.writeString(lines.resolve("part-r-00000"), "{\"id\":2,\"text\":\"world\"}\n");
     assertRefused(embed("--input", lines.toString(), "--format", "json"), "cannot read input "
         + lines + " as JSON lines: ");
     assertRefused(embed("--input", lines.toString(), "--format", "json"), "(check --input, or "
