@@ -153,16 +153,18 @@ public final class FitStore implements FitRecord {
   public void record(FitResult o) {
     try {
       Path p = new Path(dir, name(o.subset()));
-      Path tmp = new Path(dir, "_tmp-" + name(o.subset()) + "-" + System.nanoTime());
+      Path tmp = new Path(dir, "_tmp-" + name(o.subset()) + "-" + java.util.UUID.randomUUID());
       FileSystem fs = p.getFileSystem(conf.value());
       Path fp = new Path(dir, "fingerprint");
-      if (!fs.exists(fp)) {
+      if (!fs.exists(fp)) { // two tasks' first fits may get here together
         fs.mkdirs(new Path(dir));
-        try (var out = fs.create(fp, true)) {
+        Path fpTmp = new Path(dir, "_tmp-fingerprint-" + java.util.UUID.randomUUID());
+        try (var out = fs.create(fpTmp, false)) {
           out.write(fingerprint.getBytes(StandardCharsets.UTF_8));
         }
+        publish(fs, fpTmp, fp);
       }
-      try (DataOutputStream out = fs.create(tmp, true)) {
+      try (DataOutputStream out = fs.create(tmp, false)) {
         out.writeLong(runId());
         out.writeInt(o.iterations());
         out.writeBoolean(o.converged());
@@ -182,9 +184,22 @@ public final class FitStore implements FitRecord {
           out.writeInt(t.chosen());
         }
       }
-      fs.rename(tmp, p);
+      publish(fs, tmp, p);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Moves a written file to its name. Each writer writes its own file first: on HDFS a second
+   * create of one name deletes the file another writer is still writing (its close then fails).
+   * Where the name exists (the other writer's fingerprint, the same fit from a retried task)
+   * HDFS's rename fails and the written file is dropped; a local rename replaces it.
+   */
+  private static void publish(FileSystem fs, Path written, Path name) throws IOException {
+    if (!fs.rename(written, name)) {
+      if (!fs.exists(name)) throw new IOException("cannot move " + written + " to " + name);
+      fs.delete(written, false);
     }
   }
 
