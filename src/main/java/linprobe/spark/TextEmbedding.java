@@ -279,7 +279,7 @@ public final class TextEmbedding {
    * Whether a file's name says it is not format: an extension of another format (notes.txt),
    * not a name without one, as Hadoop and Hive write their parts (part-r-00000, 000000_0).
    */
-  static boolean namesOtherFormat(String name, String format) {
+  private static boolean namesOtherFormat(String name, String format) {
     String f = formatOfName(name);
     if (f != null) return !f.equals(format);
     return withoutCompression(name).lastIndexOf('.') > 0;

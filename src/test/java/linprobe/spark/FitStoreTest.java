@@ -51,6 +51,23 @@ class FitStoreTest {
   }
 
   @Test
+  void aFitRecordedTwiceIsKeptOnceWithNothingBesideIt() throws Exception {
+    // a retried Spark task records its fits again (HdfsIT does the same on HDFS, and races two
+    // writers)
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(tmp.resolve("twice").toString());
+    FitStore store = FitStore.open(out, "fp", false, false, new Configuration());
+    Subset s = subset(new SubsetId.Sampled(0, 3, 1, 5));
+    store.record(FitResult.logistic(s, 2, new double[6], 4, true, 10));
+    store.record(FitResult.logistic(s, 2, new double[6], 4, true, 12));
+    assertEquals(4, store.find(s, 2).iterations());
+    try (var left = Files.list(tmp.resolve(".twice.linprobe-fits"))) {
+      assertEquals(java.util.List.of(".fingerprint.crc", "." + FitStore.name(s) + ".crc",
+          "fingerprint", FitStore.name(s)), left.map(p -> p.getFileName().toString()).sorted()
+          .toList());
+    }
+  }
+
+  @Test
   void theTimeLeftCountsOnlyTheFitsStillToMake() {
     org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(tmp.resolve("left").toString());
     FitStore store = FitStore.open(out, "fp", false, false, new Configuration());
