@@ -20,7 +20,9 @@ import org.apache.hadoop.security.AccessControlException;
  * <p>One writer at a time: the run holds {@code .DIR.linprobe-lock} beside DIR from before any
  * work until it commits or fails (created if absent, atomically on HDFS and local disks), so two
  * runs into one DIR (an Airflow retry beside a slow first try) cannot mix their results. A lock
- * whose owner is gone (a killed driver) is taken over only with --resume or --overwrite.
+ * whose owner is gone (a killed driver) is taken over only with --resume or --overwrite; the
+ * holder renews the lock's modification time, so that another host's run, whose process cannot
+ * be looked up, is known to be gone when its lock is no longer renewed.
  */
 public final class OutputDir {
   /** Runs before Hadoop closes its file systems (priority 10) and Spark stops (50). */
@@ -41,6 +43,30 @@ public final class OutputDir {
   /** Set once the output is in place: an abort then leaves it. */
   private boolean committed;
   private boolean released;
+
+  /**
+   * How often a held lock's modification time is renewed, and how long a run that finds a lock
+   * of another host's run watches it for a renewal before taking it over (--resume, --overwrite):
+   * a run that is still going renews it, a lost one does not. Settable for tests.
+   */
+  static volatile long heartbeatMs = 5_000;
+  static volatile long watchMs = 16_000;
+  private static final java.util.concurrent.ScheduledExecutorService HEARTBEATS =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "linprobe-lock-heartbeat");
+        t.setDaemon(true);
+        return t;
+      });
+  private java.util.concurrent.ScheduledFuture<?> heartbeat;
+
+  /** Sets the lock's modification time to now; where a store cannot, the lock is not renewed. */
+  private static void renew(FileSystem fs, Path lock) {
+    try {
+      fs.setTimes(lock, System.currentTimeMillis(), -1);
+    } catch (IOException | RuntimeException e) {
+      // an object store without setTimes: a taker waits its watch out and takes the lock
+    }
+  }
 
   /** Whether an output of this JVM has been committed (Ctrl-C's message says so). */
   private static volatile boolean committedAny;
@@ -149,6 +175,8 @@ public final class OutputDir {
     Path lock = lockOf(q);
     acquire(fs, lock, dir, takeOver);
     OutputDir out = new OutputDir(q, staging, lock, fs, overwrite);
+    out.heartbeat = HEARTBEATS.scheduleWithFixedDelay(() -> renew(fs, lock), heartbeatMs,
+        heartbeatMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     OPEN.add(out);
     org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(out.onExit,
         SHUTDOWN_PRIORITY);
@@ -369,6 +397,18 @@ public final class OutputDir {
               + holder + ") that " + (alive == null ? "may be gone: if it is, pass"
                   : "is gone: pass") + " --resume to continue it, or --overwrite to start over");
         }
+        if (alive == null) { // another host's run: gone only if it no longer renews its lock
+          System.err.println("linprobe: output " + dir + " is locked by a run on another host ("
+              + holder + "): watching its lock for " + (watchMs / 1000) + "s to see whether "
+              + "that run is still going");
+          Boolean renewed = renewed(fs, lock);
+          if (renewed == null) continue; // released meanwhile: try again
+          if (renewed) {
+            throw new LinprobeException("another linprobe run (" + holder + ") is writing "
+                + dir + ": its lock is still renewed; wait for it to finish, or choose another "
+                + "--out");
+          }
+        }
         fs.delete(lock, false); // a killed run's lock: taken over as asked
       }
     }
@@ -377,6 +417,28 @@ public final class OutputDir {
   }
 
   /** Whether a lock's owner still runs: known only on this host (null elsewhere). */
+  /**
+   * Whether the lock's modification time changes within watchMs (its holder renews it); null
+   * when it is released meanwhile. Only the lock's own times are compared, so the two hosts'
+   * clocks need not agree.
+   */
+  private static Boolean renewed(FileSystem fs, Path lock) throws IOException {
+    try {
+      long first = fs.getFileStatus(lock).getModificationTime();
+      long until = System.nanoTime() + watchMs * 1_000_000;
+      while (System.nanoTime() < until) {
+        Thread.sleep(Math.min(1_000, watchMs / 4 + 1));
+        if (fs.getFileStatus(lock).getModificationTime() != first) return true;
+      }
+      return false;
+    } catch (java.io.FileNotFoundException gone) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while watching " + lock);
+    }
+  }
+
   static Boolean alive(String holder) {
     int at = holder.indexOf('@'), sp = holder.indexOf(' ');
     if (at < 0 || sp < at) return null;
@@ -395,6 +457,7 @@ public final class OutputDir {
     OPEN.remove(this);
     if (released) return;
     released = true;
+    if (heartbeat != null) heartbeat.cancel(false);
     try {
       if (!keepHook) org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(onExit);
     } catch (IllegalStateException exiting) {
