@@ -105,6 +105,24 @@ class HdfsIT {
   }
 
   @Test
+  void aHeldLockIsRenewedOnHdfs() throws Exception {
+    // how a run on another host is told from a lost one (LockHeartbeatTest, on a local disk)
+    long every = OutputDir.heartbeatMs;
+    OutputDir.heartbeatMs = 100;
+    try {
+      OutputDir dir = OutputDir.check(hdfs + "/held/out", false, fs.getConf());
+      Path lock = new Path("/held/.out.linprobe-lock");
+      long made = fs.getFileStatus(lock).getModificationTime();
+      Thread.sleep(600);
+      assertTrue(fs.getFileStatus(lock).getModificationTime() > made, "renewed");
+      dir.abort();
+      assertFalse(fs.exists(lock), "released");
+    } finally {
+      OutputDir.heartbeatMs = every;
+    }
+  }
+
+  @Test
   void fitsRecordedAtOnceByTwoTasksAndTwiceByARetriedOneAreAllKept() throws Exception {
     // two chains' first fits finish together: both writers make the store's fingerprint
     for (int trial = 0; trial < 10; trial++) {
