@@ -416,7 +416,6 @@ public final class OutputDir {
         + "choose another --out");
   }
 
-  /** Whether a lock's owner still runs: known only on this host (null elsewhere). */
   /**
    * Whether the lock's modification time changes within watchMs (its holder renews it); null
    * when it is released meanwhile. Only the lock's own times are compared, so the two hosts'
@@ -439,6 +438,7 @@ public final class OutputDir {
     }
   }
 
+  /** Whether a lock's owner still runs: known only on this host (null elsewhere). */
   static Boolean alive(String holder) {
     int at = holder.indexOf('@'), sp = holder.indexOf(' ');
     if (at < 0 || sp < at) return null;
