@@ -415,7 +415,8 @@ public final class CurveJob {
     if (high > 0) ends.add(high + " at " + cText(sel.c(last)) + ", the weakest");
     return java.util.Optional.of("C was chosen at an end of the searched range in " + (low + high)
         + " of " + Progress.count(chosen, "fit") + " where it was chosen ("
-        + String.join("; ", ends) + "; fits.csv, column c, says which): the best C may lie beyond it; widen --lr-c-range");
+        + String.join("; ", ends) + "; fits.csv, column c, says which): the best C may lie "
+        + "beyond it; widen --lr-c-range");
   }
 
   /**

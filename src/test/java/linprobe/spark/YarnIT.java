@@ -173,11 +173,6 @@ class YarnIT {
         "--resume");
   }
 
-  static String fitsWithoutTiming(Path dir) throws Exception {
-    return Files.readAllLines(dir.resolve("fits.csv")).stream()
-        .map(l -> l.substring(0, l.lastIndexOf(','))).collect(Collectors.joining("\n"));
-  }
-
   @Test
   void aFinishedRunSucceedsInOneAttemptAndALostDriverIsResumedByTheNext() throws Exception {
     Path out = tmp.resolve("out");
@@ -234,7 +229,8 @@ class YarnIT {
     while (resuming.find()) read = Long.parseLong(resuming.group(1));
     assertTrue(read >= kept && read < 5, read + " of 5 fits read back, " + kept + " seen before "
         + "the kill");
-    assertEquals(fitsWithoutTiming(out), fitsWithoutTiming(lost));
+    assertEquals(ResumeIT.fitsWithoutTiming(out),
+        ResumeIT.fitsWithoutTiming(lost));
     assertEquals(Files.readString(out.resolve("curve.csv")),
         Files.readString(lost.resolve("curve.csv")));
   }
